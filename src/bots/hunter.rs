@@ -1,0 +1,106 @@
+//! Threat hunter bot: runs hunts on a cadence, picks hypotheses by its strategy, and
+//! turns findings into cases for Tier 2 (or straight to incident response for an
+//! expert), plus a detection proposal when a dormant rule would have caught it.
+
+use super::{Brain, HuntStrategy};
+use crate::scenario::Role;
+use crate::scenario::attack::covers;
+use crate::soc::{Action, Evidence, HandoffDraft, Hypothesis, Outcome, View};
+
+/// Techniques every hunter keeps on its list, whatever the scenario: common
+/// hands-on-keyboard tradecraft from public threat reports.
+const COMMON: [&str; 12] = [
+    "T1059.001", "T1053.005", "T1547.001", "T1021.001", "T1078", "T1003.001",
+    "T1071.001", "T1567.002", "T1486", "T1490", "T1105", "T1218.011",
+];
+
+pub(super) fn next(brain: &mut Brain, view: &View) -> Option<Action> {
+    if view.now < brain.mem.next_hunt {
+        return None;
+    }
+    let mut candidates: Vec<&str> = COMMON.to_vec();
+    candidates.extend(view.scenario.attack_techniques());
+    candidates.extend(view.scenario.rules.iter().flat_map(|r| r.techniques.iter().map(String::as_str)));
+    candidates.sort_unstable();
+    candidates.dedup();
+    // Do not repeat the last few hypotheses.
+    let recent: Vec<&str> = brain.mem.hunted.iter().rev().take(4).map(String::as_str).collect();
+    candidates.retain(|t| !recent.contains(t));
+    let pick = match brain.profile.hunt_strategy {
+        HuntStrategy::Random => candidates[brain.rng.below(candidates.len())],
+        HuntStrategy::Gaps => {
+            let uncovered: Vec<&str> = candidates
+                .iter()
+                .copied()
+                .filter(|t| {
+                    !view.scenario.rules.iter().enumerate().any(|(i, r)| {
+                        view.defense.rules[i].enabled && r.techniques.iter().any(|rt| covers(rt, t))
+                    })
+                })
+                .collect();
+            if !uncovered.is_empty() && brain.rng.chance(0.75) {
+                uncovered[brain.rng.below(uncovered.len())]
+            } else {
+                candidates[brain.rng.below(candidates.len())]
+            }
+        }
+    };
+    brain.mem.hunted.push(pick.to_string());
+    Some(Action::Hunt {
+        hypothesis: Hypothesis::Technique(pick.to_string()),
+        tenant: None,
+        lookback: brain.profile.hunt_lookback.0,
+    })
+}
+
+pub(super) fn observe(brain: &mut Brain, view: &View, action: &Action, outcome: &Outcome) {
+    let (Action::Hunt { hypothesis, .. }, Outcome::Records(records)) = (action, outcome) else {
+        return;
+    };
+    brain.mem.next_hunt = view.now + brain.profile.hunt_every.0;
+    let mut findings = Vec::new();
+    for &r in records {
+        let truth = view.ledger.records[r as usize].stage.is_some();
+        if brain.judge(truth, brain.profile.accuracy) && truth {
+            findings.extend(view.ledger.records[r as usize].items());
+        }
+    }
+    if findings.is_empty() {
+        return;
+    }
+    findings.sort_unstable();
+    findings.dedup();
+    findings.retain(|e| view.knowledge.0.contains(e));
+    let to = if brain.profile.hunt_to_responder && view.scenario.seats_for(Role::Responder) > 0 {
+        Role::Responder
+    } else {
+        Role::Tier2
+    };
+    let lead = findings.iter().copied().find(|e| matches!(e, Evidence::Record(_)));
+    let evidence = brain.pick_evidence(view, lead, &findings);
+    let severity = brain.rate_severity(super::true_severity(view, &findings));
+    let Hypothesis::Technique(t) = hypothesis else { return };
+    if view.scenario.seats_for(to) > 0 {
+        brain.plan.push_back(Action::Handoff(HandoffDraft {
+            to,
+            alert: None,
+            case: None,
+            evidence: evidence.clone(),
+            severity,
+            summary: format!("hunt for {t} found activity no alert covered"),
+        }));
+    }
+    let dormant = view.scenario.rules.iter().enumerate().any(|(i, r)| {
+        !view.defense.rules[i].enabled && r.techniques.iter().any(|rt| covers(rt, t))
+    });
+    if dormant && view.scenario.seats_for(Role::Engineer) > 0 {
+        brain.plan.push_back(Action::Handoff(HandoffDraft {
+            to: Role::Engineer,
+            alert: None,
+            case: None,
+            evidence,
+            severity,
+            summary: format!("detection gap for {t}: a disabled rule covers it"),
+        }));
+    }
+}

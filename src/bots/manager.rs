@@ -1,0 +1,18 @@
+//! SOC manager bot: answers the decisions injects ask for.
+
+use super::Brain;
+use crate::soc::{Action, View};
+
+pub(super) fn next(brain: &mut Brain, view: &View) -> Option<Action> {
+    let &inject = view.ledger.inbox.first()?;
+    let decision = view.scenario.injects[inject].decision.as_ref()?;
+    let right = brain.rng.chance(brain.profile.decision_accuracy);
+    let choice = if right || decision.options.len() < 2 {
+        decision.expected
+    } else {
+        // A wrong answer: any other option.
+        let k = brain.rng.below(decision.options.len() - 1);
+        if k >= decision.expected { k + 1 } else { k }
+    };
+    Some(Action::AnswerInject(inject, choice))
+}

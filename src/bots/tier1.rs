@@ -1,0 +1,63 @@
+//! Tier 1 triage bot: takes the next alert, classifies it, closes benign ones and
+//! escalates malicious ones to Tier 2 with a handoff.
+
+use super::{Brain, TriageOrder, true_severity};
+use crate::scenario::Role;
+use crate::soc::{Action, AlertId, Evidence, HandoffDraft, Verdict, View};
+
+pub(super) fn next(brain: &mut Brain, view: &View) -> Option<Action> {
+    let l = view.ledger;
+    let pick = match brain.profile.triage_order {
+        TriageOrder::Fifo => l.queue.first().copied(),
+        TriageOrder::Severity => l.queue.iter().copied().min_by_key(|&a| {
+            let al = &l.alerts[a as usize];
+            let sla = view.scenario.tenants[al.tenant].sla.pickup_target();
+            (std::cmp::Reverse(al.severity), sla, al.raised_at, a)
+        }),
+    }?;
+    Some(Action::TakeAlert(pick))
+}
+
+pub(super) fn observe(brain: &mut Brain, view: &View, action: &Action) {
+    match *action {
+        Action::TakeAlert(a) => classify(brain, view, a),
+        Action::Classify(a, Verdict::Malicious) => escalate(brain, view, a),
+        Action::Classify(a, Verdict::Benign) => brain.plan.push_back(Action::Close(a)),
+        _ => {}
+    }
+}
+
+/// Judges the alert: accuracy falls with the rule's fidelity and with queue load.
+fn classify(brain: &mut Brain, view: &View, a: AlertId) {
+    let al = &view.ledger.alerts[a as usize];
+    let p = &brain.profile;
+    let load = (view.ledger.queue.len() as f64 / f64::from(p.fatigue_queue.max(1))).min(1.0);
+    let accuracy = p.accuracy - p.fidelity_penalty * (1.0 - al.fidelity) - p.fatigue * load;
+    let truth = al.stage.is_some();
+    let says_malicious = brain.judge(truth, accuracy);
+    let verdict = if says_malicious { Verdict::Malicious } else { Verdict::Benign };
+    brain.plan.push_back(Action::Classify(a, verdict));
+}
+
+fn escalate(brain: &mut Brain, view: &View, a: AlertId) {
+    let al = &view.ledger.alerts[a as usize];
+    let mut seen = vec![Evidence::Alert(a)];
+    seen.extend(al.host.map(Evidence::Host));
+    seen.extend(al.account.map(Evidence::Account));
+    seen.extend(al.observables.iter().map(|&o| Evidence::Observable(o)));
+    seen.extend(al.record.map(Evidence::Record));
+    seen.retain(|e| view.knowledge.0.contains(e));
+    let evidence = brain.pick_evidence(view, Some(Evidence::Alert(a)), &seen);
+    let truth = true_severity(view, &[Evidence::Alert(a)]).max(al.severity);
+    let severity = brain.rate_severity(truth);
+    let rule = &view.scenario.rules[al.rule];
+    let host = al.host.map_or("an unknown host", |h| view.scenario.hosts[h].id.as_str());
+    brain.plan.push_back(Action::Handoff(HandoffDraft {
+        to: Role::Tier2,
+        alert: Some(a),
+        case: None,
+        evidence,
+        severity,
+        summary: format!("{} on {host}: looks malicious, please investigate", rule.name),
+    }));
+}

@@ -1,0 +1,426 @@
+//! The exercise journal: an append-only record of every fired event and every action,
+//! stamped with simulated time, plus its digest and the replay comparison.
+//!
+//! The journal is the single source of truth for scoring: `score` reads nothing else
+//! besides the scenario. Each entry serialises to one JSON line; the digest is SHA-256
+//! over those lines, so two runs agree on the digest exactly when they agree on every
+//! line.
+
+use bevy::prelude::Resource;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::scenario::{AccountIdx, HostIdx, InjectIdx, IntrusionIdx, Level, ObservableIdx, Role, RuleIdx, SourceIdx, StageIdx};
+use crate::soc::action::{Action, AlertId, CaseId, Evidence, HandoffDraft, HandoffId, Hypothesis, RecordId, RuleChange, SeatId, Verdict};
+
+/// Why a stage did not run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BlockReason {
+    /// The attacker lost the foothold on this host.
+    NoFoothold(HostIdx),
+    /// The account is disabled or its credentials were reset.
+    AccountUnusable(AccountIdx),
+    /// The observable is blocked.
+    Blocked(ObservableIdx),
+}
+
+/// A containment or recovery measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Measure {
+    /// Host cut off the network.
+    Isolate(HostIdx),
+    /// Account disabled.
+    DisableAccount(AccountIdx),
+    /// Observable blocked.
+    Block(ObservableIdx),
+    /// Credentials reset.
+    ResetCredentials(AccountIdx),
+    /// Persistence removed from a host.
+    Eradicate(HostIdx),
+    /// Host back in service.
+    Recover(HostIdx),
+}
+
+/// A seat as recorded at the start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeatInfo {
+    /// Seat id.
+    pub seat: SeatId,
+    /// Seat name such as `tier1-1`.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// `bot:<profile>` or `scripted`.
+    pub controller: String,
+}
+
+/// One journal entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "ev")]
+pub enum Entry {
+    /// The exercise began.
+    Started {
+        /// Scenario id.
+        scenario: String,
+        /// Master seed.
+        seed: u64,
+        /// Seats in play.
+        seats: Vec<SeatInfo>,
+    },
+    /// An attack stage happened.
+    StageFired {
+        /// Intrusion.
+        intrusion: IntrusionIdx,
+        /// Stage.
+        stage: StageIdx,
+    },
+    /// An attack stage was due but its precondition no longer held.
+    StageBlocked {
+        /// Intrusion.
+        intrusion: IntrusionIdx,
+        /// Stage.
+        stage: StageIdx,
+        /// Why.
+        reason: BlockReason,
+        /// The fallback the attacker tries instead.
+        fallback: Option<StageIdx>,
+    },
+    /// The attacker gained a foothold.
+    FootholdGained {
+        /// Intrusion.
+        intrusion: IntrusionIdx,
+        /// Host.
+        host: HostIdx,
+    },
+    /// The attacker compromised an account.
+    AccountCompromised {
+        /// Intrusion.
+        intrusion: IntrusionIdx,
+        /// Account.
+        account: AccountIdx,
+    },
+    /// Impact realised.
+    Impact {
+        /// Intrusion.
+        intrusion: IntrusionIdx,
+        /// Stage.
+        stage: StageIdx,
+        /// Points.
+        points: f64,
+    },
+    /// A telemetry record was written.
+    Telemetry {
+        /// Record id.
+        record: RecordId,
+        /// Data source.
+        source: SourceIdx,
+        /// Host the record is about.
+        host: Option<HostIdx>,
+        /// Account the record is about.
+        account: Option<AccountIdx>,
+        /// The stage behind it, for malicious records.
+        stage: Option<(IntrusionIdx, StageIdx)>,
+    },
+    /// An alert entered the Tier 1 queue.
+    AlertRaised {
+        /// Alert id.
+        alert: AlertId,
+        /// Rule.
+        rule: RuleIdx,
+        /// Severity.
+        severity: Level,
+        /// Host it concerns.
+        host: Option<HostIdx>,
+        /// The stage behind it (ground truth), or none for a benign alert.
+        stage: Option<(IntrusionIdx, StageIdx)>,
+    },
+    /// A seat learnt of evidence (took it, was handed it, or found it).
+    Revealed {
+        /// Seat.
+        seat: SeatId,
+        /// Items newly visible to the seat.
+        items: Vec<Evidence>,
+    },
+    /// A seat began an action.
+    ActionStarted {
+        /// Seat.
+        seat: SeatId,
+        /// Action.
+        action: Action,
+        /// When it will be done.
+        until: u64,
+    },
+    /// The engine refused an action.
+    ActionRefused {
+        /// Seat.
+        seat: SeatId,
+        /// Action.
+        action: Action,
+        /// Why.
+        reason: String,
+    },
+    /// Tier 1 took an alert.
+    AlertTaken {
+        /// Seat.
+        seat: SeatId,
+        /// Alert.
+        alert: AlertId,
+    },
+    /// Tier 1 classified an alert.
+    Classified {
+        /// Seat.
+        seat: SeatId,
+        /// Alert.
+        alert: AlertId,
+        /// Verdict.
+        verdict: Verdict,
+    },
+    /// An alert was closed.
+    AlertClosed {
+        /// Seat.
+        seat: SeatId,
+        /// Alert.
+        alert: AlertId,
+    },
+    /// A handoff was sent.
+    HandoffSent {
+        /// Handoff id.
+        handoff: HandoffId,
+        /// Sender.
+        seat: SeatId,
+        /// Sender's role.
+        from: Role,
+        /// The handoff itself.
+        draft: HandoffDraft,
+    },
+    /// A handoff was taken by a seat of the receiving role.
+    HandoffTaken {
+        /// Handoff.
+        handoff: HandoffId,
+        /// Receiver.
+        seat: SeatId,
+        /// Case it now belongs to.
+        case: CaseId,
+    },
+    /// A handoff was returned to its sender's role (a bounce).
+    HandoffReturned {
+        /// Handoff.
+        handoff: HandoffId,
+        /// Seat returning it.
+        seat: SeatId,
+        /// Feedback.
+        feedback: String,
+    },
+    /// An investigation finished.
+    Investigated {
+        /// Seat.
+        seat: SeatId,
+        /// Subject.
+        subject: Evidence,
+        /// Records found.
+        records: Vec<RecordId>,
+    },
+    /// A hunt finished.
+    Hunted {
+        /// Seat.
+        seat: SeatId,
+        /// Hypothesis.
+        hypothesis: Hypothesis,
+        /// Records found.
+        records: Vec<RecordId>,
+    },
+    /// A case became an incident.
+    IncidentDeclared {
+        /// Seat.
+        seat: SeatId,
+        /// Case.
+        case: CaseId,
+        /// Severity.
+        severity: Level,
+    },
+    /// Two cases merged.
+    CasesMerged {
+        /// Seat.
+        seat: SeatId,
+        /// Surviving case.
+        into: CaseId,
+        /// Merged case.
+        from: CaseId,
+    },
+    /// A case's severity was set.
+    SeveritySet {
+        /// Seat.
+        seat: SeatId,
+        /// Case.
+        case: CaseId,
+        /// Severity.
+        severity: Level,
+    },
+    /// Incident response asked a partner team for a measure.
+    MeasureRequested {
+        /// Seat.
+        seat: SeatId,
+        /// Measure.
+        measure: Measure,
+        /// When the partner team will be done.
+        due: u64,
+    },
+    /// A partner team carried out a measure.
+    MeasureApplied {
+        /// Measure.
+        measure: Measure,
+    },
+    /// The attacker lost a foothold for good (persistence eradicated).
+    FootholdRemoved {
+        /// Intrusion.
+        intrusion: IntrusionIdx,
+        /// Host.
+        host: HostIdx,
+    },
+    /// The engine's own record of the first correct identification of an intrusion.
+    Detected {
+        /// Intrusion.
+        intrusion: IntrusionIdx,
+        /// Seat that identified it.
+        seat: SeatId,
+    },
+    /// An inject fired.
+    InjectFired {
+        /// Inject.
+        inject: InjectIdx,
+    },
+    /// An inject's decision was answered.
+    InjectAnswered {
+        /// Seat.
+        seat: SeatId,
+        /// Inject.
+        inject: InjectIdx,
+        /// Option chosen.
+        choice: usize,
+    },
+    /// A rule change was requested.
+    RuleChangeRequested {
+        /// Seat.
+        seat: SeatId,
+        /// Rule.
+        rule: RuleIdx,
+        /// Change.
+        change: RuleChange,
+        /// When it deploys.
+        due: u64,
+    },
+    /// A rule change took effect.
+    RuleDeployed {
+        /// Rule.
+        rule: RuleIdx,
+        /// Enabled after the change.
+        enabled: bool,
+        /// Fidelity after the change.
+        fidelity: f64,
+        /// Benign rate after the change.
+        benign_per_hour: f64,
+    },
+    /// The exercise ended.
+    Ended {
+        /// Why: `time limit` or `resolved`.
+        reason: String,
+    },
+}
+
+/// A journal line: simulated time plus the entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Line {
+    /// Simulated seconds since T+0.
+    pub t: u64,
+    /// What happened.
+    #[serde(flatten)]
+    pub entry: Entry,
+}
+
+/// The journal of one exercise.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct Journal {
+    /// Lines in the order they happened.
+    pub lines: Vec<Line>,
+}
+
+impl Journal {
+    /// Appends an entry at time `t`.
+    pub fn push(&mut self, t: u64, entry: Entry) {
+        self.lines.push(Line { t, entry });
+    }
+
+    /// Every line as JSON, in order.
+    pub fn to_jsonl(&self) -> String {
+        let mut out = String::with_capacity(self.lines.len() * 96);
+        for line in &self.lines {
+            out.push_str(&to_json(line));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// SHA-256 over the JSON lines, in hex.
+    pub fn digest(&self) -> String {
+        let mut h = Sha256::new();
+        let mut buf = Vec::with_capacity(256);
+        for line in &self.lines {
+            buf.clear();
+            serde_json::to_writer(&mut buf, line).expect("journal lines serialise to JSON");
+            buf.push(b'\n');
+            h.update(&buf);
+        }
+        hex(&h.finalize())
+    }
+}
+
+/// One line as JSON.
+pub fn to_json(line: &Line) -> String {
+    serde_json::to_string(line).expect("journal lines serialise to JSON")
+}
+
+/// SHA-256 of JSON-lines text, in hex; equals [`Journal::digest`] of the same lines.
+pub fn digest_of_text(jsonl: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(jsonl.as_bytes());
+    hex(&h.finalize())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Where a recorded journal and a re-simulated one first differ.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Divergence {
+    /// 1-based line number.
+    pub line: usize,
+    /// The recorded line (or none if the recording is shorter).
+    pub recorded: Option<String>,
+    /// The re-simulated line (or none if the re-simulation is shorter).
+    pub replayed: Option<String>,
+}
+
+/// Compares a recorded JSON-lines journal with a re-simulated one, line by line.
+pub fn first_divergence(recorded: &str, replayed: &Journal) -> Option<Divergence> {
+    let mut rec = recorded.lines();
+    for (i, line) in replayed.lines.iter().enumerate() {
+        let ours = to_json(line);
+        match rec.next() {
+            Some(theirs) if theirs == ours => {}
+            other => {
+                return Some(Divergence {
+                    line: i + 1,
+                    recorded: other.map(str::to_string),
+                    replayed: Some(ours),
+                });
+            }
+        }
+    }
+    let extra = rec.next().map(str::to_string);
+    extra.map(|r| Divergence {
+        line: replayed.lines.len() + 1,
+        recorded: Some(r),
+        replayed: None,
+    })
+}

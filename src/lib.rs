@@ -1,0 +1,239 @@
+//! socdrill: a tabletop and purple-team exercise simulator for security operations
+//! centers.
+//!
+//! The library is the whole simulation and does no I/O: it parses scenarios from text,
+//! runs an exercise as a Bevy ECS world driven by a discrete-event agenda, and scores
+//! the resulting journal with pure functions. The CLI and any other front end feed it
+//! text and actions and read plain structs out of it.
+//!
+//! ```no_run
+//! use socdrill::{Exercise, scenario};
+//! let scenario = std::sync::Arc::new(scenario::load(scenario::DEFAULT_SCENARIO).unwrap());
+//! let profile = socdrill::bots::profile_named("expert").unwrap();
+//! let mut ex = Exercise::new(scenario, 7, profile, &Default::default());
+//! ex.run_to_end();
+//! let results = ex.results();
+//! println!("{} {}", results.team_score, results.digest);
+//! ```
+
+#![forbid(unsafe_code)]
+
+pub mod bots;
+pub mod journal;
+pub mod scenario;
+pub mod score;
+pub mod script;
+pub mod sim;
+pub mod soc;
+
+use std::sync::Arc;
+
+use bevy::app::App;
+use bevy::ecs::system::RunSystemOnce;
+use bevy::prelude::*;
+
+use bots::{Brain, Profile};
+use journal::{Entry, Journal, SeatInfo};
+use scenario::Scenario;
+use script::Script;
+use sim::attack::AttackState;
+use sim::detect::{Defense, arm_noise};
+use sim::rng::Stream;
+use sim::{Agenda, Clock, Ctx, Rngs, ScenarioRes, Seed, SeatReady, SimEvent, SimSchedule};
+use soc::ledger::{Ledger, Slot};
+use soc::{Controller, Knowledge, Seat, SeatIndex, Task};
+
+/// The simulation as a Bevy plugin: clock, agenda, attack, detection, injects and the
+/// SOC. It needs nothing beyond `MinimalPlugins` (and not even those: a bare `App`
+/// works), and no renderer, window or network.
+pub struct SimPlugin;
+
+impl Plugin for SimPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<Agenda>()
+            .init_resource::<Journal>()
+            .init_resource::<Clock>()
+            .add_plugins((sim::plugin, soc::plugin));
+    }
+}
+
+/// One exercise: a scenario, a seed, bots and scripted seats, in a world of its own.
+pub struct Exercise {
+    app: App,
+    scenario: Arc<Scenario>,
+    seed: u64,
+    profile: String,
+}
+
+impl Exercise {
+    /// Sets up an exercise at T+0. Seats named in `script` follow it; bots of `profile`
+    /// play every other seat.
+    pub fn new(scenario: Arc<Scenario>, seed: u64, profile: &Profile, script: &Script) -> Exercise {
+        let mut app = App::new();
+        app.add_plugins(SimPlugin);
+        let mut ex = Exercise {
+            app,
+            scenario,
+            seed,
+            profile: profile.name.clone(),
+        };
+        ex.setup(profile, script);
+        ex
+    }
+
+    fn setup(&mut self, profile: &Profile, script: &Script) {
+        let s = self.scenario.clone();
+        let seed = self.seed;
+        let world = self.app.world_mut();
+        world.insert_resource(ScenarioRes(s.clone()));
+        world.insert_resource(Seed(seed));
+        world.insert_resource(Clock {
+            now: 0,
+            horizon: 0,
+            end: s.time_limit,
+            ended: false,
+        });
+        world.insert_resource(Agenda::default());
+        world.insert_resource(Journal::default());
+        world.insert_resource(AttackState::default());
+        world.insert_resource(Defense::new(&s));
+        world.insert_resource(Rngs::new(seed, &s));
+        let names = script::seat_names(&s);
+        let mut ledger = Ledger {
+            injects_fired: vec![false; s.injects.len()],
+            false_positives: vec![0; s.rules.len()],
+            ..Ledger::default()
+        };
+        let mut index = Vec::new();
+        let mut infos = Vec::new();
+        for (id, (name, role)) in names.iter().enumerate() {
+            let id = id as soc::SeatId;
+            let controller = match script.seats.get(name) {
+                Some(actions) => Controller::Script(actions.iter().cloned().collect()),
+                None => Controller::Bot(Box::new(Brain::new(
+                    *role,
+                    profile.clone(),
+                    Stream::new(seed, &format!("bot/{name}")),
+                ))),
+            };
+            infos.push(SeatInfo {
+                seat: id,
+                name: name.clone(),
+                role: *role,
+                controller: match &controller {
+                    Controller::Bot(_) => format!("bot:{}", profile.name),
+                    Controller::Script(_) => "scripted".into(),
+                },
+            });
+            ledger.board.push(Slot {
+                role: *role,
+                busy: false,
+                wake_pending: false,
+                until: 0,
+            });
+            let e = world
+                .spawn((
+                    Seat {
+                        id,
+                        role: *role,
+                        name: name.clone(),
+                    },
+                    controller,
+                    Knowledge::default(),
+                    Task::default(),
+                ))
+                .id();
+            index.push(e);
+        }
+        world.insert_resource(ledger);
+        world.insert_resource(SeatIndex(index));
+        let scripted: Vec<(soc::SeatId, u64)> = names
+            .iter()
+            .enumerate()
+            .flat_map(|(id, (name, _))| {
+                script
+                    .seats
+                    .get(name)
+                    .into_iter()
+                    .flatten()
+                    .map(move |(t, _)| (id as soc::SeatId, *t))
+            })
+            .collect();
+        let scenario_id = s.id.clone();
+        world
+            .run_system_once(move |mut ctx: Ctx| {
+                ctx.log(Entry::Started {
+                    scenario: scenario_id.clone(),
+                    seed,
+                    seats: infos.clone(),
+                });
+                sim::attack::schedule_roots(&mut ctx);
+                for r in 0..ctx.scenario.0.rules.len() {
+                    arm_noise(&mut ctx, r);
+                }
+                sim::injects::schedule_timed(&mut ctx);
+                let end = ctx.clock.end;
+                ctx.agenda.at(end, SimEvent::TimeUp);
+                // Every bot looks for work at T+0; scripted seats wake at their times.
+                for id in 0..ctx.ledger.board.len() {
+                    ctx.agenda.at(0, SimEvent::SeatReady(SeatReady { seat: id as soc::SeatId }));
+                }
+                for &(id, t) in &scripted {
+                    ctx.agenda.at(t, SimEvent::SeatReady(SeatReady { seat: id }));
+                }
+            })
+            .expect("the setup system's parameters are all registered by SimPlugin");
+    }
+
+    /// Fires events up to simulated time `t` (a live clock calls this as time passes).
+    pub fn advance_to(&mut self, t: u64) {
+        self.app.world_mut().resource_mut::<Clock>().horizon = t;
+        self.app.world_mut().run_schedule(SimSchedule);
+    }
+
+    /// Runs the exercise to its end.
+    pub fn run_to_end(&mut self) {
+        self.advance_to(u64::MAX);
+    }
+
+    /// Whether the exercise has ended.
+    pub fn ended(&self) -> bool {
+        self.app.world().resource::<Clock>().ended
+    }
+
+    /// The journal so far.
+    pub fn journal(&self) -> &Journal {
+        self.app.world().resource::<Journal>()
+    }
+
+    /// Events fired so far.
+    pub fn events_fired(&self) -> u64 {
+        self.app.world().resource::<Agenda>().fired()
+    }
+
+    /// The scenario.
+    pub fn scenario(&self) -> &Arc<Scenario> {
+        &self.scenario
+    }
+
+    /// The world, for tests and front ends that read views.
+    pub fn world(&self) -> &World {
+        self.app.world()
+    }
+
+    /// The app, for tests that inspect schedules.
+    pub fn app_mut(&mut self) -> &mut App {
+        &mut self.app
+    }
+
+    /// Scores the journal.
+    pub fn results(&self) -> score::Results {
+        score::score(
+            &self.scenario,
+            self.journal(),
+            self.seed,
+            &self.profile,
+            score::ScoringProfile::default_profile(),
+        )
+    }
+}

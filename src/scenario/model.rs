@@ -1,0 +1,559 @@
+//! The runtime scenario: validated, with every reference resolved to an index.
+//!
+//! The simulation reads only this model. Indices are positions in the vectors below, so
+//! lookups are direct and iteration order is the file's order (stable, deterministic).
+//! Small enums (levels, kinds, roles) are shared with the file format; they carry no
+//! structure that could drift.
+
+use serde::Serialize;
+
+pub use super::format::{
+    ActionName, Difficulty, HostKind, Level, ObservableKind, Partner, Privilege, RoleName as Role,
+    Sla, SourceKind,
+};
+
+/// Index of a tenant.
+pub type TenantIdx = usize;
+/// Index of a host.
+pub type HostIdx = usize;
+/// Index of an account.
+pub type AccountIdx = usize;
+/// Index of a data source.
+pub type SourceIdx = usize;
+/// Index of a rule.
+pub type RuleIdx = usize;
+/// Index of an observable (interned across all stages).
+pub type ObservableIdx = usize;
+/// Index of an intrusion.
+pub type IntrusionIdx = usize;
+/// Index of a stage within its intrusion.
+pub type StageIdx = usize;
+/// Index of an inject.
+pub type InjectIdx = usize;
+
+/// A validated scenario.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Identifier.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: String,
+    /// Difficulty.
+    pub difficulty: Difficulty,
+    /// Learning objectives.
+    pub learning_objectives: Vec<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Exercise length in seconds.
+    pub time_limit: u64,
+    /// Tenants.
+    pub tenants: Vec<Tenant>,
+    /// Hosts.
+    pub hosts: Vec<Host>,
+    /// Accounts.
+    pub accounts: Vec<Account>,
+    /// Data sources.
+    pub sources: Vec<DataSource>,
+    /// Detection rules.
+    pub rules: Vec<Rule>,
+    /// Every distinct observable named by any stage.
+    pub observables: Vec<Observable>,
+    /// Intrusions.
+    pub intrusions: Vec<Intrusion>,
+    /// Benign activity per data source.
+    pub noise: Vec<Noise>,
+    /// Injects.
+    pub injects: Vec<Inject>,
+    /// Objectives.
+    pub objectives: Vec<Objective>,
+    /// Seats per role, in role order; roles absent have zero.
+    pub staffing: Vec<(Role, u32)>,
+    /// Duration of each action kind.
+    pub durations: Durations,
+    /// Delay of each partner team.
+    pub partners: PartnerDelays,
+    /// Seconds between a rule change and its deployment.
+    pub deployment_delay: u64,
+    /// Median expert-bot team score, if measured.
+    pub par: Option<f64>,
+}
+
+impl Scenario {
+    /// Every ATT&CK technique the scenario's attack uses, sorted and deduplicated.
+    pub fn attack_techniques(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self
+            .intrusions
+            .iter()
+            .flat_map(|i| i.stages.iter().map(|s| s.technique.as_str()))
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// Seats for a role.
+    pub fn seats_for(&self, role: Role) -> u32 {
+        self.staffing
+            .iter()
+            .find(|(r, _)| *r == role)
+            .map_or(0, |(_, n)| *n)
+    }
+
+    /// Impact points the attack could realise if nothing stopped it.
+    pub fn possible_impact(&self) -> f64 {
+        self.intrusions
+            .iter()
+            .flat_map(|i| &i.stages)
+            .filter(|s| !s.fallback_only)
+            .flat_map(|s| &s.effects)
+            .map(|e| match e {
+                StageEffect::Impact { points, .. } => *points,
+                _ => 0.0,
+            })
+            .sum()
+    }
+}
+
+/// A client tenant.
+#[derive(Debug, Clone)]
+pub struct Tenant {
+    /// Identifier.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Service level.
+    pub sla: Sla,
+}
+
+impl Sla {
+    /// Seconds within which a new alert must be picked up.
+    pub fn pickup_target(self) -> u64 {
+        match self {
+            Sla::Platinum => 15 * 60,
+            Sla::Gold => 30 * 60,
+            Sla::Silver => 60 * 60,
+            Sla::Bronze => 4 * 60 * 60,
+        }
+    }
+}
+
+/// A host.
+#[derive(Debug, Clone)]
+pub struct Host {
+    /// Identifier.
+    pub id: String,
+    /// Owning tenant.
+    pub tenant: TenantIdx,
+    /// Kind.
+    pub kind: HostKind,
+    /// Criticality.
+    pub criticality: Level,
+}
+
+/// An account.
+#[derive(Debug, Clone)]
+pub struct Account {
+    /// Identifier.
+    pub id: String,
+    /// Owning tenant.
+    pub tenant: TenantIdx,
+    /// Privilege.
+    pub privilege: Privilege,
+}
+
+/// A data source.
+#[derive(Debug, Clone)]
+pub struct DataSource {
+    /// Identifier.
+    pub id: String,
+    /// Kind.
+    pub kind: SourceKind,
+}
+
+/// A detection rule as deployed at T+0.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Identifier.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Data source read.
+    pub source: SourceIdx,
+    /// ATT&CK techniques detected.
+    pub techniques: Vec<String>,
+    /// Chance an alert fires on matching malicious activity.
+    pub fidelity: f64,
+    /// Alert severity.
+    pub severity: Level,
+    /// Benign alerts per hour.
+    pub benign_per_hour: f64,
+    /// Deployed at T+0.
+    pub enabled: bool,
+    /// Pipeline delay in seconds.
+    pub latency: u64,
+    /// Sigma rule reference.
+    pub sigma: Option<String>,
+}
+
+/// An observable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Observable {
+    /// Kind.
+    pub kind: ObservableKind,
+    /// Value.
+    pub value: String,
+}
+
+/// An intrusion.
+#[derive(Debug, Clone)]
+pub struct Intrusion {
+    /// Identifier.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Tenant attacked.
+    pub tenant: TenantIdx,
+    /// Stages, in file order.
+    pub stages: Vec<Stage>,
+}
+
+/// What a stage acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum StageTarget {
+    /// A host.
+    Host(HostIdx),
+    /// An account.
+    Account(AccountIdx),
+}
+
+/// A precondition, resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requirement {
+    /// Active foothold on the host.
+    Foothold(HostIdx),
+    /// Account usable.
+    AccountEnabled(AccountIdx),
+    /// Observable not blocked.
+    NotBlocked(ObservableIdx),
+}
+
+/// An effect, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StageEffect {
+    /// Gain a foothold on a host.
+    Foothold(HostIdx),
+    /// Compromise an account.
+    Compromise(AccountIdx),
+    /// Realise impact.
+    Impact {
+        /// Label.
+        label: String,
+        /// Points.
+        points: f64,
+    },
+}
+
+/// A telemetry record template.
+#[derive(Debug, Clone)]
+pub struct TelemetrySpec {
+    /// Data source.
+    pub source: SourceIdx,
+    /// Host the record is about.
+    pub host: Option<HostIdx>,
+    /// Account the record is about.
+    pub account: Option<AccountIdx>,
+    /// What it says.
+    pub summary: String,
+}
+
+/// A random delay in seconds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Timing {
+    /// Always this long.
+    Fixed(u64),
+    /// Uniform in [lo, hi].
+    Uniform(u64, u64),
+    /// Exponential with this mean.
+    Exponential(u64),
+}
+
+impl Timing {
+    /// The mean of the distribution, in seconds.
+    pub fn mean(self) -> f64 {
+        match self {
+            Timing::Fixed(s) | Timing::Exponential(s) => s as f64,
+            Timing::Uniform(lo, hi) => (lo + hi) as f64 / 2.0,
+        }
+    }
+}
+
+/// A stage.
+#[derive(Debug, Clone)]
+pub struct Stage {
+    /// Identifier.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// ATT&CK tactic short name.
+    pub tactic: String,
+    /// ATT&CK technique id.
+    pub technique: String,
+    /// What it acts on.
+    pub target: StageTarget,
+    /// Stages that must all have happened (each either itself or through its fallback).
+    pub after: Vec<StageIdx>,
+    /// Stages that list this one in `after` (derived).
+    pub successors: Vec<StageIdx>,
+    /// Delay after the last predecessor.
+    pub delay: Timing,
+    /// Preconditions.
+    pub requires: Vec<Requirement>,
+    /// Effects.
+    pub effects: Vec<StageEffect>,
+    /// Observables left.
+    pub observables: Vec<ObservableIdx>,
+    /// Telemetry written.
+    pub telemetry: Vec<TelemetrySpec>,
+    /// Stage tried instead when blocked.
+    pub fallback: Option<StageIdx>,
+    /// Only runs as a fallback.
+    pub fallback_only: bool,
+    /// Ground-truth severity.
+    pub severity: Level,
+}
+
+impl Stage {
+    /// The host the stage acts on or from, if any.
+    pub fn host(&self) -> Option<HostIdx> {
+        match self.target {
+            StageTarget::Host(h) => Some(h),
+            StageTarget::Account(_) => None,
+        }
+    }
+
+    /// Whether the stage starts the intrusion on its own.
+    pub fn is_root(&self) -> bool {
+        self.after.is_empty() && !self.fallback_only
+    }
+}
+
+/// Benign activity on a data source.
+#[derive(Debug, Clone)]
+pub struct Noise {
+    /// Data source.
+    pub source: SourceIdx,
+    /// Extra benign alerts per hour.
+    pub alerts_per_hour: f64,
+    /// Benign records per hour.
+    pub activity_per_hour: f64,
+}
+
+/// When an inject fires, resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    /// At a time.
+    At(u64),
+    /// When a stage happens.
+    AfterStage(IntrusionIdx, StageIdx),
+    /// If not contained by a time.
+    NotContainedBy(IntrusionIdx, u64),
+    /// When the intrusion is first detected.
+    OnDetected(IntrusionIdx),
+}
+
+/// An inject.
+#[derive(Debug, Clone)]
+pub struct Inject {
+    /// Identifier.
+    pub id: String,
+    /// Headline.
+    pub title: String,
+    /// When it fires.
+    pub when: Trigger,
+    /// Addressees.
+    pub to: Vec<Role>,
+    /// Body.
+    pub body: String,
+    /// Discussion questions.
+    pub questions: Vec<String>,
+    /// Expected decision.
+    pub decision: Option<Decision>,
+}
+
+/// A decision.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    /// Options.
+    pub options: Vec<String>,
+    /// Expected option.
+    pub expected: usize,
+    /// Seconds within which an answer is expected.
+    pub respond_within: Option<u64>,
+}
+
+/// What an objective measures, resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectiveMeasure {
+    /// Dwell time of an intrusion.
+    DwellTime(IntrusionIdx),
+    /// Compromise to containment.
+    Exposure(IntrusionIdx),
+    /// Detection to containment.
+    TimeToContain(IntrusionIdx),
+    /// Inject fired to expected answer.
+    InjectResponse(InjectIdx),
+    /// Impact realised, percent of possible.
+    ImpactPercent,
+    /// Triage accuracy percent.
+    TriageAccuracy,
+    /// Mean handoff quality.
+    HandoffQuality,
+}
+
+impl ObjectiveMeasure {
+    /// Whether a lower value is better (times and impact).
+    pub fn lower_is_better(self) -> bool {
+        !matches!(
+            self,
+            ObjectiveMeasure::TriageAccuracy | ObjectiveMeasure::HandoffQuality
+        )
+    }
+}
+
+/// An objective.
+#[derive(Debug, Clone)]
+pub struct Objective {
+    /// Identifier.
+    pub id: String,
+    /// Description.
+    pub description: String,
+    /// Measure.
+    pub measure: ObjectiveMeasure,
+    /// Thresholds for P, S, M (seconds for times).
+    pub thresholds: [f64; 3],
+}
+
+/// How long each action takes, indexed by [`ActionName`].
+#[derive(Debug, Clone)]
+pub struct Durations(pub Vec<Timing>);
+
+impl Durations {
+    /// Documented defaults, used where a scenario does not override.
+    pub fn defaults() -> Durations {
+        use ActionName::*;
+        let mut v = vec![Timing::Fixed(60); ALL_ACTIONS.len()];
+        let set = |v: &mut Vec<Timing>, a: ActionName, t: Timing| v[a as usize] = t;
+        set(&mut v, TakeAlert, Timing::Uniform(20, 60));
+        set(&mut v, Classify, Timing::Uniform(180, 600));
+        set(&mut v, Close, Timing::Uniform(20, 60));
+        set(&mut v, Handoff, Timing::Uniform(120, 420));
+        set(&mut v, TakeHandoff, Timing::Uniform(60, 180));
+        set(&mut v, Investigate, Timing::Uniform(600, 1800));
+        set(&mut v, DeclareIncident, Timing::Uniform(120, 300));
+        set(&mut v, MergeCases, Timing::Uniform(60, 180));
+        set(&mut v, Hunt, Timing::Uniform(2700, 5400));
+        set(&mut v, Isolate, Timing::Uniform(120, 300));
+        set(&mut v, DisableAccount, Timing::Uniform(120, 300));
+        set(&mut v, Block, Timing::Uniform(120, 300));
+        set(&mut v, ResetCredentials, Timing::Uniform(120, 300));
+        set(&mut v, Eradicate, Timing::Uniform(900, 2400));
+        set(&mut v, Recover, Timing::Uniform(900, 2400));
+        set(&mut v, AnswerInject, Timing::Uniform(300, 900));
+        set(&mut v, SetSeverity, Timing::Uniform(30, 120));
+        set(&mut v, ChangeRule, Timing::Uniform(900, 1800));
+        Durations(v)
+    }
+
+    /// The timing of an action.
+    pub fn of(&self, action: ActionName) -> Timing {
+        self.0[action as usize]
+    }
+}
+
+/// Every action kind, in declaration order.
+pub const ALL_ACTIONS: [ActionName; 18] = {
+    use ActionName::*;
+    [
+        TakeAlert,
+        Classify,
+        Close,
+        Handoff,
+        TakeHandoff,
+        Investigate,
+        DeclareIncident,
+        MergeCases,
+        Hunt,
+        Isolate,
+        DisableAccount,
+        Block,
+        ResetCredentials,
+        Eradicate,
+        Recover,
+        AnswerInject,
+        SetSeverity,
+        ChangeRule,
+    ]
+};
+
+/// Partner-team delays, indexed by [`Partner`].
+#[derive(Debug, Clone)]
+pub struct PartnerDelays(pub [Timing; 3]);
+
+impl PartnerDelays {
+    /// Documented defaults.
+    pub fn defaults() -> PartnerDelays {
+        PartnerDelays([
+            Timing::Uniform(600, 1800),
+            Timing::Uniform(300, 1200),
+            Timing::Uniform(300, 900),
+        ])
+    }
+
+    /// The delay of a team.
+    pub fn of(&self, team: Partner) -> Timing {
+        self.0[team as usize]
+    }
+}
+
+/// Every role, in the order seats are numbered and listed.
+pub const ALL_ROLES: [Role; 6] = [
+    Role::Tier1,
+    Role::Tier2,
+    Role::Hunter,
+    Role::Responder,
+    Role::Manager,
+    Role::Engineer,
+];
+
+impl Role {
+    /// The short name used in seat names and the CLI (`tier1`, `tier2`, `hunter`, …).
+    pub fn slug(self) -> &'static str {
+        match self {
+            Role::Tier1 => "tier1",
+            Role::Tier2 => "tier2",
+            Role::Hunter => "hunter",
+            Role::Responder => "responder",
+            Role::Manager => "manager",
+            Role::Engineer => "engineer",
+        }
+    }
+
+    /// A label in SOC language.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Tier1 => "Tier 1 triage",
+            Role::Tier2 => "Tier 2 investigation",
+            Role::Hunter => "Tier 3 threat hunting",
+            Role::Responder => "Incident response",
+            Role::Manager => "SOC manager",
+            Role::Engineer => "Detection engineering",
+        }
+    }
+
+    /// Parses a slug.
+    pub fn from_slug(s: &str) -> Option<Role> {
+        ALL_ROLES.into_iter().find(|r| r.slug() == s)
+    }
+}

@@ -1,0 +1,854 @@
+//! Validation: every problem in a [`RawScenario`] at once, then conversion to the model.
+//!
+//! Checks run in one pass over the file and never stop at the first problem: authors fix
+//! a whole list in one sitting. Conversion happens only when the list is empty, so the
+//! runtime model can rely on every index being valid, every graph acyclic and every
+//! number in range.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::attack::Catalogue;
+use super::diag::{Collector, Diagnostics};
+use super::format::*;
+use super::model::{self, *};
+
+/// Upper bounds that keep a file from asking for absurd work.
+const MAX_ITEMS: usize = 10_000;
+const MAX_SEATS: u32 = 50;
+const MAX_RATE_PER_HOUR: f64 = 3_600.0;
+const MAX_POINTS: f64 = 1_000_000.0;
+
+/// Checks a parsed scenario; returns the runtime model or every problem found.
+pub fn validate(raw: &RawScenario, src: &str) -> Result<Scenario, Diagnostics> {
+    let mut c = Collector::new(src);
+    let catalogue = Catalogue::get();
+
+    check_id(&mut c, &[], &raw.id, "scenario");
+    if raw.title.trim().is_empty() {
+        c.field(&[], "title", "the title is empty: give the scenario a name players will see");
+    }
+    if raw.time_limit.0 == 0 {
+        c.field(&[], "time_limit", "time_limit is zero: give the exercise a length such as \"8h\"");
+    }
+    for (what, n) in [
+        ("tenants", raw.tenants.len()),
+        ("hosts", raw.hosts.len()),
+        ("data_sources", raw.data_sources.len()),
+        ("intrusions", raw.intrusions.len()),
+        ("staffing", raw.staffing.len()),
+    ] {
+        if n == 0 {
+            c.field(&[], what, format!("{what} is empty: a scenario needs at least one"));
+        }
+    }
+    let counts = [
+        raw.tenants.len(),
+        raw.hosts.len(),
+        raw.accounts.len(),
+        raw.data_sources.len(),
+        raw.rules.len(),
+        raw.intrusions.len(),
+        raw.injects.len(),
+        raw.objectives.len(),
+        raw.noise.len(),
+    ];
+    if counts.iter().any(|&n| n > MAX_ITEMS) {
+        c.at(&[], None, format!("more than {MAX_ITEMS} items in one list: split the scenario"));
+        return Err(c.finish());
+    }
+
+    let tenants = index(&mut c, raw.tenants.iter().map(|t| t.id.as_str()), "tenant");
+    let hosts = index(&mut c, raw.hosts.iter().map(|h| h.id.as_str()), "host");
+    let accounts = index(&mut c, raw.accounts.iter().map(|a| a.id.as_str()), "account");
+    let sources = index(&mut c, raw.data_sources.iter().map(|s| s.id.as_str()), "data source");
+    index(&mut c, raw.rules.iter().map(|r| r.id.as_str()), "rule");
+    let intrusions = index(&mut c, raw.intrusions.iter().map(|i| i.id.as_str()), "intrusion");
+    let injects = index(&mut c, raw.injects.iter().map(|i| i.id.as_str()), "inject");
+    index(&mut c, raw.objectives.iter().map(|o| o.id.as_str()), "objective");
+
+    for h in &raw.hosts {
+        refer(&mut c, &[&h.id], &tenants, &h.tenant, "tenant");
+    }
+    for a in &raw.accounts {
+        refer(&mut c, &[&a.id], &tenants, &a.tenant, "tenant");
+    }
+    for r in &raw.rules {
+        let at = [r.id.as_str()];
+        refer(&mut c, &at, &sources, &r.source, "data source");
+        if r.techniques.is_empty() {
+            c.field(&at, "techniques", format!("rule {:?} names no ATT&CK technique", r.id));
+        }
+        for t in &r.techniques {
+            if catalogue.technique(t).is_none() {
+                c.at(&at, Some(t), unknown_technique(t));
+            }
+        }
+        probability(&mut c, &at, "fidelity", r.fidelity);
+        rate(&mut c, &at, "benign_per_hour", r.benign_per_hour);
+        if let Some(l) = r.latency {
+            duration(&mut c, &at, "latency", l);
+        }
+    }
+    for n in &raw.noise {
+        let at = [n.source.as_str()];
+        refer(&mut c, &[], &sources, &n.source, "data source");
+        rate(&mut c, &at, "alerts_per_hour", n.alerts_per_hour);
+        rate(&mut c, &at, "activity_per_hour", n.activity_per_hour);
+        if n.alerts_per_hour > 0.0
+            && !raw
+                .rules
+                .iter()
+                .any(|r| r.source == n.source && r.enabled)
+        {
+            c.at(
+                &[],
+                Some(&n.source),
+                format!(
+                    "noise on {:?} asks for benign alerts, but no enabled rule reads that source",
+                    n.source
+                ),
+            );
+        }
+    }
+
+    let mut stage_maps = Vec::new();
+    for intrusion in &raw.intrusions {
+        stage_maps.push(check_intrusion(&mut c, raw, intrusion, &tenants, &hosts, &accounts, &sources));
+    }
+
+    for inject in &raw.injects {
+        let at = [inject.id.as_str()];
+        if inject.to.is_empty() {
+            c.field(&at, "to", format!("inject {:?} is addressed to nobody", inject.id));
+        }
+        match &inject.when {
+            InjectWhen::At(t) => within_limit(&mut c, &at, "when", *t, raw.time_limit),
+            InjectWhen::AfterStage(i, s) => {
+                if let Some(&ii) = refer(&mut c, &at, &intrusions, i, "intrusion") {
+                    refer(&mut c, &at, &stage_maps[ii], s, "stage");
+                }
+            }
+            InjectWhen::NotContainedBy(i, t) => {
+                refer(&mut c, &at, &intrusions, i, "intrusion");
+                within_limit(&mut c, &at, "when", *t, raw.time_limit);
+            }
+            InjectWhen::OnDetected(i) => {
+                refer(&mut c, &at, &intrusions, i, "intrusion");
+            }
+        }
+        if let Some(d) = &inject.decision {
+            if d.options.len() < 2 {
+                c.field(&at, "options", "a decision needs at least two options");
+            }
+            if d.expected >= d.options.len() {
+                c.field(
+                    &at,
+                    "expected",
+                    format!(
+                        "expected option {} does not exist (options are numbered from 0 to {})",
+                        d.expected,
+                        d.options.len().saturating_sub(1)
+                    ),
+                );
+            }
+            if let Some(t) = d.respond_within {
+                duration(&mut c, &at, "respond_within", t);
+            }
+        }
+    }
+
+    for o in &raw.objectives {
+        let at = [o.id.as_str()];
+        let lower_better = match &o.measure {
+            Measure::DwellTime(i) | Measure::Exposure(i) | Measure::TimeToContain(i) => {
+                refer(&mut c, &at, &intrusions, i, "intrusion");
+                true
+            }
+            Measure::InjectResponse(i) => {
+                if let Some(&ii) = refer(&mut c, &at, &injects, i, "inject")
+                    && raw.injects[ii].decision.is_none()
+                {
+                    c.at(&at, Some(i), format!("inject {i:?} asks for no decision, so it has no response to time"));
+                }
+                true
+            }
+            Measure::ImpactPercent => true,
+            Measure::TriageAccuracy | Measure::HandoffQuality => false,
+        };
+        let [p, s, m] = [o.p.0, o.s.0, o.m.0];
+        if [p, s, m].iter().any(|v| !v.is_finite() || *v < 0.0) {
+            c.at(&at, Some("p:"), "thresholds must be finite and not negative");
+        } else if lower_better && !(p <= s && s <= m) {
+            c.at(&at, Some("p:"), "for a time or impact, thresholds must rise: p <= s <= m");
+        } else if !lower_better && !(p >= s && s >= m) {
+            c.at(&at, Some("p:"), "for a percentage or quality, thresholds must fall: p >= s >= m");
+        }
+        if !lower_better && p > 100.0 {
+            c.at(&at, Some("p:"), "percentages and qualities are at most 100");
+        }
+    }
+
+    let mut seen_roles = BTreeSet::new();
+    for s in &raw.staffing {
+        if !seen_roles.insert(s.role) {
+            c.at(&[], Some(&format!("{:?}", s.role)), format!("role {:?} is staffed twice", s.role));
+        }
+        if s.seats == 0 || s.seats > MAX_SEATS {
+            c.at(
+                &[],
+                Some(&format!("{:?}", s.role)),
+                format!("role {:?} has {} seats: give 1 to {MAX_SEATS}", s.role, s.seats),
+            );
+        }
+    }
+    let mut seen_actions = BTreeSet::new();
+    for d in &raw.durations {
+        let name = format!("{:?}", d.action);
+        if !seen_actions.insert(d.action) {
+            c.at(&[], Some(&name), format!("the duration of {name} is set twice"));
+        }
+        timing(&mut c, &name, d.time, false);
+    }
+    for p in &raw.partners {
+        timing(&mut c, &format!("{:?}", p.team), p.delay, false);
+    }
+    if let Some(d) = raw.deployment_delay {
+        duration(&mut c, &[], "deployment_delay", d);
+    }
+    if let Some(par) = raw.par
+        && !(0.0..=100.0).contains(&par)
+    {
+        c.field(&[], "par", "par is a team score: between 0 and 100");
+    }
+
+    if !c.is_empty() {
+        return Err(c.finish());
+    }
+    Ok(convert(raw, &tenants, &hosts, &accounts, &sources, &intrusions, &injects, &stage_maps))
+}
+
+fn unknown_technique(t: &str) -> String {
+    format!(
+        "unknown ATT&CK technique {t:?}: use an Enterprise v17 id such as \"T1566.001\" (ids like T1685 are ATT&CK v19)"
+    )
+}
+
+fn check_id(c: &mut Collector, at: &[&str], id: &str, what: &str) {
+    if id.trim().is_empty() || id.chars().any(|ch| ch.is_whitespace() || ch.is_control()) {
+        c.at(at, Some(id), format!("{what} id {id:?} must be non-empty and contain no spaces"));
+    }
+}
+
+/// Maps ids to positions, reporting duplicates and bad ids.
+fn index<'a>(
+    c: &mut Collector,
+    ids: impl Iterator<Item = &'a str>,
+    what: &str,
+) -> BTreeMap<String, usize> {
+    let mut map = BTreeMap::new();
+    for (i, id) in ids.enumerate() {
+        check_id(c, &[], id, what);
+        if map.insert(id.to_string(), i).is_some() {
+            c.at(&[], None, format!("{what} id {id:?} is defined twice"));
+        }
+    }
+    map
+}
+
+/// Resolves a reference, reporting a dangling id with the known ones.
+fn refer<'m>(
+    c: &mut Collector,
+    at: &[&str],
+    map: &'m BTreeMap<String, usize>,
+    id: &str,
+    what: &str,
+) -> Option<&'m usize> {
+    let found = map.get(id);
+    if found.is_none() {
+        let known: Vec<&str> = map.keys().map(String::as_str).take(8).collect();
+        c.at(
+            at,
+            Some(id),
+            format!("unknown {what} {id:?} (known: {})", known.join(", ")),
+        );
+    }
+    found
+}
+
+fn probability(c: &mut Collector, at: &[&str], field: &str, v: f64) {
+    if !(0.0..=1.0).contains(&v) {
+        c.field(at, field, format!("{field} is {v}: it is a probability between 0 and 1"));
+    }
+}
+
+fn rate(c: &mut Collector, at: &[&str], field: &str, v: f64) {
+    if !(0.0..=MAX_RATE_PER_HOUR).contains(&v) {
+        c.field(at, field, format!("{field} is {v}: give a rate between 0 and {MAX_RATE_PER_HOUR} per hour"));
+    }
+}
+
+fn duration(c: &mut Collector, at: &[&str], field: &str, d: Dur) {
+    if d.0 > MAX_SECONDS {
+        c.field(at, field, format!("{field} is longer than the 30-day maximum"));
+    }
+}
+
+fn within_limit(c: &mut Collector, at: &[&str], field: &str, t: Dur, limit: Dur) {
+    if t > limit {
+        c.field(at, field, format!("{} s is after the exercise's time_limit of {} s: it can never happen", t.0, limit.0));
+    }
+}
+
+/// Checks a delay. Action and partner delays must be positive (work takes time);
+/// stage delays may be zero.
+fn timing(c: &mut Collector, at: &str, d: Delay, zero_ok: bool) {
+    let defs = [at];
+    match d {
+        Delay::Fixed(s) => {
+            if !zero_ok && s.0 == 0 {
+                c.at(&defs, Some("Fixed"), format!("{at}: a zero duration; actions and partner work take time"));
+            }
+        }
+        Delay::Uniform(lo, hi) => {
+            if lo > hi {
+                c.at(&defs, Some("Uniform"), format!("{at}: Uniform({}, {}) has its bounds the wrong way round", lo.0, hi.0));
+            }
+            if !zero_ok && hi.0 == 0 {
+                c.at(&defs, Some("Uniform"), format!("{at}: a zero duration; actions and partner work take time"));
+            }
+        }
+        Delay::Exponential(m) => {
+            if m.0 == 0 {
+                c.at(&defs, Some("Exponential"), format!("{at}: Exponential needs a mean above zero"));
+            }
+        }
+    }
+}
+
+fn check_intrusion(
+    c: &mut Collector,
+    raw: &RawScenario,
+    intrusion: &RawIntrusion,
+    tenants: &BTreeMap<String, usize>,
+    hosts: &BTreeMap<String, usize>,
+    accounts: &BTreeMap<String, usize>,
+    sources: &BTreeMap<String, usize>,
+) -> BTreeMap<String, usize> {
+    let iid = intrusion.id.as_str();
+    let catalogue = Catalogue::get();
+    let tenant = refer(c, &[iid], tenants, &intrusion.tenant, "tenant").copied();
+    if intrusion.stages.is_empty() {
+        c.field(&[iid], "stages", format!("intrusion {iid:?} has no stages"));
+    }
+    let mut stages = BTreeMap::new();
+    for (i, s) in intrusion.stages.iter().enumerate() {
+        check_id(c, &[iid], &s.id, "stage");
+        if stages.insert(s.id.clone(), i).is_some() {
+            c.at(&[iid, &s.id], None, format!("stage id {:?} is defined twice in intrusion {iid:?}", s.id));
+        }
+    }
+    let observable_values: BTreeSet<&str> = intrusion
+        .stages
+        .iter()
+        .flat_map(|s| s.observables.iter().map(|o| o.value.as_str()))
+        .collect();
+
+    for s in &intrusion.stages {
+        let at = [iid, s.id.as_str()];
+        if !catalogue.has_tactic(&s.tactic) {
+            c.at(&at, Some(&s.tactic), format!(
+                "unknown ATT&CK tactic {:?}: use a short name such as \"initial-access\" or \"lateral-movement\"",
+                s.tactic
+            ));
+        }
+        match catalogue.technique(&s.technique) {
+            None => c.at(&at, Some(&s.technique), unknown_technique(&s.technique)),
+            Some(t) if catalogue.has_tactic(&s.tactic) && !t.tactics.contains(&s.tactic.as_str()) => {
+                c.at(&at, Some(&s.technique), format!(
+                    "technique {} ({}) does not belong to tactic {:?}; ATT&CK lists it under {}",
+                    t.id, t.name, s.tactic, t.tactics.join(", ")
+                ));
+            }
+            Some(_) => {}
+        }
+        let host_tenant = |h: &usize| raw.hosts[*h].tenant.as_str();
+        match &s.target {
+            Target::Host(h) => {
+                if let Some(hi) = refer(c, &at, hosts, h, "host")
+                    && tenant.is_some()
+                    && host_tenant(hi) != intrusion.tenant
+                {
+                    c.at(&at, Some(h), format!("host {h:?} belongs to tenant {:?}, not the intrusion's tenant {:?}", host_tenant(hi), intrusion.tenant));
+                }
+            }
+            Target::Account(a) => {
+                refer(c, &at, accounts, a, "account");
+            }
+        }
+        for a in &s.after {
+            refer(c, &at, &stages, a, "stage");
+            if a == &s.id {
+                c.at(&at, Some(a), format!("stage {a:?} cannot come after itself"));
+            }
+        }
+        if s.fallback_only && !s.after.is_empty() {
+            c.field(&at, "after", "a fallback_only stage runs when the stage it stands in for is blocked; drop its `after`");
+        }
+        if let Some(f) = &s.fallback {
+            refer(c, &at, &stages, f, "fallback stage");
+        }
+        timing(c, &format!("{iid}/{}", s.id), s.delay, true);
+        for r in &s.requires {
+            match r {
+                Precondition::Foothold(h) => {
+                    refer(c, &at, hosts, h, "host");
+                }
+                Precondition::AccountEnabled(a) => {
+                    refer(c, &at, accounts, a, "account");
+                }
+                Precondition::NotBlocked(v) => {
+                    if !observable_values.contains(v.as_str()) {
+                        c.at(&at, Some(v), format!("NotBlocked({v:?}) names no observable of this intrusion's stages"));
+                    }
+                }
+            }
+        }
+        for e in &s.effects {
+            match e {
+                Effect::Foothold(h) => {
+                    refer(c, &at, hosts, h, "host");
+                }
+                Effect::Compromise(a) => {
+                    refer(c, &at, accounts, a, "account");
+                }
+                Effect::Impact(label, points) => {
+                    if !(0.0..=MAX_POINTS).contains(points) {
+                        c.at(&at, Some(label), format!("impact points {points} out of range 0 to {MAX_POINTS}"));
+                    }
+                }
+            }
+        }
+        for t in &s.telemetry {
+            refer(c, &at, sources, &t.source, "data source");
+            if let Some(h) = &t.host {
+                refer(c, &at, hosts, h, "host");
+            }
+            if let Some(a) = &t.account {
+                refer(c, &at, accounts, a, "account");
+            }
+        }
+        for o in &s.observables {
+            if o.value.trim().is_empty() {
+                c.at(&at, Some("observables"), "an observable has an empty value");
+            }
+        }
+    }
+    if !c.is_empty() {
+        return stages;
+    }
+    check_graph(c, intrusion, &stages);
+    stages
+}
+
+/// Cycles, stages that can never run, and footholds no earlier stage can give.
+fn check_graph(c: &mut Collector, intrusion: &RawIntrusion, ids: &BTreeMap<String, usize>) {
+    let iid = intrusion.id.as_str();
+    let n = intrusion.stages.len();
+    let after: Vec<Vec<usize>> = intrusion
+        .stages
+        .iter()
+        .map(|s| s.after.iter().map(|a| ids[a]).collect())
+        .collect();
+    let fallback: Vec<Option<usize>> = intrusion
+        .stages
+        .iter()
+        .map(|s| s.fallback.as_ref().map(|f| ids[f]))
+        .collect();
+
+    // Edges point from a stage to what must come before it: its `after`, and for a
+    // fallback, the stage it stands in for.
+    let mut before: Vec<Vec<usize>> = after.clone();
+    for (i, f) in fallback.iter().enumerate() {
+        if let Some(f) = f {
+            before[*f].push(i);
+        }
+    }
+    // Iterative three-colour DFS (no recursion: a hostile file cannot overflow the stack).
+    let mut colour = vec![0u8; n];
+    for start in 0..n {
+        if colour[start] != 0 {
+            continue;
+        }
+        let mut stack = vec![(start, 0usize)];
+        colour[start] = 1;
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            if let Some(&m) = before[node].get(*next) {
+                *next += 1;
+                match colour[m] {
+                    0 => {
+                        colour[m] = 1;
+                        stack.push((m, 0));
+                    }
+                    1 => {
+                        let s = &intrusion.stages[node];
+                        c.at(&[iid, &s.id], None, format!(
+                            "stages of intrusion {iid:?} form a cycle through {:?} and {:?}: `after` and `fallback` must not loop",
+                            s.id, intrusion.stages[m].id
+                        ));
+                        return;
+                    }
+                    _ => {}
+                }
+            } else {
+                colour[node] = 2;
+                stack.pop();
+            }
+        }
+    }
+
+    // Reachability: a root, a fallback of a reachable stage, or all `after` reachable.
+    let mut reachable = vec![false; n];
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for i in 0..n {
+            if reachable[i] {
+                continue;
+            }
+            let s = &intrusion.stages[i];
+            let by_fallback = (0..n).any(|j| reachable[j] && fallback[j] == Some(i));
+            let by_after = !s.fallback_only && after[i].iter().all(|&a| reachable[a]);
+            if by_fallback || by_after {
+                reachable[i] = true;
+                changed = true;
+            }
+        }
+    }
+    for (i, s) in intrusion.stages.iter().enumerate() {
+        if !reachable[i] {
+            c.at(&[iid, &s.id], None, format!(
+                "stage {:?} can never run: it is fallback_only but no reachable stage names it as fallback, or it comes after such a stage",
+                s.id
+            ));
+        }
+    }
+
+    // A foothold requirement needs a stage that can precede this one and gives that foothold.
+    let ancestors = |i: usize| {
+        let mut seen = vec![false; n];
+        let mut todo = before[i].clone();
+        while let Some(j) = todo.pop() {
+            if !seen[j] {
+                seen[j] = true;
+                todo.extend(before[j].iter().copied());
+            }
+        }
+        seen
+    };
+    for (i, s) in intrusion.stages.iter().enumerate() {
+        let needs: Vec<&String> = s
+            .requires
+            .iter()
+            .filter_map(|r| match r {
+                Precondition::Foothold(h) => Some(h),
+                _ => None,
+            })
+            .collect();
+        if needs.is_empty() {
+            continue;
+        }
+        let anc = ancestors(i);
+        for h in needs {
+            let given = (0..n).any(|j| {
+                anc[j]
+                    && intrusion.stages[j]
+                        .effects
+                        .iter()
+                        .any(|e| matches!(e, Effect::Foothold(g) if g == h))
+            });
+            if !given {
+                c.at(&[iid, &s.id], Some(h), format!(
+                    "stage {:?} requires a foothold on {h:?}, but no stage before it gains one: it can never run",
+                    s.id
+                ));
+            }
+        }
+    }
+}
+
+#[expect(clippy::too_many_arguments, reason = "one lookup table per kind of id")]
+fn convert(
+    raw: &RawScenario,
+    tenants: &BTreeMap<String, usize>,
+    hosts: &BTreeMap<String, usize>,
+    accounts: &BTreeMap<String, usize>,
+    sources: &BTreeMap<String, usize>,
+    intrusions: &BTreeMap<String, usize>,
+    injects: &BTreeMap<String, usize>,
+    stage_maps: &[BTreeMap<String, usize>],
+) -> Scenario {
+    let mut observables: Vec<Observable> = Vec::new();
+    let observable_ids: Vec<Vec<Vec<usize>>> = raw
+        .intrusions
+        .iter()
+        .map(|ri| {
+            ri.stages
+                .iter()
+                .map(|s| s.observables.iter().map(|o| intern(&mut observables, o)).collect())
+                .collect()
+        })
+        .collect();
+    let intrusions_model: Vec<Intrusion> = raw
+        .intrusions
+        .iter()
+        .zip(stage_maps)
+        .zip(&observable_ids)
+        .map(|((ri, ids), obs_per_stage)| {
+            let mut stages: Vec<Stage> = ri
+                .stages
+                .iter()
+                .zip(obs_per_stage)
+                .map(|(s, obs)| {
+                    let obs = obs.clone();
+                    let target = match &s.target {
+                        Target::Host(h) => StageTarget::Host(hosts[h]),
+                        Target::Account(a) => StageTarget::Account(accounts[a]),
+                    };
+                    Stage {
+                        id: s.id.clone(),
+                        name: if s.name.is_empty() { s.id.clone() } else { s.name.clone() },
+                        tactic: s.tactic.clone(),
+                        technique: s.technique.clone(),
+                        target,
+                        after: s.after.iter().map(|a| ids[a]).collect(),
+                        successors: Vec::new(),
+                        delay: to_timing(s.delay),
+                        requires: Vec::new(),
+                        effects: s
+                            .effects
+                            .iter()
+                            .map(|e| match e {
+                                Effect::Foothold(h) => StageEffect::Foothold(hosts[h]),
+                                Effect::Compromise(a) => StageEffect::Compromise(accounts[a]),
+                                Effect::Impact(label, points) => StageEffect::Impact {
+                                    label: label.clone(),
+                                    points: *points,
+                                },
+                            })
+                            .collect(),
+                        observables: obs,
+                        telemetry: s
+                            .telemetry
+                            .iter()
+                            .map(|t| TelemetrySpec {
+                                source: sources[&t.source],
+                                host: t
+                                    .host
+                                    .as_ref()
+                                    .map(|h| hosts[h])
+                                    .or(match target {
+                                        StageTarget::Host(h) => Some(h),
+                                        StageTarget::Account(_) => None,
+                                    }),
+                                account: t.account.as_ref().map(|a| accounts[a]).or(match target {
+                                    StageTarget::Account(a) => Some(a),
+                                    StageTarget::Host(_) => None,
+                                }),
+                                summary: t.summary.clone(),
+                            })
+                            .collect(),
+                        fallback: s.fallback.as_ref().map(|f| ids[f]),
+                        fallback_only: s.fallback_only,
+                        severity: s.severity,
+                    }
+                })
+                .collect();
+            // Requirements need the interned observables, resolved after interning.
+            for (stage, rs) in stages.iter_mut().zip(&ri.stages) {
+                stage.requires = rs
+                    .requires
+                    .iter()
+                    .map(|r| match r {
+                        Precondition::Foothold(h) => Requirement::Foothold(hosts[h]),
+                        Precondition::AccountEnabled(a) => Requirement::AccountEnabled(accounts[a]),
+                        Precondition::NotBlocked(v) => {
+                            let idx = observables
+                                .iter()
+                                .position(|o| &o.value == v)
+                                .expect("validation checked NotBlocked names a stage observable");
+                            Requirement::NotBlocked(idx)
+                        }
+                    })
+                    .collect();
+            }
+            for i in 0..stages.len() {
+                for a in stages[i].after.clone() {
+                    stages[a].successors.push(i);
+                }
+            }
+            Intrusion {
+                id: ri.id.clone(),
+                name: if ri.name.is_empty() { ri.id.clone() } else { ri.name.clone() },
+                tenant: tenants[&ri.tenant],
+                stages,
+            }
+        })
+        .collect();
+
+    let mut durations = Durations::defaults();
+    for d in &raw.durations {
+        durations.0[d.action as usize] = to_timing(d.time);
+    }
+    let mut partners = PartnerDelays::defaults();
+    for p in &raw.partners {
+        partners.0[p.team as usize] = to_timing(p.delay);
+    }
+    let staffing = model::ALL_ROLES
+        .iter()
+        .filter_map(|&r| raw.staffing.iter().find(|s| s.role == r).map(|s| (r, s.seats)))
+        .collect();
+
+    Scenario {
+        id: raw.id.clone(),
+        title: raw.title.clone(),
+        summary: raw.summary.clone(),
+        difficulty: raw.difficulty,
+        learning_objectives: raw.learning_objectives.clone(),
+        tags: raw.tags.clone(),
+        time_limit: raw.time_limit.0,
+        tenants: raw
+            .tenants
+            .iter()
+            .map(|t| Tenant {
+                id: t.id.clone(),
+                name: if t.name.is_empty() { t.id.clone() } else { t.name.clone() },
+                sla: t.sla,
+            })
+            .collect(),
+        hosts: raw
+            .hosts
+            .iter()
+            .map(|h| Host {
+                id: h.id.clone(),
+                tenant: tenants[&h.tenant],
+                kind: h.kind,
+                criticality: h.criticality,
+            })
+            .collect(),
+        accounts: raw
+            .accounts
+            .iter()
+            .map(|a| Account {
+                id: a.id.clone(),
+                tenant: tenants[&a.tenant],
+                privilege: a.privilege,
+            })
+            .collect(),
+        sources: raw
+            .data_sources
+            .iter()
+            .map(|s| DataSource {
+                id: s.id.clone(),
+                kind: s.kind,
+            })
+            .collect(),
+        rules: raw
+            .rules
+            .iter()
+            .map(|r| Rule {
+                id: r.id.clone(),
+                name: r.name.clone(),
+                source: sources[&r.source],
+                techniques: r.techniques.clone(),
+                fidelity: r.fidelity,
+                severity: r.severity,
+                benign_per_hour: r.benign_per_hour,
+                enabled: r.enabled,
+                latency: r.latency.map_or(120, |d| d.0),
+                sigma: r.sigma.clone(),
+            })
+            .collect(),
+        observables,
+        intrusions: intrusions_model,
+        noise: raw
+            .noise
+            .iter()
+            .map(|n| Noise {
+                source: sources[&n.source],
+                alerts_per_hour: n.alerts_per_hour,
+                activity_per_hour: n.activity_per_hour,
+            })
+            .collect(),
+        injects: raw
+            .injects
+            .iter()
+            .map(|i| Inject {
+                id: i.id.clone(),
+                title: i.title.clone(),
+                when: match &i.when {
+                    InjectWhen::At(t) => Trigger::At(t.0),
+                    InjectWhen::AfterStage(a, s) => {
+                        let ii = intrusions[a];
+                        Trigger::AfterStage(ii, stage_maps[ii][s])
+                    }
+                    InjectWhen::NotContainedBy(a, t) => Trigger::NotContainedBy(intrusions[a], t.0),
+                    InjectWhen::OnDetected(a) => Trigger::OnDetected(intrusions[a]),
+                },
+                to: i.to.clone(),
+                body: i.body.clone(),
+                questions: i.questions.clone(),
+                decision: i.decision.as_ref().map(|d| Decision {
+                    options: d.options.clone(),
+                    expected: d.expected,
+                    respond_within: d.respond_within.map(|t| t.0),
+                }),
+            })
+            .collect(),
+        objectives: raw
+            .objectives
+            .iter()
+            .map(|o| Objective {
+                id: o.id.clone(),
+                description: o.description.clone(),
+                measure: match &o.measure {
+                    Measure::DwellTime(i) => ObjectiveMeasure::DwellTime(intrusions[i]),
+                    Measure::Exposure(i) => ObjectiveMeasure::Exposure(intrusions[i]),
+                    Measure::TimeToContain(i) => ObjectiveMeasure::TimeToContain(intrusions[i]),
+                    Measure::InjectResponse(i) => ObjectiveMeasure::InjectResponse(injects[i]),
+                    Measure::ImpactPercent => ObjectiveMeasure::ImpactPercent,
+                    Measure::TriageAccuracy => ObjectiveMeasure::TriageAccuracy,
+                    Measure::HandoffQuality => ObjectiveMeasure::HandoffQuality,
+                },
+                thresholds: [o.p.0, o.s.0, o.m.0],
+            })
+            .collect(),
+        staffing,
+        durations,
+        partners,
+        deployment_delay: raw.deployment_delay.map_or(1800, |d| d.0),
+        par: raw.par,
+    }
+}
+
+/// Index of an observable in the interned list, adding it if new.
+fn intern(list: &mut Vec<Observable>, o: &RawObservable) -> usize {
+    let ob = Observable {
+        kind: o.kind,
+        value: o.value.clone(),
+    };
+    match list.iter().position(|x| *x == ob) {
+        Some(i) => i,
+        None => {
+            list.push(ob);
+            list.len() - 1
+        }
+    }
+}
+
+fn to_timing(d: Delay) -> Timing {
+    match d {
+        Delay::Fixed(s) => Timing::Fixed(s.0),
+        Delay::Uniform(a, b) => Timing::Uniform(a.0, b.0),
+        Delay::Exponential(m) => Timing::Exponential(m.0),
+    }
+}

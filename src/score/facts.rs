@@ -1,0 +1,298 @@
+//! Facts read off a journal once, for every scoring function to share: alerts and
+//! their ground truth, malicious records, seats, the attacker's footholds over time,
+//! containment, detection, and injects.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::IntrusionResult;
+use crate::journal::{Entry, Journal, Measure, SeatInfo};
+use crate::scenario::{IntrusionIdx, Scenario, StageIdx};
+use crate::soc::{Evidence, Verdict};
+
+/// An alert as the journal tells it.
+#[derive(Debug, Clone, Default)]
+pub struct AlertFact {
+    /// Entered the queue.
+    pub raised: bool,
+    /// When.
+    pub raised_at: u64,
+    /// Ground truth.
+    pub stage: Option<(IntrusionIdx, StageIdx)>,
+    /// Host.
+    pub host: Option<usize>,
+    /// When first taken.
+    pub taken_at: Option<u64>,
+    /// Escalated by Tier 1.
+    pub escalated: bool,
+}
+
+impl AlertFact {
+    /// Whether a stage is behind it.
+    pub fn malicious(&self) -> bool {
+        self.stage.is_some()
+    }
+}
+
+/// A malicious record.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordFact {
+    /// When written.
+    pub at: u64,
+    /// Stage behind it.
+    pub stage: (IntrusionIdx, StageIdx),
+    /// Host.
+    pub host: Option<usize>,
+    /// Account.
+    pub account: Option<usize>,
+}
+
+/// Facts gathered from one journal.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    /// Seats.
+    pub seats: Vec<SeatInfo>,
+    /// When the exercise ended.
+    pub end: u64,
+    /// Why.
+    pub end_reason: String,
+    /// Alerts by id.
+    pub alerts: Vec<AlertFact>,
+    /// Malicious records by id (benign records are not journaled as telemetry).
+    pub records: BTreeMap<u32, RecordFact>,
+    /// Per intrusion: (time, stage) of each fired stage.
+    pub fired: Vec<Vec<(u64, StageIdx)>>,
+    /// Per intrusion: blocked stages.
+    pub blocked: Vec<Vec<StageIdx>>,
+    /// Per intrusion: impact points realised.
+    pub impact: Vec<f64>,
+    /// Per intrusion: first correct identification, derived from defender acts.
+    pub detected_at: Vec<Option<u64>>,
+    /// Per intrusion: contained and eradicated times.
+    pub contained_at: Vec<Option<u64>>,
+    /// Per intrusion: eradicated time.
+    pub eradicated_at: Vec<Option<u64>>,
+    /// Hosts that ever held a foothold.
+    pub ever_footholds: BTreeSet<usize>,
+    /// Accounts ever compromised.
+    pub ever_compromised: BTreeSet<usize>,
+    /// Hosts isolated.
+    pub isolated: BTreeSet<usize>,
+    /// Accounts disabled or reset.
+    pub disabled: BTreeSet<usize>,
+    /// Per inject: when fired.
+    pub inject_fired: Vec<Option<u64>>,
+    /// Per inject: first answer (time, choice).
+    pub inject_answer: Vec<Option<(u64, usize)>>,
+}
+
+/// Attacker holdings for one intrusion, replayed from the journal.
+#[derive(Default)]
+struct Holdings {
+    footholds: BTreeSet<usize>,
+    accounts: BTreeSet<usize>,
+}
+
+impl Facts {
+    /// Reads a journal.
+    pub fn gather(scenario: &Scenario, journal: &Journal) -> Facts {
+        let n = scenario.intrusions.len();
+        let mut f = Facts {
+            fired: vec![Vec::new(); n],
+            blocked: vec![Vec::new(); n],
+            impact: vec![0.0; n],
+            detected_at: vec![None; n],
+            contained_at: vec![None; n],
+            eradicated_at: vec![None; n],
+            inject_fired: vec![None; scenario.injects.len()],
+            inject_answer: vec![None; scenario.injects.len()],
+            ..Facts::default()
+        };
+        let mut holdings: Vec<Holdings> = (0..n).map(|_| Holdings::default()).collect();
+        let mut isolated_now: BTreeSet<usize> = BTreeSet::new();
+        let mut disabled_now: BTreeSet<usize> = BTreeSet::new();
+        let mut reset_now: BTreeSet<usize> = BTreeSet::new();
+        let detect = |f: &mut Facts, i: IntrusionIdx, t: u64| {
+            if f.detected_at[i].is_none() {
+                f.detected_at[i] = Some(t);
+            }
+        };
+        for line in &journal.lines {
+            let t = line.t;
+            match &line.entry {
+                Entry::Started { seats, .. } => f.seats = seats.clone(),
+                Entry::Ended { reason } => {
+                    f.end = t;
+                    f.end_reason = reason.clone();
+                }
+                Entry::StageFired { intrusion, stage } => f.fired[*intrusion].push((t, *stage)),
+                Entry::StageBlocked { intrusion, stage, .. } => f.blocked[*intrusion].push(*stage),
+                Entry::Impact { intrusion, points, .. } => f.impact[*intrusion] += points,
+                Entry::FootholdGained { intrusion, host } => {
+                    holdings[*intrusion].footholds.insert(*host);
+                    f.ever_footholds.insert(*host);
+                }
+                Entry::FootholdRemoved { intrusion, host } => {
+                    holdings[*intrusion].footholds.remove(host);
+                }
+                Entry::AccountCompromised { intrusion, account } => {
+                    holdings[*intrusion].accounts.insert(*account);
+                    f.ever_compromised.insert(*account);
+                    // A fresh theft: an earlier reset does not cover the new credentials.
+                    reset_now.remove(account);
+                }
+                Entry::Telemetry { record, host, account, stage: Some(stage), .. } => {
+                    f.records.insert(*record, RecordFact { at: t, stage: *stage, host: *host, account: *account });
+                }
+                Entry::AlertRaised { alert, stage, host, .. } => {
+                    let i = *alert as usize;
+                    if f.alerts.len() <= i {
+                        f.alerts.resize(i + 1, AlertFact::default());
+                    }
+                    f.alerts[i] = AlertFact { raised: true, raised_at: t, stage: *stage, host: *host, ..AlertFact::default() };
+                }
+                Entry::AlertTaken { alert, .. } => {
+                    if let Some(a) = f.alerts.get_mut(*alert as usize) {
+                        a.taken_at.get_or_insert(t);
+                    }
+                }
+                Entry::Classified { alert, verdict: Verdict::Malicious, .. } => {
+                    if let Some((i, _)) = f.alerts.get(*alert as usize).and_then(|a| a.stage) {
+                        detect(&mut f, i, t);
+                    }
+                }
+                Entry::HandoffSent { draft, .. } => {
+                    if let Some(a) = draft.alert.and_then(|a| f.alerts.get_mut(a as usize)) {
+                        a.escalated = true;
+                        if let Some((i, _)) = a.stage {
+                            detect(&mut f, i, t);
+                        }
+                    }
+                }
+                Entry::Investigated { records, .. } | Entry::Hunted { records, .. } => {
+                    let hits: Vec<IntrusionIdx> = records.iter().filter_map(|r| f.records.get(r).map(|x| x.stage.0)).collect();
+                    for i in hits {
+                        detect(&mut f, i, t);
+                    }
+                }
+                Entry::MeasureApplied { measure } => match *measure {
+                    Measure::Isolate(h) => {
+                        isolated_now.insert(h);
+                        f.isolated.insert(h);
+                    }
+                    Measure::Recover(h) => {
+                        isolated_now.remove(&h);
+                    }
+                    Measure::DisableAccount(a) => {
+                        disabled_now.insert(a);
+                        f.disabled.insert(a);
+                    }
+                    Measure::ResetCredentials(a) => {
+                        reset_now.insert(a);
+                        f.disabled.insert(a);
+                    }
+                    Measure::Eradicate(_) | Measure::Block(_) => {}
+                },
+                Entry::InjectFired { inject } => f.inject_fired[*inject] = Some(t),
+                Entry::InjectAnswered { inject, choice, .. } => {
+                    f.inject_answer[*inject].get_or_insert((t, *choice));
+                }
+                _ => {}
+            }
+            // Containment is a state: track when each intrusion last entered "nothing
+            // active" and whether it left it again.
+            let unusable = |a: &usize| disabled_now.contains(a) || reset_now.contains(a);
+            for (i, h) in holdings.iter().enumerate() {
+                if f.fired[i].is_empty() {
+                    continue;
+                }
+                let active = h.footholds.iter().any(|x| !isolated_now.contains(x)) || h.accounts.iter().any(|a| !unusable(a));
+                match (active, f.contained_at[i]) {
+                    (false, None) => f.contained_at[i] = Some(t),
+                    (true, Some(_)) => f.contained_at[i] = None,
+                    _ => {}
+                }
+                let clean = h.footholds.is_empty() && h.accounts.iter().all(unusable);
+                match (clean, f.eradicated_at[i]) {
+                    (true, None) => f.eradicated_at[i] = Some(t),
+                    (false, Some(_)) => f.eradicated_at[i] = None,
+                    _ => {}
+                }
+            }
+        }
+        f
+    }
+
+    /// Whether an evidence item is tied to malicious activity that happened by time `t`.
+    pub fn relevant(&self, scenario: &Scenario, item: Evidence, t: u64) -> bool {
+        let before = |r: &&RecordFact| r.at <= t;
+        match item {
+            Evidence::Alert(a) => self.alerts.get(a as usize).is_some_and(AlertFact::malicious),
+            Evidence::Record(r) => self.records.contains_key(&r),
+            Evidence::Host(h) => self.records.values().filter(before).any(|r| r.host == Some(h)),
+            Evidence::Account(a) => self.records.values().filter(before).any(|r| r.account == Some(a)),
+            Evidence::Observable(o) => self
+                .records
+                .values()
+                .filter(before)
+                .any(|r| scenario.intrusions[r.stage.0].stages[r.stage.1].observables.contains(&o)),
+        }
+    }
+
+    /// Benign hosts isolated.
+    pub fn collateral_hosts(&self) -> u32 {
+        self.isolated.difference(&self.ever_footholds).count() as u32
+    }
+
+    /// Benign accounts disabled or reset.
+    pub fn collateral_accounts(&self) -> u32 {
+        self.disabled.difference(&self.ever_compromised).count() as u32
+    }
+
+    /// Per-intrusion timelines.
+    pub fn intrusions(&self, scenario: &Scenario) -> Vec<IntrusionResult> {
+        scenario
+            .intrusions
+            .iter()
+            .enumerate()
+            .map(|(i, intr)| {
+                let compromised_at = self.fired[i].first().map(|(t, _)| *t);
+                let first_alert_at = self
+                    .alerts
+                    .iter()
+                    .filter(|a| a.raised && a.stage.is_some_and(|(x, _)| x == i))
+                    .map(|a| a.raised_at)
+                    .min();
+                let detected_at = self.detected_at[i];
+                let contained_at = compromised_at.and(self.contained_at[i]);
+                let eradicated_at = compromised_at.and(self.eradicated_at[i]);
+                let (dwell, censored) = match (compromised_at, detected_at) {
+                    (Some(c), Some(d)) => (Some(d.saturating_sub(c)), false),
+                    (Some(c), None) => (Some(self.end.saturating_sub(c)), true),
+                    (None, _) => (None, false),
+                };
+                IntrusionResult {
+                    id: intr.id.clone(),
+                    name: intr.name.clone(),
+                    compromised_at,
+                    first_alert_at,
+                    detected_at,
+                    contained_at,
+                    eradicated_at,
+                    dwell_seconds: dwell,
+                    censored,
+                    time_to_contain_seconds: match (detected_at, contained_at) {
+                        (Some(d), Some(c)) => Some(c.saturating_sub(d)),
+                        _ => None,
+                    },
+                    exposure_seconds: match (compromised_at, contained_at) {
+                        (Some(a), Some(c)) => Some(c.saturating_sub(a)),
+                        _ => None,
+                    },
+                    stages_fired: self.fired[i].iter().map(|(_, s)| intr.stages[*s].id.clone()).collect(),
+                    stages_blocked: self.blocked[i].iter().map(|s| intr.stages[*s].id.clone()).collect(),
+                    impact_points: self.impact[i],
+                }
+            })
+            .collect()
+    }
+}

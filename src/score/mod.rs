@@ -1,0 +1,373 @@
+//! Scoring: pure functions from (scenario, journal) to results. Nothing here reads the
+//! world; everything is recomputed from the journal, so a recorded journal scores the
+//! same as a live one. SCORING.md documents every formula with a worked example.
+
+mod facts;
+mod handoff;
+mod objectives;
+mod profile;
+
+use serde::Serialize;
+
+pub use facts::Facts;
+pub use handoff::HandoffResult;
+pub use objectives::{ObjectiveResult, Rating};
+pub use profile::ScoringProfile;
+
+use crate::journal::{Entry, Journal};
+use crate::scenario::{Difficulty, Scenario};
+use crate::soc::Verdict;
+
+/// The version of the results schema. Bumped on any incompatible change.
+pub const SCHEMA: &str = "socdrill.results/1";
+
+/// Everything an exercise is judged on.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Results {
+    /// Schema version.
+    pub schema: &'static str,
+    /// Scenario id.
+    pub scenario: String,
+    /// Scenario title.
+    pub title: String,
+    /// Difficulty.
+    pub difficulty: Difficulty,
+    /// Master seed.
+    pub seed: u64,
+    /// Bot profile for unscripted seats.
+    pub bots: String,
+    /// SHA-256 of the journal.
+    pub digest: String,
+    /// Journal lines.
+    pub journal_lines: usize,
+    /// When the exercise ended (seconds).
+    pub ended_at: u64,
+    /// Why it ended.
+    pub end_reason: String,
+    /// Team score, 0–100.
+    pub team_score: f64,
+    /// The scenario's par, if known.
+    pub par: Option<f64>,
+    /// Score components, each 0–1, with their weights.
+    pub components: Vec<Component>,
+    /// Per intrusion.
+    pub intrusions: Vec<IntrusionResult>,
+    /// Mean time to acknowledge: alert raised → taken (seconds).
+    pub mtta_seconds: Option<f64>,
+    /// Mean time to detect over detected intrusions (seconds).
+    pub mttd_seconds: Option<f64>,
+    /// Mean time to contain over contained intrusions (seconds).
+    pub mttc_seconds: Option<f64>,
+    /// Triage.
+    pub triage: Triage,
+    /// Every handoff.
+    pub handoffs: Vec<HandoffResult>,
+    /// Mean handoff quality.
+    pub handoff_quality: Option<f64>,
+    /// Impact.
+    pub impact: Impact,
+    /// Objectives.
+    pub objectives: Vec<ObjectiveResult>,
+    /// Per seat.
+    pub seats: Vec<SeatResult>,
+}
+
+/// One component of the team score.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Component {
+    /// Name.
+    pub name: &'static str,
+    /// Value 0–1.
+    pub score: f64,
+    /// Weight.
+    pub weight: f64,
+}
+
+/// One intrusion's timeline.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct IntrusionResult {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// First successful stage.
+    pub compromised_at: Option<u64>,
+    /// First alert on its activity.
+    pub first_alert_at: Option<u64>,
+    /// First correct identification by a defender.
+    pub detected_at: Option<u64>,
+    /// No foothold left active (and none regained).
+    pub contained_at: Option<u64>,
+    /// Every foothold eradicated and every stolen account unusable.
+    pub eradicated_at: Option<u64>,
+    /// Detected − compromised, or end − compromised when undetected.
+    pub dwell_seconds: Option<u64>,
+    /// Undetected at the end: dwell is a lower bound.
+    pub censored: bool,
+    /// Contained − detected.
+    pub time_to_contain_seconds: Option<u64>,
+    /// Contained − compromised.
+    pub exposure_seconds: Option<u64>,
+    /// Stages that happened.
+    pub stages_fired: Vec<String>,
+    /// Stages blocked by containment.
+    pub stages_blocked: Vec<String>,
+    /// Impact points realised.
+    pub impact_points: f64,
+}
+
+/// Triage accuracy.
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+pub struct Triage {
+    /// Malicious alerts classified malicious.
+    pub true_positives: u32,
+    /// Benign alerts classified malicious.
+    pub false_positives: u32,
+    /// Benign alerts classified benign.
+    pub true_negatives: u32,
+    /// Malicious alerts classified benign.
+    pub false_negatives: u32,
+    /// Malicious alerts never classified by the end.
+    pub untriaged_malicious: u32,
+    /// Benign alerts never classified by the end.
+    pub untriaged_benign: u32,
+    /// Benign alerts escalated to Tier 2.
+    pub needless_escalations: u32,
+    /// Weighted accuracy, 0–100 (missed malicious alerts weigh most).
+    pub accuracy: Option<f64>,
+}
+
+/// Impact.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Impact {
+    /// Points realised.
+    pub realised: f64,
+    /// Points possible.
+    pub possible: f64,
+    /// Realised as a percentage of possible.
+    pub percent: f64,
+    /// Benign hosts isolated.
+    pub collateral_hosts: u32,
+    /// Benign accounts disabled or reset.
+    pub collateral_accounts: u32,
+}
+
+/// One seat's workload and quality.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SeatResult {
+    /// Seat name.
+    pub seat: String,
+    /// Role slug.
+    pub role: String,
+    /// `bot:<profile>` or `scripted`.
+    pub controller: String,
+    /// Actions completed or started.
+    pub actions: u32,
+    /// Actions refused.
+    pub refused: u32,
+    /// Seconds spent working.
+    pub busy_seconds: u64,
+    /// Busy share of the exercise, 0–1.
+    pub utilisation: f64,
+    /// Alerts classified.
+    pub classified: u32,
+    /// Correct classifications.
+    pub classified_correctly: u32,
+    /// Handoffs sent.
+    pub handoffs_sent: u32,
+    /// Mean quality of handoffs sent.
+    pub handoff_quality: Option<f64>,
+}
+
+/// Scores a journal.
+pub fn score(scenario: &Scenario, journal: &Journal, seed: u64, bots: &str, profile: &ScoringProfile) -> Results {
+    let facts = Facts::gather(scenario, journal);
+    let intrusions = facts.intrusions(scenario);
+    let handoffs = handoff::score_all(scenario, journal, &facts, profile);
+    let triage = triage(journal, &facts, profile);
+    let realised: f64 = intrusions.iter().map(|i| i.impact_points).sum();
+    let possible = scenario.possible_impact();
+    let impact = Impact {
+        realised,
+        possible,
+        percent: if possible > 0.0 { 100.0 * realised / possible } else { 0.0 },
+        collateral_hosts: facts.collateral_hosts(),
+        collateral_accounts: facts.collateral_accounts(),
+    };
+    let handoff_quality = mean(handoffs.iter().map(|h| h.quality));
+    let objectives = objectives::rate_all(scenario, &facts, &intrusions, &triage, handoff_quality, &impact);
+
+    let t = &profile.team;
+    let per_intrusion = |f: &dyn Fn(&IntrusionResult) -> f64| {
+        mean(intrusions.iter().map(f)).unwrap_or(1.0)
+    };
+    let detection = per_intrusion(&|i| match (i.compromised_at, i.censored, i.dwell_seconds) {
+        (None, _, _) => 1.0,
+        (_, true, _) | (_, _, None) => 0.0,
+        (_, false, Some(d)) => (1.0 - d as f64 / t.detection_horizon.0.max(1) as f64).clamp(0.0, 1.0),
+    });
+    let containment = per_intrusion(&|i| match (i.compromised_at, i.exposure_seconds) {
+        (None, _) => 1.0,
+        (_, None) => 0.0,
+        (_, Some(e)) => (1.0 - e as f64 / t.containment_horizon.0.max(1) as f64).clamp(0.0, 1.0),
+    });
+    let any_compromise = intrusions.iter().any(|i| i.compromised_at.is_some());
+    let components = vec![
+        Component { name: "detection", score: detection, weight: t.detection },
+        Component { name: "containment", score: containment, weight: t.containment },
+        Component { name: "impact", score: if possible > 0.0 { 1.0 - realised / possible } else { 1.0 }, weight: t.impact },
+        Component {
+            name: "triage",
+            score: triage.accuracy.map_or(if facts.alerts.is_empty() { 1.0 } else { 0.0 }, |a| a / 100.0),
+            weight: t.triage,
+        },
+        Component {
+            name: "handoffs",
+            score: handoff_quality.map_or(if any_compromise { 0.0 } else { 1.0 }, |q| q / 100.0),
+            weight: t.handoffs,
+        },
+        Component {
+            name: "objectives",
+            score: mean(objectives.iter().map(|o| o.rating.points())).unwrap_or(1.0),
+            weight: t.objectives,
+        },
+    ];
+    let weights: f64 = components.iter().map(|c| c.weight).sum();
+    let weighted: f64 = components.iter().map(|c| c.score * c.weight).sum::<f64>() / weights.max(f64::EPSILON);
+    let collateral = t.collateral_penalty * f64::from(impact.collateral_hosts + impact.collateral_accounts);
+    let team_score = round1((100.0 * weighted - collateral).clamp(0.0, 100.0));
+
+    let seats = seat_results(journal, &facts, &handoffs);
+    Results {
+        schema: SCHEMA,
+        scenario: scenario.id.clone(),
+        title: scenario.title.clone(),
+        difficulty: scenario.difficulty,
+        seed,
+        bots: bots.to_string(),
+        digest: journal.digest(),
+        journal_lines: journal.lines.len(),
+        ended_at: facts.end,
+        end_reason: facts.end_reason.clone(),
+        team_score,
+        par: scenario.par,
+        components,
+        mtta_seconds: mean(facts.alerts.iter().filter_map(|a| Some((a.taken_at? - a.raised_at) as f64))),
+        mttd_seconds: mean(intrusions.iter().filter(|i| !i.censored).filter_map(|i| i.dwell_seconds.map(|d| d as f64))),
+        mttc_seconds: mean(intrusions.iter().filter_map(|i| i.time_to_contain_seconds.map(|d| d as f64))),
+        intrusions,
+        triage,
+        handoffs,
+        handoff_quality: handoff_quality.map(round1),
+        impact,
+        objectives,
+        seats,
+    }
+}
+
+/// The confusion matrix of Tier 1 classifications against ground truth.
+///
+/// Accuracy = (w·TP + TN) / (w·(TP + FN + untriaged malicious) + TN + FP), in percent,
+/// where w is the profile's `missed_weight`: missing a malicious alert costs w times
+/// as much as mislabelling a benign one.
+fn triage(journal: &Journal, facts: &Facts, profile: &ScoringProfile) -> Triage {
+    let mut t = Triage::default();
+    let mut classified = vec![false; facts.alerts.len()];
+    for line in &journal.lines {
+        if let Entry::Classified { alert, verdict, .. } = &line.entry {
+            let Some(a) = facts.alerts.get(*alert as usize) else { continue };
+            if classified[*alert as usize] {
+                continue;
+            }
+            classified[*alert as usize] = true;
+            match (a.malicious(), verdict) {
+                (true, Verdict::Malicious) => t.true_positives += 1,
+                (true, Verdict::Benign) => t.false_negatives += 1,
+                (false, Verdict::Malicious) => t.false_positives += 1,
+                (false, Verdict::Benign) => t.true_negatives += 1,
+            }
+        }
+    }
+    for (i, a) in facts.alerts.iter().enumerate() {
+        if !classified[i] && a.raised {
+            if a.malicious() && !a.escalated {
+                t.untriaged_malicious += 1;
+            } else if !a.malicious() {
+                t.untriaged_benign += 1;
+            }
+        }
+    }
+    t.needless_escalations = facts.alerts.iter().filter(|a| a.escalated && !a.malicious()).count() as u32;
+    let w = profile.triage.missed_weight;
+    let num = w * f64::from(t.true_positives) + f64::from(t.true_negatives);
+    let den = w * f64::from(t.true_positives + t.false_negatives + t.untriaged_malicious)
+        + f64::from(t.true_negatives + t.false_positives);
+    t.accuracy = (den > 0.0).then(|| round1(100.0 * num / den));
+    t
+}
+
+fn seat_results(journal: &Journal, facts: &Facts, handoffs: &[HandoffResult]) -> Vec<SeatResult> {
+    let mut out: Vec<SeatResult> = facts
+        .seats
+        .iter()
+        .map(|s| SeatResult {
+            seat: s.name.clone(),
+            role: s.role.slug().to_string(),
+            controller: s.controller.clone(),
+            actions: 0,
+            refused: 0,
+            busy_seconds: 0,
+            utilisation: 0.0,
+            classified: 0,
+            classified_correctly: 0,
+            handoffs_sent: 0,
+            handoff_quality: None,
+        })
+        .collect();
+    for line in &journal.lines {
+        match &line.entry {
+            Entry::ActionStarted { seat, until, .. } => {
+                if let Some(s) = out.get_mut(*seat as usize) {
+                    s.actions += 1;
+                    s.busy_seconds += until.min(&facts.end).saturating_sub(line.t);
+                }
+            }
+            Entry::ActionRefused { seat, .. } => {
+                if let Some(s) = out.get_mut(*seat as usize) {
+                    s.refused += 1;
+                }
+            }
+            Entry::Classified { seat, alert, verdict } => {
+                if let (Some(s), Some(a)) = (out.get_mut(*seat as usize), facts.alerts.get(*alert as usize)) {
+                    s.classified += 1;
+                    if a.malicious() == (*verdict == Verdict::Malicious) {
+                        s.classified_correctly += 1;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for s in &mut out {
+        s.utilisation = round3(s.busy_seconds as f64 / facts.end.max(1) as f64);
+        let mine: Vec<f64> = handoffs.iter().filter(|h| h.sender == s.seat).map(|h| h.quality).collect();
+        s.handoffs_sent = mine.len() as u32;
+        s.handoff_quality = mean(mine.into_iter()).map(round1);
+    }
+    out
+}
+
+/// Mean of an iterator, or None when empty.
+pub fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
+    let (sum, n) = values.fold((0.0, 0u32), |(s, n), v| (s + v, n + 1));
+    (n > 0).then(|| sum / f64::from(n))
+}
+
+/// Rounds to one decimal.
+pub fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+fn round3(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}

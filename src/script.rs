@@ -1,0 +1,219 @@
+//! Scripted actions (`--actions FILE`): timed moves for some seats, which bots then
+//! leave alone. This is how people's moves are fed in and how scoring cases are written
+//! by hand. The file names things by their scenario ids; this module resolves them.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::scenario::diag::{Collector, Diagnostics};
+use crate::scenario::format::{Dur, Level, RoleName};
+use crate::scenario::{ALL_ROLES, Scenario};
+use crate::soc::{Action, Evidence, HandoffDraft, Hypothesis, RuleChange, Verdict};
+
+/// A script file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScript {
+    /// Seats taken over even if they have no actions (they then do nothing).
+    #[serde(default)]
+    pub seats: Vec<String>,
+    /// Timed actions.
+    #[serde(default)]
+    pub actions: Vec<RawTimed>,
+}
+
+/// One timed action.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTimed {
+    /// When to attempt it (it waits if the seat is busy).
+    pub at: Dur,
+    /// Seat name, e.g. `tier1-1`.
+    pub seat: String,
+    /// The action.
+    #[serde(rename = "do")]
+    pub action: RawAction,
+}
+
+/// Evidence by name.
+#[derive(Debug, Clone, Deserialize)]
+pub enum RawEvidence {
+    /// Alert id (alerts are numbered from 0 in order of creation).
+    Alert(u32),
+    /// Record id.
+    Record(u32),
+    /// Host id.
+    Host(String),
+    /// Account id.
+    Account(String),
+    /// Observable value.
+    Observable(String),
+}
+
+/// A handoff by name.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHandoff {
+    /// Receiving role.
+    pub to: RoleName,
+    /// Alert escalated.
+    #[serde(default)]
+    pub alert: Option<u32>,
+    /// Case handed over.
+    #[serde(default)]
+    pub case: Option<u32>,
+    /// Evidence.
+    #[serde(default)]
+    pub evidence: Vec<RawEvidence>,
+    /// Severity.
+    pub severity: Level,
+    /// Summary.
+    #[serde(default)]
+    pub summary: String,
+}
+
+/// An action by name. See [`Action`] for what each does.
+#[derive(Debug, Clone, Deserialize)]
+#[expect(missing_docs, reason = "each variant mirrors the Action of the same name")]
+pub enum RawAction {
+    TakeAlert(u32),
+    Classify(u32, Verdict),
+    Close(u32),
+    Handoff(RawHandoff),
+    TakeHandoff(u32),
+    ReturnHandoff(u32, String),
+    Investigate { subject: RawEvidence, lookback: Dur, #[serde(default)] case: Option<u32> },
+    DeclareIncident(u32, Level),
+    MergeCases(u32, u32),
+    Hunt { technique: String, #[serde(default)] tenant: Option<String>, lookback: Dur },
+    Isolate(String),
+    DisableAccount(String),
+    Block(String),
+    ResetCredentials(String),
+    Eradicate(String),
+    Recover(String),
+    AnswerInject(String, usize),
+    SetSeverity(u32, Level),
+    EnableRule(String),
+    DisableRule(String),
+    TuneRule { rule: String, #[serde(default)] fidelity: Option<f64>, #[serde(default)] benign_per_hour: Option<f64> },
+}
+
+/// Resolved script: seat name → timed actions, in time order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Script {
+    /// Per seat name.
+    pub seats: BTreeMap<String, Vec<(u64, Action)>>,
+}
+
+/// Seat names a scenario's staffing creates, in seat-id order.
+pub fn seat_names(scenario: &Scenario) -> Vec<(String, crate::scenario::Role)> {
+    ALL_ROLES
+        .iter()
+        .flat_map(|&r| (1..=scenario.seats_for(r)).map(move |n| (format!("{}-{n}", r.slug()), r)))
+        .collect()
+}
+
+/// Parses and resolves a script against a scenario, listing every problem.
+pub fn load(src: &str, scenario: &Scenario) -> Result<Script, Diagnostics> {
+    let raw: RawScript = crate::scenario::parse(src, "a script (`Script(actions: [...])` or `(actions: [...])`)")?;
+    let mut c = Collector::new(src);
+    let names = seat_names(scenario);
+    let known_seat = |s: &str| names.iter().any(|(n, _)| n == s);
+    let mut script = Script::default();
+    for s in &raw.seats {
+        if known_seat(s) {
+            script.seats.entry(s.clone()).or_default();
+        } else {
+            c.at(&[], Some(s), format!("unknown seat {s:?}: this scenario's seats are {}", names.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")));
+        }
+    }
+    for t in &raw.actions {
+        if !known_seat(&t.seat) {
+            c.at(&[], Some(&t.seat), format!("unknown seat {:?}: this scenario's seats are {}", t.seat, names.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")));
+            continue;
+        }
+        if t.at.0 > scenario.time_limit {
+            c.at(&[], Some(&t.seat), format!("an action at {} s comes after the exercise ends at {} s", t.at.0, scenario.time_limit));
+        }
+        match resolve(&t.action, scenario) {
+            Ok(a) => script.seats.entry(t.seat.clone()).or_default().push((t.at.0, a)),
+            Err((needle, msg)) => c.at(&[], Some(&needle), msg),
+        }
+    }
+    if !c.is_empty() {
+        return Err(c.finish());
+    }
+    for v in script.seats.values_mut() {
+        v.sort_by_key(|(t, _)| *t);
+    }
+    Ok(script)
+}
+
+fn find<'a, T>(items: &'a [T], id: &str, key: impl Fn(&T) -> &str, what: &str) -> Result<usize, (String, String)> {
+    items
+        .iter()
+        .position(|x| key(x) == id)
+        .ok_or_else(|| (id.to_string(), format!("unknown {what} {id:?}")))
+}
+
+fn evidence(e: &RawEvidence, s: &Scenario) -> Result<Evidence, (String, String)> {
+    Ok(match e {
+        RawEvidence::Alert(a) => Evidence::Alert(*a),
+        RawEvidence::Record(r) => Evidence::Record(*r),
+        RawEvidence::Host(h) => Evidence::Host(find(&s.hosts, h, |x| &x.id, "host")?),
+        RawEvidence::Account(a) => Evidence::Account(find(&s.accounts, a, |x| &x.id, "account")?),
+        RawEvidence::Observable(o) => Evidence::Observable(find(&s.observables, o, |x| &x.value, "observable")?),
+    })
+}
+
+fn resolve(a: &RawAction, s: &Scenario) -> Result<Action, (String, String)> {
+    let host = |h: &str| find(&s.hosts, h, |x| &x.id, "host");
+    let account = |a: &str| find(&s.accounts, a, |x| &x.id, "account");
+    let rule = |r: &str| find(&s.rules, r, |x| &x.id, "rule");
+    Ok(match a {
+        RawAction::TakeAlert(n) => Action::TakeAlert(*n),
+        RawAction::Classify(n, v) => Action::Classify(*n, *v),
+        RawAction::Close(n) => Action::Close(*n),
+        RawAction::Handoff(h) => Action::Handoff(HandoffDraft {
+            to: h.to,
+            alert: h.alert,
+            case: h.case,
+            evidence: h.evidence.iter().map(|e| evidence(e, s)).collect::<Result<_, _>>()?,
+            severity: h.severity,
+            summary: h.summary.clone(),
+        }),
+        RawAction::TakeHandoff(n) => Action::TakeHandoff(*n),
+        RawAction::ReturnHandoff(n, f) => Action::ReturnHandoff(*n, f.clone()),
+        RawAction::Investigate { subject, lookback, case } => Action::Investigate {
+            case: *case,
+            subject: evidence(subject, s)?,
+            lookback: lookback.0,
+        },
+        RawAction::DeclareIncident(c, l) => Action::DeclareIncident(*c, *l),
+        RawAction::MergeCases(a, b) => Action::MergeCases(*a, *b),
+        RawAction::Hunt { technique, tenant, lookback } => Action::Hunt {
+            hypothesis: Hypothesis::Technique(technique.clone()),
+            tenant: tenant.as_deref().map(|t| find(&s.tenants, t, |x| &x.id, "tenant")).transpose()?,
+            lookback: lookback.0,
+        },
+        RawAction::Isolate(h) => Action::Isolate(host(h)?),
+        RawAction::Eradicate(h) => Action::Eradicate(host(h)?),
+        RawAction::Recover(h) => Action::Recover(host(h)?),
+        RawAction::DisableAccount(a) => Action::DisableAccount(account(a)?),
+        RawAction::ResetCredentials(a) => Action::ResetCredentials(account(a)?),
+        RawAction::Block(o) => Action::Block(find(&s.observables, o, |x| &x.value, "observable")?),
+        RawAction::AnswerInject(i, c) => Action::AnswerInject(find(&s.injects, i, |x| &x.id, "inject")?, *c),
+        RawAction::SetSeverity(c, l) => Action::SetSeverity(*c, *l),
+        RawAction::EnableRule(r) => Action::ChangeRule(rule(r)?, RuleChange::Enable),
+        RawAction::DisableRule(r) => Action::ChangeRule(rule(r)?, RuleChange::Disable),
+        RawAction::TuneRule { rule: r, fidelity, benign_per_hour } => Action::ChangeRule(
+            rule(r)?,
+            RuleChange::Tune {
+                fidelity: *fidelity,
+                benign_per_hour: *benign_per_hour,
+            },
+        ),
+    })
+}

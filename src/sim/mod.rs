@@ -1,0 +1,355 @@
+//! The discrete-event core: simulated clock, the agenda of timed events, and the loop
+//! that fires them in (time, sequence) order.
+//!
+//! Every event is a Bevy [`Event`] with one observer that handles it; the loop in
+//! [`fire_due_events`] pops the agenda and triggers them one at a time. A headless run
+//! sets the horizon to the end and fires everything in one schedule run; a live run
+//! moves the horizon with the paced clock and fires what is due each frame. Both
+//! paths fire the same events in the same order.
+
+pub mod attack;
+pub mod detect;
+pub mod injects;
+pub mod rng;
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::sync::Arc;
+
+use bevy::ecs::system::SystemParam;
+use bevy::prelude::*;
+
+use crate::journal::{Entry, Journal};
+use crate::scenario::Scenario;
+use crate::soc::SeatId;
+use crate::soc::ledger::Ledger;
+use attack::AttackState;
+use detect::Defense;
+use rng::Stream;
+
+/// The schedule that advances the simulation. It is run explicitly by the caller
+/// (headless runner, live server, game window), never off frame time.
+#[derive(bevy::ecs::schedule::ScheduleLabel, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SimSchedule;
+
+/// Ordered phases of [`SimSchedule`], chained once in the plugin.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SimSystems {
+    /// Fire every agenda event up to the horizon.
+    Fire,
+    /// Close the exercise when its time is up or the attack is resolved.
+    Conclude,
+}
+
+/// Simulated time.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct Clock {
+    /// Seconds since T+0 of the event being handled (or last handled).
+    pub now: u64,
+    /// Fire events up to and including this time.
+    pub horizon: u64,
+    /// The exercise's time limit.
+    pub end: u64,
+    /// Whether the exercise has ended.
+    pub ended: bool,
+}
+
+/// The scenario being played.
+#[derive(Resource, Debug, Clone)]
+pub struct ScenarioRes(pub Arc<Scenario>);
+
+/// The master seed of this exercise.
+#[derive(Resource, Debug, Clone, Copy)]
+pub struct Seed(pub u64);
+
+/// An attack stage is due.
+#[derive(Event, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StageDue {
+    /// Intrusion.
+    pub intrusion: u16,
+    /// Stage.
+    pub stage: u16,
+}
+
+/// An alert clears the detection pipeline and enters the queue.
+#[derive(Event, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AlertDue {
+    /// Alert.
+    pub alert: u32,
+}
+
+/// A benign alert arrives from a rule's noise process.
+#[derive(Event, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BenignDue {
+    /// Rule.
+    pub rule: u16,
+    /// Generation of the rule's noise process; stale arrivals are ignored.
+    pub generation: u16,
+}
+
+/// A seat should look for work.
+#[derive(Event, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeatReady {
+    /// Seat.
+    pub seat: SeatId,
+}
+
+/// A seat's current action finishes.
+#[derive(Event, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActionDone {
+    /// Seat.
+    pub seat: SeatId,
+}
+
+/// A partner team finishes a requested measure.
+#[derive(Event, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PartnerDone {
+    /// Index into the pending-measure list.
+    pub request: u32,
+}
+
+/// A rule change deploys.
+#[derive(Event, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleDeploy {
+    /// Index into the pending-change list.
+    pub change: u32,
+}
+
+/// An inject's time-based trigger comes up.
+#[derive(Event, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InjectDue {
+    /// Inject.
+    pub inject: u16,
+}
+
+/// The time limit is reached.
+#[derive(Event, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeUp;
+
+/// Anything the agenda can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SimEvent {
+    /// See [`StageDue`].
+    Stage(StageDue),
+    /// See [`AlertDue`].
+    Alert(AlertDue),
+    /// See [`BenignDue`].
+    Benign(BenignDue),
+    /// See [`SeatReady`].
+    SeatReady(SeatReady),
+    /// See [`ActionDone`].
+    ActionDone(ActionDone),
+    /// See [`PartnerDone`].
+    Partner(PartnerDone),
+    /// See [`RuleDeploy`].
+    Deploy(RuleDeploy),
+    /// See [`InjectDue`].
+    Inject(InjectDue),
+    /// See [`TimeUp`].
+    TimeUp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Scheduled {
+    at: u64,
+    seq: u64,
+    event: SimEvent,
+}
+
+impl Ord for Scheduled {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.at, self.seq).cmp(&(other.at, other.seq))
+    }
+}
+
+impl PartialOrd for Scheduled {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// The schedule of future events, ordered by (time, sequence number). The sequence
+/// number breaks ties in the order events were scheduled, which is itself
+/// deterministic, so no two runs can order simultaneous events differently.
+#[derive(Resource, Debug, Default)]
+pub struct Agenda {
+    heap: BinaryHeap<Reverse<Scheduled>>,
+    next_seq: u64,
+    fired: u64,
+}
+
+impl Agenda {
+    /// Schedules `event` at time `at`.
+    pub fn at(&mut self, at: u64, event: SimEvent) {
+        self.heap.push(Reverse(Scheduled {
+            at,
+            seq: self.next_seq,
+            event,
+        }));
+        self.next_seq += 1;
+    }
+
+    /// Time of the next event, if any.
+    pub fn next_time(&self) -> Option<u64> {
+        self.heap.peek().map(|Reverse(s)| s.at)
+    }
+
+    /// Pops the next event if it is due by `horizon`.
+    fn pop_due(&mut self, horizon: u64) -> Option<(u64, SimEvent)> {
+        if self.next_time()? > horizon {
+            return None;
+        }
+        let Reverse(s) = self.heap.pop()?;
+        self.fired += 1;
+        Some((s.at, s.event))
+    }
+
+    /// Number of events fired so far.
+    pub fn fired(&self) -> u64 {
+        self.fired
+    }
+
+    /// Number of events still scheduled.
+    pub fn pending(&self) -> usize {
+        self.heap.len()
+    }
+
+    /// Forgets everything (for reusing a world).
+    pub fn clear(&mut self) {
+        *self = Agenda::default();
+    }
+}
+
+/// The seeded random streams of the subsystems.
+#[derive(Resource, Debug, Clone)]
+pub struct Rngs {
+    /// Attacker timing.
+    pub attack: Stream,
+    /// One stream per rule for whether matching activity alerts.
+    pub detect: Vec<Stream>,
+    /// One stream per rule for its benign alerts.
+    pub noise: Vec<Stream>,
+    /// Benign activity sampled by investigations and hunts.
+    pub activity: Stream,
+    /// Partner-team delays.
+    pub partners: Stream,
+    /// Durations of scripted seats' actions.
+    pub scripted: Stream,
+}
+
+impl Rngs {
+    /// The streams for `seed` and `scenario`.
+    pub fn new(seed: u64, scenario: &Scenario) -> Rngs {
+        Rngs {
+            attack: Stream::new(seed, "attack"),
+            detect: scenario
+                .rules
+                .iter()
+                .map(|r| Stream::new(seed, &format!("detect/{}", r.id)))
+                .collect(),
+            noise: scenario
+                .rules
+                .iter()
+                .map(|r| Stream::new(seed, &format!("noise/{}", r.id)))
+                .collect(),
+            activity: Stream::new(seed, "activity"),
+            partners: Stream::new(seed, "partners"),
+            scripted: Stream::new(seed, "scripted"),
+        }
+    }
+}
+
+/// The shared state every handler works on.
+#[derive(SystemParam)]
+pub struct Ctx<'w> {
+    /// Clock.
+    pub clock: ResMut<'w, Clock>,
+    /// Scenario.
+    pub scenario: Res<'w, ScenarioRes>,
+    /// Agenda.
+    pub agenda: ResMut<'w, Agenda>,
+    /// Journal.
+    pub journal: ResMut<'w, Journal>,
+    /// Attacker state.
+    pub attack: ResMut<'w, AttackState>,
+    /// Defender-side environment state (containment, rules).
+    pub defense: ResMut<'w, Defense>,
+    /// Alerts, records, cases and handoffs.
+    pub ledger: ResMut<'w, Ledger>,
+    /// Random streams.
+    pub rngs: ResMut<'w, Rngs>,
+}
+
+impl Ctx<'_> {
+    /// Current simulated time.
+    pub fn now(&self) -> u64 {
+        self.clock.now
+    }
+
+    /// Writes a journal entry at the current time.
+    pub fn log(&mut self, entry: Entry) {
+        let t = self.clock.now;
+        self.journal.push(t, entry);
+    }
+
+    /// Schedules an event `delay` seconds from now.
+    pub fn after(&mut self, delay: u64, event: SimEvent) {
+        let at = self.clock.now.saturating_add(delay);
+        self.agenda.at(at, event);
+    }
+}
+
+/// Pops and fires every event due by the horizon, in (time, sequence) order.
+pub fn fire_due_events(world: &mut World) {
+    loop {
+        if world.resource::<Clock>().ended {
+            return;
+        }
+        let horizon = world.resource::<Clock>().horizon;
+        let Some((at, event)) = world.resource_mut::<Agenda>().pop_due(horizon) else {
+            return;
+        };
+        world.resource_mut::<Clock>().now = at;
+        match event {
+            SimEvent::Stage(e) => world.trigger(e),
+            SimEvent::Alert(e) => world.trigger(e),
+            SimEvent::Benign(e) => world.trigger(e),
+            SimEvent::SeatReady(e) => world.trigger(e),
+            SimEvent::ActionDone(e) => world.trigger(e),
+            SimEvent::Partner(e) => world.trigger(e),
+            SimEvent::Deploy(e) => world.trigger(e),
+            SimEvent::Inject(e) => world.trigger(e),
+            SimEvent::TimeUp => world.trigger(TimeUp),
+        }
+    }
+}
+
+/// Ends the exercise at the time limit.
+fn end_at_time_limit(_: On<TimeUp>, mut clock: ResMut<Clock>, mut journal: ResMut<Journal>) {
+    if !clock.ended {
+        clock.ended = true;
+        let t = clock.now;
+        journal.push(
+            t,
+            Entry::Ended {
+                reason: "time limit".into(),
+            },
+        );
+    }
+}
+
+/// Ends the exercise early once every intrusion is over: no stage left to run and no
+/// foothold left active. Nothing after that point could change the score.
+fn conclude_when_resolved(mut ctx: Ctx) {
+    ctx.conclude_if_resolved();
+}
+
+/// Registers the simulation core.
+pub(crate) fn plugin(app: &mut App) {
+    app.init_schedule(SimSchedule)
+        .configure_sets(SimSchedule, (SimSystems::Fire, SimSystems::Conclude).chain())
+        .add_systems(SimSchedule, fire_due_events.in_set(SimSystems::Fire))
+        .add_systems(SimSchedule, conclude_when_resolved.in_set(SimSystems::Conclude))
+        .add_observer(end_at_time_limit)
+        .add_plugins((attack::plugin, detect::plugin, injects::plugin));
+}

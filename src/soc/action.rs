@@ -1,0 +1,199 @@
+//! What a seat can do: actions, the evidence they carry, and which role may take each.
+
+use serde::{Deserialize, Serialize};
+
+use crate::scenario::{
+    AccountIdx, ActionName, HostIdx, InjectIdx, Level, ObservableIdx, Role, RuleIdx, SourceIdx,
+    TenantIdx,
+};
+
+/// Id of an alert, in order of creation.
+pub type AlertId = u32;
+/// Id of a telemetry record.
+pub type RecordId = u32;
+/// Id of a case.
+pub type CaseId = u32;
+/// Id of a handoff.
+pub type HandoffId = u32;
+/// Id of a seat, in role order then seat number.
+pub type SeatId = u16;
+
+/// An item of evidence a seat can see, attach to a handoff, and act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Evidence {
+    /// An alert.
+    Alert(AlertId),
+    /// A telemetry record.
+    Record(RecordId),
+    /// A host.
+    Host(HostIdx),
+    /// An account.
+    Account(AccountIdx),
+    /// An observable.
+    Observable(ObservableIdx),
+}
+
+/// A triage verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Verdict {
+    /// True positive: malicious activity.
+    Malicious,
+    /// False positive: benign activity.
+    Benign,
+}
+
+/// A hunt hypothesis.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Hypothesis {
+    /// Activity of this ATT&CK technique (a parent id covers its sub-techniques).
+    Technique(String),
+    /// Anything unusual in this data source.
+    Source(SourceIdx),
+}
+
+/// A detection engineer's change to a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum RuleChange {
+    /// Deploy the rule.
+    Enable,
+    /// Withdraw the rule.
+    Disable,
+    /// Retune it: new fidelity and benign rate, where given.
+    Tune {
+        /// New fidelity.
+        fidelity: Option<f64>,
+        /// New benign alerts per hour.
+        benign_per_hour: Option<f64>,
+    },
+}
+
+/// A handoff being written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HandoffDraft {
+    /// Receiving role.
+    pub to: Role,
+    /// The alert it is about (Tier 1 escalations).
+    pub alert: Option<AlertId>,
+    /// The case it is about.
+    pub case: Option<CaseId>,
+    /// Attached evidence.
+    pub evidence: Vec<Evidence>,
+    /// Severity the sender assigns.
+    pub severity: Level,
+    /// Free-text summary.
+    pub summary: String,
+}
+
+/// One action a seat takes. Each takes simulated time; its effect lands when it ends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Action {
+    /// Tier 1: take an alert from the queue.
+    TakeAlert(AlertId),
+    /// Tier 1: inspect and classify an alert one holds.
+    Classify(AlertId, Verdict),
+    /// Tier 1: close an alert one holds.
+    Close(AlertId),
+    /// Tier 1, Tier 2, hunter: hand work to another role.
+    Handoff(HandoffDraft),
+    /// Tier 1, Tier 2, responder, engineer: take a handoff addressed to one's role.
+    TakeHandoff(HandoffId),
+    /// Tier 2: return a handoff to its sender's role with feedback (a bounce).
+    ReturnHandoff(HandoffId, String),
+    /// Tier 2: investigate a host, account or observable over the last `lookback` seconds.
+    Investigate {
+        /// Case the work belongs to.
+        case: Option<CaseId>,
+        /// What is investigated.
+        subject: Evidence,
+        /// How far back to look, in seconds.
+        lookback: u64,
+    },
+    /// Tier 2: declare a case an incident.
+    DeclareIncident(CaseId, Level),
+    /// Tier 2: merge the second case into the first.
+    MergeCases(CaseId, CaseId),
+    /// Hunter: run a hunt over the last `lookback` seconds, optionally in one tenant.
+    Hunt {
+        /// What to look for.
+        hypothesis: Hypothesis,
+        /// Tenant scope; all tenants when absent.
+        tenant: Option<TenantIdx>,
+        /// How far back to look, in seconds.
+        lookback: u64,
+    },
+    /// Responder: isolate a host (through the endpoint team).
+    Isolate(HostIdx),
+    /// Responder: disable an account (through the identity team).
+    DisableAccount(AccountIdx),
+    /// Responder: block an observable (through the network team).
+    Block(ObservableIdx),
+    /// Responder: reset an account's credentials (through the identity team).
+    ResetCredentials(AccountIdx),
+    /// Responder: remove persistence from a host (through the endpoint team).
+    Eradicate(HostIdx),
+    /// Responder: return a host to service (through the endpoint team).
+    Recover(HostIdx),
+    /// Manager: answer an inject's decision.
+    AnswerInject(InjectIdx, usize),
+    /// Manager: set a case's severity.
+    SetSeverity(CaseId, Level),
+    /// Engineer: change a rule (takes effect after the deployment delay).
+    ChangeRule(RuleIdx, RuleChange),
+}
+
+impl Action {
+    /// The kind of action, for durations and reports.
+    pub fn name(&self) -> ActionName {
+        match self {
+            Action::TakeAlert(_) => ActionName::TakeAlert,
+            Action::Classify(..) => ActionName::Classify,
+            Action::Close(_) => ActionName::Close,
+            Action::Handoff(_) | Action::ReturnHandoff(..) => ActionName::Handoff,
+            Action::TakeHandoff(_) => ActionName::TakeHandoff,
+            Action::Investigate { .. } => ActionName::Investigate,
+            Action::DeclareIncident(..) => ActionName::DeclareIncident,
+            Action::MergeCases(..) => ActionName::MergeCases,
+            Action::Hunt { .. } => ActionName::Hunt,
+            Action::Isolate(_) => ActionName::Isolate,
+            Action::DisableAccount(_) => ActionName::DisableAccount,
+            Action::Block(_) => ActionName::Block,
+            Action::ResetCredentials(_) => ActionName::ResetCredentials,
+            Action::Eradicate(_) => ActionName::Eradicate,
+            Action::Recover(_) => ActionName::Recover,
+            Action::AnswerInject(..) => ActionName::AnswerInject,
+            Action::SetSeverity(..) => ActionName::SetSeverity,
+            Action::ChangeRule(..) => ActionName::ChangeRule,
+        }
+    }
+
+    /// Whether a seat of `role` may take this action. The engine refuses anything else.
+    pub fn allowed_for(&self, role: Role) -> bool {
+        use Role::*;
+        match self {
+            Action::TakeAlert(_) | Action::Classify(..) | Action::Close(_) => role == Tier1,
+            Action::Handoff(_) => matches!(role, Tier1 | Tier2 | Hunter),
+            Action::TakeHandoff(_) => matches!(role, Tier1 | Tier2 | Responder | Engineer),
+            Action::ReturnHandoff(..)
+            | Action::Investigate { .. }
+            | Action::DeclareIncident(..)
+            | Action::MergeCases(..) => role == Tier2,
+            Action::Hunt { .. } => role == Hunter,
+            Action::Isolate(_)
+            | Action::DisableAccount(_)
+            | Action::Block(_)
+            | Action::ResetCredentials(_)
+            | Action::Eradicate(_)
+            | Action::Recover(_) => role == Responder,
+            Action::AnswerInject(..) | Action::SetSeverity(..) => role == Manager,
+            Action::ChangeRule(..) => role == Engineer,
+        }
+    }
+
+    /// The roles that may take this action, for refusal messages.
+    pub fn roles(&self) -> Vec<Role> {
+        crate::scenario::ALL_ROLES
+            .into_iter()
+            .filter(|r| self.allowed_for(*r))
+            .collect()
+    }
+}

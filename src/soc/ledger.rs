@@ -1,0 +1,208 @@
+//! The SOC's shared desk: alerts, telemetry records, cases, handoffs, the inject inbox
+//! and the seat board. Everything is kept in dense id-indexed arenas, so lookups are
+//! direct and every iteration runs in id order (never in entity or hash order).
+
+use bevy::prelude::*;
+
+use super::action::{AlertId, CaseId, Evidence, HandoffDraft, HandoffId, RecordId, SeatId, Verdict};
+use crate::scenario::{AccountIdx, HostIdx, InjectIdx, IntrusionIdx, Level, ObservableIdx, Role, RuleIdx, SourceIdx, StageIdx, TenantIdx};
+
+/// An alert.
+#[derive(Debug, Clone, Default)]
+pub struct Alert {
+    /// Id.
+    pub id: AlertId,
+    /// Rule that raised it.
+    pub rule: RuleIdx,
+    /// Severity.
+    pub severity: Level,
+    /// Tenant.
+    pub tenant: TenantIdx,
+    /// Host it concerns.
+    pub host: Option<HostIdx>,
+    /// Account it concerns.
+    pub account: Option<AccountIdx>,
+    /// Indicators in it.
+    pub observables: Vec<ObservableIdx>,
+    /// The record it fired on.
+    pub record: Option<RecordId>,
+    /// Ground truth: the stage behind it, or none for benign.
+    pub stage: Option<(IntrusionIdx, StageIdx)>,
+    /// When it entered the queue.
+    pub raised_at: u64,
+    /// Rule fidelity when it fired (harder to judge when low).
+    pub fidelity: f64,
+    /// Seat holding it.
+    pub taken_by: Option<SeatId>,
+    /// Tier 1's verdict.
+    pub verdict: Option<Verdict>,
+    /// Closed.
+    pub closed: bool,
+    /// Escalated.
+    pub escalated: bool,
+}
+
+/// A telemetry record.
+#[derive(Debug, Clone, Default)]
+pub struct Record {
+    /// Id.
+    pub id: RecordId,
+    /// When written.
+    pub at: u64,
+    /// Data source.
+    pub source: SourceIdx,
+    /// Tenant.
+    pub tenant: TenantIdx,
+    /// Host.
+    pub host: Option<HostIdx>,
+    /// Account.
+    pub account: Option<AccountIdx>,
+    /// Indicators.
+    pub observables: Vec<ObservableIdx>,
+    /// Ground truth: the stage behind it.
+    pub stage: Option<(IntrusionIdx, StageIdx)>,
+}
+
+impl Record {
+    /// The record's evidence items: itself and what it names.
+    pub fn items(&self) -> Vec<Evidence> {
+        let mut v = vec![Evidence::Record(self.id)];
+        v.extend(self.host.map(Evidence::Host));
+        v.extend(self.account.map(Evidence::Account));
+        v.extend(self.observables.iter().map(|&o| Evidence::Observable(o)));
+        v
+    }
+
+    /// Whether the record concerns `subject`.
+    pub fn about(&self, subject: Evidence) -> bool {
+        match subject {
+            Evidence::Host(h) => self.host == Some(h),
+            Evidence::Account(a) => self.account == Some(a),
+            Evidence::Observable(o) => self.observables.contains(&o),
+            Evidence::Record(r) => self.id == r,
+            Evidence::Alert(_) => false,
+        }
+    }
+}
+
+/// A case: Tier 2's unit of work.
+#[derive(Debug, Clone, Default)]
+pub struct Case {
+    /// Id.
+    pub id: CaseId,
+    /// When opened.
+    pub opened_at: u64,
+    /// Seat working it.
+    pub owner: Option<SeatId>,
+    /// Evidence collected.
+    pub evidence: Vec<Evidence>,
+    /// Declared an incident.
+    pub incident: bool,
+    /// Severity.
+    pub severity: Level,
+    /// Merged into another case.
+    pub merged_into: Option<CaseId>,
+}
+
+/// A handoff between roles.
+#[derive(Debug, Clone)]
+pub struct Handoff {
+    /// Id.
+    pub id: HandoffId,
+    /// Sending seat.
+    pub from_seat: SeatId,
+    /// Sending role.
+    pub from_role: Role,
+    /// What was sent.
+    pub draft: HandoffDraft,
+    /// When sent.
+    pub sent_at: u64,
+    /// Seat that took it.
+    pub taken_by: Option<SeatId>,
+    /// Returned to the sender's role.
+    pub returned: bool,
+}
+
+/// A seat's line on the dispatch board.
+#[derive(Debug, Clone, Copy)]
+pub struct Slot {
+    /// Role.
+    pub role: Role,
+    /// Working on an action.
+    pub busy: bool,
+    /// A wake-up is already on the agenda.
+    pub wake_pending: bool,
+    /// When the current action ends.
+    pub until: u64,
+}
+
+/// The SOC's shared desk.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct Ledger {
+    /// Alerts by id (including those still in the pipeline).
+    pub alerts: Vec<Alert>,
+    /// Tier 1 queue: raised alerts nobody has taken, in arrival order.
+    pub queue: Vec<AlertId>,
+    /// Telemetry records by id.
+    pub records: Vec<Record>,
+    /// Cases by id.
+    pub cases: Vec<Case>,
+    /// Handoffs by id.
+    pub handoffs: Vec<Handoff>,
+    /// Fired injects with an open decision.
+    pub inbox: Vec<InjectIdx>,
+    /// Per inject: fired.
+    pub injects_fired: Vec<bool>,
+    /// Per rule: alerts Tier 1 closed as benign (the detection engineer's tuning input).
+    pub false_positives: Vec<u32>,
+    /// Seats by id.
+    pub board: Vec<Slot>,
+}
+
+impl Ledger {
+    /// Adds an alert, assigning its id.
+    pub fn add_alert(&mut self, mut alert: Alert) -> AlertId {
+        alert.id = self.alerts.len() as AlertId;
+        self.alerts.push(alert);
+        self.alerts.len() as AlertId - 1
+    }
+
+    /// Adds a record, assigning its id.
+    pub fn add_record(&mut self, mut record: Record) -> RecordId {
+        record.id = self.records.len() as RecordId;
+        self.records.push(record);
+        self.records.len() as RecordId - 1
+    }
+
+    /// Opens a case.
+    pub fn open_case(&mut self, now: u64, owner: SeatId, evidence: Vec<Evidence>, severity: Level) -> CaseId {
+        let id = self.cases.len() as CaseId;
+        self.cases.push(Case {
+            id,
+            opened_at: now,
+            owner: Some(owner),
+            evidence,
+            severity,
+            ..Case::default()
+        });
+        id
+    }
+
+    /// Handoffs waiting for `role`, oldest first.
+    pub fn handoffs_for(&self, role: Role) -> impl Iterator<Item = &Handoff> {
+        self.handoffs
+            .iter()
+            .filter(move |h| h.draft.to == role && h.taken_by.is_none() && !h.returned)
+    }
+
+    /// Whether an evidence item points at something that exists.
+    pub fn exists(&self, item: Evidence, hosts: usize, accounts: usize, observables: usize) -> bool {
+        match item {
+            Evidence::Alert(a) => (a as usize) < self.alerts.len(),
+            Evidence::Record(r) => (r as usize) < self.records.len(),
+            Evidence::Host(h) => h < hosts,
+            Evidence::Account(a) => a < accounts,
+            Evidence::Observable(o) => o < observables,
+        }
+    }
+}

@@ -1,0 +1,619 @@
+//! The SOC: seats and their roles, the actions they take, and how each action's effect
+//! lands on the shared desk. The engine refuses any action outside a seat's role or
+//! aimed at something the seat has not discovered or been handed.
+
+pub mod action;
+pub mod ledger;
+
+use std::collections::{BTreeSet, VecDeque};
+
+use bevy::prelude::*;
+
+use crate::bots::Brain;
+use crate::journal::{Entry, Measure};
+use crate::scenario::attack::Catalogue;
+use crate::sim::detect::Defense;
+use crate::sim::injects::fire_detection_injects;
+use crate::sim::{ActionDone, Ctx, PartnerDone, RuleDeploy, SeatReady, SimEvent};
+pub use action::*;
+use ledger::Ledger;
+
+use crate::scenario::{IntrusionIdx, Role, Scenario};
+
+/// A seat: one person's or bot's place in the SOC.
+#[derive(Component, Debug, Clone)]
+pub struct Seat {
+    /// Id.
+    pub id: SeatId,
+    /// Role.
+    pub role: Role,
+    /// Name such as `tier1-2`.
+    pub name: String,
+}
+
+/// What a seat has discovered or been handed: the only things it may see and act on.
+#[derive(Component, Debug, Clone, Default)]
+pub struct Knowledge(pub BTreeSet<Evidence>);
+
+/// The action a seat is working on.
+#[derive(Component, Debug, Clone, Default)]
+pub struct Task(pub Option<Action>);
+
+/// Who plays a seat.
+#[derive(Component, Debug)]
+pub enum Controller {
+    /// A bot.
+    Bot(Box<Brain>),
+    /// Timed actions from a script (a person's recorded or planned moves).
+    Script(VecDeque<(u64, Action)>),
+}
+
+/// Seat entities by seat id.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct SeatIndex(pub Vec<Entity>);
+
+/// What an action produced, for the bot that took it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Nothing to report.
+    Done,
+    /// Records found by an investigation or hunt.
+    Records(Vec<RecordId>),
+    /// A case opened (or joined) by taking a handoff.
+    Case(CaseId),
+}
+
+/// Read-only view a bot decides from.
+pub struct View<'a> {
+    /// Current time.
+    pub now: u64,
+    /// The seat.
+    pub seat: &'a Seat,
+    /// The scenario.
+    pub scenario: &'a Scenario,
+    /// The desk.
+    pub ledger: &'a Ledger,
+    /// Attacker ground truth, used only to draw whether a bot judges correctly.
+    pub attack: &'a crate::sim::attack::AttackState,
+    /// Environment state.
+    pub defense: &'a Defense,
+    /// What the seat knows.
+    pub knowledge: &'a Knowledge,
+}
+
+impl Ctx<'_> {
+    /// Wakes every idle seat of `role` that is not already due to wake.
+    pub fn wake(&mut self, role: Role) {
+        let now = self.clock.now;
+        for id in 0..self.ledger.board.len() {
+            let slot = &mut self.ledger.board[id];
+            if slot.role == role && !slot.busy && !slot.wake_pending {
+                slot.wake_pending = true;
+                self.agenda.at(now, SimEvent::SeatReady(SeatReady { seat: id as SeatId }));
+            }
+        }
+    }
+
+    /// Records the first correct identification of an intrusion.
+    fn detect(&mut self, intrusion: IntrusionIdx, seat: SeatId) {
+        if self.attack.intrusions[intrusion].detected {
+            return;
+        }
+        self.attack.intrusions[intrusion].detected = true;
+        self.log(Entry::Detected { intrusion, seat });
+        fire_detection_injects(self, intrusion);
+    }
+
+    /// Makes items visible to a seat, journaling the new ones.
+    fn reveal(&mut self, seat: SeatId, knowledge: &mut Knowledge, items: impl IntoIterator<Item = Evidence>) {
+        let mut new: Vec<Evidence> = items.into_iter().filter(|i| knowledge.0.insert(*i)).collect();
+        if new.is_empty() {
+            return;
+        }
+        new.sort_unstable();
+        new.dedup();
+        self.log(Entry::Revealed { seat, items: new });
+    }
+}
+
+/// Why the engine refuses `action` from `seat`, if it does.
+pub fn refusal(ctx: &Ctx, seat: &Seat, knowledge: &Knowledge, action: &Action) -> Option<String> {
+    if !action.allowed_for(seat.role) {
+        let roles: Vec<&str> = action.roles().iter().map(|r| r.label()).collect();
+        return Some(format!(
+            "{} may not {:?}: that is for {}",
+            seat.role.label(),
+            action.name(),
+            roles.join(" or ")
+        ));
+    }
+    let s = &ctx.scenario.0;
+    let l = &ctx.ledger;
+    let knows = |e: Evidence| knowledge.0.contains(&e);
+    let hidden = |what: &str| Some(format!("{what} is not visible to {}: discover it or have it handed over first", seat.name));
+    let alert = |a: AlertId| l.alerts.get(a as usize);
+    match action {
+        Action::TakeAlert(a) => {
+            if !l.queue.contains(a) {
+                return Some(format!("alert {a} is not waiting in the queue"));
+            }
+        }
+        Action::Classify(a, _) | Action::Close(a) => match alert(*a) {
+            Some(al) if al.taken_by == Some(seat.id) && !al.closed => {}
+            _ => return Some(format!("{} does not hold open alert {a}", seat.name)),
+        },
+        Action::Handoff(d) => {
+            if !matches!(d.to, Role::Tier2 | Role::Responder | Role::Engineer) || d.to == seat.role {
+                return Some(format!("handoffs go to Tier 2, incident response or detection engineering, not {}", d.to.label()));
+            }
+            if s.seats_for(d.to) == 0 {
+                return Some(format!("nobody staffs {} in this scenario", d.to.label()));
+            }
+            if let Some(a) = d.alert
+                && alert(a).is_none_or(|al| al.taken_by != Some(seat.id) || al.closed)
+            {
+                return Some(format!("{} does not hold open alert {a}", seat.name));
+            }
+            if let Some(c) = d.case
+                && l.cases.get(c as usize).is_none_or(|cs| cs.owner != Some(seat.id))
+            {
+                return Some(format!("{} does not own case {c}", seat.name));
+            }
+            if d.summary.len() > 4096 || d.evidence.len() > 256 {
+                return Some("a handoff carries at most 256 items and a 4096-byte summary".into());
+            }
+            if let Some(e) = d.evidence.iter().find(|e| !knows(**e)) {
+                return hidden(&format!("{e:?}"));
+            }
+        }
+        Action::TakeHandoff(h) => match l.handoffs.get(*h as usize) {
+            Some(ho) if ho.draft.to == seat.role && ho.taken_by.is_none() && !ho.returned => {}
+            _ => return Some(format!("handoff {h} is not waiting for {}", seat.role.label())),
+        },
+        Action::ReturnHandoff(h, _) => match l.handoffs.get(*h as usize) {
+            Some(ho) if ho.taken_by == Some(seat.id) && !ho.returned => {}
+            _ => return Some(format!("{} has not taken handoff {h}", seat.name)),
+        },
+        Action::Investigate { subject, lookback, case } => {
+            if matches!(subject, Evidence::Alert(_) | Evidence::Record(_)) {
+                return Some("investigate a host, an account or an observable".into());
+            }
+            if !knows(*subject) {
+                return hidden(&format!("{subject:?}"));
+            }
+            if *lookback == 0 || *lookback > crate::scenario::format::MAX_SECONDS {
+                return Some("the lookback must be between 1 second and 30 days".into());
+            }
+            if let Some(c) = case
+                && l.cases.get(*c as usize).is_none_or(|cs| cs.owner != Some(seat.id))
+            {
+                return Some(format!("{} does not own case {c}", seat.name));
+            }
+        }
+        Action::DeclareIncident(c, _) | Action::SetSeverity(c, _) => {
+            if l.cases.get(*c as usize).is_none() {
+                return Some(format!("there is no case {c}"));
+            }
+        }
+        Action::MergeCases(a, b) => {
+            let owned = |c: &CaseId| l.cases.get(*c as usize).is_some_and(|cs| cs.owner == Some(seat.id) && cs.merged_into.is_none());
+            if a == b || !owned(a) || !owned(b) {
+                return Some(format!("{} must own both open cases {a} and {b}, and they must differ", seat.name));
+            }
+        }
+        Action::Hunt { hypothesis, tenant, lookback } => {
+            match hypothesis {
+                Hypothesis::Technique(t) if Catalogue::get().technique(t).is_none() => {
+                    return Some(format!("unknown ATT&CK technique {t:?}"));
+                }
+                Hypothesis::Source(src) if *src >= s.sources.len() => return Some(format!("there is no data source {src}")),
+                _ => {}
+            }
+            if tenant.is_some_and(|t| t >= s.tenants.len()) {
+                return Some("there is no such tenant".into());
+            }
+            if *lookback == 0 || *lookback > crate::scenario::format::MAX_SECONDS {
+                return Some("the lookback must be between 1 second and 30 days".into());
+            }
+        }
+        Action::Isolate(h) | Action::Eradicate(h) | Action::Recover(h) => {
+            if !knows(Evidence::Host(*h)) {
+                return hidden("that host");
+            }
+        }
+        Action::DisableAccount(a) | Action::ResetCredentials(a) => {
+            if !knows(Evidence::Account(*a)) {
+                return hidden("that account");
+            }
+        }
+        Action::Block(o) => {
+            if !knows(Evidence::Observable(*o)) {
+                return hidden("that observable");
+            }
+        }
+        Action::AnswerInject(i, c) => {
+            if !l.inbox.contains(i) {
+                return Some(format!("inject {i} has no open decision"));
+            }
+            let options = s.injects[*i].decision.as_ref().map_or(0, |d| d.options.len());
+            if *c >= options {
+                return Some(format!("option {c} does not exist (0 to {})", options.saturating_sub(1)));
+            }
+        }
+        Action::ChangeRule(r, change) => {
+            if *r >= s.rules.len() {
+                return Some(format!("there is no rule {r}"));
+            }
+            if let RuleChange::Tune { fidelity, benign_per_hour } = change
+                && (fidelity.is_some_and(|f| !(0.0..=1.0).contains(&f))
+                    || benign_per_hour.is_some_and(|b| !(0.0..=3600.0).contains(&b)))
+            {
+                return Some("fidelity is 0 to 1 and the benign rate 0 to 3600 per hour".into());
+            }
+        }
+    }
+    None
+}
+
+/// Starts an action: reserves what it takes, marks the seat busy until it ends.
+fn start(ctx: &mut Ctx, seat: &Seat, task: &mut Task, action: Action, speed: f64, rng: Option<&mut crate::sim::rng::Stream>) {
+    let timing = ctx.scenario.0.durations.of(action.name());
+    let base = match rng {
+        Some(r) => r.timing(timing),
+        None => ctx.rngs.scripted.timing(timing),
+    };
+    let dur = ((base as f64 * speed).round() as u64).max(1);
+    let now = ctx.now();
+    match &action {
+        Action::TakeAlert(a) => {
+            ctx.ledger.queue.retain(|x| x != a);
+            ctx.ledger.alerts[*a as usize].taken_by = Some(seat.id);
+        }
+        Action::TakeHandoff(h) => ctx.ledger.handoffs[*h as usize].taken_by = Some(seat.id),
+        Action::AnswerInject(i, _) => ctx.ledger.inbox.retain(|x| x != i),
+        _ => {}
+    }
+    let slot = &mut ctx.ledger.board[seat.id as usize];
+    slot.busy = true;
+    slot.until = now + dur;
+    ctx.log(Entry::ActionStarted {
+        seat: seat.id,
+        action: action.clone(),
+        until: now + dur,
+    });
+    task.0 = Some(action);
+    ctx.after(dur, SimEvent::ActionDone(ActionDone { seat: seat.id }));
+}
+
+/// Lands a finished action's effect.
+fn apply(ctx: &mut Ctx, seat: &Seat, knowledge: &mut Knowledge, action: &Action) -> Outcome {
+    let now = ctx.now();
+    let id = seat.id;
+    match action {
+        Action::TakeAlert(a) => {
+            ctx.log(Entry::AlertTaken { seat: id, alert: *a });
+            let al = ctx.ledger.alerts[*a as usize].clone();
+            let mut items = vec![Evidence::Alert(*a)];
+            items.extend(al.host.map(Evidence::Host));
+            items.extend(al.account.map(Evidence::Account));
+            items.extend(al.observables.iter().map(|&o| Evidence::Observable(o)));
+            items.extend(al.record.map(Evidence::Record));
+            ctx.reveal(id, knowledge, items);
+        }
+        Action::Classify(a, verdict) => {
+            let al = &mut ctx.ledger.alerts[*a as usize];
+            al.verdict = Some(*verdict);
+            let (stage, rule) = (al.stage, al.rule);
+            ctx.log(Entry::Classified { seat: id, alert: *a, verdict: *verdict });
+            match (verdict, stage) {
+                (Verdict::Malicious, Some((i, _))) => ctx.detect(i, id),
+                (Verdict::Benign, _) => {
+                    ctx.ledger.false_positives[rule] += 1;
+                    ctx.wake(Role::Engineer);
+                }
+                _ => {}
+            }
+        }
+        Action::Close(a) => {
+            ctx.ledger.alerts[*a as usize].closed = true;
+            ctx.log(Entry::AlertClosed { seat: id, alert: *a });
+        }
+        Action::Handoff(draft) => {
+            let hid = ctx.ledger.handoffs.len() as HandoffId;
+            ctx.ledger.handoffs.push(ledger::Handoff {
+                id: hid,
+                from_seat: id,
+                from_role: seat.role,
+                draft: draft.clone(),
+                sent_at: now,
+                taken_by: None,
+                returned: false,
+            });
+            ctx.log(Entry::HandoffSent { handoff: hid, seat: id, from: seat.role, draft: draft.clone() });
+            if let Some(a) = draft.alert {
+                let al = &mut ctx.ledger.alerts[a as usize];
+                al.escalated = true;
+                al.closed = true;
+                if let Some((i, _)) = al.stage {
+                    ctx.detect(i, id);
+                }
+            }
+            ctx.wake(draft.to);
+        }
+        Action::TakeHandoff(h) => {
+            let ho = ctx.ledger.handoffs[*h as usize].clone();
+            let case = match ho.draft.case.filter(|c| (*c as usize) < ctx.ledger.cases.len()) {
+                Some(c) => {
+                    let cs = &mut ctx.ledger.cases[c as usize];
+                    cs.owner = Some(id);
+                    for e in &ho.draft.evidence {
+                        if !cs.evidence.contains(e) {
+                            cs.evidence.push(*e);
+                        }
+                    }
+                    c
+                }
+                None => ctx.ledger.open_case(now, id, ho.draft.evidence.clone(), ho.draft.severity),
+            };
+            ctx.log(Entry::HandoffTaken { handoff: *h, seat: id, case });
+            ctx.reveal(id, knowledge, ho.draft.evidence.iter().copied());
+            return Outcome::Case(case);
+        }
+        Action::ReturnHandoff(h, feedback) => {
+            ctx.ledger.handoffs[*h as usize].returned = true;
+            ctx.log(Entry::HandoffReturned { handoff: *h, seat: id, feedback: feedback.clone() });
+        }
+        Action::Investigate { case, subject, lookback } => {
+            let from = now.saturating_sub(*lookback);
+            let mut found: Vec<RecordId> = ctx
+                .ledger
+                .records
+                .iter()
+                .filter(|r| r.at >= from && r.at <= now && r.about(*subject))
+                .map(|r| r.id)
+                .collect();
+            found.extend(benign_activity(ctx, *subject, None, *lookback));
+            return finish_search(ctx, id, knowledge, *case, found, |records| Entry::Investigated {
+                seat: id,
+                subject: *subject,
+                records,
+            });
+        }
+        Action::Hunt { hypothesis, tenant, lookback } => {
+            let from = now.saturating_sub(*lookback);
+            let s = ctx.scenario.0.clone();
+            let found: Vec<RecordId> = ctx
+                .ledger
+                .records
+                .iter()
+                .filter(|r| r.at >= from && r.at <= now && tenant.is_none_or(|t| r.tenant == t))
+                .filter(|r| match hypothesis {
+                    Hypothesis::Technique(t) => r.stage.is_some_and(|(i, st)| {
+                        crate::scenario::attack::covers(t, &s.intrusions[i].stages[st].technique)
+                    }),
+                    Hypothesis::Source(src) => r.stage.is_some() && r.source == *src,
+                })
+                .map(|r| r.id)
+                .collect();
+            let mut found = found;
+            let source = match hypothesis {
+                Hypothesis::Source(src) => Some(*src),
+                Hypothesis::Technique(_) => None,
+            };
+            found.extend(benign_activity(ctx, Evidence::Record(u32::MAX), source, *lookback));
+            let hypothesis = hypothesis.clone();
+            return finish_search(ctx, id, knowledge, None, found, move |records| Entry::Hunted {
+                seat: id,
+                hypothesis,
+                records,
+            });
+        }
+        Action::DeclareIncident(c, sev) => {
+            let cs = &mut ctx.ledger.cases[*c as usize];
+            cs.incident = true;
+            cs.severity = *sev;
+            ctx.log(Entry::IncidentDeclared { seat: id, case: *c, severity: *sev });
+        }
+        Action::MergeCases(a, b) => {
+            let moved = std::mem::take(&mut ctx.ledger.cases[*b as usize].evidence);
+            ctx.ledger.cases[*b as usize].merged_into = Some(*a);
+            let into = &mut ctx.ledger.cases[*a as usize];
+            for e in moved {
+                if !into.evidence.contains(&e) {
+                    into.evidence.push(e);
+                }
+            }
+            ctx.log(Entry::CasesMerged { seat: id, into: *a, from: *b });
+        }
+        Action::SetSeverity(c, sev) => {
+            ctx.ledger.cases[*c as usize].severity = *sev;
+            ctx.log(Entry::SeveritySet { seat: id, case: *c, severity: *sev });
+        }
+        Action::Isolate(h) => request(ctx, id, Measure::Isolate(*h)),
+        Action::DisableAccount(a) => request(ctx, id, Measure::DisableAccount(*a)),
+        Action::Block(o) => request(ctx, id, Measure::Block(*o)),
+        Action::ResetCredentials(a) => request(ctx, id, Measure::ResetCredentials(*a)),
+        Action::Eradicate(h) => request(ctx, id, Measure::Eradicate(*h)),
+        Action::Recover(h) => request(ctx, id, Measure::Recover(*h)),
+        Action::AnswerInject(i, choice) => {
+            ctx.log(Entry::InjectAnswered { seat: id, inject: *i, choice: *choice });
+        }
+        Action::ChangeRule(r, change) => {
+            let due = now + ctx.scenario.0.deployment_delay;
+            let n = ctx.defense.changes.len() as u32;
+            ctx.defense.changes.push((*r, *change));
+            ctx.log(Entry::RuleChangeRequested { seat: id, rule: *r, change: *change, due });
+            ctx.after(ctx.scenario.0.deployment_delay, SimEvent::Deploy(RuleDeploy { change: n }));
+        }
+    }
+    Outcome::Done
+}
+
+/// Journals a search, reveals what it found, files it in the case, and detects.
+fn finish_search(
+    ctx: &mut Ctx,
+    seat: SeatId,
+    knowledge: &mut Knowledge,
+    case: Option<CaseId>,
+    found: Vec<RecordId>,
+    entry: impl FnOnce(Vec<RecordId>) -> Entry,
+) -> Outcome {
+    ctx.log(entry(found.clone()));
+    let mut items = Vec::new();
+    let mut hit = Vec::new();
+    for &r in &found {
+        let rec = &ctx.ledger.records[r as usize];
+        items.extend(rec.items());
+        if let Some((i, _)) = rec.stage {
+            hit.push(i);
+        }
+    }
+    ctx.reveal(seat, knowledge, items);
+    if let Some(c) = case {
+        let cs = &mut ctx.ledger.cases[c as usize];
+        for &r in &found {
+            if !cs.evidence.contains(&Evidence::Record(r)) {
+                cs.evidence.push(Evidence::Record(r));
+            }
+        }
+    }
+    hit.sort_unstable();
+    hit.dedup();
+    for i in hit {
+        ctx.detect(i, seat);
+    }
+    Outcome::Records(found)
+}
+
+/// Benign records an investigation or hunt turns up: the haystack around the needle.
+/// Their number follows the scenario's benign activity rate, capped to what one analyst
+/// would list, and they are drawn from their own stream.
+fn benign_activity(ctx: &mut Ctx, subject: Evidence, source: Option<usize>, lookback: u64) -> Vec<RecordId> {
+    let s = ctx.scenario.0.clone();
+    let per_hour: f64 = s
+        .noise
+        .iter()
+        .filter(|n| source.is_none_or(|src| n.source == src))
+        .map(|n| n.activity_per_hour)
+        .sum();
+    if per_hour <= 0.0 || s.noise.is_empty() {
+        return Vec::new();
+    }
+    // Activity spreads over every host; an analyst surfaces about one in a thousand
+    // records as worth a look.
+    let expected = per_hour * (lookback as f64 / 3600.0) / (s.hosts.len().max(1) as f64 * 50.0);
+    let n = (expected.min(4.0) + ctx.rngs.activity.unit()).floor() as usize;
+    let now = ctx.now();
+    let mut out = Vec::new();
+    for _ in 0..n {
+        let noise = &s.noise[ctx.rngs.activity.below(s.noise.len())];
+        let src = source.unwrap_or(noise.source);
+        let (host, account) = match subject {
+            Evidence::Host(h) => (Some(h), None),
+            Evidence::Account(a) => (None, Some(a)),
+            _ => (Some(ctx.rngs.activity.below(s.hosts.len())), None),
+        };
+        let tenant = host.map(|h| s.hosts[h].tenant).or(account.map(|a| s.accounts[a].tenant)).unwrap_or(0);
+        let at = now.saturating_sub(ctx.rngs.activity.between(0, lookback));
+        let observables = match subject {
+            Evidence::Observable(o) => vec![o],
+            _ => Vec::new(),
+        };
+        out.push(ctx.ledger.add_record(ledger::Record { id: 0, at, source: src, tenant, host, account, observables, stage: None }));
+    }
+    out
+}
+
+/// Asks a partner team for a measure; it lands after the team's delay.
+fn request(ctx: &mut Ctx, seat: SeatId, measure: Measure) {
+    let timing = ctx.scenario.0.partners.of(Defense::partner(measure));
+    let delay = ctx.rngs.partners.timing(timing).max(1);
+    let n = ctx.defense.requests.len() as u32;
+    ctx.defense.requests.push(measure);
+    ctx.log(Entry::MeasureRequested { seat, measure, due: ctx.now() + delay });
+    ctx.after(delay, SimEvent::Partner(PartnerDone { request: n }));
+}
+
+/// Finds the next thing for an idle seat to do and starts it. Refused actions are
+/// journaled and skipped.
+fn dispatch(ctx: &mut Ctx, seat: &Seat, controller: &mut Controller, knowledge: &mut Knowledge, task: &mut Task) {
+    for _ in 0..16 {
+        if ctx.clock.ended || ctx.ledger.board[seat.id as usize].busy {
+            return;
+        }
+        let now = ctx.now();
+        let action = match controller {
+            Controller::Bot(brain) => {
+                let view = View {
+                    now,
+                    seat,
+                    scenario: &ctx.scenario.0,
+                    ledger: &ctx.ledger,
+                    attack: &ctx.attack,
+                    defense: &ctx.defense,
+                    knowledge,
+                };
+                match brain.next(&view) {
+                    Some(a) => a,
+                    None => {
+                        if let Some(later) = brain.wake_after(&view) {
+                            ctx.after(later.max(1), SimEvent::SeatReady(SeatReady { seat: seat.id }));
+                        }
+                        return;
+                    }
+                }
+            }
+            Controller::Script(queue) => match queue.front() {
+                Some((at, _)) if *at <= now => queue.pop_front().expect("front exists").1,
+                _ => return,
+            },
+        };
+        if let Some(reason) = refusal(ctx, seat, knowledge, &action) {
+            ctx.log(Entry::ActionRefused { seat: seat.id, action, reason });
+            continue;
+        }
+        match controller {
+            Controller::Bot(brain) => {
+                let speed = brain.profile.speed;
+                start(ctx, seat, task, action, speed, Some(&mut brain.rng));
+            }
+            Controller::Script(_) => start(ctx, seat, task, action, 1.0, None),
+        }
+    }
+}
+
+type SeatQuery<'w, 's> = Query<'w, 's, (&'static Seat, &'static mut Controller, &'static mut Knowledge, &'static mut Task)>;
+
+fn on_seat_ready(ev: On<SeatReady>, mut ctx: Ctx, index: Res<SeatIndex>, mut seats: SeatQuery) {
+    ctx.ledger.board[ev.seat as usize].wake_pending = false;
+    let Ok((seat, mut controller, mut knowledge, mut task)) = seats.get_mut(index.0[ev.seat as usize]) else {
+        return;
+    };
+    dispatch(&mut ctx, seat, &mut controller, &mut knowledge, &mut task);
+}
+
+fn on_action_done(ev: On<ActionDone>, mut ctx: Ctx, index: Res<SeatIndex>, mut seats: SeatQuery) {
+    let Ok((seat, mut controller, mut knowledge, mut task)) = seats.get_mut(index.0[ev.seat as usize]) else {
+        return;
+    };
+    let Some(action) = task.0.take() else { return };
+    let outcome = apply(&mut ctx, seat, &mut knowledge, &action);
+    ctx.ledger.board[seat.id as usize].busy = false;
+    if let Controller::Bot(brain) = controller.as_mut() {
+        let view = View {
+            now: ctx.now(),
+            seat,
+            scenario: &ctx.scenario.0,
+            ledger: &ctx.ledger,
+            attack: &ctx.attack,
+            defense: &ctx.defense,
+            knowledge: &knowledge,
+        };
+        brain.observe(&view, &action, &outcome);
+    }
+    dispatch(&mut ctx, seat, &mut controller, &mut knowledge, &mut task);
+}
+
+pub(crate) fn plugin(app: &mut App) {
+    app.add_observer(on_seat_ready).add_observer(on_action_done);
+}
