@@ -1,1 +1,259 @@
-fn main() {}
+//! The `socdrill` command line: parses arguments, reads files, prints. All simulation
+//! lives in the library.
+
+mod card;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+
+use socdrill::scenario::{self, Diagnostics, Scenario};
+use socdrill::script::{self, Script};
+use socdrill::{Exercise, bots, journal};
+
+/// Tabletop and purple-team exercise simulator for security operations centers.
+#[derive(Parser)]
+#[command(name = "socdrill", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run an exercise headless, bots in every seat not scripted; print the scorecard.
+    Run {
+        /// Scenario file (.ron). Without it, the built-in default scenario runs.
+        scenario: Option<PathBuf>,
+        /// Master seed: the same seed, scenario and actions give the same exercise.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Bot skill profile for every unscripted seat.
+        #[arg(long, default_value = "competent", value_parser = ["novice", "competent", "expert"])]
+        bots: String,
+        /// Timed actions for some seats (see ACTIONS.md); those seats are not played by bots.
+        #[arg(long)]
+        actions: Option<PathBuf>,
+        /// Write results.json, journal.jsonl and the inputs needed to replay into DIR.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Print the results as JSON instead of the scorecard.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Validate scenario files and list every problem as FILE:LINE:COL: message.
+    Check {
+        /// Scenario files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Re-simulate a run directory and compare it with its journal, event by event.
+    Replay {
+        /// A directory written by `run --out`.
+        dir: PathBuf,
+    },
+    /// List the scenarios in a directory (default: ./scenarios).
+    Scenarios {
+        /// Directory to list.
+        dir: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run { scenario, seed, bots, actions, out, json } => {
+            run(scenario.as_deref(), seed, &bots, actions.as_deref(), out.as_deref(), json)
+        }
+        Command::Check { files } => check(&files),
+        Command::Replay { dir } => replay(&dir),
+        Command::Scenarios { dir } => list(dir.as_deref()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A problem in an input file, already rendered as `FILE:LINE:COL: message` lines.
+#[derive(Debug)]
+struct InputError(String);
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.trim_end())
+    }
+}
+
+impl std::error::Error for InputError {}
+
+fn diagnostics(file: &str, d: &Diagnostics) -> anyhow::Error {
+    InputError(format!(
+        "{} problem(s) in {file}:\n{}fix them and run again (`socdrill check {file}` lists them all).",
+        d.0.len(),
+        d.render(file)
+    ))
+    .into()
+}
+
+/// Reads a file as text, turning a missing file or binary content into a clear error.
+fn read_text(path: &Path) -> Result<String> {
+    let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = scenario::text_from_bytes(&bytes).map_err(|d| diagnostics(&path.display().to_string(), &d))?;
+    Ok(text.to_string())
+}
+
+/// Loads a scenario file, or the built-in default; returns it with its source text.
+fn load_scenario(path: Option<&Path>) -> Result<(Arc<Scenario>, String, String)> {
+    let (name, src) = match path {
+        Some(p) => (p.display().to_string(), read_text(p)?),
+        None => (scenario::DEFAULT_SCENARIO_NAME.to_string(), scenario::DEFAULT_SCENARIO.to_string()),
+    };
+    let s = scenario::load(&src).map_err(|d| diagnostics(&name, &d))?;
+    Ok((Arc::new(s), src, name))
+}
+
+fn load_script(path: Option<&Path>, scenario: &Scenario) -> Result<(Script, Option<String>)> {
+    let Some(p) = path else { return Ok((Script::default(), None)) };
+    let src = read_text(p)?;
+    let s = script::load(&src, scenario).map_err(|d| diagnostics(&p.display().to_string(), &d))?;
+    Ok((s, Some(src)))
+}
+
+fn run(path: Option<&Path>, seed: u64, profile: &str, actions: Option<&Path>, out: Option<&Path>, json: bool) -> Result<ExitCode> {
+    let (scenario, src, _) = load_scenario(path)?;
+    let (script, script_src) = load_script(actions, &scenario)?;
+    let profile = bots::profile_named(profile).with_context(|| format!("unknown bot profile {profile:?}"))?;
+    let mut ex = Exercise::new(scenario.clone(), seed, profile, &script);
+    ex.run_to_end();
+    let results = ex.results();
+    let results_json = serde_json::to_string_pretty(&results)?;
+    if let Some(dir) = out {
+        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let write = |name: &str, text: &str| {
+            let p = dir.join(name);
+            fs::write(&p, text).with_context(|| format!("cannot write {}", p.display()))
+        };
+        write("journal.jsonl", &ex.journal().to_jsonl())?;
+        write("scenario.ron", &src)?;
+        if let Some(s) = &script_src {
+            write("actions.ron", s)?;
+        }
+        write("results.json", &(results_json.clone() + "\n"))?;
+    }
+    if json {
+        println!("{results_json}");
+    } else {
+        print!("{}", card::scorecard(&scenario, &results));
+        if let Some(dir) = out {
+            println!("results and journal written to {}", dir.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(files: &[PathBuf]) -> Result<ExitCode> {
+    let mut bad = 0;
+    for f in files {
+        let name = f.display().to_string();
+        let loaded = fs::read(f)
+            .map_err(|e| format!("{name}: cannot read: {e}\n"))
+            .and_then(|bytes| {
+                let text = scenario::text_from_bytes(&bytes).map_err(|d| d.render(&name))?;
+                scenario::load(text).map_err(|d| d.render(&name))
+            });
+        match loaded {
+            Ok(s) => {
+                let stages: usize = s.intrusions.iter().map(|i| i.stages.len()).sum();
+                println!(
+                    "{name}: ok — {} ({:?}; {} intrusion(s), {stages} stages, {} rules, {} injects, {} objectives)",
+                    s.title,
+                    s.difficulty,
+                    s.intrusions.len(),
+                    s.rules.len(),
+                    s.injects.len(),
+                    s.objectives.len()
+                );
+            }
+            Err(text) => {
+                bad += 1;
+                eprint!("{text}");
+            }
+        }
+    }
+    if bad > 0 {
+        eprintln!("{bad} of {} file(s) have problems", files.len());
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn replay(dir: &Path) -> Result<ExitCode> {
+    if !dir.is_dir() {
+        bail!("{} is not a directory: give a directory written by `socdrill run --out DIR`", dir.display());
+    }
+    let results_path = dir.join("results.json");
+    let results: serde_json::Value = serde_json::from_str(&read_text(&results_path)?)
+        .with_context(|| format!("{} is not valid JSON", results_path.display()))?;
+    let schema = results.get("schema").and_then(|v| v.as_str()).unwrap_or("");
+    if schema != socdrill::score::SCHEMA {
+        bail!("{}: results schema {schema:?} is not {:?}; this run was not written by this socdrill", results_path.display(), socdrill::score::SCHEMA);
+    }
+    let seed = results.get("seed").and_then(|v| v.as_u64()).context("results.json has no seed")?;
+    let bots_name = results.get("bots").and_then(|v| v.as_str()).context("results.json has no bots profile")?;
+    let (scenario, _, _) = load_scenario(Some(&dir.join("scenario.ron")))?;
+    let actions = dir.join("actions.ron");
+    let (script, _) = load_script(actions.exists().then_some(actions.as_path()), &scenario)?;
+    let profile = bots::profile_named(bots_name).with_context(|| format!("unknown bot profile {bots_name:?} in results.json"))?;
+    let recorded = read_text(&dir.join("journal.jsonl"))?;
+    let mut ex = Exercise::new(scenario, seed, profile, &script);
+    ex.run_to_end();
+    if let Some(d) = journal::first_divergence(&recorded, ex.journal()) {
+        eprintln!("replay diverges at journal line {}:", d.line);
+        eprintln!("  recorded: {}", d.recorded.as_deref().unwrap_or("(journal ends here)"));
+        eprintln!("  replayed: {}", d.replayed.as_deref().unwrap_or("(simulation ends here)"));
+        return Ok(ExitCode::from(1));
+    }
+    let digest = ex.journal().digest();
+    if results.get("digest").and_then(|v| v.as_str()) != Some(digest.as_str()) {
+        eprintln!("the journal replays, but results.json carries a different digest than the journal's {digest}");
+        return Ok(ExitCode::from(1));
+    }
+    println!("replay ok: {} journal lines match; digest {digest}", ex.journal().lines.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn list(dir: Option<&Path>) -> Result<ExitCode> {
+    let dir = dir.unwrap_or(Path::new("scenarios"));
+    let mut files: Vec<PathBuf> = match fs::read_dir(dir) {
+        Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "ron")).collect(),
+        Err(_) => {
+            println!("no {} directory here; the built-in default scenario:", dir.display());
+            let s = scenario::load(scenario::DEFAULT_SCENARIO).map_err(|d| diagnostics(scenario::DEFAULT_SCENARIO_NAME, &d))?;
+            print!("{}", card::scenario_line(Path::new(scenario::DEFAULT_SCENARIO_NAME), &s));
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
+    files.sort();
+    let mut bad = 0;
+    for f in &files {
+        match read_text(f).and_then(|src| scenario::load(&src).map_err(|d| diagnostics(&f.display().to_string(), &d))) {
+            Ok(s) => print!("{}", card::scenario_line(f, &s)),
+            Err(e) => {
+                bad += 1;
+                eprintln!("{}: invalid ({})", f.display(), e.to_string().lines().nth(1).unwrap_or("see socdrill check"));
+            }
+        }
+    }
+    if files.is_empty() {
+        println!("no .ron scenarios in {}", dir.display());
+    }
+    Ok(if bad > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

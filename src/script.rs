@@ -14,6 +14,7 @@ use crate::soc::{Action, Evidence, HandoffDraft, Hypothesis, RuleChange, Verdict
 /// A script file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "Script")]
 pub struct RawScript {
     /// Seats taken over even if they have no actions (they then do nothing).
     #[serde(default)]

@@ -13,7 +13,13 @@ pub(super) fn next(_brain: &mut Brain, view: &View) -> Option<Action> {
 
 pub(super) fn observe(brain: &mut Brain, view: &View, outcome: &Outcome) {
     let Outcome::Case(case) = outcome else { return };
-    let evidence = view.ledger.cases[*case as usize].evidence.clone();
+    // Act on what was handed over and is visible to this seat, nothing else.
+    let evidence: Vec<Evidence> = view.ledger.cases[*case as usize]
+        .evidence
+        .iter()
+        .copied()
+        .filter(|e| view.knowledge.0.contains(e))
+        .collect();
     let mut hosts = Vec::new();
     for e in evidence {
         let key = format!("{e:?}");

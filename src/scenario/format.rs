@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 /// A whole scenario file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "Scenario")]
 pub struct RawScenario {
     /// Short stable identifier, e.g. `"phish-to-exfil"`.
     pub id: String,

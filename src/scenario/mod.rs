@@ -40,6 +40,8 @@ pub fn parse<T: serde::de::DeserializeOwned>(src: &str, what: &str) -> Result<T,
     }
     ron::Options::default()
         .with_recursion_limit(NESTING_LIMIT)
+        // Authors may write an optional value directly instead of wrapping it in `Some(…)`.
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
         .from_str::<T>(src)
         .map_err(|e| {
             Diagnostics(vec![Diagnostic {

@@ -17,6 +17,7 @@ const MAX_ITEMS: usize = 10_000;
 const MAX_SEATS: u32 = 50;
 const MAX_RATE_PER_HOUR: f64 = 3_600.0;
 const MAX_POINTS: f64 = 1_000_000.0;
+const MAX_ACTIVITY_PER_HOUR: f64 = 10_000_000.0;
 
 /// Checks a parsed scenario; returns the runtime model or every problem found.
 pub fn validate(raw: &RawScenario, src: &str) -> Result<Scenario, Diagnostics> {
@@ -93,7 +94,7 @@ pub fn validate(raw: &RawScenario, src: &str) -> Result<Scenario, Diagnostics> {
         let at = [n.source.as_str()];
         refer(&mut c, &[], &sources, &n.source, "data source");
         rate(&mut c, &at, "alerts_per_hour", n.alerts_per_hour);
-        rate(&mut c, &at, "activity_per_hour", n.activity_per_hour);
+        rate_up_to(&mut c, &at, "activity_per_hour", n.activity_per_hour, MAX_ACTIVITY_PER_HOUR);
         if n.alerts_per_hour > 0.0
             && !raw
                 .rules
@@ -282,8 +283,12 @@ fn probability(c: &mut Collector, at: &[&str], field: &str, v: f64) {
 }
 
 fn rate(c: &mut Collector, at: &[&str], field: &str, v: f64) {
-    if !(0.0..=MAX_RATE_PER_HOUR).contains(&v) {
-        c.field(at, field, format!("{field} is {v}: give a rate between 0 and {MAX_RATE_PER_HOUR} per hour"));
+    rate_up_to(c, at, field, v, MAX_RATE_PER_HOUR);
+}
+
+fn rate_up_to(c: &mut Collector, at: &[&str], field: &str, v: f64, max: f64) {
+    if !(0.0..=max).contains(&v) {
+        c.field(at, field, format!("{field} is {v}: give a rate between 0 and {max} per hour"));
     }
 }
 

@@ -1,0 +1,176 @@
+//! The readable scorecard the CLI prints after a run, and the one-line scenario listing.
+//! Part of the binary: it only formats what the library computed.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use socdrill::scenario::Scenario;
+use socdrill::scenario::attack::Catalogue;
+use socdrill::score::Results;
+
+/// `T+1h05m` for a simulated time in seconds.
+pub fn clock(t: u64) -> String {
+    let (h, m, s) = (t / 3600, (t % 3600) / 60, t % 60);
+    if h > 0 {
+        format!("T+{h}h{m:02}m")
+    } else if m > 0 {
+        format!("T+{m}m{s:02}s")
+    } else {
+        format!("T+{s}s")
+    }
+}
+
+/// `1h05m` for a span in seconds.
+pub fn span(t: u64) -> String {
+    clock(t).trim_start_matches("T+").to_string()
+}
+
+fn opt_clock(t: Option<u64>) -> String {
+    t.map_or("—".into(), clock)
+}
+
+/// The scorecard.
+pub fn scorecard(scenario: &Scenario, r: &Results) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "socdrill · {} ({})", r.title, r.scenario);
+    let _ = writeln!(
+        o,
+        "seed {} · bots {} · ended {} ({}) · {} journal lines",
+        r.seed,
+        r.bots,
+        clock(r.ended_at),
+        r.end_reason,
+        r.journal_lines
+    );
+    let _ = writeln!(o, "\nIntrusions — dwell time, containment, impact");
+    for i in &r.intrusions {
+        let _ = writeln!(o, "  {} · {}", i.id, i.name);
+        let _ = writeln!(
+            o,
+            "    compromised {}  first alert {}  detected {}  contained {}  eradicated {}",
+            opt_clock(i.compromised_at),
+            opt_clock(i.first_alert_at),
+            opt_clock(i.detected_at),
+            opt_clock(i.contained_at),
+            opt_clock(i.eradicated_at)
+        );
+        let dwell = match (i.dwell_seconds, i.censored) {
+            (Some(d), true) => format!("≥ {} (never detected)", span(d)),
+            (Some(d), false) => span(d),
+            (None, _) => "— (never started)".into(),
+        };
+        let _ = writeln!(
+            o,
+            "    dwell time {dwell}  ·  time to contain {}  ·  exposure {}  ·  impact {} pts",
+            i.time_to_contain_seconds.map_or("—".into(), span),
+            i.exposure_seconds.map_or("—".into(), span),
+            i.impact_points
+        );
+        let _ = writeln!(o, "    stages: {}", i.stages_fired.join(" → "));
+        if !i.stages_blocked.is_empty() {
+            let _ = writeln!(o, "    blocked by containment: {}", i.stages_blocked.join(", "));
+        }
+    }
+    let t = &r.triage;
+    let _ = writeln!(o, "\nTriage — accuracy {}", t.accuracy.map_or("— (nothing triaged)".into(), |a| format!("{a:.1}%")));
+    let _ = writeln!(
+        o,
+        "  true positives {}  false positives {}  true negatives {}  false negatives {}",
+        t.true_positives, t.false_positives, t.true_negatives, t.false_negatives
+    );
+    let _ = writeln!(
+        o,
+        "  malicious alerts left untriaged {}  benign left {}  needless escalations {}  MTTA {}",
+        t.untriaged_malicious,
+        t.untriaged_benign,
+        t.needless_escalations,
+        r.mtta_seconds.map_or("—".into(), |s| span(s.round() as u64))
+    );
+    let _ = writeln!(
+        o,
+        "\nHandoff quality — mean {} over {} handoff(s)",
+        r.handoff_quality.map_or("—".into(), |q| format!("{q:.1}")),
+        r.handoffs.len()
+    );
+    for h in r.handoffs.iter().take(12) {
+        let _ = writeln!(
+            o,
+            "  #{:<3} {:>9} → {:<9} {} by {:<12} quality {:>5.1}  complete {:.2} precise {:.2} severity {:.2} routing {:.0} timely {:.2} pickup {:.2}{}",
+            h.id,
+            h.from,
+            h.to,
+            clock(h.sent_at),
+            h.sender,
+            h.quality,
+            h.completeness,
+            h.precision,
+            h.severity_score,
+            h.routing,
+            h.timeliness,
+            h.pickup,
+            if h.bounced { "  (returned)" } else { "" }
+        );
+    }
+    if r.handoffs.len() > 12 {
+        let _ = writeln!(o, "  … {} more in --json", r.handoffs.len() - 12);
+    }
+    let _ = writeln!(
+        o,
+        "\nImpact — {:.0} of {:.0} points realised ({:.0}%); collateral: {} host(s) isolated, {} account(s) disabled without cause",
+        r.impact.realised, r.impact.possible, r.impact.percent, r.impact.collateral_hosts, r.impact.collateral_accounts
+    );
+    let _ = writeln!(o, "\nObjectives");
+    for ob in &r.objectives {
+        let _ = writeln!(o, "  {:?}  {:<10} {}  — {}", ob.rating, ob.id, ob.description, ob.evidence);
+    }
+    let _ = writeln!(o, "\nSeats");
+    for s in &r.seats {
+        let _ = writeln!(
+            o,
+            "  {:<12} {:<13} busy {:>3.0}%  actions {:>3}{}{}{}",
+            s.seat,
+            s.controller,
+            100.0 * s.utilisation,
+            s.actions,
+            if s.classified > 0 { format!("  triaged {} ({} right)", s.classified, s.classified_correctly) } else { String::new() },
+            match s.handoff_quality {
+                Some(q) => format!("  handoffs {} (mean {q:.1})", s.handoffs_sent),
+                None => String::new(),
+            },
+            if s.refused > 0 { format!("  refused {}", s.refused) } else { String::new() }
+        );
+    }
+    let parts: Vec<String> = r.components.iter().map(|c| format!("{} {:.2}", c.name, c.score)).collect();
+    let _ = writeln!(
+        o,
+        "\nTeam score {:.1} / 100{}  ({})",
+        r.team_score,
+        scenario.par.map_or(String::new(), |p| format!("  · par {p:.1}")),
+        parts.join(", ")
+    );
+    let _ = writeln!(o, "digest {}", r.digest);
+    o
+}
+
+/// One scenario in the listing.
+pub fn scenario_line(path: &Path, s: &Scenario) -> String {
+    let cat = Catalogue::get();
+    let techniques: Vec<String> = s
+        .attack_techniques()
+        .iter()
+        .map(|t| match cat.technique(t) {
+            Some(x) => format!("{t} {}", x.name),
+            None => t.to_string(),
+        })
+        .collect();
+    format!(
+        "{:<24} {:<7} {}\n{:<24} {}\n{:<24} techniques: {}\n\n",
+        s.id,
+        format!("{:?}", s.difficulty),
+        s.title,
+        "",
+        path.display(),
+        "",
+        techniques.join(", ")
+    )
+}
