@@ -81,6 +81,21 @@ impl Exercise {
         ex
     }
 
+    /// Starts over at T+0 with a new seed, reusing this world (its schedule, observers
+    /// and allocations): much cheaper than [`Exercise::new`] for batches of seeds.
+    /// The result is identical to a fresh exercise with the same inputs.
+    pub fn reset(&mut self, seed: u64, profile: &Profile, script: &Script) {
+        let world = self.app.world_mut();
+        // Resources are entities too in this Bevy: despawn only our own seats.
+        let seats: Vec<Entity> = world.query_filtered::<Entity, With<Seat>>().iter(world).collect();
+        for e in seats {
+            world.despawn(e);
+        }
+        self.seed = seed;
+        self.profile = profile.name.clone();
+        self.setup(profile, script);
+    }
+
     fn setup(&mut self, profile: &Profile, script: &Script) {
         let s = self.scenario.clone();
         let seed = self.seed;
