@@ -10,8 +10,8 @@ mod profile;
 use serde::Serialize;
 
 pub use facts::Facts;
-pub use handoff::HandoffResult;
-pub use objectives::{ObjectiveResult, Rating};
+pub use handoff::{HandoffResult, decay as handoff_decay};
+pub use objectives::{ObjectiveResult, Rating, rate as objectives_rate};
 pub use profile::ScoringProfile;
 
 use crate::journal::{Entry, Journal};

@@ -1,0 +1,210 @@
+//! Scoring against hand-worked cases: every expected number below is derived by hand,
+//! step by step, from tests/data/hand-worked.ron and its script. SCORING.md walks
+//! through the same case.
+
+use std::sync::Arc;
+
+use socdrill::journal::{Entry, Journal, Line, SeatInfo};
+use socdrill::scenario::{self, Role};
+use socdrill::score::{self, Rating, ScoringProfile};
+use socdrill::soc::{Evidence, HandoffDraft, Verdict};
+use socdrill::{Exercise, bots, script};
+
+const SCENARIO: &str = include_str!("data/hand-worked.ron");
+const ACTIONS: &str = include_str!("data/hand-worked.actions.ron");
+
+fn hand_worked() -> (Exercise, score::Results) {
+    let s = Arc::new(scenario::load(SCENARIO).expect("the hand-worked scenario is valid"));
+    let script = script::load(ACTIONS, &s).expect("the hand-worked script is valid");
+    let mut ex = Exercise::new(s, 42, bots::profile_named("competent").unwrap(), &script);
+    ex.run_to_end();
+    let r = ex.results();
+    (ex, r)
+}
+
+#[test]
+fn intrusion_timeline_by_hand() {
+    let (_, r) = hand_worked();
+    let i = &r.intrusions[0];
+    // Stage "exec" is Fixed("10m") after T+0.
+    assert_eq!(i.compromised_at, Some(600));
+    // R1 has fidelity 1 and no latency: the alert comes with the stage.
+    assert_eq!(i.first_alert_at, Some(600));
+    // TakeAlert at 20m ends 21m; Classify(Malicious) 21m→25m = 1500 s. Detection.
+    assert_eq!(i.detected_at, Some(1500));
+    assert_eq!(i.dwell_seconds, Some(900));
+    assert!(!i.censored);
+    // Isolate requested 53m→56m (3360 s) + endpoint team 15m = 4260 s.
+    assert_eq!(i.contained_at, Some(4260));
+    assert_eq!(i.time_to_contain_seconds, Some(4260 - 1500));
+    assert_eq!(i.exposure_seconds, Some(3660));
+    // Eradicate 56m→66m (3960 s) + 15m = 4860 s.
+    assert_eq!(i.eradicated_at, Some(4860));
+    // "move" is due at 600 + 2h = 7800 s, finds no foothold on ws-1, and is blocked.
+    assert_eq!(i.stages_fired, ["exec"]);
+    assert_eq!(i.stages_blocked, ["move"]);
+    assert_eq!(i.impact_points, 0.0);
+    assert_eq!((r.ended_at, r.end_reason.as_str()), (7800, "resolved"));
+    // MTTA: raised at 600, taken when TakeAlert ends at 1260.
+    assert_eq!(r.mtta_seconds, Some(660.0));
+}
+
+#[test]
+fn handoff_quality_by_hand() {
+    let (_, r) = hand_worked();
+    assert_eq!(r.handoffs.len(), 2);
+
+    // Tier 1 → Tier 2, sent at 30m (1800 s). Tier 1 had seen the alert, ws-1, the
+    // domain and the record: 4 relevant items; it attached 2, both relevant.
+    // completeness 2/4, precision 1, severity High = High → 1, routing 1,
+    // hold 1800 − 1260 = 540 s ≤ 20m → 1, pickup 1980 − 1800 = 180 s ≤ 30m → 1.
+    // quality = 100 × (.30×.5 + .15 + .15 + .20 + .10 + .10) = 85.0
+    let h = &r.handoffs[0];
+    assert_eq!((h.from.as_str(), h.to.as_str()), ("tier1", "tier2"));
+    assert_eq!((h.relevant_seen, h.attached, h.missing), (4, 2, 2));
+    assert_eq!((h.hold_seconds, h.pickup_seconds), (540, 180));
+    assert_eq!((h.completeness, h.precision, h.severity_score, h.routing), (0.5, 1.0, 1.0, 1.0));
+    assert_eq!(h.quality, 85.0);
+
+    // Tier 2 → incident response, sent at 50m (3000 s). Tier 2 had seen the same 4
+    // relevant items (handed 2, found the record and the domain); it attached 3.
+    // completeness 3/4, precision 1, severity Critical vs true High → 1 − 1/3,
+    // routing 1, hold 3000 − 1980 = 1020 s ≤ 90m → 1, pickup 3180 − 3000 = 180 s → 1.
+    // quality = 100 × (.30×.75 + .15 + .15×(2/3) + .20 + .10 + .10) = 87.5
+    let h = &r.handoffs[1];
+    assert_eq!((h.from.as_str(), h.to.as_str()), ("tier2", "responder"));
+    assert_eq!((h.relevant_seen, h.attached), (4, 3));
+    assert_eq!((h.hold_seconds, h.pickup_seconds), (1020, 180));
+    assert_eq!(h.severity_score, 0.667);
+    assert_eq!(h.quality, 87.5);
+    assert_eq!(r.handoff_quality, Some(86.3));
+}
+
+#[test]
+fn objectives_and_team_score_by_hand() {
+    let (_, r) = hand_worked();
+    // Dwell 15 min: over P (10m), within S (30m).
+    assert_eq!(r.objectives[0].rating, Rating::S);
+    // Exposure 61 min: over S (1h), within M (2h).
+    assert_eq!(r.objectives[1].rating, Rating::M);
+    assert_eq!(r.triage.true_positives, 1);
+    assert_eq!(r.triage.accuracy, Some(100.0));
+    // detection   1 − 900/14400            = 0.9375   × .25
+    // containment 1 − 3660/21600           = 0.830556 × .20
+    // impact      1 − 0/100                = 1        × .20
+    // triage      100%                     = 1        × .10
+    // handoffs    (85 + 87.5)/2/100        = 0.8625   × .10
+    // objectives  (2/3 + 1/3)/2            = 0.5      × .15
+    // sum = 0.861736 → 86.2
+    assert_eq!(r.team_score, 86.2);
+}
+
+#[test]
+fn the_engine_refuses_actions_outside_the_role() {
+    let (ex, r) = hand_worked();
+    let refused: Vec<&Line> = ex
+        .journal()
+        .lines
+        .iter()
+        .filter(|l| matches!(l.entry, Entry::ActionRefused { .. }))
+        .collect();
+    assert_eq!(refused.len(), 1, "only the scripted Tier 1 isolation is refused");
+    assert_eq!(refused[0].t, 3600);
+    let Entry::ActionRefused { reason, .. } = &refused[0].entry else { unreachable!() };
+    assert!(reason.contains("Incident response"), "{reason}");
+    assert_eq!(r.seats[0].refused, 1);
+}
+
+#[test]
+fn the_golden_journal_is_unchanged() {
+    let (ex, _) = hand_worked();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/hand-worked.jsonl");
+    let ours = ex.journal().to_jsonl();
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(path, &ours).unwrap();
+    }
+    let golden = std::fs::read_to_string(path).expect("tests/golden/hand-worked.jsonl exists (UPDATE_GOLDEN=1 writes it)");
+    if let Some(d) = socdrill::journal::first_divergence(&golden, ex.journal()) {
+        panic!(
+            "journal differs from the golden file at line {}:\n  golden: {:?}\n  now:    {:?}\nif the change is intended, rerun with UPDATE_GOLDEN=1 and review the diff",
+            d.line, d.recorded, d.replayed
+        );
+    }
+    assert_eq!(socdrill::journal::digest_of_text(&golden), ex.journal().digest());
+}
+
+/// A journal written by hand: scoring is a pure function of it.
+fn line(t: u64, entry: Entry) -> Line {
+    Line { t, entry }
+}
+
+#[test]
+fn triage_accuracy_weighs_missed_malicious_alerts_most() {
+    let s = scenario::load(SCENARIO).unwrap();
+    let seat = SeatInfo { seat: 0, name: "tier1-1".into(), role: Role::Tier1, controller: "scripted".into() };
+    let raised = |alert: u32, malicious: bool| Entry::AlertRaised {
+        alert,
+        rule: 0,
+        severity: scenario::Level::High,
+        host: Some(0),
+        stage: malicious.then_some((0, 0)),
+    };
+    let classify = |alert: u32, verdict: Verdict| Entry::Classified { seat: 0, alert, verdict };
+    let mut j = Journal::default();
+    j.lines = vec![
+        line(0, Entry::Started { scenario: "hand-worked".into(), seed: 0, seats: vec![seat] }),
+        line(10, raised(0, true)),
+        line(10, raised(1, true)),
+        line(10, raised(2, false)),
+        line(10, raised(3, false)),
+        line(10, raised(4, false)),
+        line(10, raised(5, true)),
+        line(20, classify(0, Verdict::Malicious)),
+        line(30, classify(1, Verdict::Benign)),
+        line(40, classify(2, Verdict::Benign)),
+        line(50, classify(3, Verdict::Malicious)),
+        line(60, Entry::HandoffSent {
+            handoff: 0,
+            seat: 0,
+            from: Role::Tier1,
+            draft: HandoffDraft { to: Role::Tier2, alert: Some(3), case: None, evidence: vec![Evidence::Alert(3)], severity: scenario::Level::Low, summary: String::new() },
+        }),
+        line(100, Entry::Ended { reason: "time limit".into() }),
+    ];
+    let r = score::score(&s, &j, 0, "scripted", ScoringProfile::default_profile());
+    let t = &r.triage;
+    // TP: alert 0. FN: alert 1. TN: alert 2. FP: alert 3. Untriaged: 4 (benign), 5 (malicious).
+    assert_eq!((t.true_positives, t.false_negatives, t.true_negatives, t.false_positives), (1, 1, 1, 1));
+    assert_eq!((t.untriaged_malicious, t.untriaged_benign, t.needless_escalations), (1, 1, 1));
+    // (5×1 + 1) / (5×(1 + 1 + 1) + 1 + 1) = 6/17 = 35.3%
+    assert_eq!(t.accuracy, Some(35.3));
+    // The escalated benign alert: nothing relevant attached, misrouted, severity Low = Low.
+    let h = &r.handoffs[0];
+    assert_eq!((h.precision, h.routing, h.severity_score), (0.0, 0.0, 1.0));
+    // Never picked up: latency runs to the end (40 s), within target.
+    assert_eq!(h.pickup_seconds, 40);
+}
+
+#[test]
+fn ratings_follow_the_thresholds() {
+    use score::objectives_rate as rate;
+    let t = [600.0, 1800.0, 3600.0];
+    assert_eq!(rate(600.0, t, true), Rating::P);
+    assert_eq!(rate(601.0, t, true), Rating::S);
+    assert_eq!(rate(3600.0, t, true), Rating::M);
+    assert_eq!(rate(3601.0, t, true), Rating::U);
+    let q = [90.0, 75.0, 60.0];
+    assert_eq!(rate(95.0, q, false), Rating::P);
+    assert_eq!(rate(80.0, q, false), Rating::S);
+    assert_eq!(rate(59.9, q, false), Rating::U);
+}
+
+#[test]
+fn decay_is_flat_then_linear_to_zero_at_three_targets() {
+    use score::handoff_decay as decay;
+    assert_eq!(decay(0, 600), 1.0);
+    assert_eq!(decay(600, 600), 1.0);
+    assert_eq!(decay(1200, 600), 0.5);
+    assert_eq!(decay(1800, 600), 0.0);
+    assert_eq!(decay(99_999, 600), 0.0);
+}
