@@ -71,6 +71,12 @@ impl Exercise {
     pub fn new(scenario: Arc<Scenario>, seed: u64, profile: &Profile, script: &Script) -> Exercise {
         let mut app = App::new();
         app.add_plugins(SimPlugin);
+        Exercise::in_app(app, scenario, seed, profile, script)
+    }
+
+    /// Sets up an exercise in an app the caller built; the app must include
+    /// [`SimPlugin`]. Front ends use this to add their own plugins beside the simulation.
+    pub fn in_app(app: App, scenario: Arc<Scenario>, seed: u64, profile: &Profile, script: &Script) -> Exercise {
         let mut ex = Exercise {
             app,
             scenario,

@@ -208,10 +208,11 @@ pub fn validate(raw: &RawScenario, src: &str) -> Result<Scenario, Diagnostics> {
         if !seen_actions.insert(d.action) {
             c.at(&[], Some(&name), format!("the duration of {name} is set twice"));
         }
-        timing(&mut c, &name, d.time, false);
+        timing(&mut c, &[], &format!("action: {name}"), &name, d.time, false);
     }
     for p in &raw.partners {
-        timing(&mut c, &format!("{:?}", p.team), p.delay, false);
+        let name = format!("{:?}", p.team);
+        timing(&mut c, &[], &format!("team: {name}"), &name, p.delay, false);
     }
     if let Some(d) = raw.deployment_delay {
         duration(&mut c, &[], "deployment_delay", d);
@@ -304,27 +305,27 @@ fn within_limit(c: &mut Collector, at: &[&str], field: &str, t: Dur, limit: Dur)
     }
 }
 
-/// Checks a delay. Action and partner delays must be positive (work takes time);
+/// Checks a delay found at `anchor` (a literal such as `action: Classify`) inside the
+/// definitions `defs`. Action and partner delays must be positive (work takes time);
 /// stage delays may be zero.
-fn timing(c: &mut Collector, at: &str, d: Delay, zero_ok: bool) {
-    let defs = [at];
+fn timing(c: &mut Collector, defs: &[&str], anchor: &str, label: &str, d: Delay, zero_ok: bool) {
     match d {
         Delay::Fixed(s) => {
             if !zero_ok && s.0 == 0 {
-                c.at(&defs, Some("Fixed"), format!("{at}: a zero duration; actions and partner work take time"));
+                c.at(defs, Some(anchor), format!("{label}: a zero duration; actions and partner work take time"));
             }
         }
         Delay::Uniform(lo, hi) => {
             if lo > hi {
-                c.at(&defs, Some("Uniform"), format!("{at}: Uniform({}, {}) has its bounds the wrong way round", lo.0, hi.0));
+                c.at(defs, Some(anchor), format!("{label}: Uniform({}, {}) has its bounds the wrong way round", lo.0, hi.0));
             }
             if !zero_ok && hi.0 == 0 {
-                c.at(&defs, Some("Uniform"), format!("{at}: a zero duration; actions and partner work take time"));
+                c.at(defs, Some(anchor), format!("{label}: a zero duration; actions and partner work take time"));
             }
         }
         Delay::Exponential(m) => {
             if m.0 == 0 {
-                c.at(&defs, Some("Exponential"), format!("{at}: Exponential needs a mean above zero"));
+                c.at(defs, Some(anchor), format!("{label}: Exponential needs a mean above zero"));
             }
         }
     }
@@ -402,7 +403,7 @@ fn check_intrusion(
         if let Some(f) = &s.fallback {
             refer(c, &at, &stages, f, "fallback stage");
         }
-        timing(c, &format!("{iid}/{}", s.id), s.delay, true);
+        timing(c, &at, "delay:", &format!("stage {iid}/{}", s.id), s.delay, true);
         for r in &s.requires {
             match r {
                 Precondition::Foothold(h) => {
@@ -572,7 +573,7 @@ fn check_graph(c: &mut Collector, intrusion: &RawIntrusion, ids: &BTreeMap<Strin
                         .any(|e| matches!(e, Effect::Foothold(g) if g == h))
             });
             if !given {
-                c.at(&[iid, &s.id], Some(h), format!(
+                c.at(&[iid, &s.id], Some(&format!("Foothold(\"{h}\")")), format!(
                     "stage {:?} requires a foothold on {h:?}, but no stage before it gains one: it can never run",
                     s.id
                 ));
