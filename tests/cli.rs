@@ -1,0 +1,179 @@
+//! The command line as a user sees it: exit codes, messages, files written, replay.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn socdrill(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_socdrill"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the socdrill binary runs")
+}
+
+fn text(o: &Output) -> (String, String) {
+    (String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
+/// A fresh scratch directory under the target directory.
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn run_prints_a_scorecard_for_the_default_scenario() {
+    let o = socdrill(&["run"]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    for needle in ["dwell time", "Handoff quality", "Triage", "Objectives", "Team score", "digest"] {
+        assert!(out.contains(needle), "scorecard lacks {needle:?}:\n{out}");
+    }
+}
+
+#[test]
+fn run_json_follows_the_results_contract() {
+    let o = socdrill(&["run", "--seed", "7", "--json", "--bots", "expert"]);
+    assert!(o.status.success());
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("--json prints JSON");
+    assert_eq!(r["schema"], "socdrill.results/1");
+    assert_eq!(r["seed"], 7);
+    assert_eq!(r["scenario"], "phish-to-exfil");
+    assert_eq!(r["digest"].as_str().unwrap().len(), 64);
+    let score = r["team_score"].as_f64().unwrap();
+    assert!((0.0..=100.0).contains(&score));
+    let i = &r["intrusions"][0];
+    for k in ["id", "compromised_at", "detected_at", "contained_at", "dwell_seconds", "censored"] {
+        assert!(i.get(k).is_some(), "intrusion lacks {k}");
+    }
+    let h = r["handoffs"].as_array().unwrap();
+    assert!(!h.is_empty());
+    assert!(h.iter().all(|h| h["from"].is_string() && h["to"].is_string() && (0.0..=100.0).contains(&h["quality"].as_f64().unwrap())));
+}
+
+#[test]
+fn replay_confirms_a_run_and_names_the_first_divergence_of_a_tampered_one() {
+    let dir = scratch("replay");
+    let run = dir.join("run");
+    let o = socdrill(&["run", "--seed", "5", "--out", run.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    for f in ["results.json", "journal.jsonl", "scenario.ron"] {
+        assert!(run.join(f).is_file(), "{f} written");
+    }
+    let o = socdrill(&["replay", run.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    assert!(text(&o).0.contains("replay ok"));
+
+    // Tamper with line 10: the replay must fail and say where.
+    let journal = run.join("journal.jsonl");
+    let original = std::fs::read_to_string(&journal).unwrap();
+    let mut lines: Vec<String> = original.lines().map(str::to_string).collect();
+    let t = lines[9].split(',').next().unwrap().to_string();
+    lines[9] = lines[9].replacen(&t, "{\"t\":1", 1);
+    std::fs::write(&journal, lines.join("\n") + "\n").unwrap();
+    let o = socdrill(&["replay", run.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).1.contains("line 10"), "{}", text(&o).1);
+
+    // A truncated journal is caught too.
+    std::fs::write(&journal, original.lines().take(20).collect::<Vec<_>>().join("\n") + "\n").unwrap();
+    let o = socdrill(&["replay", run.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).1.contains("line 21"), "{}", text(&o).1);
+
+    // A journal from another seed is foreign.
+    let other = dir.join("other");
+    assert!(socdrill(&["run", "--seed", "6", "--out", other.to_str().unwrap()]).status.success());
+    std::fs::copy(other.join("journal.jsonl"), &journal).unwrap();
+    let o = socdrill(&["replay", run.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn replay_of_something_that_is_not_a_run_directory() {
+    let dir = scratch("not-a-run");
+    let o = socdrill(&["replay", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("results.json"), "{}", text(&o).1);
+    let o = socdrill(&["replay", "/definitely/not/here"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("not a directory"));
+}
+
+#[test]
+fn check_reports_file_line_and_column_and_exits_non_zero() {
+    let dir = scratch("check");
+    let empty = dir.join("empty.ron");
+    std::fs::write(&empty, "").unwrap();
+    let binary = dir.join("binary.ron");
+    std::fs::write(&binary, [0u8, 159, 146, 150, 255, 0, 1]).unwrap();
+    let bad = dir.join("bad.ron");
+    let base = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/hand-worked.ron")).unwrap();
+    std::fs::write(&bad, base.replace("T1204.002\"]", "T1204.999\"]").replace("tenant: \"t\", kind: Server", "tenant: \"x\", kind: Server")).unwrap();
+
+    for (file, needle) in [(&empty, ":1:1: the file is empty"), (&binary, ":1:2: the file is not UTF-8"), (&bad, "T1204.999")] {
+        let o = socdrill(&["check", file.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{}", file.display());
+        let err = text(&o).1;
+        assert!(err.contains(&format!("{}{needle}", file.display())) || err.contains(needle), "{err}");
+    }
+    let o = socdrill(&["check", bad.to_str().unwrap()]);
+    assert_eq!(text(&o).1.lines().filter(|l| l.starts_with(bad.to_str().unwrap())).count(), 2, "both problems listed");
+
+    let o = socdrill(&["check", "scenarios/phish-to-exfil.ron", "tests/data/hand-worked.ron"]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    assert_eq!(text(&o).0.matches(": ok").count(), 2);
+    let o = socdrill(&["check", "/dev/null"]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn run_refuses_a_broken_scenario_or_script_with_a_position() {
+    let dir = scratch("run-bad");
+    let bad = dir.join("bad.ron");
+    std::fs::write(&bad, "Scenario(id: \"x\", title: 3)").unwrap();
+    let o = socdrill(&["run", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("bad.ron:1:"), "{}", text(&o).1);
+
+    let actions = dir.join("actions.ron");
+    std::fs::write(&actions, "Script(actions: [(at: \"5m\", seat: \"tier7-1\", do: Close(0))])").unwrap();
+    let o = socdrill(&["run", "--actions", actions.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("actions.ron:1:"), "{}", text(&o).1);
+    assert!(text(&o).1.contains("tier7-1"));
+
+    let o = socdrill(&["run", "no-such-file.ron"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("cannot read no-such-file.ron"));
+}
+
+#[test]
+fn scripted_seats_replay_too() {
+    let dir = scratch("scripted");
+    let run = dir.join("run");
+    let o = socdrill(&[
+        "run",
+        "tests/data/hand-worked.ron",
+        "--actions",
+        "tests/data/hand-worked.actions.ron",
+        "--out",
+        run.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["intrusions"][0]["dwell_seconds"], 900);
+    assert!(run.join("actions.ron").is_file());
+    assert!(socdrill(&["replay", run.to_str().unwrap()]).status.success());
+}
+
+#[test]
+fn scenarios_lists_the_library() {
+    let o = socdrill(&["scenarios"]);
+    assert!(o.status.success());
+    let out = text(&o).0;
+    assert!(out.contains("phish-to-exfil") && out.contains("T1566.001"), "{out}");
+}
