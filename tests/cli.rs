@@ -120,7 +120,7 @@ fn check_reports_file_line_and_column_and_exits_non_zero() {
         assert!(err.contains(&format!("{}{needle}", file.display())) || err.contains(needle), "{err}");
     }
     let o = socdrill(&["check", bad.to_str().unwrap()]);
-    assert_eq!(text(&o).1.lines().filter(|l| l.starts_with(bad.to_str().unwrap())).count(), 2, "both problems listed");
+    assert_eq!(text(&o).1.lines().filter(|l| l.starts_with(bad.to_str().unwrap())).count(), 3, "every problem listed: the tenant, the technique, and the host now outside the intrusion's tenant");
 
     let o = socdrill(&["check", "scenarios/phish-to-exfil.ron", "tests/data/hand-worked.ron"]);
     assert!(o.status.success(), "{}", text(&o).1);
