@@ -15,11 +15,16 @@ use socdrill::script::Script;
 use socdrill::{Exercise, bots, scenario};
 
 fn main() {
-    let scenario = Arc::new(scenario::load(scenario::DEFAULT_SCENARIO).expect("the default scenario is valid"));
+    let scenario = Arc::new(
+        scenario::load(scenario::DEFAULT_SCENARIO).expect("the default scenario is valid"),
+    );
     let profile = bots::profile_named("expert").expect("expert profile ships");
     let script = Script::default();
     let budget = Duration::from_secs(
-        std::env::var("SOCDRILL_BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(3),
+        std::env::var("SOCDRILL_BENCH_SECONDS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(3),
     );
 
     // Warm up caches and the allocator.
@@ -65,11 +70,11 @@ fn main() {
             x ^= x >> 7;
             x ^= x << 17;
             heap.push(Reverse((t + x % 600, seq, (x >> 32) as u32)));
-            if seq % 2 == 1 {
-                if let Some(Reverse((at, _, _))) = heap.pop() {
-                    t = at;
-                    popped += 1;
-                }
+            if seq % 2 == 1
+                && let Some(Reverse((at, _, _))) = heap.pop()
+            {
+                t = at;
+                popped += 1;
             }
         }
         while let Some(e) = heap.pop() {
@@ -96,15 +101,35 @@ fn main() {
     for seed in 0..500 {
         black_box(Exercise::new(scenario.clone(), seed, profile, &script));
     }
-    println!("  setup only               {:.0} µs per exercise", t.elapsed().as_secs_f64() * 1e6 / 500.0);
-    println!("socdrill bench — default scenario ({}), expert bots, one core", scenario.id);
+    println!(
+        "  setup only               {:.0} µs per exercise",
+        t.elapsed().as_secs_f64() * 1e6 / 500.0
+    );
+    println!(
+        "socdrill bench — default scenario ({}), expert bots, one core",
+        scenario.id
+    );
     println!("  exercises run            {runs} in {total:.2} s");
-    println!("  events per exercise      {per_run_events:.0} ({:.0} journal lines)", lines as f64 / runs as f64);
-    println!("  exercises per second     {ex_per_s:.0} fresh world each (build + simulate + score + digest)");
+    println!(
+        "  events per exercise      {per_run_events:.0} ({:.0} journal lines)",
+        lines as f64 / runs as f64
+    );
+    println!(
+        "  exercises per second     {ex_per_s:.0} fresh world each (build + simulate + score + digest)"
+    );
     println!("  exercises per second     {reuse_per_s:.0} reusing one world");
-    println!("  simulate only            {:.0} µs per exercise", 1e6 * sim_time.as_secs_f64() / runs as f64);
-    println!("  score + digest only      {:.0} µs per exercise", 1e6 * score_time.as_secs_f64() / runs as f64);
+    println!(
+        "  simulate only            {:.0} µs per exercise",
+        1e6 * sim_time.as_secs_f64() / runs as f64
+    );
+    println!(
+        "  score + digest only      {:.0} µs per exercise",
+        1e6 * score_time.as_secs_f64() / runs as f64
+    );
     println!("  simulated events/second  {ev_per_s:.0}");
     println!("  floor (BinaryHeap only)  {floor_ev_per_s:.0} events/second");
-    println!("  ratio floor/socdrill     {:.1}× (the cost of the ECS, bots, journal over a bare event queue)", floor_ev_per_s / ev_per_s);
+    println!(
+        "  ratio floor/socdrill     {:.1}× (the cost of the ECS, bots, journal over a bare event queue)",
+        floor_ev_per_s / ev_per_s
+    );
 }

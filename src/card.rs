@@ -68,11 +68,20 @@ pub fn scorecard(scenario: &Scenario, r: &Results) -> String {
         );
         let _ = writeln!(o, "    stages: {}", i.stages_fired.join(" → "));
         if !i.stages_blocked.is_empty() {
-            let _ = writeln!(o, "    blocked by containment: {}", i.stages_blocked.join(", "));
+            let _ = writeln!(
+                o,
+                "    blocked by containment: {}",
+                i.stages_blocked.join(", ")
+            );
         }
     }
     let t = &r.triage;
-    let _ = writeln!(o, "\nTriage — accuracy {}", t.accuracy.map_or("— (nothing triaged)".into(), |a| format!("{a:.1}%")));
+    let _ = writeln!(
+        o,
+        "\nTriage — accuracy {}",
+        t.accuracy
+            .map_or("— (nothing triaged)".into(), |a| format!("{a:.1}%"))
+    );
     let _ = writeln!(
         o,
         "  true positives {}  false positives {}  true negatives {}  false negatives {}",
@@ -84,7 +93,8 @@ pub fn scorecard(scenario: &Scenario, r: &Results) -> String {
         t.untriaged_malicious,
         t.untriaged_benign,
         t.needless_escalations,
-        r.mtta_seconds.map_or("—".into(), |s| span(s.round() as u64))
+        r.mtta_seconds
+            .map_or("—".into(), |s| span(s.round() as u64))
     );
     let _ = writeln!(
         o,
@@ -117,11 +127,19 @@ pub fn scorecard(scenario: &Scenario, r: &Results) -> String {
     let _ = writeln!(
         o,
         "\nImpact — {:.0} of {:.0} points realised ({:.0}%); collateral: {} host(s) isolated, {} account(s) disabled without cause",
-        r.impact.realised, r.impact.possible, r.impact.percent, r.impact.collateral_hosts, r.impact.collateral_accounts
+        r.impact.realised,
+        r.impact.possible,
+        r.impact.percent,
+        r.impact.collateral_hosts,
+        r.impact.collateral_accounts
     );
     let _ = writeln!(o, "\nObjectives");
     for ob in &r.objectives {
-        let _ = writeln!(o, "  {:?}  {:<10} {}  — {}", ob.rating, ob.id, ob.description, ob.evidence);
+        let _ = writeln!(
+            o,
+            "  {:?}  {:<10} {}  — {}",
+            ob.rating, ob.id, ob.description, ob.evidence
+        );
     }
     let _ = writeln!(o, "\nSeats");
     for s in &r.seats {
@@ -132,20 +150,37 @@ pub fn scorecard(scenario: &Scenario, r: &Results) -> String {
             s.controller,
             100.0 * s.utilisation,
             s.actions,
-            if s.classified > 0 { format!("  triaged {} ({} right)", s.classified, s.classified_correctly) } else { String::new() },
+            if s.classified > 0 {
+                format!(
+                    "  triaged {} ({} right)",
+                    s.classified, s.classified_correctly
+                )
+            } else {
+                String::new()
+            },
             match s.handoff_quality {
                 Some(q) => format!("  handoffs {} (mean {q:.1})", s.handoffs_sent),
                 None => String::new(),
             },
-            if s.refused > 0 { format!("  refused {}", s.refused) } else { String::new() }
+            if s.refused > 0 {
+                format!("  refused {}", s.refused)
+            } else {
+                String::new()
+            }
         );
     }
-    let parts: Vec<String> = r.components.iter().map(|c| format!("{} {:.2}", c.name, c.score)).collect();
+    let parts: Vec<String> = r
+        .components
+        .iter()
+        .map(|c| format!("{} {:.2}", c.name, c.score))
+        .collect();
     let _ = writeln!(
         o,
         "\nTeam score {:.1} / 100{}  ({})",
         r.team_score,
-        scenario.par.map_or(String::new(), |p| format!("  · par {p:.1}")),
+        scenario
+            .par
+            .map_or(String::new(), |p| format!("  · par {p:.1}")),
         parts.join(", ")
     );
     let _ = writeln!(o, "digest {}", r.digest);

@@ -39,7 +39,7 @@ use script::Script;
 use sim::attack::AttackState;
 use sim::detect::{Defense, arm_noise};
 use sim::rng::Stream;
-use sim::{Agenda, Clock, Ctx, Rngs, ScenarioRes, Seed, SeatReady, SimEvent, SimSchedule};
+use sim::{Agenda, Clock, Ctx, Rngs, ScenarioRes, SeatReady, Seed, SimEvent, SimSchedule};
 use soc::ledger::{Ledger, Slot};
 use soc::{Controller, Knowledge, Seat, SeatIndex, Task};
 
@@ -76,7 +76,13 @@ impl Exercise {
 
     /// Sets up an exercise in an app the caller built; the app must include
     /// [`SimPlugin`]. Front ends use this to add their own plugins beside the simulation.
-    pub fn in_app(app: App, scenario: Arc<Scenario>, seed: u64, profile: &Profile, script: &Script) -> Exercise {
+    pub fn in_app(
+        app: App,
+        scenario: Arc<Scenario>,
+        seed: u64,
+        profile: &Profile,
+        script: &Script,
+    ) -> Exercise {
         let mut ex = Exercise {
             app,
             scenario,
@@ -93,7 +99,10 @@ impl Exercise {
     pub fn reset(&mut self, seed: u64, profile: &Profile, script: &Script) {
         let world = self.app.world_mut();
         // Resources are entities too in this Bevy: despawn only our own seats.
-        let seats: Vec<Entity> = world.query_filtered::<Entity, With<Seat>>().iter(world).collect();
+        let seats: Vec<Entity> = world
+            .query_filtered::<Entity, With<Seat>>()
+            .iter(world)
+            .collect();
         for e in seats {
             world.despawn(e);
         }
@@ -197,10 +206,16 @@ impl Exercise {
                 ctx.agenda.at(end, SimEvent::TimeUp);
                 // Every bot looks for work at T+0; scripted seats wake at their times.
                 for id in 0..ctx.ledger.board.len() {
-                    ctx.agenda.at(0, SimEvent::SeatReady(SeatReady { seat: id as soc::SeatId }));
+                    ctx.agenda.at(
+                        0,
+                        SimEvent::SeatReady(SeatReady {
+                            seat: id as soc::SeatId,
+                        }),
+                    );
                 }
                 for &(id, t) in &scripted {
-                    ctx.agenda.at(t, SimEvent::SeatReady(SeatReady { seat: id }));
+                    ctx.agenda
+                        .at(t, SimEvent::SeatReady(SeatReady { seat: id }));
                 }
             })
             .expect("the setup system's parameters are all registered by SimPlugin");

@@ -66,9 +66,21 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Run { scenario, seed, bots, actions, out, json } => {
-            run(scenario.as_deref(), seed, &bots, actions.as_deref(), out.as_deref(), json)
-        }
+        Command::Run {
+            scenario,
+            seed,
+            bots,
+            actions,
+            out,
+            json,
+        } => run(
+            scenario.as_deref(),
+            seed,
+            &bots,
+            actions.as_deref(),
+            out.as_deref(),
+            json,
+        ),
         Command::Check { files } => check(&files),
         Command::Replay { dir } => replay(&dir),
         Command::Scenarios { dir } => list(dir.as_deref()),
@@ -106,7 +118,8 @@ fn diagnostics(file: &str, d: &Diagnostics) -> anyhow::Error {
 /// Reads a file as text, turning a missing file or binary content into a clear error.
 fn read_text(path: &Path) -> Result<String> {
     let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let text = scenario::text_from_bytes(&bytes).map_err(|d| diagnostics(&path.display().to_string(), &d))?;
+    let text = scenario::text_from_bytes(&bytes)
+        .map_err(|d| diagnostics(&path.display().to_string(), &d))?;
     Ok(text.to_string())
 }
 
@@ -114,23 +127,36 @@ fn read_text(path: &Path) -> Result<String> {
 fn load_scenario(path: Option<&Path>) -> Result<(Arc<Scenario>, String, String)> {
     let (name, src) = match path {
         Some(p) => (p.display().to_string(), read_text(p)?),
-        None => (scenario::DEFAULT_SCENARIO_NAME.to_string(), scenario::DEFAULT_SCENARIO.to_string()),
+        None => (
+            scenario::DEFAULT_SCENARIO_NAME.to_string(),
+            scenario::DEFAULT_SCENARIO.to_string(),
+        ),
     };
     let s = scenario::load(&src).map_err(|d| diagnostics(&name, &d))?;
     Ok((Arc::new(s), src, name))
 }
 
 fn load_script(path: Option<&Path>, scenario: &Scenario) -> Result<(Script, Option<String>)> {
-    let Some(p) = path else { return Ok((Script::default(), None)) };
+    let Some(p) = path else {
+        return Ok((Script::default(), None));
+    };
     let src = read_text(p)?;
     let s = script::load(&src, scenario).map_err(|d| diagnostics(&p.display().to_string(), &d))?;
     Ok((s, Some(src)))
 }
 
-fn run(path: Option<&Path>, seed: u64, profile: &str, actions: Option<&Path>, out: Option<&Path>, json: bool) -> Result<ExitCode> {
+fn run(
+    path: Option<&Path>,
+    seed: u64,
+    profile: &str,
+    actions: Option<&Path>,
+    out: Option<&Path>,
+    json: bool,
+) -> Result<ExitCode> {
     let (scenario, src, _) = load_scenario(path)?;
     let (script, script_src) = load_script(actions, &scenario)?;
-    let profile = bots::profile_named(profile).with_context(|| format!("unknown bot profile {profile:?}"))?;
+    let profile =
+        bots::profile_named(profile).with_context(|| format!("unknown bot profile {profile:?}"))?;
     let mut ex = Exercise::new(scenario.clone(), seed, profile, &script);
     ex.run_to_end();
     let results = ex.results();
@@ -197,63 +223,108 @@ fn check(files: &[PathBuf]) -> Result<ExitCode> {
 
 fn replay(dir: &Path) -> Result<ExitCode> {
     if !dir.is_dir() {
-        bail!("{} is not a directory: give a directory written by `socdrill run --out DIR`", dir.display());
+        bail!(
+            "{} is not a directory: give a directory written by `socdrill run --out DIR`",
+            dir.display()
+        );
     }
     let results_path = dir.join("results.json");
     let results: serde_json::Value = serde_json::from_str(&read_text(&results_path)?)
         .with_context(|| format!("{} is not valid JSON", results_path.display()))?;
     let schema = results.get("schema").and_then(|v| v.as_str()).unwrap_or("");
     if schema != socdrill::score::SCHEMA {
-        bail!("{}: results schema {schema:?} is not {:?}; this run was not written by this socdrill", results_path.display(), socdrill::score::SCHEMA);
+        bail!(
+            "{}: results schema {schema:?} is not {:?}; this run was not written by this socdrill",
+            results_path.display(),
+            socdrill::score::SCHEMA
+        );
     }
-    let seed = results.get("seed").and_then(|v| v.as_u64()).context("results.json has no seed")?;
-    let bots_name = results.get("bots").and_then(|v| v.as_str()).context("results.json has no bots profile")?;
+    let seed = results
+        .get("seed")
+        .and_then(|v| v.as_u64())
+        .context("results.json has no seed")?;
+    let bots_name = results
+        .get("bots")
+        .and_then(|v| v.as_str())
+        .context("results.json has no bots profile")?;
     let (scenario, _, _) = load_scenario(Some(&dir.join("scenario.ron")))?;
     let actions = dir.join("actions.ron");
     let (script, _) = load_script(actions.exists().then_some(actions.as_path()), &scenario)?;
-    let profile = bots::profile_named(bots_name).with_context(|| format!("unknown bot profile {bots_name:?} in results.json"))?;
+    let profile = bots::profile_named(bots_name)
+        .with_context(|| format!("unknown bot profile {bots_name:?} in results.json"))?;
     let recorded = read_text(&dir.join("journal.jsonl"))?;
     let mut ex = Exercise::new(scenario, seed, profile, &script);
     ex.run_to_end();
     if let Some(d) = journal::first_divergence(&recorded, ex.journal()) {
         eprintln!("replay diverges at journal line {}:", d.line);
-        eprintln!("  recorded: {}", d.recorded.as_deref().unwrap_or("(journal ends here)"));
-        eprintln!("  replayed: {}", d.replayed.as_deref().unwrap_or("(simulation ends here)"));
+        eprintln!(
+            "  recorded: {}",
+            d.recorded.as_deref().unwrap_or("(journal ends here)")
+        );
+        eprintln!(
+            "  replayed: {}",
+            d.replayed.as_deref().unwrap_or("(simulation ends here)")
+        );
         return Ok(ExitCode::from(1));
     }
     let digest = ex.journal().digest();
     if results.get("digest").and_then(|v| v.as_str()) != Some(digest.as_str()) {
-        eprintln!("the journal replays, but results.json carries a different digest than the journal's {digest}");
+        eprintln!(
+            "the journal replays, but results.json carries a different digest than the journal's {digest}"
+        );
         return Ok(ExitCode::from(1));
     }
-    println!("replay ok: {} journal lines match; digest {digest}", ex.journal().lines.len());
+    println!(
+        "replay ok: {} journal lines match; digest {digest}",
+        ex.journal().lines.len()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
 fn list(dir: Option<&Path>) -> Result<ExitCode> {
     let dir = dir.unwrap_or(Path::new("scenarios"));
     let mut files: Vec<PathBuf> = match fs::read_dir(dir) {
-        Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "ron")).collect(),
+        Ok(rd) => rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+            .collect(),
         Err(_) => {
-            println!("no {} directory here; the built-in default scenario:", dir.display());
-            let s = scenario::load(scenario::DEFAULT_SCENARIO).map_err(|d| diagnostics(scenario::DEFAULT_SCENARIO_NAME, &d))?;
-            print!("{}", card::scenario_line(Path::new(scenario::DEFAULT_SCENARIO_NAME), &s));
+            println!(
+                "no {} directory here; the built-in default scenario:",
+                dir.display()
+            );
+            let s = scenario::load(scenario::DEFAULT_SCENARIO)
+                .map_err(|d| diagnostics(scenario::DEFAULT_SCENARIO_NAME, &d))?;
+            print!(
+                "{}",
+                card::scenario_line(Path::new(scenario::DEFAULT_SCENARIO_NAME), &s)
+            );
             return Ok(ExitCode::SUCCESS);
         }
     };
     files.sort();
     let mut bad = 0;
     for f in &files {
-        match read_text(f).and_then(|src| scenario::load(&src).map_err(|d| diagnostics(&f.display().to_string(), &d))) {
+        match read_text(f).and_then(|src| {
+            scenario::load(&src).map_err(|d| diagnostics(&f.display().to_string(), &d))
+        }) {
             Ok(s) => print!("{}", card::scenario_line(f, &s)),
             Err(e) => {
                 bad += 1;
-                eprintln!("{}: invalid ({})", f.display(), e.to_string().lines().nth(1).unwrap_or("see socdrill check"));
+                eprintln!(
+                    "{}: invalid ({})",
+                    f.display(),
+                    e.to_string().lines().nth(1).unwrap_or("see socdrill check")
+                );
             }
         }
     }
     if files.is_empty() {
         println!("no .ron scenarios in {}", dir.display());
     }
-    Ok(if bad > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if bad > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -76,7 +76,10 @@ pub struct RawHandoff {
 
 /// An action by name. See [`Action`] for what each does.
 #[derive(Debug, Clone, Deserialize)]
-#[expect(missing_docs, reason = "each variant mirrors the Action of the same name")]
+#[expect(
+    missing_docs,
+    reason = "each variant mirrors the Action of the same name"
+)]
 pub enum RawAction {
     TakeAlert(u32),
     Classify(u32, Verdict),
@@ -84,10 +87,20 @@ pub enum RawAction {
     Handoff(RawHandoff),
     TakeHandoff(u32),
     ReturnHandoff(u32, String),
-    Investigate { subject: RawEvidence, lookback: Dur, #[serde(default)] case: Option<u32> },
+    Investigate {
+        subject: RawEvidence,
+        lookback: Dur,
+        #[serde(default)]
+        case: Option<u32>,
+    },
     DeclareIncident(u32, Level),
     MergeCases(u32, u32),
-    Hunt { technique: String, #[serde(default)] tenant: Option<String>, lookback: Dur },
+    Hunt {
+        technique: String,
+        #[serde(default)]
+        tenant: Option<String>,
+        lookback: Dur,
+    },
     Isolate(String),
     DisableAccount(String),
     Block(String),
@@ -98,7 +111,13 @@ pub enum RawAction {
     SetSeverity(u32, Level),
     EnableRule(String),
     DisableRule(String),
-    TuneRule { rule: String, #[serde(default)] fidelity: Option<f64>, #[serde(default)] benign_per_hour: Option<f64> },
+    TuneRule {
+        rule: String,
+        #[serde(default)]
+        fidelity: Option<f64>,
+        #[serde(default)]
+        benign_per_hour: Option<f64>,
+    },
 }
 
 /// Resolved script: seat name → timed actions, in time order.
@@ -118,7 +137,10 @@ pub fn seat_names(scenario: &Scenario) -> Vec<(String, crate::scenario::Role)> {
 
 /// Parses and resolves a script against a scenario, listing every problem.
 pub fn load(src: &str, scenario: &Scenario) -> Result<Script, Diagnostics> {
-    let raw: RawScript = crate::scenario::parse(src, "a script (`Script(actions: [...])` or `(actions: [...])`)")?;
+    let raw: RawScript = crate::scenario::parse(
+        src,
+        "a script (`Script(actions: [...])` or `(actions: [...])`)",
+    )?;
     let mut c = Collector::new(src);
     let names = seat_names(scenario);
     let known_seat = |s: &str| names.iter().any(|(n, _)| n == s);
@@ -127,19 +149,53 @@ pub fn load(src: &str, scenario: &Scenario) -> Result<Script, Diagnostics> {
         if known_seat(s) {
             script.seats.entry(s.clone()).or_default();
         } else {
-            c.at(&[], Some(s), format!("unknown seat {s:?}: this scenario's seats are {}", names.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")));
+            c.at(
+                &[],
+                Some(s),
+                format!(
+                    "unknown seat {s:?}: this scenario's seats are {}",
+                    names
+                        .iter()
+                        .map(|(n, _)| n.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
         }
     }
     for t in &raw.actions {
         if !known_seat(&t.seat) {
-            c.at(&[], Some(&t.seat), format!("unknown seat {:?}: this scenario's seats are {}", t.seat, names.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")));
+            c.at(
+                &[],
+                Some(&t.seat),
+                format!(
+                    "unknown seat {:?}: this scenario's seats are {}",
+                    t.seat,
+                    names
+                        .iter()
+                        .map(|(n, _)| n.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
             continue;
         }
         if t.at.0 > scenario.time_limit {
-            c.at(&[], Some(&t.seat), format!("an action at {} s comes after the exercise ends at {} s", t.at.0, scenario.time_limit));
+            c.at(
+                &[],
+                Some(&t.seat),
+                format!(
+                    "an action at {} s comes after the exercise ends at {} s",
+                    t.at.0, scenario.time_limit
+                ),
+            );
         }
         match resolve(&t.action, scenario) {
-            Ok(a) => script.seats.entry(t.seat.clone()).or_default().push((t.at.0, a)),
+            Ok(a) => script
+                .seats
+                .entry(t.seat.clone())
+                .or_default()
+                .push((t.at.0, a)),
             Err((needle, msg)) => c.at(&[], Some(&needle), msg),
         }
     }
@@ -152,7 +208,12 @@ pub fn load(src: &str, scenario: &Scenario) -> Result<Script, Diagnostics> {
     Ok(script)
 }
 
-fn find<'a, T>(items: &'a [T], id: &str, key: impl Fn(&T) -> &str, what: &str) -> Result<usize, (String, String)> {
+fn find<T>(
+    items: &[T],
+    id: &str,
+    key: impl Fn(&T) -> &str,
+    what: &str,
+) -> Result<usize, (String, String)> {
     items
         .iter()
         .position(|x| key(x) == id)
@@ -165,7 +226,9 @@ fn evidence(e: &RawEvidence, s: &Scenario) -> Result<Evidence, (String, String)>
         RawEvidence::Record(r) => Evidence::Record(*r),
         RawEvidence::Host(h) => Evidence::Host(find(&s.hosts, h, |x| &x.id, "host")?),
         RawEvidence::Account(a) => Evidence::Account(find(&s.accounts, a, |x| &x.id, "account")?),
-        RawEvidence::Observable(o) => Evidence::Observable(find(&s.observables, o, |x| &x.value, "observable")?),
+        RawEvidence::Observable(o) => {
+            Evidence::Observable(find(&s.observables, o, |x| &x.value, "observable")?)
+        }
     })
 }
 
@@ -181,22 +244,37 @@ fn resolve(a: &RawAction, s: &Scenario) -> Result<Action, (String, String)> {
             to: h.to,
             alert: h.alert,
             case: h.case,
-            evidence: h.evidence.iter().map(|e| evidence(e, s)).collect::<Result<_, _>>()?,
+            evidence: h
+                .evidence
+                .iter()
+                .map(|e| evidence(e, s))
+                .collect::<Result<_, _>>()?,
             severity: h.severity,
             summary: h.summary.clone(),
         }),
         RawAction::TakeHandoff(n) => Action::TakeHandoff(*n),
         RawAction::ReturnHandoff(n, f) => Action::ReturnHandoff(*n, f.clone()),
-        RawAction::Investigate { subject, lookback, case } => Action::Investigate {
+        RawAction::Investigate {
+            subject,
+            lookback,
+            case,
+        } => Action::Investigate {
             case: *case,
             subject: evidence(subject, s)?,
             lookback: lookback.0,
         },
         RawAction::DeclareIncident(c, l) => Action::DeclareIncident(*c, *l),
         RawAction::MergeCases(a, b) => Action::MergeCases(*a, *b),
-        RawAction::Hunt { technique, tenant, lookback } => Action::Hunt {
+        RawAction::Hunt {
+            technique,
+            tenant,
+            lookback,
+        } => Action::Hunt {
             hypothesis: Hypothesis::Technique(technique.clone()),
-            tenant: tenant.as_deref().map(|t| find(&s.tenants, t, |x| &x.id, "tenant")).transpose()?,
+            tenant: tenant
+                .as_deref()
+                .map(|t| find(&s.tenants, t, |x| &x.id, "tenant"))
+                .transpose()?,
             lookback: lookback.0,
         },
         RawAction::Isolate(h) => Action::Isolate(host(h)?),
@@ -205,11 +283,17 @@ fn resolve(a: &RawAction, s: &Scenario) -> Result<Action, (String, String)> {
         RawAction::DisableAccount(a) => Action::DisableAccount(account(a)?),
         RawAction::ResetCredentials(a) => Action::ResetCredentials(account(a)?),
         RawAction::Block(o) => Action::Block(find(&s.observables, o, |x| &x.value, "observable")?),
-        RawAction::AnswerInject(i, c) => Action::AnswerInject(find(&s.injects, i, |x| &x.id, "inject")?, *c),
+        RawAction::AnswerInject(i, c) => {
+            Action::AnswerInject(find(&s.injects, i, |x| &x.id, "inject")?, *c)
+        }
         RawAction::SetSeverity(c, l) => Action::SetSeverity(*c, *l),
         RawAction::EnableRule(r) => Action::ChangeRule(rule(r)?, RuleChange::Enable),
         RawAction::DisableRule(r) => Action::ChangeRule(rule(r)?, RuleChange::Disable),
-        RawAction::TuneRule { rule: r, fidelity, benign_per_hour } => Action::ChangeRule(
+        RawAction::TuneRule {
+            rule: r,
+            fidelity,
+            benign_per_hour,
+        } => Action::ChangeRule(
             rule(r)?,
             RuleChange::Tune {
                 fidelity: *fidelity,

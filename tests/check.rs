@@ -14,9 +14,16 @@ fn check(src: &str, expected: &[(&str, usize)]) {
         Err(d) => d,
     };
     let shown = found.render("t.ron");
-    assert_eq!(found.0.len(), expected.len(), "wrong number of problems:\n{shown}");
+    assert_eq!(
+        found.0.len(),
+        expected.len(),
+        "wrong number of problems:\n{shown}"
+    );
     for (d, (fragment, line)) in found.0.iter().zip(expected) {
-        assert!(d.message.contains(fragment), "expected {fragment:?} in:\n{shown}");
+        assert!(
+            d.message.contains(fragment),
+            "expected {fragment:?} in:\n{shown}"
+        );
         assert_eq!(d.line, *line, "wrong line for {fragment:?}:\n{shown}");
         assert!(d.col >= 1);
     }
@@ -29,7 +36,10 @@ fn with(from: &str, to: &str) -> String {
 }
 
 fn line_of(src: &str, needle: &str) -> usize {
-    src[..src.find(needle).expect("needle present")].matches('\n').count() + 1
+    src[..src.find(needle).expect("needle present")]
+        .matches('\n')
+        .count()
+        + 1
 }
 
 #[test]
@@ -104,46 +114,91 @@ fn absurd_nesting_is_an_error_not_a_stack_overflow() {
 #[test]
 fn absurd_numbers_are_refused() {
     let src = with("fidelity: 1.0", "fidelity: 1e308");
-    check(&src, &[("probability between 0 and 1", line_of(&src, "fidelity"))]);
+    check(
+        &src,
+        &[("probability between 0 and 1", line_of(&src, "fidelity"))],
+    );
     let src = with("time_limit: \"4h\"", "time_limit: \"99999999d\"");
     check(&src, &[("30-day maximum", line_of(&src, "time_limit"))]);
-    let src = with("time_limit: \"4h\"", "time_limit: 999999999999999999999999999");
+    let src = with(
+        "time_limit: \"4h\"",
+        "time_limit: 999999999999999999999999999",
+    );
     check(&src, &[("while reading", line_of(&src, "time_limit"))]);
-    let src = with("Impact(\"data stolen\", 100.0)", "Impact(\"data stolen\", -1.0)");
+    let src = with(
+        "Impact(\"data stolen\", 100.0)",
+        "Impact(\"data stolen\", -1.0)",
+    );
     check(&src, &[("impact points", line_of(&src, "data stolen"))]);
     let src = with("latency: \"0s\"", "latency: \"0s\", benign_per_hour: -3.0");
-    check(&src, &[("benign_per_hour is -3", line_of(&src, "benign_per_hour"))]);
+    check(
+        &src,
+        &[("benign_per_hour is -3", line_of(&src, "benign_per_hour"))],
+    );
 }
 
 #[test]
 fn dangling_ids_name_the_known_ones() {
     let src = with("target: Host(\"srv-1\")", "target: Host(\"srv-9\")");
-    check(&src, &[("unknown host \"srv-9\" (known: srv-1, ws-1)", line_of(&src, "srv-9"))]);
+    check(
+        &src,
+        &[(
+            "unknown host \"srv-9\" (known: srv-1, ws-1)",
+            line_of(&src, "srv-9"),
+        )],
+    );
     let src = with("after: [\"exec\"]", "after: [\"exce\"]");
-    check(&src, &[("unknown stage \"exce\"", line_of(&src, "\"exce\""))]);
+    check(
+        &src,
+        &[("unknown stage \"exce\"", line_of(&src, "\"exce\""))],
+    );
     let src = with("measure: DwellTime(\"I\")", "measure: DwellTime(\"J\")");
     check(&src, &[("unknown intrusion \"J\"", line_of(&src, "\"J\""))]);
 }
 
 #[test]
 fn a_detection_on_a_missing_data_source() {
-    let src = with("source: \"edr\", techniques", "source: \"sysmon\", techniques");
-    check(&src, &[("unknown data source \"sysmon\"", line_of(&src, "sysmon"))]);
+    let src = with(
+        "source: \"edr\", techniques",
+        "source: \"sysmon\", techniques",
+    );
+    check(
+        &src,
+        &[("unknown data source \"sysmon\"", line_of(&src, "sysmon"))],
+    );
 }
 
 #[test]
 fn unknown_and_mismatched_attack_ids() {
     let src = with("techniques: [\"T1204.002\"]", "techniques: [\"T1685\"]");
-    check(&src, &[("unknown ATT&CK technique \"T1685\"", line_of(&src, "T1685"))]);
+    check(
+        &src,
+        &[("unknown ATT&CK technique \"T1685\"", line_of(&src, "T1685"))],
+    );
     let src = with("tactic: \"execution\"", "tactic: \"execute\"");
-    check(&src, &[("unknown ATT&CK tactic \"execute\"", line_of(&src, "\"execute\""))]);
+    check(
+        &src,
+        &[(
+            "unknown ATT&CK tactic \"execute\"",
+            line_of(&src, "\"execute\""),
+        )],
+    );
     let src = with("tactic: \"execution\"", "tactic: \"impact\"");
-    check(&src, &[("does not belong to tactic \"impact\"", line_of(&src, "technique: \"T1204.002\", target"))]);
+    check(
+        &src,
+        &[(
+            "does not belong to tactic \"impact\"",
+            line_of(&src, "technique: \"T1204.002\", target"),
+        )],
+    );
 }
 
 #[test]
 fn cycles_are_found() {
-    let src = with("delay: Fixed(\"10m\"), effects", "after: [\"move\"], delay: Fixed(\"10m\"), effects");
+    let src = with(
+        "delay: Fixed(\"10m\"), effects",
+        "after: [\"move\"], delay: Fixed(\"10m\"), effects",
+    );
     check(&src, &[("form a cycle", line_of(&src, "id: \"move\""))]);
 }
 
@@ -156,13 +211,25 @@ fn stages_that_can_never_run() {
     );
     check(&src, &[("can never run", line_of(&src, "orphan"))]);
     // A foothold no earlier stage gives.
-    let src = with("requires: [Foothold(\"ws-1\")]", "requires: [Foothold(\"srv-1\")]");
-    check(&src, &[("no stage before it gains one", line_of(&src, "Foothold(\"srv-1\")]"))]);
+    let src = with(
+        "requires: [Foothold(\"ws-1\")]",
+        "requires: [Foothold(\"srv-1\")]",
+    );
+    check(
+        &src,
+        &[(
+            "no stage before it gains one",
+            line_of(&src, "Foothold(\"srv-1\")]"),
+        )],
+    );
 }
 
 #[test]
 fn zero_and_inverted_durations() {
-    let src = with("(action: Classify, time: Fixed(\"4m\"))", "(action: Classify, time: Fixed(\"0s\"))");
+    let src = with(
+        "(action: Classify, time: Fixed(\"4m\"))",
+        "(action: Classify, time: Fixed(\"0s\"))",
+    );
     check(&src, &[("zero duration", line_of(&src, "Fixed(\"0s\")"))]);
     let src = with("delay: Fixed(\"2h\")", "delay: Uniform(\"2h\", \"1h\")");
     check(&src, &[("wrong way round", line_of(&src, "Uniform"))]);
@@ -175,10 +242,18 @@ fn zero_and_inverted_durations() {
 #[test]
 fn every_problem_is_listed_at_once_in_file_order() {
     let src = BASE
-        .replacen("tenant: \"t\", kind: Server", "tenant: \"nope\", kind: Server", 1)
+        .replacen(
+            "tenant: \"t\", kind: Server",
+            "tenant: \"nope\", kind: Server",
+            1,
+        )
         .replacen("techniques: [\"T1204.002\"]", "techniques: [\"T9999\"]", 1)
         .replacen("target: Host(\"srv-1\")", "target: Host(\"srv-9\")", 1)
-        .replacen("(action: Isolate, time: Fixed(\"3m\"))", "(action: Isolate, time: Fixed(\"0s\"))", 1);
+        .replacen(
+            "(action: Isolate, time: Fixed(\"3m\"))",
+            "(action: Isolate, time: Fixed(\"0s\"))",
+            1,
+        );
     check(
         &src,
         &[

@@ -12,7 +12,10 @@ fn socdrill(args: &[&str]) -> Output {
 }
 
 fn text(o: &Output) -> (String, String) {
-    (String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
 }
 
 /// A fresh scratch directory under the target directory.
@@ -28,7 +31,14 @@ fn run_prints_a_scorecard_for_the_default_scenario() {
     let o = socdrill(&["run"]);
     let (out, err) = text(&o);
     assert!(o.status.success(), "{err}");
-    for needle in ["dwell time", "Handoff quality", "Triage", "Objectives", "Team score", "digest"] {
+    for needle in [
+        "dwell time",
+        "Handoff quality",
+        "Triage",
+        "Objectives",
+        "Team score",
+        "digest",
+    ] {
         assert!(out.contains(needle), "scorecard lacks {needle:?}:\n{out}");
     }
 }
@@ -45,12 +55,21 @@ fn run_json_follows_the_results_contract() {
     let score = r["team_score"].as_f64().unwrap();
     assert!((0.0..=100.0).contains(&score));
     let i = &r["intrusions"][0];
-    for k in ["id", "compromised_at", "detected_at", "contained_at", "dwell_seconds", "censored"] {
+    for k in [
+        "id",
+        "compromised_at",
+        "detected_at",
+        "contained_at",
+        "dwell_seconds",
+        "censored",
+    ] {
         assert!(i.get(k).is_some(), "intrusion lacks {k}");
     }
     let h = r["handoffs"].as_array().unwrap();
     assert!(!h.is_empty());
-    assert!(h.iter().all(|h| h["from"].is_string() && h["to"].is_string() && (0.0..=100.0).contains(&h["quality"].as_f64().unwrap())));
+    assert!(h.iter().all(|h| h["from"].is_string()
+        && h["to"].is_string()
+        && (0.0..=100.0).contains(&h["quality"].as_f64().unwrap())));
 }
 
 #[test]
@@ -78,14 +97,22 @@ fn replay_confirms_a_run_and_names_the_first_divergence_of_a_tampered_one() {
     assert!(text(&o).1.contains("line 10"), "{}", text(&o).1);
 
     // A truncated journal is caught too.
-    std::fs::write(&journal, original.lines().take(20).collect::<Vec<_>>().join("\n") + "\n").unwrap();
+    std::fs::write(
+        &journal,
+        original.lines().take(20).collect::<Vec<_>>().join("\n") + "\n",
+    )
+    .unwrap();
     let o = socdrill(&["replay", run.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).1.contains("line 21"), "{}", text(&o).1);
 
     // A journal from another seed is foreign.
     let other = dir.join("other");
-    assert!(socdrill(&["run", "--seed", "6", "--out", other.to_str().unwrap()]).status.success());
+    assert!(
+        socdrill(&["run", "--seed", "6", "--out", other.to_str().unwrap()])
+            .status
+            .success()
+    );
     std::fs::copy(other.join("journal.jsonl"), &journal).unwrap();
     let o = socdrill(&["replay", run.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
@@ -110,19 +137,47 @@ fn check_reports_file_line_and_column_and_exits_non_zero() {
     let binary = dir.join("binary.ron");
     std::fs::write(&binary, [0u8, 159, 146, 150, 255, 0, 1]).unwrap();
     let bad = dir.join("bad.ron");
-    let base = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/hand-worked.ron")).unwrap();
-    std::fs::write(&bad, base.replace("T1204.002\"]", "T1204.999\"]").replace("tenant: \"t\", kind: Server", "tenant: \"x\", kind: Server")).unwrap();
+    let base = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/hand-worked.ron"
+    ))
+    .unwrap();
+    std::fs::write(
+        &bad,
+        base.replace("T1204.002\"]", "T1204.999\"]")
+            .replace("tenant: \"t\", kind: Server", "tenant: \"x\", kind: Server"),
+    )
+    .unwrap();
 
-    for (file, needle) in [(&empty, ":1:1: the file is empty"), (&binary, ":1:2: the file is not UTF-8"), (&bad, "T1204.999")] {
+    for (file, needle) in [
+        (&empty, ":1:1: the file is empty"),
+        (&binary, ":1:2: the file is not UTF-8"),
+        (&bad, "T1204.999"),
+    ] {
         let o = socdrill(&["check", file.to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(1), "{}", file.display());
         let err = text(&o).1;
-        assert!(err.contains(&format!("{}{needle}", file.display())) || err.contains(needle), "{err}");
+        assert!(
+            err.contains(&format!("{}{needle}", file.display())) || err.contains(needle),
+            "{err}"
+        );
     }
     let o = socdrill(&["check", bad.to_str().unwrap()]);
-    assert_eq!(text(&o).1.lines().filter(|l| l.starts_with(bad.to_str().unwrap())).count(), 3, "every problem listed: the tenant, the technique, and the host now outside the intrusion's tenant");
+    assert_eq!(
+        text(&o)
+            .1
+            .lines()
+            .filter(|l| l.starts_with(bad.to_str().unwrap()))
+            .count(),
+        3,
+        "every problem listed: the tenant, the technique, and the host now outside the intrusion's tenant"
+    );
 
-    let o = socdrill(&["check", "scenarios/phish-to-exfil.ron", "tests/data/hand-worked.ron"]);
+    let o = socdrill(&[
+        "check",
+        "scenarios/phish-to-exfil.ron",
+        "tests/data/hand-worked.ron",
+    ]);
     assert!(o.status.success(), "{}", text(&o).1);
     assert_eq!(text(&o).0.matches(": ok").count(), 2);
     let o = socdrill(&["check", "/dev/null"]);
@@ -139,7 +194,11 @@ fn run_refuses_a_broken_scenario_or_script_with_a_position() {
     assert!(text(&o).1.contains("bad.ron:1:"), "{}", text(&o).1);
 
     let actions = dir.join("actions.ron");
-    std::fs::write(&actions, "Script(actions: [(at: \"5m\", seat: \"tier7-1\", do: Close(0))])").unwrap();
+    std::fs::write(
+        &actions,
+        "Script(actions: [(at: \"5m\", seat: \"tier7-1\", do: Close(0))])",
+    )
+    .unwrap();
     let o = socdrill(&["run", "--actions", actions.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).1.contains("actions.ron:1:"), "{}", text(&o).1);
@@ -167,7 +226,11 @@ fn scripted_seats_replay_too() {
     let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(r["intrusions"][0]["dwell_seconds"], 900);
     assert!(run.join("actions.ron").is_file());
-    assert!(socdrill(&["replay", run.to_str().unwrap()]).status.success());
+    assert!(
+        socdrill(&["replay", run.to_str().unwrap()])
+            .status
+            .success()
+    );
 }
 
 #[test]
@@ -175,5 +238,8 @@ fn scenarios_lists_the_library() {
     let o = socdrill(&["scenarios"]);
     assert!(o.status.success());
     let out = text(&o).0;
-    assert!(out.contains("phish-to-exfil") && out.contains("T1566.001"), "{out}");
+    assert!(
+        out.contains("phish-to-exfil") && out.contains("T1566.001"),
+        "{out}"
+    );
 }

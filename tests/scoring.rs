@@ -63,7 +63,10 @@ fn handoff_quality_by_hand() {
     assert_eq!((h.from.as_str(), h.to.as_str()), ("tier1", "tier2"));
     assert_eq!((h.relevant_seen, h.attached, h.missing), (4, 2, 2));
     assert_eq!((h.hold_seconds, h.pickup_seconds), (540, 180));
-    assert_eq!((h.completeness, h.precision, h.severity_score, h.routing), (0.5, 1.0, 1.0, 1.0));
+    assert_eq!(
+        (h.completeness, h.precision, h.severity_score, h.routing),
+        (0.5, 1.0, 1.0, 1.0)
+    );
     assert_eq!(h.quality, 85.0);
 
     // Tier 2 → incident response, sent at 50m (3000 s). Tier 2 had seen the same 4
@@ -108,9 +111,15 @@ fn the_engine_refuses_actions_outside_the_role() {
         .iter()
         .filter(|l| matches!(l.entry, Entry::ActionRefused { .. }))
         .collect();
-    assert_eq!(refused.len(), 1, "only the scripted Tier 1 isolation is refused");
+    assert_eq!(
+        refused.len(),
+        1,
+        "only the scripted Tier 1 isolation is refused"
+    );
     assert_eq!(refused[0].t, 3600);
-    let Entry::ActionRefused { reason, .. } = &refused[0].entry else { unreachable!() };
+    let Entry::ActionRefused { reason, .. } = &refused[0].entry else {
+        unreachable!()
+    };
     assert!(reason.contains("Incident response"), "{reason}");
     assert_eq!(r.seats[0].refused, 1);
 }
@@ -118,19 +127,26 @@ fn the_engine_refuses_actions_outside_the_role() {
 #[test]
 fn the_golden_journal_is_unchanged() {
     let (ex, _) = hand_worked();
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/hand-worked.jsonl");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/golden/hand-worked.jsonl"
+    );
     let ours = ex.journal().to_jsonl();
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(path, &ours).unwrap();
     }
-    let golden = std::fs::read_to_string(path).expect("tests/golden/hand-worked.jsonl exists (UPDATE_GOLDEN=1 writes it)");
+    let golden = std::fs::read_to_string(path)
+        .expect("tests/golden/hand-worked.jsonl exists (UPDATE_GOLDEN=1 writes it)");
     if let Some(d) = socdrill::journal::first_divergence(&golden, ex.journal()) {
         panic!(
             "journal differs from the golden file at line {}:\n  golden: {:?}\n  now:    {:?}\nif the change is intended, rerun with UPDATE_GOLDEN=1 and review the diff",
             d.line, d.recorded, d.replayed
         );
     }
-    assert_eq!(socdrill::journal::digest_of_text(&golden), ex.journal().digest());
+    assert_eq!(
+        socdrill::journal::digest_of_text(&golden),
+        ex.journal().digest()
+    );
 }
 
 /// A journal written by hand: scoring is a pure function of it.
@@ -141,7 +157,12 @@ fn line(t: u64, entry: Entry) -> Line {
 #[test]
 fn triage_accuracy_weighs_missed_malicious_alerts_most() {
     let s = scenario::load(SCENARIO).unwrap();
-    let seat = SeatInfo { seat: 0, name: "tier1-1".into(), role: Role::Tier1, controller: "scripted".into() };
+    let seat = SeatInfo {
+        seat: 0,
+        name: "tier1-1".into(),
+        role: Role::Tier1,
+        controller: "scripted".into(),
+    };
     let raised = |alert: u32, malicious: bool| Entry::AlertRaised {
         alert,
         rule: 0,
@@ -149,33 +170,75 @@ fn triage_accuracy_weighs_missed_malicious_alerts_most() {
         host: Some(0),
         stage: malicious.then_some((0, 0)),
     };
-    let classify = |alert: u32, verdict: Verdict| Entry::Classified { seat: 0, alert, verdict };
-    let mut j = Journal::default();
-    j.lines = vec![
-        line(0, Entry::Started { scenario: "hand-worked".into(), seed: 0, seats: vec![seat] }),
-        line(10, raised(0, true)),
-        line(10, raised(1, true)),
-        line(10, raised(2, false)),
-        line(10, raised(3, false)),
-        line(10, raised(4, false)),
-        line(10, raised(5, true)),
-        line(20, classify(0, Verdict::Malicious)),
-        line(30, classify(1, Verdict::Benign)),
-        line(40, classify(2, Verdict::Benign)),
-        line(50, classify(3, Verdict::Malicious)),
-        line(60, Entry::HandoffSent {
-            handoff: 0,
-            seat: 0,
-            from: Role::Tier1,
-            draft: HandoffDraft { to: Role::Tier2, alert: Some(3), case: None, evidence: vec![Evidence::Alert(3)], severity: scenario::Level::Low, summary: String::new() },
-        }),
-        line(100, Entry::Ended { reason: "time limit".into() }),
-    ];
+    let classify = |alert: u32, verdict: Verdict| Entry::Classified {
+        seat: 0,
+        alert,
+        verdict,
+    };
+    let j = Journal {
+        lines: vec![
+            line(
+                0,
+                Entry::Started {
+                    scenario: "hand-worked".into(),
+                    seed: 0,
+                    seats: vec![seat],
+                },
+            ),
+            line(10, raised(0, true)),
+            line(10, raised(1, true)),
+            line(10, raised(2, false)),
+            line(10, raised(3, false)),
+            line(10, raised(4, false)),
+            line(10, raised(5, true)),
+            line(20, classify(0, Verdict::Malicious)),
+            line(30, classify(1, Verdict::Benign)),
+            line(40, classify(2, Verdict::Benign)),
+            line(50, classify(3, Verdict::Malicious)),
+            line(
+                60,
+                Entry::HandoffSent {
+                    handoff: 0,
+                    seat: 0,
+                    from: Role::Tier1,
+                    draft: HandoffDraft {
+                        to: Role::Tier2,
+                        alert: Some(3),
+                        case: None,
+                        evidence: vec![Evidence::Alert(3)],
+                        severity: scenario::Level::Low,
+                        summary: String::new(),
+                    },
+                },
+            ),
+            line(
+                100,
+                Entry::Ended {
+                    reason: "time limit".into(),
+                },
+            ),
+        ],
+    };
     let r = score::score(&s, &j, 0, "scripted", ScoringProfile::default_profile());
     let t = &r.triage;
     // TP: alert 0. FN: alert 1. TN: alert 2. FP: alert 3. Untriaged: 4 (benign), 5 (malicious).
-    assert_eq!((t.true_positives, t.false_negatives, t.true_negatives, t.false_positives), (1, 1, 1, 1));
-    assert_eq!((t.untriaged_malicious, t.untriaged_benign, t.needless_escalations), (1, 1, 1));
+    assert_eq!(
+        (
+            t.true_positives,
+            t.false_negatives,
+            t.true_negatives,
+            t.false_positives
+        ),
+        (1, 1, 1, 1)
+    );
+    assert_eq!(
+        (
+            t.untriaged_malicious,
+            t.untriaged_benign,
+            t.needless_escalations
+        ),
+        (1, 1, 1)
+    );
     // (5×1 + 1) / (5×(1 + 1 + 1) + 1 + 1) = 6/17 = 35.3%
     assert_eq!(t.accuracy, Some(35.3));
     // The escalated benign alert: nothing relevant attached, misrouted, severity Low = Low.

@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use bevy::ecs::schedule::{LogLevel, MultiThreadedExecutor, ScheduleBuildSettings, Schedules, SingleThreadedExecutor};
+use bevy::ecs::schedule::{
+    LogLevel, MultiThreadedExecutor, ScheduleBuildSettings, Schedules, SingleThreadedExecutor,
+};
 use bevy::prelude::*;
 use socdrill::scenario::{self, Scenario};
 use socdrill::script::{self, Script};
@@ -21,7 +23,10 @@ fn shipped() -> Vec<(String, Arc<Scenario>)> {
         .filter(|p| p.extension().is_some_and(|e| e == "ron"))
         .map(|p| {
             let s = scenario::load(&std::fs::read_to_string(&p).unwrap()).unwrap();
-            (p.file_name().unwrap().to_string_lossy().into_owned(), Arc::new(s))
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                Arc::new(s),
+            )
         })
         .collect();
     v.sort_by(|a, b| a.0.cmp(&b.0));
@@ -29,7 +34,12 @@ fn shipped() -> Vec<(String, Arc<Scenario>)> {
 }
 
 fn digest(s: &Arc<Scenario>, seed: u64, profile: &str) -> String {
-    let mut ex = Exercise::new(s.clone(), seed, bots::profile_named(profile).unwrap(), &Script::default());
+    let mut ex = Exercise::new(
+        s.clone(),
+        seed,
+        bots::profile_named(profile).unwrap(),
+        &Script::default(),
+    );
     ex.run_to_end();
     ex.journal().digest()
 }
@@ -39,9 +49,17 @@ fn same_inputs_same_journal_on_every_scenario_and_profile() {
     for (name, s) in shipped() {
         for profile in ["novice", "competent", "expert"] {
             for seed in [1, 2, 99] {
-                assert_eq!(digest(&s, seed, profile), digest(&s, seed, profile), "{name} {profile} seed {seed}");
+                assert_eq!(
+                    digest(&s, seed, profile),
+                    digest(&s, seed, profile),
+                    "{name} {profile} seed {seed}"
+                );
             }
-            assert_ne!(digest(&s, 1, profile), digest(&s, 2, profile), "{name}: seeds 1 and 2 differ");
+            assert_ne!(
+                digest(&s, 1, profile),
+                digest(&s, 2, profile),
+                "{name}: seeds 1 and 2 differ"
+            );
         }
     }
 }
@@ -55,7 +73,11 @@ fn a_reused_world_gives_the_same_journal_as_a_fresh_one() {
     for seed in [5, 6, 7] {
         reused.reset(seed, p, &Script::default());
         reused.run_to_end();
-        assert_eq!(reused.journal().digest(), digest(&s, seed, "expert"), "seed {seed}");
+        assert_eq!(
+            reused.journal().digest(),
+            digest(&s, seed, "expert"),
+            "seed {seed}"
+        );
     }
 }
 
@@ -76,7 +98,10 @@ fn any_thread_count_gives_the_same_digests() {
                     })
                 })
                 .collect();
-            let mut all: Vec<(u64, String)> = handles.into_iter().flat_map(|h| h.join().unwrap()).collect();
+            let mut all: Vec<(u64, String)> = handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap())
+                .collect();
             all.sort();
             all.into_iter().map(|(_, d)| d).collect()
         });
@@ -119,8 +144,13 @@ fn the_simulation_schedule_has_no_ambiguities() {
         });
     });
     let world = app.world_mut();
-    let mut schedule = world.resource_mut::<Schedules>().remove(SimSchedule).expect("SimPlugin adds SimSchedule");
-    schedule.initialize(world).expect("no ambiguous system order in the simulation schedule");
+    let mut schedule = world
+        .resource_mut::<Schedules>()
+        .remove(SimSchedule)
+        .expect("SimPlugin adds SimSchedule");
+    schedule
+        .initialize(world)
+        .expect("no ambiguous system order in the simulation schedule");
     world.resource_mut::<Schedules>().insert(schedule);
 }
 
@@ -130,7 +160,13 @@ fn runs_headless_with_minimal_plugins_only() {
     let mut app = App::new();
     app.add_plugins((MinimalPlugins, SimPlugin));
     let s = Arc::new(scenario::load(scenario::DEFAULT_SCENARIO).unwrap());
-    let mut ex = Exercise::in_app(app, s, 11, bots::profile_named("expert").unwrap(), &Script::default());
+    let mut ex = Exercise::in_app(
+        app,
+        s,
+        11,
+        bots::profile_named("expert").unwrap(),
+        &Script::default(),
+    );
     ex.run_to_end();
     assert!(ex.ended());
     assert!(ex.events_fired() > 50);
@@ -192,7 +228,11 @@ fn blocked_stages_hand_over_to_their_fallback() {
 fn an_unwatched_intrusion_runs_its_course_and_dwell_is_censored() {
     let s = Arc::new(scenario::load(HAND).unwrap());
     // Take every seat and do nothing.
-    let idle = script::load("Script(seats: [\"tier1-1\", \"tier2-1\", \"responder-1\"])", &s).unwrap();
+    let idle = script::load(
+        "Script(seats: [\"tier1-1\", \"tier2-1\", \"responder-1\"])",
+        &s,
+    )
+    .unwrap();
     let mut ex = Exercise::new(s, 1, bots::profile_named("expert").unwrap(), &idle);
     ex.run_to_end();
     let r = ex.results();
@@ -227,22 +267,36 @@ fn a_seat_only_acts_on_what_it_has_seen() {
         })
         .collect();
     assert_eq!(refusals.len(), 2, "{refusals:?}");
-    assert!(refusals.iter().all(|r| r.contains("not visible")), "{refusals:?}");
+    assert!(
+        refusals.iter().all(|r| r.contains("not visible")),
+        "{refusals:?}"
+    );
 }
 
 #[test]
 fn the_engine_records_detection_where_scoring_finds_it() {
     for (name, s) in shipped() {
         for seed in 0..5 {
-            let mut ex = Exercise::new(s.clone(), seed, bots::profile_named("competent").unwrap(), &Script::default());
+            let mut ex = Exercise::new(
+                s.clone(),
+                seed,
+                bots::profile_named("competent").unwrap(),
+                &Script::default(),
+            );
             ex.run_to_end();
             let r = ex.results();
             for (i, ir) in r.intrusions.iter().enumerate() {
                 let engine = ex.journal().lines.iter().find_map(|l| match l.entry {
-                    socdrill::journal::Entry::Detected { intrusion, .. } if intrusion == i => Some(l.t),
+                    socdrill::journal::Entry::Detected { intrusion, .. } if intrusion == i => {
+                        Some(l.t)
+                    }
                     _ => None,
                 });
-                assert_eq!(engine, ir.detected_at, "{name} seed {seed} intrusion {}", ir.id);
+                assert_eq!(
+                    engine, ir.detected_at,
+                    "{name} seed {seed} intrusion {}",
+                    ir.id
+                );
             }
         }
     }
@@ -260,19 +314,35 @@ fn experts_detect_sooner_and_score_higher_than_novices_on_every_scenario() {
         for profile in ["novice", "expert"] {
             let (mut dwell, mut score) = (Vec::new(), Vec::new());
             for seed in 100..130 {
-                let mut ex = Exercise::new(s.clone(), seed, bots::profile_named(profile).unwrap(), &Script::default());
+                let mut ex = Exercise::new(
+                    s.clone(),
+                    seed,
+                    bots::profile_named(profile).unwrap(),
+                    &Script::default(),
+                );
                 ex.run_to_end();
                 let r = ex.results();
                 // Censored dwell counts as it stands at the end: a lower bound, but the
                 // same rule for both profiles.
-                dwell.push(r.intrusions.iter().filter_map(|i| i.dwell_seconds).sum::<u64>() as f64);
+                dwell.push(
+                    r.intrusions
+                        .iter()
+                        .filter_map(|i| i.dwell_seconds)
+                        .sum::<u64>() as f64,
+                );
                 score.push(r.team_score);
             }
             stats.push((median(dwell), median(score)));
         }
         let ((nd, ns), (ed, es)) = (stats[0], stats[1]);
-        assert!(ed < nd, "{name}: expert median dwell {ed} is not below novice {nd}");
-        assert!(es > ns, "{name}: expert median score {es} is not above novice {ns}");
+        assert!(
+            ed < nd,
+            "{name}: expert median dwell {ed} is not below novice {nd}"
+        );
+        assert!(
+            es > ns,
+            "{name}: expert median score {es} is not above novice {ns}"
+        );
     }
 }
 
@@ -295,6 +365,9 @@ fn the_ambiguity_check_catches_an_unordered_pair() {
         });
     });
     let world = app.world_mut();
-    let mut schedule = world.resource_mut::<Schedules>().remove(SimSchedule).unwrap();
+    let mut schedule = world
+        .resource_mut::<Schedules>()
+        .remove(SimSchedule)
+        .unwrap();
     assert!(schedule.initialize(world).is_err());
 }

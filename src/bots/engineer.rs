@@ -33,7 +33,9 @@ pub(super) fn observe(brain: &mut Brain, view: &View, outcome: &Outcome) {
     let Outcome::Case(case) = outcome else { return };
     for e in &view.ledger.cases[*case as usize].evidence {
         let Evidence::Record(r) = *e else { continue };
-        let Some((i, s)) = view.ledger.records[r as usize].stage else { continue };
+        let Some((i, s)) = view.ledger.records[r as usize].stage else {
+            continue;
+        };
         let technique = &view.scenario.intrusions[i].stages[s].technique;
         for (ri, rule) in view.scenario.rules.iter().enumerate() {
             let key = format!("enable{ri}");
@@ -41,7 +43,9 @@ pub(super) fn observe(brain: &mut Brain, view: &View, outcome: &Outcome) {
                 && rule.techniques.iter().any(|t| covers(t, technique))
                 && brain.mem.done.insert(key)
             {
-                brain.plan.push_back(Action::ChangeRule(ri, RuleChange::Enable));
+                brain
+                    .plan
+                    .push_back(Action::ChangeRule(ri, RuleChange::Enable));
             }
         }
     }

@@ -10,8 +10,18 @@ use crate::soc::{Action, Evidence, HandoffDraft, Hypothesis, Outcome, View};
 /// Techniques every hunter keeps on its list, whatever the scenario: common
 /// hands-on-keyboard tradecraft from public threat reports.
 const COMMON: [&str; 12] = [
-    "T1059.001", "T1053.005", "T1547.001", "T1021.001", "T1078", "T1003.001",
-    "T1071.001", "T1567.002", "T1486", "T1490", "T1105", "T1218.011",
+    "T1059.001",
+    "T1053.005",
+    "T1547.001",
+    "T1021.001",
+    "T1078",
+    "T1003.001",
+    "T1071.001",
+    "T1567.002",
+    "T1486",
+    "T1490",
+    "T1105",
+    "T1218.011",
 ];
 
 pub(super) fn next(brain: &mut Brain, view: &View) -> Option<Action> {
@@ -20,11 +30,23 @@ pub(super) fn next(brain: &mut Brain, view: &View) -> Option<Action> {
     }
     let mut candidates: Vec<&str> = COMMON.to_vec();
     candidates.extend(view.scenario.attack_techniques());
-    candidates.extend(view.scenario.rules.iter().flat_map(|r| r.techniques.iter().map(String::as_str)));
+    candidates.extend(
+        view.scenario
+            .rules
+            .iter()
+            .flat_map(|r| r.techniques.iter().map(String::as_str)),
+    );
     candidates.sort_unstable();
     candidates.dedup();
     // Do not repeat the last few hypotheses.
-    let recent: Vec<&str> = brain.mem.hunted.iter().rev().take(4).map(String::as_str).collect();
+    let recent: Vec<&str> = brain
+        .mem
+        .hunted
+        .iter()
+        .rev()
+        .take(4)
+        .map(String::as_str)
+        .collect();
     candidates.retain(|t| !recent.contains(t));
     let pick = match brain.profile.hunt_strategy {
         HuntStrategy::Random => candidates[brain.rng.below(candidates.len())],
@@ -76,10 +98,15 @@ pub(super) fn observe(brain: &mut Brain, view: &View, action: &Action, outcome: 
     } else {
         Role::Tier2
     };
-    let lead = findings.iter().copied().find(|e| matches!(e, Evidence::Record(_)));
+    let lead = findings
+        .iter()
+        .copied()
+        .find(|e| matches!(e, Evidence::Record(_)));
     let evidence = brain.pick_evidence(view, lead, &findings);
     let severity = brain.rate_severity(super::true_severity(view, &findings));
-    let Hypothesis::Technique(t) = hypothesis else { return };
+    let Hypothesis::Technique(t) = hypothesis else {
+        return;
+    };
     if view.scenario.seats_for(to) > 0 {
         brain.plan.push_back(Action::Handoff(HandoffDraft {
             to,

@@ -16,7 +16,7 @@ mod tier2;
 
 use std::collections::{BTreeSet, VecDeque};
 
-pub use profile::{Profile, TriageOrder, HuntStrategy, profiles, profile_named};
+pub use profile::{HuntStrategy, Profile, TriageOrder, profile_named, profiles};
 
 use crate::scenario::Role;
 use crate::sim::rng::Stream;
@@ -110,7 +110,11 @@ impl Brain {
 
     /// Draws a judgement: right with probability `p`.
     fn judge(&mut self, truth: bool, p: f64) -> bool {
-        if self.rng.chance(p.clamp(0.0, 1.0)) { truth } else { !truth }
+        if self.rng.chance(p.clamp(0.0, 1.0)) {
+            truth
+        } else {
+            !truth
+        }
     }
 }
 
@@ -121,11 +125,33 @@ pub fn malicious(view: &View, item: Evidence) -> bool {
     match item {
         Evidence::Alert(a) => view.ledger.alerts[a as usize].stage.is_some(),
         Evidence::Record(r) => view.ledger.records[r as usize].stage.is_some(),
-        Evidence::Host(h) => view.attack.intrusions.iter().any(|i| i.footholds.contains(&h))
-            || view.ledger.records.iter().any(|r| r.stage.is_some() && r.host == Some(h)),
-        Evidence::Account(a) => view.attack.intrusions.iter().any(|i| i.accounts.contains(&a))
-            || view.ledger.records.iter().any(|r| r.stage.is_some() && r.account == Some(a)),
-        Evidence::Observable(o) => view.ledger.records.iter().any(|r| r.stage.is_some() && r.observables.contains(&o)),
+        Evidence::Host(h) => {
+            view.attack
+                .intrusions
+                .iter()
+                .any(|i| i.footholds.contains(&h))
+                || view
+                    .ledger
+                    .records
+                    .iter()
+                    .any(|r| r.stage.is_some() && r.host == Some(h))
+        }
+        Evidence::Account(a) => {
+            view.attack
+                .intrusions
+                .iter()
+                .any(|i| i.accounts.contains(&a))
+                || view
+                    .ledger
+                    .records
+                    .iter()
+                    .any(|r| r.stage.is_some() && r.account == Some(a))
+        }
+        Evidence::Observable(o) => view
+            .ledger
+            .records
+            .iter()
+            .any(|r| r.stage.is_some() && r.observables.contains(&o)),
     }
 }
 
@@ -133,13 +159,22 @@ impl Brain {
     /// Chooses what to attach to a handoff from the items the seat has seen: each
     /// relevant one with the profile's thoroughness, each irrelevant one with its
     /// sloppiness. The lead item (the alert or case subject) always goes in.
-    fn pick_evidence(&mut self, view: &View, lead: Option<Evidence>, seen: &[Evidence]) -> Vec<Evidence> {
+    fn pick_evidence(
+        &mut self,
+        view: &View,
+        lead: Option<Evidence>,
+        seen: &[Evidence],
+    ) -> Vec<Evidence> {
         let mut out: Vec<Evidence> = lead.into_iter().collect();
         for &item in seen {
             if Some(item) == lead || out.contains(&item) {
                 continue;
             }
-            let p = if malicious(view, item) { self.profile.thoroughness } else { self.profile.sloppiness };
+            let p = if malicious(view, item) {
+                self.profile.thoroughness
+            } else {
+                self.profile.sloppiness
+            };
             if self.rng.chance(p) {
                 out.push(item);
             }

@@ -27,7 +27,10 @@ pub enum HuntStrategy {
 /// A bot skill profile. `assets/bots.ron` documents every field.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[expect(missing_docs, reason = "fields are documented in assets/bots.ron beside the values")]
+#[expect(
+    missing_docs,
+    reason = "fields are documented in assets/bots.ron beside the values"
+)]
 pub struct Profile {
     pub name: String,
     pub speed: f64,
@@ -58,7 +61,9 @@ const PROFILES: &str = include_str!("../../assets/bots.ron");
 /// Every shipped profile, from novice to expert.
 pub fn profiles() -> &'static [Profile] {
     static ALL: OnceLock<Vec<Profile>> = OnceLock::new();
-    ALL.get_or_init(|| ron::from_str(PROFILES).expect("assets/bots.ron is valid (checked by a unit test)"))
+    ALL.get_or_init(|| {
+        ron::from_str(PROFILES).expect("assets/bots.ron is valid (checked by a unit test)")
+    })
 }
 
 /// The profile called `name`.

@@ -44,7 +44,11 @@ pub(super) fn observe(brain: &mut Brain, view: &View, outcome: &Outcome) {
             Evidence::Observable(o) => {
                 let blockable = matches!(
                     view.scenario.observables[o].kind,
-                    ObservableKind::Domain | ObservableKind::Ip | ObservableKind::Hash | ObservableKind::Email | ObservableKind::Url
+                    ObservableKind::Domain
+                        | ObservableKind::Ip
+                        | ObservableKind::Hash
+                        | ObservableKind::Email
+                        | ObservableKind::Url
                 );
                 if blockable && brain.rng.chance(brain.profile.block_observables) {
                     brain.mem.done.insert(key);

@@ -35,7 +35,11 @@ fn classify(brain: &mut Brain, view: &View, a: AlertId) {
     let accuracy = p.accuracy - p.fidelity_penalty * (1.0 - al.fidelity) - p.fatigue * load;
     let truth = al.stage.is_some();
     let says_malicious = brain.judge(truth, accuracy);
-    let verdict = if says_malicious { Verdict::Malicious } else { Verdict::Benign };
+    let verdict = if says_malicious {
+        Verdict::Malicious
+    } else {
+        Verdict::Benign
+    };
     brain.plan.push_back(Action::Classify(a, verdict));
 }
 
@@ -51,13 +55,18 @@ fn escalate(brain: &mut Brain, view: &View, a: AlertId) {
     let truth = true_severity(view, &[Evidence::Alert(a)]).max(al.severity);
     let severity = brain.rate_severity(truth);
     let rule = &view.scenario.rules[al.rule];
-    let host = al.host.map_or("an unknown host", |h| view.scenario.hosts[h].id.as_str());
+    let host = al
+        .host
+        .map_or("an unknown host", |h| view.scenario.hosts[h].id.as_str());
     brain.plan.push_back(Action::Handoff(HandoffDraft {
         to: Role::Tier2,
         alert: Some(a),
         case: None,
         evidence,
         severity,
-        summary: format!("{} on {host}: looks malicious, please investigate", rule.name),
+        summary: format!(
+            "{} on {host}: looks malicious, please investigate",
+            rule.name
+        ),
     }));
 }

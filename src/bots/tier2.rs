@@ -26,7 +26,9 @@ pub(super) fn observe(brain: &mut Brain, view: &View, action: &Action, outcome: 
             let evidence = &view.ledger.handoffs[*h as usize].draft.evidence;
             for &e in evidence {
                 match e {
-                    Evidence::Host(_) | Evidence::Account(_) | Evidence::Observable(_) => brain.mem.pending.push_back(e),
+                    Evidence::Host(_) | Evidence::Account(_) | Evidence::Observable(_) => {
+                        brain.mem.pending.push_back(e)
+                    }
                     Evidence::Alert(a) => {
                         let al = &view.ledger.alerts[a as usize];
                         brain.mem.pending.extend(al.host.map(Evidence::Host));
@@ -50,11 +52,17 @@ pub(super) fn observe(brain: &mut Brain, view: &View, action: &Action, outcome: 
                 let rec = &view.ledger.records[r as usize];
                 let truth = rec.stage.is_some();
                 // Benign records are usually easy to dismiss; experts rarely chase them.
-                let p = if truth { brain.profile.accuracy } else { 1.0 - (1.0 - brain.profile.accuracy) * 0.5 };
+                let p = if truth {
+                    brain.profile.accuracy
+                } else {
+                    1.0 - (1.0 - brain.profile.accuracy) * 0.5
+                };
                 if brain.judge(truth, p) {
                     for item in rec.items() {
                         brain.mem.suspicious.insert(item);
-                        if matches!(item, Evidence::Host(_) | Evidence::Account(_)) && !brain.mem.investigated.contains(&item) {
+                        if matches!(item, Evidence::Host(_) | Evidence::Account(_))
+                            && !brain.mem.investigated.contains(&item)
+                        {
                             brain.mem.pending.push_back(item);
                         }
                     }
@@ -91,7 +99,10 @@ fn conclude(brain: &mut Brain, view: &View, case: u32) {
     brain.mem.case = None;
     if brain.mem.suspicious.is_empty() {
         if let Some(h) = handoff {
-            brain.plan.push_back(Action::ReturnHandoff(h, "investigated: no malicious activity found".into()));
+            brain.plan.push_back(Action::ReturnHandoff(
+                h,
+                "investigated: no malicious activity found".into(),
+            ));
         }
         return;
     }
@@ -102,16 +113,23 @@ fn conclude(brain: &mut Brain, view: &View, case: u32) {
     // What the bot believes is malicious goes first; what it wrongly suspects rides along.
     evidence.sort_by_key(|e| !malicious(view, *e));
     let severity = brain.rate_severity(true_severity(view, &seen));
-    brain.plan.push_back(Action::DeclareIncident(case, severity));
+    brain
+        .plan
+        .push_back(Action::DeclareIncident(case, severity));
     if view.scenario.seats_for(Role::Responder) > 0 {
-        let hosts = evidence.iter().filter(|e| matches!(e, Evidence::Host(_))).count();
+        let hosts = evidence
+            .iter()
+            .filter(|e| matches!(e, Evidence::Host(_)))
+            .count();
         brain.plan.push_back(Action::Handoff(HandoffDraft {
             to: Role::Responder,
             alert: None,
             case: Some(case),
             evidence,
             severity,
-            summary: format!("confirmed intrusion: {hosts} host(s) involved, contain and eradicate"),
+            summary: format!(
+                "confirmed intrusion: {hosts} host(s) involved, contain and eradicate"
+            ),
         }));
     }
 }

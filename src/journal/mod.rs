@@ -10,8 +10,14 @@ use bevy::prelude::Resource;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::scenario::{AccountIdx, HostIdx, InjectIdx, IntrusionIdx, Level, ObservableIdx, Role, RuleIdx, SourceIdx, StageIdx};
-use crate::soc::action::{Action, AlertId, CaseId, Evidence, HandoffDraft, HandoffId, Hypothesis, RecordId, RuleChange, SeatId, Verdict};
+use crate::scenario::{
+    AccountIdx, HostIdx, InjectIdx, IntrusionIdx, Level, ObservableIdx, Role, RuleIdx, SourceIdx,
+    StageIdx,
+};
+use crate::soc::action::{
+    Action, AlertId, CaseId, Evidence, HandoffDraft, HandoffId, Hypothesis, RecordId, RuleChange,
+    SeatId, Verdict,
+};
 
 /// Why a stage did not run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -38,7 +38,12 @@ impl Catalogue {
                     let mut cols = line.split('\t');
                     let id = cols.next()?.trim();
                     let name = cols.next()?.trim();
-                    let tactics = cols.next().unwrap_or("").split(',').map(str::trim).collect();
+                    let tactics = cols
+                        .next()
+                        .unwrap_or("")
+                        .split(',')
+                        .map(str::trim)
+                        .collect();
                     Some(Technique { id, name, tactics })
                 })
                 .collect();
@@ -48,7 +53,10 @@ impl Catalogue {
                 .skip(1)
                 .filter_map(|line| line.split('\t').nth(1).map(str::trim))
                 .collect();
-            Catalogue { techniques, tactics }
+            Catalogue {
+                techniques,
+                tactics,
+            }
         })
     }
 
@@ -87,10 +95,15 @@ mod tests {
     #[test]
     fn catalogue_knows_v17() {
         let c = Catalogue::get();
-        let t = c.technique("T1566.001").expect("spearphishing attachment is in v17");
+        let t = c
+            .technique("T1566.001")
+            .expect("spearphishing attachment is in v17");
         assert_eq!(t.name, "Spearphishing Attachment");
         assert_eq!(t.tactics, vec!["initial-access"]);
-        assert!(c.technique("T1685").is_none(), "T1685 is ATT&CK v19, not v17");
+        assert!(
+            c.technique("T1685").is_none(),
+            "T1685 is ATT&CK v19, not v17"
+        );
         assert!(c.has_tactic("lateral-movement"));
         assert_eq!(c.tactics().len(), 14);
         assert!(covers("T1059", "T1059.001"));

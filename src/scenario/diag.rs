@@ -32,10 +32,7 @@ pub struct Diagnostics(pub Vec<Diagnostic>);
 impl Diagnostics {
     /// Renders every problem as `FILE:LINE:COL: message`, one per line.
     pub fn render(&self, file: &str) -> String {
-        self.0
-            .iter()
-            .map(|d| format!("{file}:{d}\n"))
-            .collect()
+        self.0.iter().map(|d| format!("{file}:{d}\n")).collect()
     }
 }
 
@@ -98,11 +95,7 @@ impl<'a> Locator<'a> {
         let offset = offset.min(self.src.len());
         let before = &self.src[..floor_char_boundary(self.src, offset)];
         let line = before.matches('\n').count() + 1;
-        let col = before
-            .rsplit('\n')
-            .next()
-            .map_or(0, |l| l.chars().count())
-            + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         (line, col)
     }
 }
@@ -151,8 +144,7 @@ impl<'a> Collector<'a> {
 
     /// The problems, sorted by position.
     pub fn finish(mut self) -> Diagnostics {
-        self.found
-            .sort_by(|a, b| (a.line, a.col).cmp(&(b.line, b.col)));
+        self.found.sort_by_key(|d| (d.line, d.col));
         self.found.dedup();
         Diagnostics(self.found)
     }

@@ -511,7 +511,9 @@ impl<'de> Deserialize<'de> for Threshold {
                 Ok(Threshold(v))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Threshold, E> {
-                parse_duration(v).map(|s| Threshold(s as f64)).map_err(E::custom)
+                parse_duration(v)
+                    .map(|s| Threshold(s as f64))
+                    .map_err(E::custom)
             }
         }
         d.deserialize_any(V)
@@ -696,7 +698,9 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
             }
         };
         if digits.is_empty() {
-            return Err(format!("bad duration {text:?}: a number must come before {c:?}"));
+            return Err(format!(
+                "bad duration {text:?}: a number must come before {c:?}"
+            ));
         }
         let n: u64 = digits
             .parse()

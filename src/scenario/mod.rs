@@ -35,7 +35,9 @@ pub fn parse<T: serde::de::DeserializeOwned>(src: &str, what: &str) -> Result<T,
         return Err(Diagnostics(vec![Diagnostic {
             line: 1,
             col: 1,
-            message: format!("the file is empty: expected {what} in RON, e.g. `Scenario(id: \"…\", …)`"),
+            message: format!(
+                "the file is empty: expected {what} in RON, e.g. `Scenario(id: \"…\", …)`"
+            ),
         }]));
     }
     ron::Options::default()
@@ -61,7 +63,8 @@ pub fn text_from_bytes(bytes: &[u8]) -> Result<&str, Diagnostics> {
         Diagnostics(vec![Diagnostic {
             line,
             col,
-            message: "the file is not UTF-8 text (is it a binary file?); scenarios are RON text".into(),
+            message: "the file is not UTF-8 text (is it a binary file?); scenarios are RON text"
+                .into(),
         }])
     })
 }

@@ -26,10 +26,18 @@ pub fn validate(raw: &RawScenario, src: &str) -> Result<Scenario, Diagnostics> {
 
     check_id(&mut c, &[], &raw.id, "scenario");
     if raw.title.trim().is_empty() {
-        c.field(&[], "title", "the title is empty: give the scenario a name players will see");
+        c.field(
+            &[],
+            "title",
+            "the title is empty: give the scenario a name players will see",
+        );
     }
     if raw.time_limit.0 == 0 {
-        c.field(&[], "time_limit", "time_limit is zero: give the exercise a length such as \"8h\"");
+        c.field(
+            &[],
+            "time_limit",
+            "time_limit is zero: give the exercise a length such as \"8h\"",
+        );
     }
     for (what, n) in [
         ("tenants", raw.tenants.len()),
@@ -39,7 +47,11 @@ pub fn validate(raw: &RawScenario, src: &str) -> Result<Scenario, Diagnostics> {
         ("staffing", raw.staffing.len()),
     ] {
         if n == 0 {
-            c.field(&[], what, format!("{what} is empty: a scenario needs at least one"));
+            c.field(
+                &[],
+                what,
+                format!("{what} is empty: a scenario needs at least one"),
+            );
         }
     }
     let counts = [
@@ -54,18 +66,38 @@ pub fn validate(raw: &RawScenario, src: &str) -> Result<Scenario, Diagnostics> {
         raw.noise.len(),
     ];
     if counts.iter().any(|&n| n > MAX_ITEMS) {
-        c.at(&[], None, format!("more than {MAX_ITEMS} items in one list: split the scenario"));
+        c.at(
+            &[],
+            None,
+            format!("more than {MAX_ITEMS} items in one list: split the scenario"),
+        );
         return Err(c.finish());
     }
 
     let tenants = index(&mut c, raw.tenants.iter().map(|t| t.id.as_str()), "tenant");
     let hosts = index(&mut c, raw.hosts.iter().map(|h| h.id.as_str()), "host");
-    let accounts = index(&mut c, raw.accounts.iter().map(|a| a.id.as_str()), "account");
-    let sources = index(&mut c, raw.data_sources.iter().map(|s| s.id.as_str()), "data source");
+    let accounts = index(
+        &mut c,
+        raw.accounts.iter().map(|a| a.id.as_str()),
+        "account",
+    );
+    let sources = index(
+        &mut c,
+        raw.data_sources.iter().map(|s| s.id.as_str()),
+        "data source",
+    );
     index(&mut c, raw.rules.iter().map(|r| r.id.as_str()), "rule");
-    let intrusions = index(&mut c, raw.intrusions.iter().map(|i| i.id.as_str()), "intrusion");
+    let intrusions = index(
+        &mut c,
+        raw.intrusions.iter().map(|i| i.id.as_str()),
+        "intrusion",
+    );
     let injects = index(&mut c, raw.injects.iter().map(|i| i.id.as_str()), "inject");
-    index(&mut c, raw.objectives.iter().map(|o| o.id.as_str()), "objective");
+    index(
+        &mut c,
+        raw.objectives.iter().map(|o| o.id.as_str()),
+        "objective",
+    );
 
     for h in &raw.hosts {
         refer(&mut c, &[&h.id], &tenants, &h.tenant, "tenant");
@@ -77,7 +109,11 @@ pub fn validate(raw: &RawScenario, src: &str) -> Result<Scenario, Diagnostics> {
         let at = [r.id.as_str()];
         refer(&mut c, &at, &sources, &r.source, "data source");
         if r.techniques.is_empty() {
-            c.field(&at, "techniques", format!("rule {:?} names no ATT&CK technique", r.id));
+            c.field(
+                &at,
+                "techniques",
+                format!("rule {:?} names no ATT&CK technique", r.id),
+            );
         }
         for t in &r.techniques {
             if catalogue.technique(t).is_none() {
@@ -94,13 +130,14 @@ pub fn validate(raw: &RawScenario, src: &str) -> Result<Scenario, Diagnostics> {
         let at = [n.source.as_str()];
         refer(&mut c, &[], &sources, &n.source, "data source");
         rate(&mut c, &at, "alerts_per_hour", n.alerts_per_hour);
-        rate_up_to(&mut c, &at, "activity_per_hour", n.activity_per_hour, MAX_ACTIVITY_PER_HOUR);
-        if n.alerts_per_hour > 0.0
-            && !raw
-                .rules
-                .iter()
-                .any(|r| r.source == n.source && r.enabled)
-        {
+        rate_up_to(
+            &mut c,
+            &at,
+            "activity_per_hour",
+            n.activity_per_hour,
+            MAX_ACTIVITY_PER_HOUR,
+        );
+        if n.alerts_per_hour > 0.0 && !raw.rules.iter().any(|r| r.source == n.source && r.enabled) {
             c.at(
                 &[],
                 Some(&n.source),
@@ -114,13 +151,19 @@ pub fn validate(raw: &RawScenario, src: &str) -> Result<Scenario, Diagnostics> {
 
     let mut stage_maps = Vec::new();
     for intrusion in &raw.intrusions {
-        stage_maps.push(check_intrusion(&mut c, raw, intrusion, &tenants, &hosts, &accounts, &sources));
+        stage_maps.push(check_intrusion(
+            &mut c, raw, intrusion, &tenants, &hosts, &accounts, &sources,
+        ));
     }
 
     for inject in &raw.injects {
         let at = [inject.id.as_str()];
         if inject.to.is_empty() {
-            c.field(&at, "to", format!("inject {:?} is addressed to nobody", inject.id));
+            c.field(
+                &at,
+                "to",
+                format!("inject {:?} is addressed to nobody", inject.id),
+            );
         }
         match &inject.when {
             InjectWhen::At(t) => within_limit(&mut c, &at, "when", *t, raw.time_limit),
@@ -169,7 +212,11 @@ pub fn validate(raw: &RawScenario, src: &str) -> Result<Scenario, Diagnostics> {
                 if let Some(&ii) = refer(&mut c, &at, &injects, i, "inject")
                     && raw.injects[ii].decision.is_none()
                 {
-                    c.at(&at, Some(i), format!("inject {i:?} asks for no decision, so it has no response to time"));
+                    c.at(
+                        &at,
+                        Some(i),
+                        format!("inject {i:?} asks for no decision, so it has no response to time"),
+                    );
                 }
                 true
             }
@@ -178,11 +225,23 @@ pub fn validate(raw: &RawScenario, src: &str) -> Result<Scenario, Diagnostics> {
         };
         let [p, s, m] = [o.p.0, o.s.0, o.m.0];
         if [p, s, m].iter().any(|v| !v.is_finite() || *v < 0.0) {
-            c.at(&at, Some("p:"), "thresholds must be finite and not negative");
+            c.at(
+                &at,
+                Some("p:"),
+                "thresholds must be finite and not negative",
+            );
         } else if lower_better && !(p <= s && s <= m) {
-            c.at(&at, Some("p:"), "for a time or impact, thresholds must rise: p <= s <= m");
-        } else if !lower_better && !(p >= s && s >= m) {
-            c.at(&at, Some("p:"), "for a percentage or quality, thresholds must fall: p >= s >= m");
+            c.at(
+                &at,
+                Some("p:"),
+                "for a time or impact, thresholds must rise: p <= s <= m",
+            );
+        } else if !(lower_better || (p >= s && s >= m)) {
+            c.at(
+                &at,
+                Some("p:"),
+                "for a percentage or quality, thresholds must fall: p >= s >= m",
+            );
         }
         if !lower_better && p > 100.0 {
             c.at(&at, Some("p:"), "percentages and qualities are at most 100");
@@ -192,13 +251,20 @@ pub fn validate(raw: &RawScenario, src: &str) -> Result<Scenario, Diagnostics> {
     let mut seen_roles = BTreeSet::new();
     for s in &raw.staffing {
         if !seen_roles.insert(s.role) {
-            c.at(&[], Some(&format!("{:?}", s.role)), format!("role {:?} is staffed twice", s.role));
+            c.at(
+                &[],
+                Some(&format!("{:?}", s.role)),
+                format!("role {:?} is staffed twice", s.role),
+            );
         }
         if s.seats == 0 || s.seats > MAX_SEATS {
             c.at(
                 &[],
                 Some(&format!("{:?}", s.role)),
-                format!("role {:?} has {} seats: give 1 to {MAX_SEATS}", s.role, s.seats),
+                format!(
+                    "role {:?} has {} seats: give 1 to {MAX_SEATS}",
+                    s.role, s.seats
+                ),
             );
         }
     }
@@ -206,9 +272,20 @@ pub fn validate(raw: &RawScenario, src: &str) -> Result<Scenario, Diagnostics> {
     for d in &raw.durations {
         let name = format!("{:?}", d.action);
         if !seen_actions.insert(d.action) {
-            c.at(&[], Some(&name), format!("the duration of {name} is set twice"));
+            c.at(
+                &[],
+                Some(&name),
+                format!("the duration of {name} is set twice"),
+            );
         }
-        timing(&mut c, &[], &format!("action: {name}"), &name, d.time, false);
+        timing(
+            &mut c,
+            &[],
+            &format!("action: {name}"),
+            &name,
+            d.time,
+            false,
+        );
     }
     for p in &raw.partners {
         let name = format!("{:?}", p.team);
@@ -226,7 +303,16 @@ pub fn validate(raw: &RawScenario, src: &str) -> Result<Scenario, Diagnostics> {
     if !c.is_empty() {
         return Err(c.finish());
     }
-    Ok(convert(raw, &tenants, &hosts, &accounts, &sources, &intrusions, &injects, &stage_maps))
+    Ok(convert(
+        raw,
+        &tenants,
+        &hosts,
+        &accounts,
+        &sources,
+        &intrusions,
+        &injects,
+        &stage_maps,
+    ))
 }
 
 fn unknown_technique(t: &str) -> String {
@@ -237,7 +323,11 @@ fn unknown_technique(t: &str) -> String {
 
 fn check_id(c: &mut Collector, at: &[&str], id: &str, what: &str) {
     if id.trim().is_empty() || id.chars().any(|ch| ch.is_whitespace() || ch.is_control()) {
-        c.at(at, Some(id), format!("{what} id {id:?} must be non-empty and contain no spaces"));
+        c.at(
+            at,
+            Some(id),
+            format!("{what} id {id:?} must be non-empty and contain no spaces"),
+        );
     }
 }
 
@@ -279,7 +369,11 @@ fn refer<'m>(
 
 fn probability(c: &mut Collector, at: &[&str], field: &str, v: f64) {
     if !(0.0..=1.0).contains(&v) {
-        c.field(at, field, format!("{field} is {v}: it is a probability between 0 and 1"));
+        c.field(
+            at,
+            field,
+            format!("{field} is {v}: it is a probability between 0 and 1"),
+        );
     }
 }
 
@@ -289,19 +383,34 @@ fn rate(c: &mut Collector, at: &[&str], field: &str, v: f64) {
 
 fn rate_up_to(c: &mut Collector, at: &[&str], field: &str, v: f64, max: f64) {
     if !(0.0..=max).contains(&v) {
-        c.field(at, field, format!("{field} is {v}: give a rate between 0 and {max} per hour"));
+        c.field(
+            at,
+            field,
+            format!("{field} is {v}: give a rate between 0 and {max} per hour"),
+        );
     }
 }
 
 fn duration(c: &mut Collector, at: &[&str], field: &str, d: Dur) {
     if d.0 > MAX_SECONDS {
-        c.field(at, field, format!("{field} is longer than the 30-day maximum"));
+        c.field(
+            at,
+            field,
+            format!("{field} is longer than the 30-day maximum"),
+        );
     }
 }
 
 fn within_limit(c: &mut Collector, at: &[&str], field: &str, t: Dur, limit: Dur) {
     if t > limit {
-        c.field(at, field, format!("{} s is after the exercise's time_limit of {} s: it can never happen", t.0, limit.0));
+        c.field(
+            at,
+            field,
+            format!(
+                "{} s is after the exercise's time_limit of {} s: it can never happen",
+                t.0, limit.0
+            ),
+        );
     }
 }
 
@@ -312,20 +421,39 @@ fn timing(c: &mut Collector, defs: &[&str], anchor: &str, label: &str, d: Delay,
     match d {
         Delay::Fixed(s) => {
             if !zero_ok && s.0 == 0 {
-                c.at(defs, Some(anchor), format!("{label}: a zero duration; actions and partner work take time"));
+                c.at(
+                    defs,
+                    Some(anchor),
+                    format!("{label}: a zero duration; actions and partner work take time"),
+                );
             }
         }
         Delay::Uniform(lo, hi) => {
             if lo > hi {
-                c.at(defs, Some(anchor), format!("{label}: Uniform({}, {}) has its bounds the wrong way round", lo.0, hi.0));
+                c.at(
+                    defs,
+                    Some(anchor),
+                    format!(
+                        "{label}: Uniform({}, {}) has its bounds the wrong way round",
+                        lo.0, hi.0
+                    ),
+                );
             }
             if !zero_ok && hi.0 == 0 {
-                c.at(defs, Some(anchor), format!("{label}: a zero duration; actions and partner work take time"));
+                c.at(
+                    defs,
+                    Some(anchor),
+                    format!("{label}: a zero duration; actions and partner work take time"),
+                );
             }
         }
         Delay::Exponential(m) => {
             if m.0 == 0 {
-                c.at(defs, Some(anchor), format!("{label}: Exponential needs a mean above zero"));
+                c.at(
+                    defs,
+                    Some(anchor),
+                    format!("{label}: Exponential needs a mean above zero"),
+                );
             }
         }
     }
@@ -350,7 +478,11 @@ fn check_intrusion(
     for (i, s) in intrusion.stages.iter().enumerate() {
         check_id(c, &[iid], &s.id, "stage");
         if stages.insert(s.id.clone(), i).is_some() {
-            c.at(&[iid, &s.id], None, format!("stage id {:?} is defined twice in intrusion {iid:?}", s.id));
+            c.at(
+                &[iid, &s.id],
+                None,
+                format!("stage id {:?} is defined twice in intrusion {iid:?}", s.id),
+            );
         }
     }
     let observable_values: BTreeSet<&str> = intrusion
@@ -369,7 +501,9 @@ fn check_intrusion(
         }
         match catalogue.technique(&s.technique) {
             None => c.at(&at, Some(&s.technique), unknown_technique(&s.technique)),
-            Some(t) if catalogue.has_tactic(&s.tactic) && !t.tactics.contains(&s.tactic.as_str()) => {
+            Some(t)
+                if catalogue.has_tactic(&s.tactic) && !t.tactics.contains(&s.tactic.as_str()) =>
+            {
                 c.at(&at, Some(&s.technique), format!(
                     "technique {} ({}) does not belong to tactic {:?}; ATT&CK lists it under {}",
                     t.id, t.name, s.tactic, t.tactics.join(", ")
@@ -384,7 +518,15 @@ fn check_intrusion(
                     && tenant.is_some()
                     && host_tenant(hi) != intrusion.tenant
                 {
-                    c.at(&at, Some(h), format!("host {h:?} belongs to tenant {:?}, not the intrusion's tenant {:?}", host_tenant(hi), intrusion.tenant));
+                    c.at(
+                        &at,
+                        Some(h),
+                        format!(
+                            "host {h:?} belongs to tenant {:?}, not the intrusion's tenant {:?}",
+                            host_tenant(hi),
+                            intrusion.tenant
+                        ),
+                    );
                 }
             }
             Target::Account(a) => {
@@ -394,7 +536,11 @@ fn check_intrusion(
         for a in &s.after {
             refer(c, &at, &stages, a, "stage");
             if a == &s.id {
-                c.at(&at, Some(a), format!("stage {a:?} cannot come after itself"));
+                c.at(
+                    &at,
+                    Some(a),
+                    format!("stage {a:?} cannot come after itself"),
+                );
             }
         }
         if s.fallback_only && !s.after.is_empty() {
@@ -403,7 +549,14 @@ fn check_intrusion(
         if let Some(f) = &s.fallback {
             refer(c, &at, &stages, f, "fallback stage");
         }
-        timing(c, &at, "delay:", &format!("stage {iid}/{}", s.id), s.delay, true);
+        timing(
+            c,
+            &at,
+            "delay:",
+            &format!("stage {iid}/{}", s.id),
+            s.delay,
+            true,
+        );
         for r in &s.requires {
             match r {
                 Precondition::Foothold(h) => {
@@ -414,7 +567,13 @@ fn check_intrusion(
                 }
                 Precondition::NotBlocked(v) => {
                     if !observable_values.contains(v.as_str()) {
-                        c.at(&at, Some(v), format!("NotBlocked({v:?}) names no observable of this intrusion's stages"));
+                        c.at(
+                            &at,
+                            Some(v),
+                            format!(
+                                "NotBlocked({v:?}) names no observable of this intrusion's stages"
+                            ),
+                        );
                     }
                 }
             }
@@ -429,7 +588,11 @@ fn check_intrusion(
                 }
                 Effect::Impact(label, points) => {
                     if !(0.0..=MAX_POINTS).contains(points) {
-                        c.at(&at, Some(label), format!("impact points {points} out of range 0 to {MAX_POINTS}"));
+                        c.at(
+                            &at,
+                            Some(label),
+                            format!("impact points {points} out of range 0 to {MAX_POINTS}"),
+                        );
                     }
                 }
             }
@@ -600,7 +763,12 @@ fn convert(
         .map(|ri| {
             ri.stages
                 .iter()
-                .map(|s| s.observables.iter().map(|o| intern(&mut observables, o)).collect())
+                .map(|s| {
+                    s.observables
+                        .iter()
+                        .map(|o| intern(&mut observables, o))
+                        .collect()
+                })
                 .collect()
         })
         .collect();
@@ -622,7 +790,11 @@ fn convert(
                     };
                     Stage {
                         id: s.id.clone(),
-                        name: if s.name.is_empty() { s.id.clone() } else { s.name.clone() },
+                        name: if s.name.is_empty() {
+                            s.id.clone()
+                        } else {
+                            s.name.clone()
+                        },
                         tactic: s.tactic.clone(),
                         technique: s.technique.clone(),
                         target,
@@ -648,14 +820,10 @@ fn convert(
                             .iter()
                             .map(|t| TelemetrySpec {
                                 source: sources[&t.source],
-                                host: t
-                                    .host
-                                    .as_ref()
-                                    .map(|h| hosts[h])
-                                    .or(match target {
-                                        StageTarget::Host(h) => Some(h),
-                                        StageTarget::Account(_) => None,
-                                    }),
+                                host: t.host.as_ref().map(|h| hosts[h]).or(match target {
+                                    StageTarget::Host(h) => Some(h),
+                                    StageTarget::Account(_) => None,
+                                }),
                                 account: t.account.as_ref().map(|a| accounts[a]).or(match target {
                                     StageTarget::Account(a) => Some(a),
                                     StageTarget::Host(_) => None,
@@ -694,7 +862,11 @@ fn convert(
             }
             Intrusion {
                 id: ri.id.clone(),
-                name: if ri.name.is_empty() { ri.id.clone() } else { ri.name.clone() },
+                name: if ri.name.is_empty() {
+                    ri.id.clone()
+                } else {
+                    ri.name.clone()
+                },
                 tenant: tenants[&ri.tenant],
                 stages,
             }
@@ -711,7 +883,12 @@ fn convert(
     }
     let staffing = model::ALL_ROLES
         .iter()
-        .filter_map(|&r| raw.staffing.iter().find(|s| s.role == r).map(|s| (r, s.seats)))
+        .filter_map(|&r| {
+            raw.staffing
+                .iter()
+                .find(|s| s.role == r)
+                .map(|s| (r, s.seats))
+        })
         .collect();
 
     Scenario {
@@ -727,7 +904,11 @@ fn convert(
             .iter()
             .map(|t| Tenant {
                 id: t.id.clone(),
-                name: if t.name.is_empty() { t.id.clone() } else { t.name.clone() },
+                name: if t.name.is_empty() {
+                    t.id.clone()
+                } else {
+                    t.name.clone()
+                },
                 sla: t.sla,
             })
             .collect(),

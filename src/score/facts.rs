@@ -125,8 +125,12 @@ impl Facts {
                     f.end_reason = reason.clone();
                 }
                 Entry::StageFired { intrusion, stage } => f.fired[*intrusion].push((t, *stage)),
-                Entry::StageBlocked { intrusion, stage, .. } => f.blocked[*intrusion].push(*stage),
-                Entry::Impact { intrusion, points, .. } => f.impact[*intrusion] += points,
+                Entry::StageBlocked {
+                    intrusion, stage, ..
+                } => f.blocked[*intrusion].push(*stage),
+                Entry::Impact {
+                    intrusion, points, ..
+                } => f.impact[*intrusion] += points,
                 Entry::FootholdGained { intrusion, host } => {
                     holdings[*intrusion].footholds.insert(*host);
                     f.ever_footholds.insert(*host);
@@ -140,22 +144,48 @@ impl Facts {
                     // A fresh theft: an earlier reset does not cover the new credentials.
                     reset_now.remove(account);
                 }
-                Entry::Telemetry { record, host, account, stage: Some(stage), .. } => {
-                    f.records.insert(*record, RecordFact { at: t, stage: *stage, host: *host, account: *account });
+                Entry::Telemetry {
+                    record,
+                    host,
+                    account,
+                    stage: Some(stage),
+                    ..
+                } => {
+                    f.records.insert(
+                        *record,
+                        RecordFact {
+                            at: t,
+                            stage: *stage,
+                            host: *host,
+                            account: *account,
+                        },
+                    );
                 }
-                Entry::AlertRaised { alert, stage, host, .. } => {
+                Entry::AlertRaised {
+                    alert, stage, host, ..
+                } => {
                     let i = *alert as usize;
                     if f.alerts.len() <= i {
                         f.alerts.resize(i + 1, AlertFact::default());
                     }
-                    f.alerts[i] = AlertFact { raised: true, raised_at: t, stage: *stage, host: *host, ..AlertFact::default() };
+                    f.alerts[i] = AlertFact {
+                        raised: true,
+                        raised_at: t,
+                        stage: *stage,
+                        host: *host,
+                        ..AlertFact::default()
+                    };
                 }
                 Entry::AlertTaken { alert, .. } => {
                     if let Some(a) = f.alerts.get_mut(*alert as usize) {
                         a.taken_at.get_or_insert(t);
                     }
                 }
-                Entry::Classified { alert, verdict: Verdict::Malicious, .. } => {
+                Entry::Classified {
+                    alert,
+                    verdict: Verdict::Malicious,
+                    ..
+                } => {
                     if let Some((i, _)) = f.alerts.get(*alert as usize).and_then(|a| a.stage) {
                         detect(&mut f, i, t);
                     }
@@ -169,7 +199,10 @@ impl Facts {
                     }
                 }
                 Entry::Investigated { records, .. } | Entry::Hunted { records, .. } => {
-                    let hits: Vec<IntrusionIdx> = records.iter().filter_map(|r| f.records.get(r).map(|x| x.stage.0)).collect();
+                    let hits: Vec<IntrusionIdx> = records
+                        .iter()
+                        .filter_map(|r| f.records.get(r).map(|x| x.stage.0))
+                        .collect();
                     for i in hits {
                         detect(&mut f, i, t);
                     }
@@ -205,7 +238,8 @@ impl Facts {
                 if f.fired[i].is_empty() {
                     continue;
                 }
-                let active = h.footholds.iter().any(|x| !isolated_now.contains(x)) || h.accounts.iter().any(|a| !unusable(a));
+                let active = h.footholds.iter().any(|x| !isolated_now.contains(x))
+                    || h.accounts.iter().any(|a| !unusable(a));
                 match (active, f.contained_at[i]) {
                     (false, None) => f.contained_at[i] = Some(t),
                     (true, Some(_)) => f.contained_at[i] = None,
@@ -226,15 +260,26 @@ impl Facts {
     pub fn relevant(&self, scenario: &Scenario, item: Evidence, t: u64) -> bool {
         let before = |r: &&RecordFact| r.at <= t;
         match item {
-            Evidence::Alert(a) => self.alerts.get(a as usize).is_some_and(AlertFact::malicious),
+            Evidence::Alert(a) => self
+                .alerts
+                .get(a as usize)
+                .is_some_and(AlertFact::malicious),
             Evidence::Record(r) => self.records.contains_key(&r),
-            Evidence::Host(h) => self.records.values().filter(before).any(|r| r.host == Some(h)),
-            Evidence::Account(a) => self.records.values().filter(before).any(|r| r.account == Some(a)),
-            Evidence::Observable(o) => self
+            Evidence::Host(h) => self
                 .records
                 .values()
                 .filter(before)
-                .any(|r| scenario.intrusions[r.stage.0].stages[r.stage.1].observables.contains(&o)),
+                .any(|r| r.host == Some(h)),
+            Evidence::Account(a) => self
+                .records
+                .values()
+                .filter(before)
+                .any(|r| r.account == Some(a)),
+            Evidence::Observable(o) => self.records.values().filter(before).any(|r| {
+                scenario.intrusions[r.stage.0].stages[r.stage.1]
+                    .observables
+                    .contains(&o)
+            }),
         }
     }
 
@@ -288,8 +333,14 @@ impl Facts {
                         (Some(a), Some(c)) => Some(c.saturating_sub(a)),
                         _ => None,
                     },
-                    stages_fired: self.fired[i].iter().map(|(_, s)| intr.stages[*s].id.clone()).collect(),
-                    stages_blocked: self.blocked[i].iter().map(|s| intr.stages[*s].id.clone()).collect(),
+                    stages_fired: self.fired[i]
+                        .iter()
+                        .map(|(_, s)| intr.stages[*s].id.clone())
+                        .collect(),
+                    stages_blocked: self.blocked[i]
+                        .iter()
+                        .map(|s| intr.stages[*s].id.clone())
+                        .collect(),
                     impact_points: self.impact[i],
                 }
             })

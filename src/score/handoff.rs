@@ -76,7 +76,11 @@ pub struct HandoffResult {
 pub fn decay(seconds: u64, target: u64) -> f64 {
     let target = target.max(1) as f64;
     let s = seconds as f64;
-    if s <= target { 1.0 } else { (1.0 - (s - target) / (2.0 * target)).max(0.0) }
+    if s <= target {
+        1.0
+    } else {
+        (1.0 - (s - target) / (2.0 * target)).max(0.0)
+    }
 }
 
 fn true_severity(scenario: &Scenario, facts: &Facts, items: &[Evidence]) -> Level {
@@ -93,9 +97,19 @@ fn true_severity(scenario: &Scenario, facts: &Facts, items: &[Evidence]) -> Leve
 }
 
 /// Scores every handoff in the journal.
-pub fn score_all(scenario: &Scenario, journal: &Journal, facts: &Facts, profile: &ScoringProfile) -> Vec<HandoffResult> {
+pub fn score_all(
+    scenario: &Scenario,
+    journal: &Journal,
+    facts: &Facts,
+    profile: &ScoringProfile,
+) -> Vec<HandoffResult> {
     let names: Vec<String> = facts.seats.iter().map(|s| s.name.clone()).collect();
-    let seat_name = |s: u16| names.get(s as usize).cloned().unwrap_or_else(|| format!("seat{s}"));
+    let seat_name = |s: u16| {
+        names
+            .get(s as usize)
+            .cloned()
+            .unwrap_or_else(|| format!("seat{s}"))
+    };
     let mut taken: BTreeMap<u32, (u64, u16)> = BTreeMap::new();
     let mut returned: BTreeSet<u32> = BTreeSet::new();
     for line in &journal.lines {
@@ -118,7 +132,9 @@ pub fn score_all(scenario: &Scenario, journal: &Journal, facts: &Facts, profile:
     for line in &journal.lines {
         let t = line.t;
         match &line.entry {
-            Entry::Revealed { seat, items } => seen.entry(*seat).or_default().extend(items.iter().copied()),
+            Entry::Revealed { seat, items } => {
+                seen.entry(*seat).or_default().extend(items.iter().copied())
+            }
             Entry::AlertTaken { alert, .. } => {
                 alert_taken.entry(*alert).or_insert(t);
             }
@@ -128,12 +144,21 @@ pub fn score_all(scenario: &Scenario, journal: &Journal, facts: &Facts, profile:
             Entry::Hunted { seat, .. } => {
                 last_hunt.insert(*seat, t);
             }
-            Entry::HandoffSent { handoff, seat, from, draft } => {
+            Entry::HandoffSent {
+                handoff,
+                seat,
+                from,
+                draft,
+            } => {
                 let empty = BTreeSet::new();
                 let sender_seen = seen.get(seat).unwrap_or(&empty);
                 let held_since = match (from, draft) {
-                    (Role::Tier1, HandoffDraft { alert: Some(a), .. }) => alert_taken.get(a).copied(),
-                    (_, HandoffDraft { case: Some(c), .. }) => case_taken.get(&(*seat, *c)).copied(),
+                    (Role::Tier1, HandoffDraft { alert: Some(a), .. }) => {
+                        alert_taken.get(a).copied()
+                    }
+                    (_, HandoffDraft { case: Some(c), .. }) => {
+                        case_taken.get(&(*seat, *c)).copied()
+                    }
                     (Role::Hunter, _) => last_hunt.get(seat).copied(),
                     _ => None,
                 }
@@ -143,8 +168,18 @@ pub fn score_all(scenario: &Scenario, journal: &Journal, facts: &Facts, profile:
                     facts,
                     w,
                     profile.hold_target(*from),
-                    Sent { id: *handoff, t, from: *from, draft, seen: sender_seen, held_since },
-                    taken.get(handoff).copied().map(|(tt, s)| (tt, seat_name(s))),
+                    Sent {
+                        id: *handoff,
+                        t,
+                        from: *from,
+                        draft,
+                        seen: sender_seen,
+                        held_since,
+                    },
+                    taken
+                        .get(handoff)
+                        .copied()
+                        .map(|(tt, s)| (tt, seat_name(s))),
                     returned.contains(handoff),
                     seat_name(*seat),
                 ));
@@ -164,7 +199,10 @@ struct Sent<'a> {
     held_since: u64,
 }
 
-#[expect(clippy::too_many_arguments, reason = "each input is one fact about the handoff")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each input is one fact about the handoff"
+)]
 fn score_one(
     scenario: &Scenario,
     facts: &Facts,
@@ -180,24 +218,42 @@ fn score_one(
     let relevant_seen: BTreeSet<Evidence> = sent.seen.iter().copied().filter(relevant).collect();
     let relevant_attached = attached.iter().filter(|e| relevant(e)).count();
     let covered = relevant_seen.intersection(&attached).count();
-    let completeness = if relevant_seen.is_empty() { 1.0 } else { covered as f64 / relevant_seen.len() as f64 };
-    let precision = if attached.is_empty() { 0.0 } else { relevant_attached as f64 / attached.len() as f64 };
+    let completeness = if relevant_seen.is_empty() {
+        1.0
+    } else {
+        covered as f64 / relevant_seen.len() as f64
+    };
+    let precision = if attached.is_empty() {
+        0.0
+    } else {
+        relevant_attached as f64 / attached.len() as f64
+    };
     let mut basis: Vec<Evidence> = attached.iter().copied().collect();
     basis.extend(relevant_seen.iter().copied());
     basis.extend(sent.draft.alert.map(Evidence::Alert));
     let truth = true_severity(scenario, facts, &basis);
     let severity_score = 1.0 - (sent.draft.severity as i32 - truth as i32).abs() as f64 / 3.0;
-    let malicious = relevant_attached > 0 || sent.draft.alert.is_some_and(|a| relevant(&Evidence::Alert(a)));
+    let malicious = relevant_attached > 0
+        || sent
+            .draft
+            .alert
+            .is_some_and(|a| relevant(&Evidence::Alert(a)));
     let right_role = match sent.from {
         Role::Tier1 => sent.draft.to == Role::Tier2,
         Role::Tier2 => sent.draft.to == Role::Responder,
-        Role::Hunter => matches!(sent.draft.to, Role::Tier2 | Role::Responder | Role::Engineer),
+        Role::Hunter => matches!(
+            sent.draft.to,
+            Role::Tier2 | Role::Responder | Role::Engineer
+        ),
         _ => false,
     };
     let routing = if malicious && right_role { 1.0 } else { 0.0 };
     let hold = sent.t.saturating_sub(sent.held_since);
     let timeliness = decay(hold, hold_target);
-    let pickup_seconds = taken.as_ref().map_or(facts.end, |(tt, _)| *tt).saturating_sub(sent.t);
+    let pickup_seconds = taken
+        .as_ref()
+        .map_or(facts.end, |(tt, _)| *tt)
+        .saturating_sub(sent.t);
     let pickup = decay(pickup_seconds, w.pickup_target.0);
     let parts = [
         (w.completeness, completeness),
@@ -208,7 +264,8 @@ fn score_one(
         (w.pickup, pickup),
     ];
     let total: f64 = parts.iter().map(|(wt, _)| wt).sum();
-    let mut quality = 100.0 * parts.iter().map(|(wt, c)| wt * c).sum::<f64>() / total.max(f64::EPSILON);
+    let mut quality =
+        100.0 * parts.iter().map(|(wt, c)| wt * c).sum::<f64>() / total.max(f64::EPSILON);
     if bounced {
         quality *= 1.0 - w.bounce_penalty;
     }

@@ -180,7 +180,13 @@ pub struct SeatResult {
 }
 
 /// Scores a journal.
-pub fn score(scenario: &Scenario, journal: &Journal, seed: u64, bots: &str, profile: &ScoringProfile) -> Results {
+pub fn score(
+    scenario: &Scenario,
+    journal: &Journal,
+    seed: u64,
+    bots: &str,
+    profile: &ScoringProfile,
+) -> Results {
     let facts = Facts::gather(scenario, journal);
     let intrusions = facts.intrusions(scenario);
     let handoffs = handoff::score_all(scenario, journal, &facts, profile);
@@ -190,21 +196,33 @@ pub fn score(scenario: &Scenario, journal: &Journal, seed: u64, bots: &str, prof
     let impact = Impact {
         realised,
         possible,
-        percent: if possible > 0.0 { 100.0 * realised / possible } else { 0.0 },
+        percent: if possible > 0.0 {
+            100.0 * realised / possible
+        } else {
+            0.0
+        },
         collateral_hosts: facts.collateral_hosts(),
         collateral_accounts: facts.collateral_accounts(),
     };
     let handoff_quality = mean(handoffs.iter().map(|h| h.quality));
-    let objectives = objectives::rate_all(scenario, &facts, &intrusions, &triage, handoff_quality, &impact);
+    let objectives = objectives::rate_all(
+        scenario,
+        &facts,
+        &intrusions,
+        &triage,
+        handoff_quality,
+        &impact,
+    );
 
     let t = &profile.team;
-    let per_intrusion = |f: &dyn Fn(&IntrusionResult) -> f64| {
-        mean(intrusions.iter().map(f)).unwrap_or(1.0)
-    };
+    let per_intrusion =
+        |f: &dyn Fn(&IntrusionResult) -> f64| mean(intrusions.iter().map(f)).unwrap_or(1.0);
     let detection = per_intrusion(&|i| match (i.compromised_at, i.censored, i.dwell_seconds) {
         (None, _, _) => 1.0,
         (_, true, _) | (_, _, None) => 0.0,
-        (_, false, Some(d)) => (1.0 - d as f64 / t.detection_horizon.0.max(1) as f64).clamp(0.0, 1.0),
+        (_, false, Some(d)) => {
+            (1.0 - d as f64 / t.detection_horizon.0.max(1) as f64).clamp(0.0, 1.0)
+        }
     });
     let containment = per_intrusion(&|i| match (i.compromised_at, i.exposure_seconds) {
         (None, _) => 1.0,
@@ -213,12 +231,32 @@ pub fn score(scenario: &Scenario, journal: &Journal, seed: u64, bots: &str, prof
     });
     let any_compromise = intrusions.iter().any(|i| i.compromised_at.is_some());
     let components = vec![
-        Component { name: "detection", score: detection, weight: t.detection },
-        Component { name: "containment", score: containment, weight: t.containment },
-        Component { name: "impact", score: if possible > 0.0 { 1.0 - realised / possible } else { 1.0 }, weight: t.impact },
+        Component {
+            name: "detection",
+            score: detection,
+            weight: t.detection,
+        },
+        Component {
+            name: "containment",
+            score: containment,
+            weight: t.containment,
+        },
+        Component {
+            name: "impact",
+            score: if possible > 0.0 {
+                1.0 - realised / possible
+            } else {
+                1.0
+            },
+            weight: t.impact,
+        },
         Component {
             name: "triage",
-            score: triage.accuracy.map_or(if facts.alerts.is_empty() { 1.0 } else { 0.0 }, |a| a / 100.0),
+            score: triage
+                .accuracy
+                .map_or(if facts.alerts.is_empty() { 1.0 } else { 0.0 }, |a| {
+                    a / 100.0
+                }),
             weight: t.triage,
         },
         Component {
@@ -233,8 +271,10 @@ pub fn score(scenario: &Scenario, journal: &Journal, seed: u64, bots: &str, prof
         },
     ];
     let weights: f64 = components.iter().map(|c| c.weight).sum();
-    let weighted: f64 = components.iter().map(|c| c.score * c.weight).sum::<f64>() / weights.max(f64::EPSILON);
-    let collateral = t.collateral_penalty * f64::from(impact.collateral_hosts + impact.collateral_accounts);
+    let weighted: f64 =
+        components.iter().map(|c| c.score * c.weight).sum::<f64>() / weights.max(f64::EPSILON);
+    let collateral =
+        t.collateral_penalty * f64::from(impact.collateral_hosts + impact.collateral_accounts);
     let team_score = round1((100.0 * weighted - collateral).clamp(0.0, 100.0));
 
     let seats = seat_results(journal, &facts, &handoffs);
@@ -252,9 +292,23 @@ pub fn score(scenario: &Scenario, journal: &Journal, seed: u64, bots: &str, prof
         team_score,
         par: scenario.par,
         components,
-        mtta_seconds: mean(facts.alerts.iter().filter_map(|a| Some((a.taken_at? - a.raised_at) as f64))),
-        mttd_seconds: mean(intrusions.iter().filter(|i| !i.censored).filter_map(|i| i.dwell_seconds.map(|d| d as f64))),
-        mttc_seconds: mean(intrusions.iter().filter_map(|i| i.time_to_contain_seconds.map(|d| d as f64))),
+        mtta_seconds: mean(
+            facts
+                .alerts
+                .iter()
+                .filter_map(|a| Some((a.taken_at? - a.raised_at) as f64)),
+        ),
+        mttd_seconds: mean(
+            intrusions
+                .iter()
+                .filter(|i| !i.censored)
+                .filter_map(|i| i.dwell_seconds.map(|d| d as f64)),
+        ),
+        mttc_seconds: mean(
+            intrusions
+                .iter()
+                .filter_map(|i| i.time_to_contain_seconds.map(|d| d as f64)),
+        ),
         intrusions,
         triage,
         handoffs,
@@ -275,7 +329,9 @@ fn triage(journal: &Journal, facts: &Facts, profile: &ScoringProfile) -> Triage 
     let mut classified = vec![false; facts.alerts.len()];
     for line in &journal.lines {
         if let Entry::Classified { alert, verdict, .. } = &line.entry {
-            let Some(a) = facts.alerts.get(*alert as usize) else { continue };
+            let Some(a) = facts.alerts.get(*alert as usize) else {
+                continue;
+            };
             if classified[*alert as usize] {
                 continue;
             }
@@ -297,7 +353,11 @@ fn triage(journal: &Journal, facts: &Facts, profile: &ScoringProfile) -> Triage 
             }
         }
     }
-    t.needless_escalations = facts.alerts.iter().filter(|a| a.escalated && !a.malicious()).count() as u32;
+    t.needless_escalations = facts
+        .alerts
+        .iter()
+        .filter(|a| a.escalated && !a.malicious())
+        .count() as u32;
     let w = profile.triage.missed_weight;
     let num = w * f64::from(t.true_positives) + f64::from(t.true_negatives);
     let den = w * f64::from(t.true_positives + t.false_negatives + t.untriaged_malicious)
@@ -337,8 +397,15 @@ fn seat_results(journal: &Journal, facts: &Facts, handoffs: &[HandoffResult]) ->
                     s.refused += 1;
                 }
             }
-            Entry::Classified { seat, alert, verdict } => {
-                if let (Some(s), Some(a)) = (out.get_mut(*seat as usize), facts.alerts.get(*alert as usize)) {
+            Entry::Classified {
+                seat,
+                alert,
+                verdict,
+            } => {
+                if let (Some(s), Some(a)) = (
+                    out.get_mut(*seat as usize),
+                    facts.alerts.get(*alert as usize),
+                ) {
                     s.classified += 1;
                     if a.malicious() == (*verdict == Verdict::Malicious) {
                         s.classified_correctly += 1;
@@ -350,7 +417,11 @@ fn seat_results(journal: &Journal, facts: &Facts, handoffs: &[HandoffResult]) ->
     }
     for s in &mut out {
         s.utilisation = round3(s.busy_seconds as f64 / facts.end.max(1) as f64);
-        let mine: Vec<f64> = handoffs.iter().filter(|h| h.sender == s.seat).map(|h| h.quality).collect();
+        let mine: Vec<f64> = handoffs
+            .iter()
+            .filter(|h| h.sender == s.seat)
+            .map(|h| h.quality)
+            .collect();
         s.handoffs_sent = mine.len() as u32;
         s.handoff_quality = mean(mine.into_iter()).map(round1);
     }

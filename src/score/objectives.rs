@@ -56,7 +56,13 @@ pub struct ObjectiveResult {
 /// Rates a value against P/S/M thresholds.
 pub fn rate(value: f64, thresholds: [f64; 3], lower_is_better: bool) -> Rating {
     let [p, s, m] = thresholds;
-    let within = |limit: f64| if lower_is_better { value <= limit } else { value >= limit };
+    let within = |limit: f64| {
+        if lower_is_better {
+            value <= limit
+        } else {
+            value >= limit
+        }
+    };
     if within(p) {
         Rating::P
     } else if within(s) {
@@ -98,7 +104,10 @@ pub fn rate_all(
                     match (r.compromised_at, r.censored, r.dwell_seconds) {
                         (None, ..) => return not_needed(o, "the intrusion never started"),
                         (_, true, _) | (_, _, None) => (None, "never detected".into()),
-                        (_, false, Some(d)) => (Some(d as f64), format!("dwell {} ({time_band})", minutes(d as f64))),
+                        (_, false, Some(d)) => (
+                            Some(d as f64),
+                            format!("dwell {} ({time_band})", minutes(d as f64)),
+                        ),
                     }
                 }
                 ObjectiveMeasure::Exposure(i) => {
@@ -106,7 +115,10 @@ pub fn rate_all(
                     match (r.compromised_at, r.exposure_seconds) {
                         (None, _) => return not_needed(o, "the intrusion never started"),
                         (_, None) => (None, "never contained".into()),
-                        (_, Some(e)) => (Some(e as f64), format!("exposure {} ({time_band})", minutes(e as f64))),
+                        (_, Some(e)) => (
+                            Some(e as f64),
+                            format!("exposure {} ({time_band})", minutes(e as f64)),
+                        ),
                     }
                 }
                 ObjectiveMeasure::TimeToContain(i) => {
@@ -114,15 +126,27 @@ pub fn rate_all(
                     match (r.compromised_at, r.time_to_contain_seconds) {
                         (None, _) => return not_needed(o, "the intrusion never started"),
                         (_, None) => (None, "not both detected and contained".into()),
-                        (_, Some(e)) => (Some(e as f64), format!("contained {} after detection ({time_band})", minutes(e as f64))),
+                        (_, Some(e)) => (
+                            Some(e as f64),
+                            format!(
+                                "contained {} after detection ({time_band})",
+                                minutes(e as f64)
+                            ),
+                        ),
                     }
                 }
                 ObjectiveMeasure::InjectResponse(i) => {
-                    let expected = scenario.injects[i].decision.as_ref().map_or(0, |d| d.expected);
+                    let expected = scenario.injects[i]
+                        .decision
+                        .as_ref()
+                        .map_or(0, |d| d.expected);
                     match (facts.inject_fired[i], facts.inject_answer[i]) {
                         (None, _) => return not_needed(o, "the inject never fired"),
                         (Some(_), None) => (None, "never answered".into()),
-                        (Some(_), Some((_, c))) if c != expected => (None, format!("answered with option {c}, expected {expected}")),
+                        (Some(_), Some((_, c))) if c != expected => (
+                            None,
+                            format!("answered with option {c}, expected {expected}"),
+                        ),
                         (Some(f), Some((t, _))) => {
                             let d = t.saturating_sub(f) as f64;
                             (Some(d), format!("answered in {} ({time_band})", minutes(d)))
@@ -131,14 +155,26 @@ pub fn rate_all(
                 }
                 ObjectiveMeasure::ImpactPercent => (
                     Some(impact.percent),
-                    format!("{:.0}% of possible impact realised (P ≤ {}%)", impact.percent, o.thresholds[0]),
+                    format!(
+                        "{:.0}% of possible impact realised (P ≤ {}%)",
+                        impact.percent, o.thresholds[0]
+                    ),
                 ),
                 ObjectiveMeasure::TriageAccuracy => match triage.accuracy {
-                    Some(a) => (Some(a), format!("weighted triage accuracy {a:.1}% (P ≥ {}%)", o.thresholds[0])),
+                    Some(a) => (
+                        Some(a),
+                        format!(
+                            "weighted triage accuracy {a:.1}% (P ≥ {}%)",
+                            o.thresholds[0]
+                        ),
+                    ),
                     None => (None, "no alert was triaged".into()),
                 },
                 ObjectiveMeasure::HandoffQuality => match handoff_quality {
-                    Some(q) => (Some(q), format!("mean handoff quality {q:.1} (P ≥ {})", o.thresholds[0])),
+                    Some(q) => (
+                        Some(q),
+                        format!("mean handoff quality {q:.1} (P ≥ {})", o.thresholds[0]),
+                    ),
                     None => (None, "no handoff was made".into()),
                 },
             };

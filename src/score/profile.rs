@@ -82,7 +82,9 @@ impl ScoringProfile {
     /// The shipped default profile.
     pub fn default_profile() -> &'static ScoringProfile {
         static P: OnceLock<ScoringProfile> = OnceLock::new();
-        P.get_or_init(|| ron::from_str(DEFAULT).expect("assets/scoring.ron is valid (checked by a unit test)"))
+        P.get_or_init(|| {
+            ron::from_str(DEFAULT).expect("assets/scoring.ron is valid (checked by a unit test)")
+        })
     }
 
     /// Hold-time target for a sending role, in seconds (one hour if unset).

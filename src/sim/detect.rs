@@ -209,7 +209,8 @@ fn raise_benign_alert(due: On<BenignDue>, mut ctx: Ctx) {
     let accounts: Vec<usize> = (0..scenario.accounts.len())
         .filter(|&a| scenario.accounts[a].tenant == tenant)
         .collect();
-    let account = (!accounts.is_empty() && rng.chance(0.5)).then(|| accounts[rng.below(accounts.len())]);
+    let account =
+        (!accounts.is_empty() && rng.chance(0.5)).then(|| accounts[rng.below(accounts.len())]);
     let now = ctx.clock.now;
     let record = ctx.ledger.add_record(Record {
         id: 0,
@@ -245,7 +246,13 @@ fn raise_benign_alert(due: On<BenignDue>, mut ctx: Ctx) {
     let rate = benign_rate(&scenario, &ctx.defense, ri);
     if rate > 0.0 {
         let gap = ctx.rngs.noise[ri].exponential(3600.0 / rate).max(1);
-        ctx.after(gap, SimEvent::Benign(BenignDue { rule: due.rule, generation: due.generation }));
+        ctx.after(
+            gap,
+            SimEvent::Benign(BenignDue {
+                rule: due.rule,
+                generation: due.generation,
+            }),
+        );
     }
 }
 
@@ -263,9 +270,16 @@ fn apply_measure(done: On<PartnerDone>, mut ctx: Ctx) {
     ctx.log(Entry::MeasureApplied { measure });
     if let Measure::Eradicate(h) = measure {
         for i in 0..ctx.attack.intrusions.len() {
-            if let Some(pos) = ctx.attack.intrusions[i].footholds.iter().position(|&x| x == h) {
+            if let Some(pos) = ctx.attack.intrusions[i]
+                .footholds
+                .iter()
+                .position(|&x| x == h)
+            {
                 ctx.attack.intrusions[i].footholds.remove(pos);
-                ctx.log(Entry::FootholdRemoved { intrusion: i, host: h });
+                ctx.log(Entry::FootholdRemoved {
+                    intrusion: i,
+                    host: h,
+                });
             }
         }
     }

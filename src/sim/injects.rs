@@ -14,7 +14,8 @@ pub fn schedule_timed(ctx: &mut Ctx) {
             Trigger::At(t) | Trigger::NotContainedBy(_, t) => t,
             _ => continue,
         };
-        ctx.agenda.at(at, SimEvent::Inject(InjectDue { inject: i as u16 }));
+        ctx.agenda
+            .at(at, SimEvent::Inject(InjectDue { inject: i as u16 }));
     }
 }
 

@@ -347,9 +347,15 @@ fn conclude_when_resolved(mut ctx: Ctx) {
 /// Registers the simulation core.
 pub(crate) fn plugin(app: &mut App) {
     app.init_schedule(SimSchedule)
-        .configure_sets(SimSchedule, (SimSystems::Fire, SimSystems::Conclude).chain())
+        .configure_sets(
+            SimSchedule,
+            (SimSystems::Fire, SimSystems::Conclude).chain(),
+        )
         .add_systems(SimSchedule, fire_due_events.in_set(SimSystems::Fire))
-        .add_systems(SimSchedule, conclude_when_resolved.in_set(SimSystems::Conclude))
+        .add_systems(
+            SimSchedule,
+            conclude_when_resolved.in_set(SimSystems::Conclude),
+        )
         .add_observer(end_at_time_limit)
         .add_plugins((attack::plugin, detect::plugin, injects::plugin));
 }

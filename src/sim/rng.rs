@@ -54,7 +54,11 @@ impl Stream {
     pub fn exponential(&mut self, mean: f64) -> u64 {
         let u = 1.0 - self.unit();
         let x = -mean * u.ln();
-        if x.is_finite() { x.round().min(1e12) as u64 } else { 0 }
+        if x.is_finite() {
+            x.round().min(1e12) as u64
+        } else {
+            0
+        }
     }
 
     /// A draw from a timing distribution, in whole seconds.
@@ -83,10 +87,15 @@ mod tests {
 
     #[test]
     fn streams_are_independent_and_repeatable() {
-        let a: Vec<u64> = (0..4).map(|_| Stream::new(7, "attack").between(0, 1000)).collect();
+        let a: Vec<u64> = (0..4)
+            .map(|_| Stream::new(7, "attack").between(0, 1000))
+            .collect();
         let mut s = Stream::new(7, "attack");
         let b: Vec<u64> = (0..4).map(|_| s.between(0, 1000)).collect();
-        assert!(a.iter().all(|&x| x == a[0]), "a fresh stream starts at the same draw");
+        assert!(
+            a.iter().all(|&x| x == a[0]),
+            "a fresh stream starts at the same draw"
+        );
         assert_eq!(b[0], a[0]);
         let mut other = Stream::new(7, "noise/edr");
         let c: Vec<u64> = (0..4).map(|_| other.between(0, 1000)).collect();

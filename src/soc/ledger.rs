@@ -4,8 +4,13 @@
 
 use bevy::prelude::*;
 
-use super::action::{AlertId, CaseId, Evidence, HandoffDraft, HandoffId, RecordId, SeatId, Verdict};
-use crate::scenario::{AccountIdx, HostIdx, InjectIdx, IntrusionIdx, Level, ObservableIdx, Role, RuleIdx, SourceIdx, StageIdx, TenantIdx};
+use super::action::{
+    AlertId, CaseId, Evidence, HandoffDraft, HandoffId, RecordId, SeatId, Verdict,
+};
+use crate::scenario::{
+    AccountIdx, HostIdx, InjectIdx, IntrusionIdx, Level, ObservableIdx, Role, RuleIdx, SourceIdx,
+    StageIdx, TenantIdx,
+};
 
 /// An alert.
 #[derive(Debug, Clone, Default)]
@@ -175,7 +180,13 @@ impl Ledger {
     }
 
     /// Opens a case.
-    pub fn open_case(&mut self, now: u64, owner: SeatId, evidence: Vec<Evidence>, severity: Level) -> CaseId {
+    pub fn open_case(
+        &mut self,
+        now: u64,
+        owner: SeatId,
+        evidence: Vec<Evidence>,
+        severity: Level,
+    ) -> CaseId {
         let id = self.cases.len() as CaseId;
         self.cases.push(Case {
             id,
@@ -196,7 +207,13 @@ impl Ledger {
     }
 
     /// Whether an evidence item points at something that exists.
-    pub fn exists(&self, item: Evidence, hosts: usize, accounts: usize, observables: usize) -> bool {
+    pub fn exists(
+        &self,
+        item: Evidence,
+        hosts: usize,
+        accounts: usize,
+        observables: usize,
+    ) -> bool {
         match item {
             Evidence::Alert(a) => (a as usize) < self.alerts.len(),
             Evidence::Record(r) => (r as usize) < self.records.len(),

@@ -89,7 +89,8 @@ impl Ctx<'_> {
             let slot = &mut self.ledger.board[id];
             if slot.role == role && !slot.busy && !slot.wake_pending {
                 slot.wake_pending = true;
-                self.agenda.at(now, SimEvent::SeatReady(SeatReady { seat: id as SeatId }));
+                self.agenda
+                    .at(now, SimEvent::SeatReady(SeatReady { seat: id as SeatId }));
             }
         }
     }
@@ -105,8 +106,16 @@ impl Ctx<'_> {
     }
 
     /// Makes items visible to a seat, journaling the new ones.
-    fn reveal(&mut self, seat: SeatId, knowledge: &mut Knowledge, items: impl IntoIterator<Item = Evidence>) {
-        let mut new: Vec<Evidence> = items.into_iter().filter(|i| knowledge.0.insert(*i)).collect();
+    fn reveal(
+        &mut self,
+        seat: SeatId,
+        knowledge: &mut Knowledge,
+        items: impl IntoIterator<Item = Evidence>,
+    ) {
+        let mut new: Vec<Evidence> = items
+            .into_iter()
+            .filter(|i| knowledge.0.insert(*i))
+            .collect();
         if new.is_empty() {
             return;
         }
@@ -130,7 +139,12 @@ pub fn refusal(ctx: &Ctx, seat: &Seat, knowledge: &Knowledge, action: &Action) -
     let s = &ctx.scenario.0;
     let l = &ctx.ledger;
     let knows = |e: Evidence| knowledge.0.contains(&e);
-    let hidden = |what: &str| Some(format!("{what} is not visible to {}: discover it or have it handed over first", seat.name));
+    let hidden = |what: &str| {
+        Some(format!(
+            "{what} is not visible to {}: discover it or have it handed over first",
+            seat.name
+        ))
+    };
     let alert = |a: AlertId| l.alerts.get(a as usize);
     match action {
         Action::TakeAlert(a) => {
@@ -143,8 +157,12 @@ pub fn refusal(ctx: &Ctx, seat: &Seat, knowledge: &Knowledge, action: &Action) -
             _ => return Some(format!("{} does not hold open alert {a}", seat.name)),
         },
         Action::Handoff(d) => {
-            if !matches!(d.to, Role::Tier2 | Role::Responder | Role::Engineer) || d.to == seat.role {
-                return Some(format!("handoffs go to Tier 2, incident response or detection engineering, not {}", d.to.label()));
+            if !matches!(d.to, Role::Tier2 | Role::Responder | Role::Engineer) || d.to == seat.role
+            {
+                return Some(format!(
+                    "handoffs go to Tier 2, incident response or detection engineering, not {}",
+                    d.to.label()
+                ));
             }
             if s.seats_for(d.to) == 0 {
                 return Some(format!("nobody staffs {} in this scenario", d.to.label()));
@@ -155,7 +173,9 @@ pub fn refusal(ctx: &Ctx, seat: &Seat, knowledge: &Knowledge, action: &Action) -
                 return Some(format!("{} does not hold open alert {a}", seat.name));
             }
             if let Some(c) = d.case
-                && l.cases.get(c as usize).is_none_or(|cs| cs.owner != Some(seat.id))
+                && l.cases
+                    .get(c as usize)
+                    .is_none_or(|cs| cs.owner != Some(seat.id))
             {
                 return Some(format!("{} does not own case {c}", seat.name));
             }
@@ -168,13 +188,22 @@ pub fn refusal(ctx: &Ctx, seat: &Seat, knowledge: &Knowledge, action: &Action) -
         }
         Action::TakeHandoff(h) => match l.handoffs.get(*h as usize) {
             Some(ho) if ho.draft.to == seat.role && ho.taken_by.is_none() && !ho.returned => {}
-            _ => return Some(format!("handoff {h} is not waiting for {}", seat.role.label())),
+            _ => {
+                return Some(format!(
+                    "handoff {h} is not waiting for {}",
+                    seat.role.label()
+                ));
+            }
         },
         Action::ReturnHandoff(h, _) => match l.handoffs.get(*h as usize) {
             Some(ho) if ho.taken_by == Some(seat.id) && !ho.returned => {}
             _ => return Some(format!("{} has not taken handoff {h}", seat.name)),
         },
-        Action::Investigate { subject, lookback, case } => {
+        Action::Investigate {
+            subject,
+            lookback,
+            case,
+        } => {
             if matches!(subject, Evidence::Alert(_) | Evidence::Record(_)) {
                 return Some("investigate a host, an account or an observable".into());
             }
@@ -185,7 +214,9 @@ pub fn refusal(ctx: &Ctx, seat: &Seat, knowledge: &Knowledge, action: &Action) -
                 return Some("the lookback must be between 1 second and 30 days".into());
             }
             if let Some(c) = case
-                && l.cases.get(*c as usize).is_none_or(|cs| cs.owner != Some(seat.id))
+                && l.cases
+                    .get(*c as usize)
+                    .is_none_or(|cs| cs.owner != Some(seat.id))
             {
                 return Some(format!("{} does not own case {c}", seat.name));
             }
@@ -196,17 +227,30 @@ pub fn refusal(ctx: &Ctx, seat: &Seat, knowledge: &Knowledge, action: &Action) -
             }
         }
         Action::MergeCases(a, b) => {
-            let owned = |c: &CaseId| l.cases.get(*c as usize).is_some_and(|cs| cs.owner == Some(seat.id) && cs.merged_into.is_none());
+            let owned = |c: &CaseId| {
+                l.cases
+                    .get(*c as usize)
+                    .is_some_and(|cs| cs.owner == Some(seat.id) && cs.merged_into.is_none())
+            };
             if a == b || !owned(a) || !owned(b) {
-                return Some(format!("{} must own both open cases {a} and {b}, and they must differ", seat.name));
+                return Some(format!(
+                    "{} must own both open cases {a} and {b}, and they must differ",
+                    seat.name
+                ));
             }
         }
-        Action::Hunt { hypothesis, tenant, lookback } => {
+        Action::Hunt {
+            hypothesis,
+            tenant,
+            lookback,
+        } => {
             match hypothesis {
                 Hypothesis::Technique(t) if Catalogue::get().technique(t).is_none() => {
                     return Some(format!("unknown ATT&CK technique {t:?}"));
                 }
-                Hypothesis::Source(src) if *src >= s.sources.len() => return Some(format!("there is no data source {src}")),
+                Hypothesis::Source(src) if *src >= s.sources.len() => {
+                    return Some(format!("there is no data source {src}"));
+                }
                 _ => {}
             }
             if tenant.is_some_and(|t| t >= s.tenants.len()) {
@@ -235,16 +279,25 @@ pub fn refusal(ctx: &Ctx, seat: &Seat, knowledge: &Knowledge, action: &Action) -
             if !l.inbox.contains(i) {
                 return Some(format!("inject {i} has no open decision"));
             }
-            let options = s.injects[*i].decision.as_ref().map_or(0, |d| d.options.len());
+            let options = s.injects[*i]
+                .decision
+                .as_ref()
+                .map_or(0, |d| d.options.len());
             if *c >= options {
-                return Some(format!("option {c} does not exist (0 to {})", options.saturating_sub(1)));
+                return Some(format!(
+                    "option {c} does not exist (0 to {})",
+                    options.saturating_sub(1)
+                ));
             }
         }
         Action::ChangeRule(r, change) => {
             if *r >= s.rules.len() {
                 return Some(format!("there is no rule {r}"));
             }
-            if let RuleChange::Tune { fidelity, benign_per_hour } = change
+            if let RuleChange::Tune {
+                fidelity,
+                benign_per_hour,
+            } = change
                 && (fidelity.is_some_and(|f| !(0.0..=1.0).contains(&f))
                     || benign_per_hour.is_some_and(|b| !(0.0..=3600.0).contains(&b)))
             {
@@ -256,7 +309,14 @@ pub fn refusal(ctx: &Ctx, seat: &Seat, knowledge: &Knowledge, action: &Action) -
 }
 
 /// Starts an action: reserves what it takes, marks the seat busy until it ends.
-fn start(ctx: &mut Ctx, seat: &Seat, task: &mut Task, action: Action, speed: f64, rng: Option<&mut crate::sim::rng::Stream>) {
+fn start(
+    ctx: &mut Ctx,
+    seat: &Seat,
+    task: &mut Task,
+    action: Action,
+    speed: f64,
+    rng: Option<&mut crate::sim::rng::Stream>,
+) {
     let timing = ctx.scenario.0.durations.of(action.name());
     let base = match rng {
         Some(r) => r.timing(timing),
@@ -291,7 +351,10 @@ fn apply(ctx: &mut Ctx, seat: &Seat, knowledge: &mut Knowledge, action: &Action)
     let id = seat.id;
     match action {
         Action::TakeAlert(a) => {
-            ctx.log(Entry::AlertTaken { seat: id, alert: *a });
+            ctx.log(Entry::AlertTaken {
+                seat: id,
+                alert: *a,
+            });
             let al = ctx.ledger.alerts[*a as usize].clone();
             let mut items = vec![Evidence::Alert(*a)];
             items.extend(al.host.map(Evidence::Host));
@@ -304,7 +367,11 @@ fn apply(ctx: &mut Ctx, seat: &Seat, knowledge: &mut Knowledge, action: &Action)
             let al = &mut ctx.ledger.alerts[*a as usize];
             al.verdict = Some(*verdict);
             let (stage, rule) = (al.stage, al.rule);
-            ctx.log(Entry::Classified { seat: id, alert: *a, verdict: *verdict });
+            ctx.log(Entry::Classified {
+                seat: id,
+                alert: *a,
+                verdict: *verdict,
+            });
             match (verdict, stage) {
                 (Verdict::Malicious, Some((i, _))) => ctx.detect(i, id),
                 (Verdict::Benign, _) => {
@@ -316,7 +383,10 @@ fn apply(ctx: &mut Ctx, seat: &Seat, knowledge: &mut Knowledge, action: &Action)
         }
         Action::Close(a) => {
             ctx.ledger.alerts[*a as usize].closed = true;
-            ctx.log(Entry::AlertClosed { seat: id, alert: *a });
+            ctx.log(Entry::AlertClosed {
+                seat: id,
+                alert: *a,
+            });
         }
         Action::Handoff(draft) => {
             let hid = ctx.ledger.handoffs.len() as HandoffId;
@@ -329,7 +399,12 @@ fn apply(ctx: &mut Ctx, seat: &Seat, knowledge: &mut Knowledge, action: &Action)
                 taken_by: None,
                 returned: false,
             });
-            ctx.log(Entry::HandoffSent { handoff: hid, seat: id, from: seat.role, draft: draft.clone() });
+            ctx.log(Entry::HandoffSent {
+                handoff: hid,
+                seat: id,
+                from: seat.role,
+                draft: draft.clone(),
+            });
             if let Some(a) = draft.alert {
                 let al = &mut ctx.ledger.alerts[a as usize];
                 al.escalated = true;
@@ -342,7 +417,11 @@ fn apply(ctx: &mut Ctx, seat: &Seat, knowledge: &mut Knowledge, action: &Action)
         }
         Action::TakeHandoff(h) => {
             let ho = ctx.ledger.handoffs[*h as usize].clone();
-            let case = match ho.draft.case.filter(|c| (*c as usize) < ctx.ledger.cases.len()) {
+            let case = match ho
+                .draft
+                .case
+                .filter(|c| (*c as usize) < ctx.ledger.cases.len())
+            {
                 Some(c) => {
                     let cs = &mut ctx.ledger.cases[c as usize];
                     cs.owner = Some(id);
@@ -353,17 +432,31 @@ fn apply(ctx: &mut Ctx, seat: &Seat, knowledge: &mut Knowledge, action: &Action)
                     }
                     c
                 }
-                None => ctx.ledger.open_case(now, id, ho.draft.evidence.clone(), ho.draft.severity),
+                None => ctx
+                    .ledger
+                    .open_case(now, id, ho.draft.evidence.clone(), ho.draft.severity),
             };
-            ctx.log(Entry::HandoffTaken { handoff: *h, seat: id, case });
+            ctx.log(Entry::HandoffTaken {
+                handoff: *h,
+                seat: id,
+                case,
+            });
             ctx.reveal(id, knowledge, ho.draft.evidence.iter().copied());
             return Outcome::Case(case);
         }
         Action::ReturnHandoff(h, feedback) => {
             ctx.ledger.handoffs[*h as usize].returned = true;
-            ctx.log(Entry::HandoffReturned { handoff: *h, seat: id, feedback: feedback.clone() });
+            ctx.log(Entry::HandoffReturned {
+                handoff: *h,
+                seat: id,
+                feedback: feedback.clone(),
+            });
         }
-        Action::Investigate { case, subject, lookback } => {
+        Action::Investigate {
+            case,
+            subject,
+            lookback,
+        } => {
             let from = now.saturating_sub(*lookback);
             let mut found: Vec<RecordId> = ctx
                 .ledger
@@ -373,13 +466,19 @@ fn apply(ctx: &mut Ctx, seat: &Seat, knowledge: &mut Knowledge, action: &Action)
                 .map(|r| r.id)
                 .collect();
             found.extend(benign_activity(ctx, *subject, None, *lookback));
-            return finish_search(ctx, id, knowledge, *case, found, |records| Entry::Investigated {
-                seat: id,
-                subject: *subject,
-                records,
+            return finish_search(ctx, id, knowledge, *case, found, |records| {
+                Entry::Investigated {
+                    seat: id,
+                    subject: *subject,
+                    records,
+                }
             });
         }
-        Action::Hunt { hypothesis, tenant, lookback } => {
+        Action::Hunt {
+            hypothesis,
+            tenant,
+            lookback,
+        } => {
             let from = now.saturating_sub(*lookback);
             let s = ctx.scenario.0.clone();
             let found: Vec<RecordId> = ctx
@@ -400,19 +499,30 @@ fn apply(ctx: &mut Ctx, seat: &Seat, knowledge: &mut Knowledge, action: &Action)
                 Hypothesis::Source(src) => Some(*src),
                 Hypothesis::Technique(_) => None,
             };
-            found.extend(benign_activity(ctx, Evidence::Record(u32::MAX), source, *lookback));
+            found.extend(benign_activity(
+                ctx,
+                Evidence::Record(u32::MAX),
+                source,
+                *lookback,
+            ));
             let hypothesis = hypothesis.clone();
-            return finish_search(ctx, id, knowledge, None, found, move |records| Entry::Hunted {
-                seat: id,
-                hypothesis,
-                records,
+            return finish_search(ctx, id, knowledge, None, found, move |records| {
+                Entry::Hunted {
+                    seat: id,
+                    hypothesis,
+                    records,
+                }
             });
         }
         Action::DeclareIncident(c, sev) => {
             let cs = &mut ctx.ledger.cases[*c as usize];
             cs.incident = true;
             cs.severity = *sev;
-            ctx.log(Entry::IncidentDeclared { seat: id, case: *c, severity: *sev });
+            ctx.log(Entry::IncidentDeclared {
+                seat: id,
+                case: *c,
+                severity: *sev,
+            });
         }
         Action::MergeCases(a, b) => {
             let moved = std::mem::take(&mut ctx.ledger.cases[*b as usize].evidence);
@@ -423,11 +533,19 @@ fn apply(ctx: &mut Ctx, seat: &Seat, knowledge: &mut Knowledge, action: &Action)
                     into.evidence.push(e);
                 }
             }
-            ctx.log(Entry::CasesMerged { seat: id, into: *a, from: *b });
+            ctx.log(Entry::CasesMerged {
+                seat: id,
+                into: *a,
+                from: *b,
+            });
         }
         Action::SetSeverity(c, sev) => {
             ctx.ledger.cases[*c as usize].severity = *sev;
-            ctx.log(Entry::SeveritySet { seat: id, case: *c, severity: *sev });
+            ctx.log(Entry::SeveritySet {
+                seat: id,
+                case: *c,
+                severity: *sev,
+            });
         }
         Action::Isolate(h) => request(ctx, id, Measure::Isolate(*h)),
         Action::DisableAccount(a) => request(ctx, id, Measure::DisableAccount(*a)),
@@ -436,14 +554,26 @@ fn apply(ctx: &mut Ctx, seat: &Seat, knowledge: &mut Knowledge, action: &Action)
         Action::Eradicate(h) => request(ctx, id, Measure::Eradicate(*h)),
         Action::Recover(h) => request(ctx, id, Measure::Recover(*h)),
         Action::AnswerInject(i, choice) => {
-            ctx.log(Entry::InjectAnswered { seat: id, inject: *i, choice: *choice });
+            ctx.log(Entry::InjectAnswered {
+                seat: id,
+                inject: *i,
+                choice: *choice,
+            });
         }
         Action::ChangeRule(r, change) => {
             let due = now + ctx.scenario.0.deployment_delay;
             let n = ctx.defense.changes.len() as u32;
             ctx.defense.changes.push((*r, *change));
-            ctx.log(Entry::RuleChangeRequested { seat: id, rule: *r, change: *change, due });
-            ctx.after(ctx.scenario.0.deployment_delay, SimEvent::Deploy(RuleDeploy { change: n }));
+            ctx.log(Entry::RuleChangeRequested {
+                seat: id,
+                rule: *r,
+                change: *change,
+                due,
+            });
+            ctx.after(
+                ctx.scenario.0.deployment_delay,
+                SimEvent::Deploy(RuleDeploy { change: n }),
+            );
         }
     }
     Outcome::Done
@@ -488,7 +618,12 @@ fn finish_search(
 /// Benign records an investigation or hunt turns up: the haystack around the needle.
 /// Their number follows the scenario's benign activity rate, capped to what one analyst
 /// would list, and they are drawn from their own stream.
-fn benign_activity(ctx: &mut Ctx, subject: Evidence, source: Option<usize>, lookback: u64) -> Vec<RecordId> {
+fn benign_activity(
+    ctx: &mut Ctx,
+    subject: Evidence,
+    source: Option<usize>,
+    lookback: u64,
+) -> Vec<RecordId> {
     let s = ctx.scenario.0.clone();
     let per_hour: f64 = s
         .noise
@@ -513,13 +648,25 @@ fn benign_activity(ctx: &mut Ctx, subject: Evidence, source: Option<usize>, look
             Evidence::Account(a) => (None, Some(a)),
             _ => (Some(ctx.rngs.activity.below(s.hosts.len())), None),
         };
-        let tenant = host.map(|h| s.hosts[h].tenant).or(account.map(|a| s.accounts[a].tenant)).unwrap_or(0);
+        let tenant = host
+            .map(|h| s.hosts[h].tenant)
+            .or(account.map(|a| s.accounts[a].tenant))
+            .unwrap_or(0);
         let at = now.saturating_sub(ctx.rngs.activity.between(0, lookback));
         let observables = match subject {
             Evidence::Observable(o) => vec![o],
             _ => Vec::new(),
         };
-        out.push(ctx.ledger.add_record(ledger::Record { id: 0, at, source: src, tenant, host, account, observables, stage: None }));
+        out.push(ctx.ledger.add_record(ledger::Record {
+            id: 0,
+            at,
+            source: src,
+            tenant,
+            host,
+            account,
+            observables,
+            stage: None,
+        }));
     }
     out
 }
@@ -530,13 +677,23 @@ fn request(ctx: &mut Ctx, seat: SeatId, measure: Measure) {
     let delay = ctx.rngs.partners.timing(timing).max(1);
     let n = ctx.defense.requests.len() as u32;
     ctx.defense.requests.push(measure);
-    ctx.log(Entry::MeasureRequested { seat, measure, due: ctx.now() + delay });
+    ctx.log(Entry::MeasureRequested {
+        seat,
+        measure,
+        due: ctx.now() + delay,
+    });
     ctx.after(delay, SimEvent::Partner(PartnerDone { request: n }));
 }
 
 /// Finds the next thing for an idle seat to do and starts it. Refused actions are
 /// journaled and skipped.
-fn dispatch(ctx: &mut Ctx, seat: &Seat, controller: &mut Controller, knowledge: &mut Knowledge, task: &mut Task) {
+fn dispatch(
+    ctx: &mut Ctx,
+    seat: &Seat,
+    controller: &mut Controller,
+    knowledge: &mut Knowledge,
+    task: &mut Task,
+) {
     for _ in 0..16 {
         if ctx.clock.ended || ctx.ledger.board[seat.id as usize].busy {
             return;
@@ -557,7 +714,10 @@ fn dispatch(ctx: &mut Ctx, seat: &Seat, controller: &mut Controller, knowledge: 
                     Some(a) => a,
                     None => {
                         if let Some(later) = brain.wake_after(&view) {
-                            ctx.after(later.max(1), SimEvent::SeatReady(SeatReady { seat: seat.id }));
+                            ctx.after(
+                                later.max(1),
+                                SimEvent::SeatReady(SeatReady { seat: seat.id }),
+                            );
                         }
                         return;
                     }
@@ -569,7 +729,11 @@ fn dispatch(ctx: &mut Ctx, seat: &Seat, controller: &mut Controller, knowledge: 
             },
         };
         if let Some(reason) = refusal(ctx, seat, knowledge, &action) {
-            ctx.log(Entry::ActionRefused { seat: seat.id, action, reason });
+            ctx.log(Entry::ActionRefused {
+                seat: seat.id,
+                action,
+                reason,
+            });
             continue;
         }
         match controller {
@@ -582,18 +746,31 @@ fn dispatch(ctx: &mut Ctx, seat: &Seat, controller: &mut Controller, knowledge: 
     }
 }
 
-type SeatQuery<'w, 's> = Query<'w, 's, (&'static Seat, &'static mut Controller, &'static mut Knowledge, &'static mut Task)>;
+type SeatQuery<'w, 's> = Query<
+    'w,
+    's,
+    (
+        &'static Seat,
+        &'static mut Controller,
+        &'static mut Knowledge,
+        &'static mut Task,
+    ),
+>;
 
 fn on_seat_ready(ev: On<SeatReady>, mut ctx: Ctx, index: Res<SeatIndex>, mut seats: SeatQuery) {
     ctx.ledger.board[ev.seat as usize].wake_pending = false;
-    let Ok((seat, mut controller, mut knowledge, mut task)) = seats.get_mut(index.0[ev.seat as usize]) else {
+    let Ok((seat, mut controller, mut knowledge, mut task)) =
+        seats.get_mut(index.0[ev.seat as usize])
+    else {
         return;
     };
     dispatch(&mut ctx, seat, &mut controller, &mut knowledge, &mut task);
 }
 
 fn on_action_done(ev: On<ActionDone>, mut ctx: Ctx, index: Res<SeatIndex>, mut seats: SeatQuery) {
-    let Ok((seat, mut controller, mut knowledge, mut task)) = seats.get_mut(index.0[ev.seat as usize]) else {
+    let Ok((seat, mut controller, mut knowledge, mut task)) =
+        seats.get_mut(index.0[ev.seat as usize])
+    else {
         return;
     };
     let Some(action) = task.0.take() else { return };
