@@ -75,8 +75,16 @@ impl Brain {
 
     /// The next action to take, if any.
     pub fn next(&mut self, view: &View) -> Option<Action> {
-        if let Some(a) = self.plan.pop_front() {
-            return Some(a);
+        if self.role == Role::Responder
+            && let Some(take) = responder::preempt(self, view)
+        {
+            return Some(take);
+        }
+        if let Some(a) = self.plan.front() {
+            if !ready(view, a) {
+                return None;
+            }
+            return self.plan.pop_front();
         }
         match self.role {
             Role::Tier1 => tier1::next(self, view),
@@ -102,6 +110,9 @@ impl Brain {
 
     /// With nothing to do now, how long until the bot wants to look again.
     pub fn wake_after(&self, view: &View) -> Option<u64> {
+        if self.plan.front().is_some_and(|a| !ready(view, a)) {
+            return Some(RECHECK);
+        }
         match self.role {
             Role::Hunter => Some(self.mem.next_hunt.saturating_sub(view.now)),
             _ => None,
@@ -115,6 +126,31 @@ impl Brain {
         } else {
             !truth
         }
+    }
+}
+
+/// The waiting handoff a bot of this profile picks up next: the oldest for a FIFO
+/// profile, else the most severe (oldest first among equals).
+fn next_handoff(brain: &Brain, view: &View, role: Role) -> Option<HandoffId> {
+    let mut waiting = view.ledger.handoffs_for(role);
+    match brain.profile.triage_order {
+        TriageOrder::Fifo => waiting.next().map(|h| h.id),
+        TriageOrder::Severity => waiting
+            .min_by_key(|h| (std::cmp::Reverse(h.draft.severity), h.sent_at, h.id))
+            .map(|h| h.id),
+    }
+}
+
+/// How long a bot waits before checking again on a step that is not ready yet.
+const RECHECK: u64 = 600;
+
+/// Whether a planned action can go ahead now. A host goes back into service only once
+/// its eradication has landed: recovering it earlier would hand the attacker's
+/// persistence its network back.
+fn ready(view: &View, action: &Action) -> bool {
+    match *action {
+        Action::Recover(h) => view.defense.eradicated[h],
+        _ => true,
     }
 }
 

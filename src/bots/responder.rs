@@ -6,9 +6,21 @@ use super::Brain;
 use crate::scenario::{ObservableKind, Role};
 use crate::soc::{Action, Evidence, Outcome, View};
 
-pub(super) fn next(_brain: &mut Brain, view: &View) -> Option<Action> {
-    let h = view.ledger.handoffs_for(Role::Responder).next()?;
-    Some(Action::TakeHandoff(h.id))
+pub(super) fn next(brain: &mut Brain, view: &View) -> Option<Action> {
+    super::next_handoff(brain, view, Role::Responder).map(Action::TakeHandoff)
+}
+
+/// Containment comes before cleanup: a new incident waiting in the queue is taken before
+/// the next eradication or recovery step.
+pub(super) fn preempt(brain: &mut Brain, view: &View) -> Option<Action> {
+    let cleanup_next = brain
+        .plan
+        .front()
+        .is_some_and(|a| matches!(a, Action::Eradicate(_) | Action::Recover(_)));
+    if !cleanup_next {
+        return None;
+    }
+    super::next_handoff(brain, view, Role::Responder).map(Action::TakeHandoff)
 }
 
 pub(super) fn observe(brain: &mut Brain, view: &View, outcome: &Outcome) {
@@ -21,6 +33,7 @@ pub(super) fn observe(brain: &mut Brain, view: &View, outcome: &Outcome) {
         .filter(|e| view.knowledge.0.contains(e))
         .collect();
     let mut hosts = Vec::new();
+    let mut contain = Vec::new();
     for e in evidence {
         let key = format!("{e:?}");
         if brain.mem.done.contains(&key) {
@@ -30,14 +43,14 @@ pub(super) fn observe(brain: &mut Brain, view: &View, outcome: &Outcome) {
             Evidence::Host(h) => {
                 brain.mem.done.insert(key);
                 hosts.push(h);
-                brain.plan.push_back(Action::Isolate(h));
+                contain.push(Action::Isolate(h));
             }
             Evidence::Account(a) => {
                 if brain.rng.chance(brain.profile.contain_accounts) {
                     brain.mem.done.insert(key);
-                    brain.plan.push_back(Action::DisableAccount(a));
+                    contain.push(Action::DisableAccount(a));
                     if brain.profile.reset_credentials {
-                        brain.plan.push_back(Action::ResetCredentials(a));
+                        contain.push(Action::ResetCredentials(a));
                     }
                 }
             }
@@ -52,11 +65,15 @@ pub(super) fn observe(brain: &mut Brain, view: &View, outcome: &Outcome) {
                 );
                 if blockable && brain.rng.chance(brain.profile.block_observables) {
                     brain.mem.done.insert(key);
-                    brain.plan.push_back(Action::Block(o));
+                    contain.push(Action::Block(o));
                 }
             }
             Evidence::Alert(_) | Evidence::Record(_) => {}
         }
+    }
+    // New containment goes ahead of any cleanup still planned from earlier incidents.
+    for a in contain.into_iter().rev() {
+        brain.plan.push_front(a);
     }
     for &h in &hosts {
         brain.plan.push_back(Action::Eradicate(h));

@@ -8,10 +8,11 @@ use crate::soc::{Action, Evidence, HandoffDraft, Outcome, View};
 
 pub(super) fn next(brain: &mut Brain, view: &View) -> Option<Action> {
     if brain.mem.case.is_some() {
-        return None;
+        // A case with no planned step means a step was refused: carry on from there.
+        investigate_next(brain, view);
+        return brain.plan.pop_front();
     }
-    let h = view.ledger.handoffs_for(Role::Tier2).next()?;
-    Some(Action::TakeHandoff(h.id))
+    super::next_handoff(brain, view, Role::Tier2).map(Action::TakeHandoff)
 }
 
 pub(super) fn observe(brain: &mut Brain, view: &View, action: &Action, outcome: &Outcome) {
@@ -76,19 +77,28 @@ pub(super) fn observe(brain: &mut Brain, view: &View, action: &Action, outcome: 
     }
 }
 
-/// Runs the next pending investigation, or concludes the case.
+/// Runs the next pending investigation, or concludes the case. Hosts and accounts come
+/// before indicators: they are where the attacker can be contained, and pivoting through
+/// them is how an analyst finds the next compromised machine.
 fn investigate_next(brain: &mut Brain, view: &View) {
     let Some(case) = brain.mem.case else { return };
+    brain.mem.pending.retain(|e| !brain.mem.investigated.contains(e));
     if brain.mem.runs < brain.profile.investigations {
-        while let Some(subject) = brain.mem.pending.pop_front() {
-            if brain.mem.investigated.insert(subject) {
-                brain.plan.push_back(Action::Investigate {
-                    case: Some(case),
-                    subject,
-                    lookback: brain.profile.lookback.0,
-                });
-                return;
-            }
+        let pick = brain
+            .mem
+            .pending
+            .iter()
+            .position(|e| matches!(e, Evidence::Host(_) | Evidence::Account(_)))
+            .or(if brain.mem.pending.is_empty() { None } else { Some(0) });
+        if let Some(i) = pick {
+            let subject = brain.mem.pending.remove(i).expect("position is in range");
+            brain.mem.investigated.insert(subject);
+            brain.plan.push_back(Action::Investigate {
+                case: Some(case),
+                subject,
+                lookback: brain.profile.lookback.0,
+            });
+            return;
         }
     }
     conclude(brain, view, case);
@@ -110,6 +120,10 @@ fn conclude(brain: &mut Brain, view: &View, case: u32) {
     seen.extend(brain.mem.benign_leads.iter().copied());
     seen.retain(|e| view.knowledge.0.contains(e));
     let mut evidence = brain.pick_evidence(view, None, &seen);
+    if evidence.is_empty() {
+        // Nobody sends an incident with nothing in it: attach what the case rests on.
+        evidence = seen.iter().copied().filter(|e| brain.mem.suspicious.contains(e)).collect();
+    }
     // What the bot believes is malicious goes first; what it wrongly suspects rides along.
     evidence.sort_by_key(|e| !malicious(view, *e));
     let severity = brain.rate_severity(true_severity(view, &seen));
