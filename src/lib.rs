@@ -25,6 +25,7 @@ pub mod score;
 pub mod script;
 pub mod sim;
 pub mod soc;
+pub mod view;
 
 use std::sync::Arc;
 
@@ -250,6 +251,16 @@ impl Exercise {
     /// The scenario.
     pub fn scenario(&self) -> &Arc<Scenario> {
         &self.scenario
+    }
+
+    /// What seat `seat` may see now (see [`view::seat_view`]).
+    pub fn seat_view(&self, seat: soc::SeatId) -> Option<view::SeatView> {
+        view::seat_view(self.app.world(), seat)
+    }
+
+    /// The facilitator's view, with ground truth.
+    pub fn facilitator_view(&self) -> view::FacilitatorView {
+        view::facilitator_view(self.app.world())
     }
 
     /// The world, for tests and front ends that read views.

@@ -371,3 +371,46 @@ fn the_ambiguity_check_catches_an_unordered_pair() {
         .unwrap();
     assert!(schedule.initialize(world).is_err());
 }
+
+#[test]
+fn a_seat_view_holds_only_what_the_seat_found_or_was_handed() {
+    let s = Arc::new(scenario::load(HAND).unwrap());
+    let script = script::load(HAND_ACTIONS, &s).unwrap();
+    let mut ex = Exercise::new(s, 42, bots::profile_named("competent").unwrap(), &script);
+    // At T+20m30s Tier 1 is taking the alert; the responder knows nothing yet.
+    ex.advance_to(1230);
+    let t1 = ex.seat_view(0).unwrap();
+    assert_eq!(t1.role, socdrill::scenario::Role::Tier1);
+    assert!(t1.queue.is_empty(), "the alert left the queue when taken");
+    assert!(
+        t1.known.is_empty(),
+        "nothing is revealed before the take completes"
+    );
+    assert!(matches!(
+        t1.working_on,
+        Some((socdrill::soc::Action::TakeAlert(0), 1260))
+    ));
+    let ir = ex.seat_view(2).unwrap();
+    assert!(ir.known.is_empty() && ir.handoffs.is_empty());
+    // After the take, Tier 1 sees the alert, host, indicator and record; Tier 2 nothing.
+    ex.advance_to(1300);
+    let t1 = ex.seat_view(0).unwrap();
+    assert_eq!(t1.held.len(), 1);
+    assert_eq!(t1.known.len(), 4);
+    assert!(t1.known.iter().any(|k| k.label == "host ws-1"));
+    assert!(ex.seat_view(1).unwrap().known.is_empty());
+    // Nothing in a seat's view carries ground truth; the facilitator's does.
+    let json = serde_json::to_string(&t1).unwrap();
+    assert!(
+        !json.contains("stage") && !json.contains("malicious"),
+        "{json}"
+    );
+    let f = ex.facilitator_view();
+    assert_eq!(f.alerts, vec![(0, true)]);
+    assert_eq!(f.footholds, vec![vec!["ws-1".to_string()]]);
+    assert_eq!(
+        f.intrusions[0].1[0],
+        ("exec".to_string(), "Fired".to_string())
+    );
+    assert!(ex.seat_view(99).is_none());
+}

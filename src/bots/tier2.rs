@@ -82,14 +82,21 @@ pub(super) fn observe(brain: &mut Brain, view: &View, action: &Action, outcome: 
 /// them is how an analyst finds the next compromised machine.
 fn investigate_next(brain: &mut Brain, view: &View) {
     let Some(case) = brain.mem.case else { return };
-    brain.mem.pending.retain(|e| !brain.mem.investigated.contains(e));
+    brain
+        .mem
+        .pending
+        .retain(|e| !brain.mem.investigated.contains(e));
     if brain.mem.runs < brain.profile.investigations {
         let pick = brain
             .mem
             .pending
             .iter()
             .position(|e| matches!(e, Evidence::Host(_) | Evidence::Account(_)))
-            .or(if brain.mem.pending.is_empty() { None } else { Some(0) });
+            .or(if brain.mem.pending.is_empty() {
+                None
+            } else {
+                Some(0)
+            });
         if let Some(i) = pick {
             let subject = brain.mem.pending.remove(i).expect("position is in range");
             brain.mem.investigated.insert(subject);
@@ -122,7 +129,11 @@ fn conclude(brain: &mut Brain, view: &View, case: u32) {
     let mut evidence = brain.pick_evidence(view, None, &seen);
     if evidence.is_empty() {
         // Nobody sends an incident with nothing in it: attach what the case rests on.
-        evidence = seen.iter().copied().filter(|e| brain.mem.suspicious.contains(e)).collect();
+        evidence = seen
+            .iter()
+            .copied()
+            .filter(|e| brain.mem.suspicious.contains(e))
+            .collect();
     }
     // What the bot believes is malicious goes first; what it wrongly suspects rides along.
     evidence.sort_by_key(|e| !malicious(view, *e));
