@@ -14,9 +14,9 @@ pub(super) fn next(brain: &mut Brain, view: &View) -> Option<Action> {
     let noisy = (0..view.scenario.rules.len()).find(|&r| {
         view.ledger.false_positives[r] >= threshold
             && view.defense.rules[r].enabled
-            && !brain.mem.done.contains(&format!("rule{r}"))
+            && !brain.mem.changed_rules.contains(&r)
     })?;
-    brain.mem.done.insert(format!("rule{noisy}"));
+    brain.mem.changed_rules.insert(noisy);
     let live = view.defense.rules[noisy];
     let change = if brain.rng.chance(brain.profile.disable_noisy) {
         RuleChange::Disable
@@ -38,10 +38,9 @@ pub(super) fn observe(brain: &mut Brain, view: &View, outcome: &Outcome) {
         };
         let technique = &view.scenario.intrusions[i].stages[s].technique;
         for (ri, rule) in view.scenario.rules.iter().enumerate() {
-            let key = format!("enable{ri}");
             if !view.defense.rules[ri].enabled
                 && rule.techniques.iter().any(|t| covers(t, technique))
-                && brain.mem.done.insert(key)
+                && brain.mem.changed_rules.insert(ri)
             {
                 brain
                     .plan

@@ -43,8 +43,10 @@ pub struct Memory {
     pub next_hunt: u64,
     /// Techniques already hunted, in order.
     pub hunted: Vec<String>,
-    /// Measures or rule changes already requested.
-    pub done: BTreeSet<String>,
+    /// Items the responder has already acted on.
+    pub contained: BTreeSet<Evidence>,
+    /// Rules the engineer has already changed.
+    pub changed_rules: BTreeSet<usize>,
 }
 
 /// A bot's mind.

@@ -35,19 +35,18 @@ pub(super) fn observe(brain: &mut Brain, view: &View, outcome: &Outcome) {
     let mut hosts = Vec::new();
     let mut contain = Vec::new();
     for e in evidence {
-        let key = format!("{e:?}");
-        if brain.mem.done.contains(&key) {
+        if brain.mem.contained.contains(&e) {
             continue;
         }
         match e {
             Evidence::Host(h) => {
-                brain.mem.done.insert(key);
+                brain.mem.contained.insert(e);
                 hosts.push(h);
                 contain.push(Action::Isolate(h));
             }
             Evidence::Account(a) => {
                 if brain.rng.chance(brain.profile.contain_accounts) {
-                    brain.mem.done.insert(key);
+                    brain.mem.contained.insert(e);
                     contain.push(Action::DisableAccount(a));
                     if brain.profile.reset_credentials {
                         contain.push(Action::ResetCredentials(a));
@@ -64,7 +63,7 @@ pub(super) fn observe(brain: &mut Brain, view: &View, outcome: &Outcome) {
                         | ObservableKind::Url
                 );
                 if blockable && brain.rng.chance(brain.profile.block_observables) {
-                    brain.mem.done.insert(key);
+                    brain.mem.contained.insert(e);
                     contain.push(Action::Block(o));
                 }
             }
