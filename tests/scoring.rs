@@ -92,6 +92,11 @@ fn objectives_and_team_score_by_hand() {
     assert_eq!(r.objectives[1].rating, Rating::M);
     assert_eq!(r.triage.true_positives, 1);
     assert_eq!(r.triage.accuracy, Some(100.0));
+    // Raised at 600 s, taken at 1260 s: 11 min, within the Gold tenant's 30 min.
+    assert_eq!(
+        (r.triage.sla_breaches, r.triage.sla_met_percent),
+        (0, Some(100.0))
+    );
     // detection   1 − 900/14400            = 0.9375   × .25
     // containment 1 − 3660/21600           = 0.830556 × .20
     // impact      1 − 0/100                = 1        × .20
@@ -167,6 +172,7 @@ fn triage_accuracy_weighs_missed_malicious_alerts_most() {
         alert,
         rule: 0,
         severity: scenario::Level::High,
+        tenant: 0,
         host: Some(0),
         stage: malicious.then_some((0, 0)),
     };
@@ -246,6 +252,9 @@ fn triage_accuracy_weighs_missed_malicious_alerts_most() {
     assert_eq!((h.precision, h.routing, h.severity_score), (0.0, 0.0, 1.0));
     // Never picked up: latency runs to the end (40 s), within target.
     assert_eq!(h.pickup_seconds, 40);
+    // SLA (Gold, 30 min): the six alerts were raised at 10 s; by the end at 100 s none
+    // taken has waited past 30 min, and the untaken are not yet past it: none judged.
+    assert_eq!((t.sla_breaches, t.sla_met_percent), (0, None));
 }
 
 #[test]

@@ -7,29 +7,48 @@ use crate::scenario::Role;
 use crate::scenario::attack::covers;
 use crate::soc::{Action, Evidence, HandoffDraft, Hypothesis, Outcome, View};
 
-/// Techniques every hunter keeps on its list, whatever the scenario: common
-/// hands-on-keyboard tradecraft from public threat reports.
-const COMMON: [&str; 12] = [
+/// The hunter's threat model: techniques that public threat reports (Red Canary's
+/// Threat Detection Report, Mandiant M-Trends, The DFIR Report) rank among the most
+/// used, plus every technique the SOC's own rules name. It is not the scenario's attack:
+/// a hunter finds the attack only where its threat model and the attack overlap.
+const THREAT_MODEL: [&str; 30] = [
+    "T1566.001",
+    "T1566.002",
+    "T1204.002",
     "T1059.001",
+    "T1059.003",
+    "T1047",
     "T1053.005",
     "T1547.001",
-    "T1021.001",
+    "T1543.003",
     "T1078",
+    "T1078.004",
+    "T1133",
+    "T1190",
+    "T1505.003",
     "T1003.001",
+    "T1110.003",
+    "T1621",
+    "T1098.005",
+    "T1087.002",
+    "T1482",
+    "T1021.001",
+    "T1021.002",
+    "T1570",
     "T1071.001",
+    "T1105",
+    "T1560.001",
     "T1567.002",
+    "T1048",
     "T1486",
     "T1490",
-    "T1105",
-    "T1218.011",
 ];
 
 pub(super) fn next(brain: &mut Brain, view: &View) -> Option<Action> {
     if view.now < brain.mem.next_hunt {
         return None;
     }
-    let mut candidates: Vec<&str> = COMMON.to_vec();
-    candidates.extend(view.scenario.attack_techniques());
+    let mut candidates: Vec<&str> = THREAT_MODEL.to_vec();
     candidates.extend(
         view.scenario
             .rules

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 use crate::scenario::{
     AccountIdx, HostIdx, InjectIdx, IntrusionIdx, Level, ObservableIdx, Role, RuleIdx, SourceIdx,
-    StageIdx,
+    StageIdx, TenantIdx,
 };
 use crate::soc::action::{
     Action, AlertId, CaseId, Evidence, HandoffDraft, HandoffId, Hypothesis, RecordId, RuleChange,
@@ -135,6 +135,8 @@ pub enum Entry {
         rule: RuleIdx,
         /// Severity.
         severity: Level,
+        /// Tenant (its SLA sets the pickup target).
+        tenant: TenantIdx,
         /// Host it concerns.
         host: Option<HostIdx>,
         /// The stage behind it (ground truth), or none for a benign alert.

@@ -401,6 +401,10 @@ pub struct RawNoise {
     /// Benign telemetry records per hour that investigations and hunts sift through.
     #[serde(default)]
     pub activity_per_hour: f64,
+    /// Benign indicators that show up on this source's benign alerts (look-alikes of the
+    /// attacker's, so an indicator on an alert proves nothing by itself).
+    #[serde(default)]
+    pub lookalikes: Vec<RawObservable>,
 }
 
 /// A narrative event.

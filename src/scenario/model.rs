@@ -348,6 +348,8 @@ pub struct Noise {
     pub alerts_per_hour: f64,
     /// Benign records per hour.
     pub activity_per_hour: f64,
+    /// Benign look-alike indicators carried by this source's benign alerts.
+    pub lookalikes: Vec<ObservableIdx>,
 }
 
 /// When an inject fires, resolved.

@@ -511,27 +511,9 @@ fn check_intrusion(
             }
             Some(_) => {}
         }
-        let host_tenant = |h: &usize| raw.hosts[*h].tenant.as_str();
         match &s.target {
-            Target::Host(h) => {
-                if let Some(hi) = refer(c, &at, hosts, h, "host")
-                    && tenant.is_some()
-                    && host_tenant(hi) != intrusion.tenant
-                {
-                    c.at(
-                        &at,
-                        Some(h),
-                        format!(
-                            "host {h:?} belongs to tenant {:?}, not the intrusion's tenant {:?}",
-                            host_tenant(hi),
-                            intrusion.tenant
-                        ),
-                    );
-                }
-            }
-            Target::Account(a) => {
-                refer(c, &at, accounts, a, "account");
-            }
+            Target::Host(h) => own_host(c, raw, &at, hosts, tenant, intrusion, h),
+            Target::Account(a) => own_account(c, raw, &at, accounts, tenant, intrusion, a),
         }
         for a in &s.after {
             refer(c, &at, &stages, a, "stage");
@@ -559,11 +541,9 @@ fn check_intrusion(
         );
         for r in &s.requires {
             match r {
-                Precondition::Foothold(h) => {
-                    refer(c, &at, hosts, h, "host");
-                }
+                Precondition::Foothold(h) => own_host(c, raw, &at, hosts, tenant, intrusion, h),
                 Precondition::AccountEnabled(a) => {
-                    refer(c, &at, accounts, a, "account");
+                    own_account(c, raw, &at, accounts, tenant, intrusion, a)
                 }
                 Precondition::NotBlocked(v) => {
                     if !observable_values.contains(v.as_str()) {
@@ -580,12 +560,8 @@ fn check_intrusion(
         }
         for e in &s.effects {
             match e {
-                Effect::Foothold(h) => {
-                    refer(c, &at, hosts, h, "host");
-                }
-                Effect::Compromise(a) => {
-                    refer(c, &at, accounts, a, "account");
-                }
+                Effect::Foothold(h) => own_host(c, raw, &at, hosts, tenant, intrusion, h),
+                Effect::Compromise(a) => own_account(c, raw, &at, accounts, tenant, intrusion, a),
                 Effect::Impact(label, points) => {
                     if !(0.0..=MAX_POINTS).contains(points) {
                         c.at(
@@ -600,10 +576,10 @@ fn check_intrusion(
         for t in &s.telemetry {
             refer(c, &at, sources, &t.source, "data source");
             if let Some(h) = &t.host {
-                refer(c, &at, hosts, h, "host");
+                own_host(c, raw, &at, hosts, tenant, intrusion, h);
             }
             if let Some(a) = &t.account {
-                refer(c, &at, accounts, a, "account");
+                own_account(c, raw, &at, accounts, tenant, intrusion, a);
             }
         }
         for o in &s.observables {
@@ -617,6 +593,57 @@ fn check_intrusion(
     }
     check_graph(c, intrusion, &stages);
     stages
+}
+
+/// Resolves a host named by an intrusion's stage and checks it is the intrusion's tenant's.
+fn own_host(
+    c: &mut Collector,
+    raw: &RawScenario,
+    at: &[&str],
+    hosts: &BTreeMap<String, usize>,
+    tenant: Option<usize>,
+    intrusion: &RawIntrusion,
+    h: &str,
+) {
+    if let Some(&hi) = refer(c, at, hosts, h, "host")
+        && tenant.is_some()
+        && raw.hosts[hi].tenant != intrusion.tenant
+    {
+        c.at(
+            at,
+            Some(h),
+            format!(
+                "host {h:?} belongs to tenant {:?}, not the intrusion's tenant {:?}",
+                raw.hosts[hi].tenant, intrusion.tenant
+            ),
+        );
+    }
+}
+
+/// Resolves an account named by an intrusion's stage and checks it is the intrusion's
+/// tenant's.
+fn own_account(
+    c: &mut Collector,
+    raw: &RawScenario,
+    at: &[&str],
+    accounts: &BTreeMap<String, usize>,
+    tenant: Option<usize>,
+    intrusion: &RawIntrusion,
+    a: &str,
+) {
+    if let Some(&ai) = refer(c, at, accounts, a, "account")
+        && tenant.is_some()
+        && raw.accounts[ai].tenant != intrusion.tenant
+    {
+        c.at(
+            at,
+            Some(a),
+            format!(
+                "account {a:?} belongs to tenant {:?}, not the intrusion's tenant {:?}",
+                raw.accounts[ai].tenant, intrusion.tenant
+            ),
+        );
+    }
 }
 
 /// Cycles, stages that can never run, and footholds no earlier stage can give.
@@ -702,7 +729,6 @@ fn check_graph(c: &mut Collector, intrusion: &RawIntrusion, ids: &BTreeMap<Strin
         }
     }
 
-    // A foothold requirement needs a stage that can precede this one and gives that foothold.
     let ancestors = |i: usize| {
         let mut seen = vec![false; n];
         let mut todo = before[i].clone();
@@ -714,6 +740,32 @@ fn check_graph(c: &mut Collector, intrusion: &RawIntrusion, ids: &BTreeMap<Strin
         }
         seen
     };
+
+    // A NotBlocked requirement is dead if its indicator only appears at this stage or
+    // later: defenders could never learn it in time to block it.
+    for (i, s) in intrusion.stages.iter().enumerate() {
+        let anc = ancestors(i);
+        for r in &s.requires {
+            let Precondition::NotBlocked(v) = r else {
+                continue;
+            };
+            let seen_before = (0..n).any(|j| {
+                anc[j]
+                    && intrusion.stages[j]
+                        .observables
+                        .iter()
+                        .any(|o| &o.value == v)
+            });
+            if !seen_before {
+                c.at(&[iid, &s.id], Some(&format!("NotBlocked(\"{v}\")")), format!(
+                    "stage {:?} requires {v:?} unblocked, but no stage before it leaves that indicator: nobody could block it in time (add it to an earlier stage's observables)",
+                    s.id
+                ));
+            }
+        }
+    }
+
+    // A foothold requirement needs a stage that can precede this one and gives that foothold.
     for (i, s) in intrusion.stages.iter().enumerate() {
         let needs: Vec<&String> = s
             .requires
@@ -769,6 +821,17 @@ fn convert(
                         .map(|o| intern(&mut observables, o))
                         .collect()
                 })
+                .collect()
+        })
+        .collect();
+    // Look-alikes come after every stage observable, so stage indices do not move.
+    let lookalike_ids: Vec<Vec<usize>> = raw
+        .noise
+        .iter()
+        .map(|n| {
+            n.lookalikes
+                .iter()
+                .map(|o| intern(&mut observables, o))
                 .collect()
         })
         .collect();
@@ -960,10 +1023,12 @@ fn convert(
         noise: raw
             .noise
             .iter()
-            .map(|n| Noise {
+            .zip(lookalike_ids)
+            .map(|(n, lookalikes)| Noise {
                 source: sources[&n.source],
                 alerts_per_hour: n.alerts_per_hour,
                 activity_per_hour: n.activity_per_hour,
+                lookalikes,
             })
             .collect(),
         injects: raw

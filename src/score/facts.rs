@@ -20,6 +20,8 @@ pub struct AlertFact {
     pub stage: Option<(IntrusionIdx, StageIdx)>,
     /// Host.
     pub host: Option<usize>,
+    /// Tenant.
+    pub tenant: usize,
     /// When first taken.
     pub taken_at: Option<u64>,
     /// Escalated by Tier 1.

@@ -135,6 +135,10 @@ pub struct Triage {
     pub needless_escalations: u32,
     /// Weighted accuracy, 0–100 (missed malicious alerts weigh most).
     pub accuracy: Option<f64>,
+    /// Alerts picked up later than their tenant's SLA allows (or still waiting past it).
+    pub sla_breaches: u32,
+    /// Share of alerts picked up within SLA, 0–100.
+    pub sla_met_percent: Option<f64>,
 }
 
 /// Impact.
@@ -190,7 +194,7 @@ pub fn score(
     let facts = Facts::gather(scenario, journal);
     let intrusions = facts.intrusions(scenario);
     let handoffs = handoff::score_all(scenario, journal, &facts, profile);
-    let triage = triage(journal, &facts, profile);
+    let triage = triage(scenario, journal, &facts, profile);
     let realised: f64 = intrusions.iter().map(|i| i.impact_points).sum();
     let possible = scenario.possible_impact();
     let impact = Impact {
@@ -324,7 +328,16 @@ pub fn score(
 /// Accuracy = (w·TP + TN) / (w·(TP + FN + untriaged malicious) + TN + FP), in percent,
 /// where w is the profile's `missed_weight`: missing a malicious alert costs w times
 /// as much as mislabelling a benign one.
-fn triage(journal: &Journal, facts: &Facts, profile: &ScoringProfile) -> Triage {
+///
+/// SLA: an alert meets its SLA when it is taken within its tenant's pickup target
+/// (Platinum 15 min, Gold 30, Silver 60, Bronze 4 h); one still waiting at the end counts
+/// as breached once the target has passed, and is not counted before that.
+fn triage(
+    scenario: &Scenario,
+    journal: &Journal,
+    facts: &Facts,
+    profile: &ScoringProfile,
+) -> Triage {
     let mut t = Triage::default();
     let mut classified = vec![false; facts.alerts.len()];
     for line in &journal.lines {
@@ -363,6 +376,22 @@ fn triage(journal: &Journal, facts: &Facts, profile: &ScoringProfile) -> Triage 
     let den = w * f64::from(t.true_positives + t.false_negatives + t.untriaged_malicious)
         + f64::from(t.true_negatives + t.false_positives);
     t.accuracy = (den > 0.0).then(|| round1(100.0 * num / den));
+    let mut judged = 0u32;
+    for a in facts.alerts.iter().filter(|a| a.raised) {
+        let target = scenario
+            .tenants
+            .get(a.tenant)
+            .map_or(3600, |x| x.sla.pickup_target());
+        let waited = a.taken_at.unwrap_or(facts.end).saturating_sub(a.raised_at);
+        if a.taken_at.is_some() || waited > target {
+            judged += 1;
+            if waited > target {
+                t.sla_breaches += 1;
+            }
+        }
+    }
+    t.sla_met_percent = (judged > 0)
+        .then(|| round1(100.0 * f64::from(judged - t.sla_breaches) / f64::from(judged)));
     t
 }
 

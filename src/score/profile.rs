@@ -38,6 +38,8 @@ pub struct HandoffWeights {
 pub struct TriageWeights {
     /// Weight of a malicious alert against a benign one.
     pub missed_weight: f64,
+    /// Share of the triage component lost when every alert breaches its SLA.
+    pub sla_weight: f64,
 }
 
 /// Team score weights.

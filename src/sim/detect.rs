@@ -8,7 +8,7 @@ use bevy::prelude::*;
 use super::{AlertDue, BenignDue, Ctx, PartnerDone, RuleDeploy, SimEvent};
 use crate::journal::{Entry, Measure};
 use crate::scenario::attack::covers;
-use crate::scenario::{IntrusionIdx, Partner, Role, Scenario, StageIdx};
+use crate::scenario::{HostKind, IntrusionIdx, Partner, Role, Scenario, SourceKind, StageIdx};
 use crate::soc::action::RuleChange;
 use crate::soc::ledger::{Alert, Record};
 
@@ -93,11 +93,12 @@ fn benign_rate(scenario: &Scenario, defense: &Defense, rule: usize) -> f64 {
         return 0.0;
     }
     let source = scenario.rules[rule].source;
-    let peers = defense
+    // A source's own noise is shared by every rule that reads it, deployed or not: a
+    // withdrawn rule's share goes quiet instead of moving to its neighbours.
+    let peers = scenario
         .rules
         .iter()
-        .zip(&scenario.rules)
-        .filter(|(l, r)| l.enabled && r.source == source)
+        .filter(|r| r.source == source)
         .count()
         .max(1) as f64;
     let extra: f64 = scenario
@@ -187,6 +188,7 @@ fn raise_alert(due: On<AlertDue>, mut ctx: Ctx) {
         alert: a.id,
         rule: a.rule,
         severity: a.severity,
+        tenant: a.tenant,
         host: a.host,
         stage: a.stage,
     };
@@ -203,31 +205,26 @@ fn raise_benign_alert(due: On<BenignDue>, mut ctx: Ctx) {
     }
     let scenario = ctx.scenario.0.clone();
     let rule = &scenario.rules[ri];
-    let rng = &mut ctx.rngs.noise[ri];
-    let host = rng.below(scenario.hosts.len());
-    let tenant = scenario.hosts[host].tenant;
-    let accounts: Vec<usize> = (0..scenario.accounts.len())
-        .filter(|&a| scenario.accounts[a].tenant == tenant)
-        .collect();
-    let account =
-        (!accounts.is_empty() && rng.chance(0.5)).then(|| accounts[rng.below(accounts.len())]);
+    let (host, account, tenant, observables) =
+        benign_subject(&scenario, rule.source, &mut ctx.rngs.noise[ri]);
     let now = ctx.clock.now;
     let record = ctx.ledger.add_record(Record {
         id: 0,
         at: now,
         source: rule.source,
         tenant,
-        host: Some(host),
+        host,
         account,
-        observables: Vec::new(),
+        observables: observables.clone(),
         stage: None,
     });
     let alert = ctx.ledger.add_alert(Alert {
         rule: ri,
         severity: rule.severity,
         tenant,
-        host: Some(host),
+        host,
         account,
+        observables,
         record: Some(record),
         raised_at: now,
         fidelity: ctx.defense.rules[ri].fidelity,
@@ -237,7 +234,8 @@ fn raise_benign_alert(due: On<BenignDue>, mut ctx: Ctx) {
         alert,
         rule: ri,
         severity: rule.severity,
-        host: Some(host),
+        tenant,
+        host,
         stage: None,
     });
     ctx.ledger.queue.push(alert);
@@ -254,6 +252,53 @@ fn raise_benign_alert(due: On<BenignDue>, mut ctx: Ctx) {
             }),
         );
     }
+}
+
+/// Who a benign alert on `source` is about: identity and cloud-audit alerts concern an
+/// account, others a host (web-server logs a web server where there is one); the source's
+/// look-alike indicators ride along on some of them.
+fn benign_subject(
+    s: &Scenario,
+    source: usize,
+    rng: &mut crate::sim::rng::Stream,
+) -> (Option<usize>, Option<usize>, usize, Vec<usize>) {
+    let kind = s.sources[source].kind;
+    let (host, account) = if matches!(kind, SourceKind::Identity | SourceKind::CloudAudit)
+        && !s.accounts.is_empty()
+    {
+        (None, Some(rng.below(s.accounts.len())))
+    } else {
+        let web: Vec<usize> = (0..s.hosts.len())
+            .filter(|&h| s.hosts[h].kind == HostKind::WebServer)
+            .collect();
+        let host = if kind == SourceKind::WebServer && !web.is_empty() {
+            web[rng.below(web.len())]
+        } else {
+            rng.below(s.hosts.len())
+        };
+        let tenant = s.hosts[host].tenant;
+        let local: Vec<usize> = (0..s.accounts.len())
+            .filter(|&a| s.accounts[a].tenant == tenant)
+            .collect();
+        let account = (!local.is_empty() && rng.chance(0.5)).then(|| local[rng.below(local.len())]);
+        (Some(host), account)
+    };
+    let tenant = host.map_or_else(
+        || account.map_or(0, |a| s.accounts[a].tenant),
+        |h| s.hosts[h].tenant,
+    );
+    let lookalikes: Vec<usize> = s
+        .noise
+        .iter()
+        .filter(|n| n.source == source)
+        .flat_map(|n| n.lookalikes.iter().copied())
+        .collect();
+    let observables = if !lookalikes.is_empty() && rng.chance(0.6) {
+        vec![lookalikes[rng.below(lookalikes.len())]]
+    } else {
+        Vec::new()
+    };
+    (host, account, tenant, observables)
 }
 
 /// A partner team carries out a measure.

@@ -347,6 +347,11 @@ fn conclude_when_resolved(mut ctx: Ctx) {
 /// Registers the simulation core.
 pub(crate) fn plugin(app: &mut App) {
     app.init_schedule(SimSchedule)
+        // One exclusive system fires every event in order: there is nothing to run in
+        // parallel, and waking a thread pool per run would cost more than the run.
+        .edit_schedule(SimSchedule, |schedule| {
+            schedule.set_executor(bevy::ecs::schedule::SingleThreadedExecutor::new());
+        })
         .configure_sets(
             SimSchedule,
             (SimSystems::Fire, SimSystems::Conclude).chain(),
