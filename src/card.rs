@@ -89,12 +89,14 @@ pub fn scorecard(scenario: &Scenario, r: &Results) -> String {
     );
     let _ = writeln!(
         o,
-        "  malicious alerts left untriaged {}  benign left {}  needless escalations {}  MTTA {}",
+        "  malicious alerts left untriaged {}  benign left {}  needless escalations {}  MTTA {}  SLA met {} ({} breached)",
         t.untriaged_malicious,
         t.untriaged_benign,
         t.needless_escalations,
         r.mtta_seconds
-            .map_or("—".into(), |s| span(s.round() as u64))
+            .map_or("—".into(), |s| span(s.round() as u64)),
+        t.sla_met_percent.map_or("—".into(), |p| format!("{p:.0}%")),
+        t.sla_breaches
     );
     let _ = writeln!(
         o,
