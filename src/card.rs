@@ -143,6 +143,29 @@ pub fn scorecard(scenario: &Scenario, r: &Results) -> String {
             ob.rating, ob.id, ob.description, ob.evidence
         );
     }
+    let _ = writeln!(o, "\nRoles");
+    for r in &r.roles {
+        let _ = writeln!(
+            o,
+            "  {:<12} {} seat(s)  busy {:>3.0}%  actions {:>4}{}{}",
+            r.role,
+            r.seats,
+            100.0 * r.utilisation,
+            r.actions,
+            if r.classified > 0 {
+                format!(
+                    "  triage {:.0}% right",
+                    100.0 * f64::from(r.classified_correctly) / f64::from(r.classified)
+                )
+            } else {
+                String::new()
+            },
+            r.handoff_quality.map_or(String::new(), |q| format!(
+                "  handoffs {} (mean {q:.1})",
+                r.handoffs_sent
+            )),
+        );
+    }
     let _ = writeln!(o, "\nSeats");
     for s in &r.seats {
         let _ = writeln!(

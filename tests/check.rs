@@ -163,20 +163,32 @@ fn intrusions_stay_inside_their_tenant() {
         "tenants: [(id: \"t\", sla: Gold), (id: \"u\", sla: Bronze)],\n    accounts: [(id: \"other\", tenant: \"u\", privilege: Admin)],",
     )
     .replacen("effects: [Foothold(\"ws-1\")],", "effects: [Foothold(\"ws-1\"), Compromise(\"other\")],", 1);
-    check(&src, &[("account \"other\" belongs to tenant \"u\"", line_of(&src, "Compromise(\"other\")"))]);
+    check(
+        &src,
+        &[(
+            "account \"other\" belongs to tenant \"u\"",
+            line_of(&src, "Compromise(\"other\")"),
+        )],
+    );
 }
 
 #[test]
 fn a_block_nobody_could_make_in_time() {
     // "move" may only run while evil.example is unblocked, but only "exec" shows it:
     // fine. Requiring a value first seen in the stage itself is a dead precondition.
-    let src = with("requires: [Foothold(\"ws-1\")],", "requires: [Foothold(\"ws-1\"), NotBlocked(\"evil.example\")],");
+    let src = with(
+        "requires: [Foothold(\"ws-1\")],",
+        "requires: [Foothold(\"ws-1\"), NotBlocked(\"evil.example\")],",
+    );
     check(&src, &[]);
     let src = with(
         "effects: [Foothold(\"ws-1\")],",
         "requires: [NotBlocked(\"evil.example\")], effects: [Foothold(\"ws-1\")],",
     );
-    check(&src, &[("nobody could block it in time", line_of(&src, "NotBlocked"))]);
+    check(
+        &src,
+        &[("nobody could block it in time", line_of(&src, "NotBlocked"))],
+    );
 }
 
 #[test]
@@ -284,7 +296,10 @@ fn every_problem_is_listed_at_once_in_file_order() {
             ("T9999", line_of(&src, "T9999")),
             ("unknown host \"srv-9\"", line_of(&src, "srv-9")),
             // srv-1 now sits in another tenant, so the stage's foothold on it is foreign.
-            ("host \"srv-1\" belongs to tenant \"nope\"", line_of(&src, "effects: [Foothold(\"srv-1\")")),
+            (
+                "host \"srv-1\" belongs to tenant \"nope\"",
+                line_of(&src, "effects: [Foothold(\"srv-1\")"),
+            ),
             ("zero duration", line_of(&src, "(action: Isolate")),
         ],
     );

@@ -280,3 +280,34 @@ fn decay_is_flat_then_linear_to_zero_at_three_targets() {
     assert_eq!(decay(1800, 600), 0.0);
     assert_eq!(decay(99_999, 600), 0.0);
 }
+
+#[test]
+fn per_role_and_per_seat_breakdown_by_hand() {
+    let (_, r) = hand_worked();
+    let roles: Vec<(&str, u32, u32, Option<f64>)> = r
+        .roles
+        .iter()
+        .map(|x| {
+            (
+                x.role.as_str(),
+                x.actions,
+                x.handoffs_sent,
+                x.handoff_quality,
+            )
+        })
+        .collect();
+    // Tier 1: take, classify, hand off (the isolation was refused, not started).
+    // Tier 2: take, investigate, declare, hand off. Responder: take, isolate, eradicate.
+    assert_eq!(
+        roles,
+        [
+            ("tier1", 3, 1, Some(85.0)),
+            ("tier2", 4, 1, Some(87.5)),
+            ("responder", 3, 0, None)
+        ]
+    );
+    assert_eq!(r.roles[0].refused, 1);
+    // Tier 1 worked 1 + 4 + 5 = 10 minutes of the 7800 s exercise.
+    assert_eq!(r.seats[0].busy_seconds, 600);
+    assert_eq!(r.seats[0].utilisation, 0.077);
+}

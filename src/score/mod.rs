@@ -68,8 +68,33 @@ pub struct Results {
     pub impact: Impact,
     /// Objectives.
     pub objectives: Vec<ObjectiveResult>,
+    /// Per role: the seats of each role taken together.
+    pub roles: Vec<RoleResult>,
     /// Per seat.
     pub seats: Vec<SeatResult>,
+}
+
+/// One role's seats taken together.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RoleResult {
+    /// Role slug.
+    pub role: String,
+    /// Seats of this role.
+    pub seats: u32,
+    /// Actions taken.
+    pub actions: u32,
+    /// Actions refused.
+    pub refused: u32,
+    /// Mean busy share of the role's seats, 0–1.
+    pub utilisation: f64,
+    /// Alerts classified (Tier 1).
+    pub classified: u32,
+    /// Correct classifications.
+    pub classified_correctly: u32,
+    /// Handoffs sent.
+    pub handoffs_sent: u32,
+    /// Mean quality of the role's handoffs.
+    pub handoff_quality: Option<f64>,
 }
 
 /// One component of the team score.
@@ -282,6 +307,7 @@ pub fn score(
     let team_score = round1((100.0 * weighted - collateral).clamp(0.0, 100.0));
 
     let seats = seat_results(journal, &facts, &handoffs);
+    let roles = role_results(&seats, &handoffs);
     Results {
         schema: SCHEMA,
         scenario: scenario.id.clone(),
@@ -319,8 +345,38 @@ pub fn score(
         handoff_quality: handoff_quality.map(round1),
         impact,
         objectives,
+        roles,
         seats,
     }
+}
+
+fn role_results(seats: &[SeatResult], handoffs: &[HandoffResult]) -> Vec<RoleResult> {
+    crate::scenario::ALL_ROLES
+        .iter()
+        .map(|r| r.slug())
+        .filter(|slug| seats.iter().any(|s| s.role == *slug))
+        .map(|slug| {
+            let mine: Vec<&SeatResult> = seats.iter().filter(|s| s.role == slug).collect();
+            let sum = |f: fn(&SeatResult) -> u32| mine.iter().map(|s| f(s)).sum::<u32>();
+            RoleResult {
+                role: slug.to_string(),
+                seats: mine.len() as u32,
+                actions: sum(|s| s.actions),
+                refused: sum(|s| s.refused),
+                utilisation: round3(mean(mine.iter().map(|s| s.utilisation)).unwrap_or(0.0)),
+                classified: sum(|s| s.classified),
+                classified_correctly: sum(|s| s.classified_correctly),
+                handoffs_sent: sum(|s| s.handoffs_sent),
+                handoff_quality: mean(
+                    handoffs
+                        .iter()
+                        .filter(|h| h.from == slug)
+                        .map(|h| h.quality),
+                )
+                .map(round1),
+            }
+        })
+        .collect()
 }
 
 /// The confusion matrix of Tier 1 classifications against ground truth.
