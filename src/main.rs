@@ -108,7 +108,7 @@ impl std::error::Error for InputError {}
 
 fn diagnostics(file: &str, d: &Diagnostics) -> anyhow::Error {
     InputError(format!(
-        "{} problem(s) in {file}:\n{}fix them and run again (`socdrill check {file}` lists them all).",
+        "{} problem(s) in {file}:\n{}fix them and run again.",
         d.0.len(),
         d.render(file)
     ))

@@ -192,6 +192,38 @@ fn a_block_nobody_could_make_in_time() {
 }
 
 #[test]
+fn duplicates_point_at_the_second_definition() {
+    let src = with("(id: \"srv-1\", tenant", "(id: \"ws-1\", tenant");
+    check(
+        &src,
+        &[
+            (
+                "host id \"ws-1\" is defined twice",
+                line_of(&src, "(id: \"ws-1\", tenant: \"t\", kind: Server"),
+            ),
+            ("unknown host \"srv-1\"", line_of(&src, "Host(\"srv-1\")")),
+        ],
+    );
+    let src = with(
+        "partners: [(team: Endpoint, delay: Fixed(\"15m\"))]",
+        "partners: [(team: Endpoint, delay: Fixed(\"15m\")),\n  (team: Endpoint, delay: Fixed(\"5m\"))]",
+    );
+    check(&src, &[("set twice", line_of(&src, "partners:"))]);
+}
+
+#[test]
+fn a_decision_needs_a_manager_seat() {
+    let src = with(
+        "objectives: [",
+        "injects: [(id: \"brief\", title: \"Brief the client\", when: At(\"1h\"), to: [Tier1],\n  decision: (options: [\"now\", \"later\"], expected: 0))],\n    objectives: [",
+    );
+    check(
+        &src,
+        &[("no Manager seat is staffed", line_of(&src, "decision:"))],
+    );
+}
+
+#[test]
 fn a_detection_on_a_missing_data_source() {
     let src = with(
         "source: \"edr\", techniques",

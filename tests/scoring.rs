@@ -228,6 +228,7 @@ fn triage_accuracy_weighs_missed_malicious_alerts_most() {
     let r = score::score(&s, &j, 0, "scripted", ScoringProfile::default_profile());
     let t = &r.triage;
     // TP: alert 0. FN: alert 1. TN: alert 2. FP: alert 3. Untriaged: 4 (benign), 5 (malicious).
+    // Alert 3 was classified before it was escalated: its first verdict counts once.
     assert_eq!(
         (
             t.true_positives,
@@ -310,4 +311,145 @@ fn per_role_and_per_seat_breakdown_by_hand() {
     // Tier 1 worked 1 + 4 + 5 = 10 minutes of the 7800 s exercise.
     assert_eq!(r.seats[0].busy_seconds, 600);
     assert_eq!(r.seats[0].utilisation, 0.077);
+}
+
+#[test]
+fn an_escalation_without_a_classification_counts_as_judged_malicious() {
+    let s = scenario::load(SCENARIO).unwrap();
+    let seat = SeatInfo {
+        seat: 0,
+        name: "tier1-1".into(),
+        role: Role::Tier1,
+        controller: "scripted".into(),
+    };
+    let escalate = |handoff: u32, alert: u32| Entry::HandoffSent {
+        handoff,
+        seat: 0,
+        from: Role::Tier1,
+        draft: HandoffDraft {
+            to: Role::Tier2,
+            alert: Some(alert),
+            case: None,
+            evidence: vec![Evidence::Alert(alert)],
+            severity: scenario::Level::High,
+            summary: String::new(),
+        },
+    };
+    let raised = |alert: u32, malicious: bool| Entry::AlertRaised {
+        alert,
+        rule: 0,
+        severity: scenario::Level::High,
+        tenant: 0,
+        host: Some(0),
+        stage: malicious.then_some((0, 0)),
+    };
+    let j = Journal {
+        lines: vec![
+            line(
+                0,
+                Entry::Started {
+                    scenario: "hand-worked".into(),
+                    seed: 0,
+                    seats: vec![seat],
+                },
+            ),
+            line(10, raised(0, true)),
+            line(10, raised(1, false)),
+            line(20, escalate(0, 0)),
+            line(30, escalate(1, 1)),
+            line(
+                40,
+                Entry::Ended {
+                    reason: "time limit".into(),
+                },
+            ),
+        ],
+    };
+    let r = score::score(&s, &j, 0, "scripted", ScoringProfile::default_profile());
+    assert_eq!((r.triage.true_positives, r.triage.false_positives), (1, 1));
+    assert_eq!(r.triage.needless_escalations, 1);
+    // (5×1 + 0) / (5×1 + 0 + 1) = 83.3%
+    assert_eq!(r.triage.accuracy, Some(83.3));
+}
+
+#[test]
+fn a_fallback_chain_counts_once_toward_possible_impact() {
+    // "move" (100 points) with a fallback worth 150: the attacker gets one or the other.
+    let src = SCENARIO.replacen(
+        "severity: Critical),",
+        "fallback: \"alt\", severity: Critical),
+            (id: \"alt\", tactic: \"lateral-movement\", technique: \"T1021.001\", target: Host(\"srv-1\"),
+             fallback_only: true, effects: [Impact(\"more data\", 150.0)]),",
+        1,
+    );
+    let s = scenario::load(&src).unwrap();
+    assert_eq!(s.possible_impact(), 150.0);
+}
+
+#[test]
+fn sla_breaches_cost_part_of_the_triage_component() {
+    let s = scenario::load(SCENARIO).unwrap();
+    let seat = SeatInfo {
+        seat: 0,
+        name: "tier1-1".into(),
+        role: Role::Tier1,
+        controller: "scripted".into(),
+    };
+    let raised = |alert: u32| Entry::AlertRaised {
+        alert,
+        rule: 0,
+        severity: scenario::Level::High,
+        tenant: 0,
+        host: Some(0),
+        stage: None,
+    };
+    let j = Journal {
+        lines: vec![
+            line(
+                0,
+                Entry::Started {
+                    scenario: "hand-worked".into(),
+                    seed: 0,
+                    seats: vec![seat],
+                },
+            ),
+            line(0, raised(0)),
+            line(0, raised(1)),
+            // Alert 0 taken after 10 min (Gold allows 30): met.
+            line(600, Entry::AlertTaken { seat: 0, alert: 0 }),
+            line(
+                700,
+                Entry::Classified {
+                    seat: 0,
+                    alert: 0,
+                    verdict: Verdict::Benign,
+                },
+            ),
+            // Alert 1 taken after 40 min: breached.
+            line(2400, Entry::AlertTaken { seat: 0, alert: 1 }),
+            line(
+                2500,
+                Entry::Classified {
+                    seat: 0,
+                    alert: 1,
+                    verdict: Verdict::Benign,
+                },
+            ),
+            line(
+                3000,
+                Entry::Ended {
+                    reason: "time limit".into(),
+                },
+            ),
+        ],
+    };
+    let r = score::score(&s, &j, 0, "scripted", ScoringProfile::default_profile());
+    assert_eq!(
+        (r.triage.sla_breaches, r.triage.sla_met_percent),
+        (1, Some(50.0))
+    );
+    assert_eq!(r.triage.accuracy, Some(100.0));
+    // 1.0 × (1 − 0.5 × 0.5) = 0.75
+    let triage = r.components.iter().find(|c| c.name == "triage").unwrap();
+    assert_eq!(triage.score, 0.75);
 }

@@ -132,6 +132,39 @@ impl<'a> Collector<'a> {
         });
     }
 
+    /// Records a problem at the `n`-th definition (1-based) of `id` after the
+    /// definitions `defs`: where a duplicate id is defined the second time.
+    pub fn at_nth_definition(
+        &mut self,
+        defs: &[&str],
+        id: &str,
+        n: usize,
+        message: impl Into<String>,
+    ) {
+        let mut at = 0;
+        for d in defs {
+            if let Some(p) = self.locator.definition(at, d) {
+                at = p;
+            }
+        }
+        let mut found = None;
+        for _ in 0..n {
+            match self
+                .locator
+                .definition(found.map_or(at, |p: usize| p + 1), id)
+            {
+                Some(p) => found = Some(p),
+                None => break,
+            }
+        }
+        let (line, col) = self.locator.line_col(found.unwrap_or(at));
+        self.found.push(Diagnostic {
+            line,
+            col,
+            message: message.into(),
+        });
+    }
+
     /// Records a problem at a field name (e.g. `time_limit`) inside a definition path.
     pub fn field(&mut self, defs: &[&str], field: &str, message: impl Into<String>) {
         self.at(defs, Some(&format!("{field}:")), message);

@@ -654,12 +654,17 @@ impl<'de> Deserialize<'de> for Dur {
                 f.write_str("a duration such as \"30m\", \"1h30m\", \"90s\" or a number of seconds")
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Dur, E> {
+                if v > MAX_SECONDS {
+                    return Err(E::custom(format!(
+                        "duration {v} s is longer than the 30-day maximum"
+                    )));
+                }
                 Ok(Dur(v))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Dur, E> {
-                u64::try_from(v)
-                    .map(Dur)
-                    .map_err(|_| E::custom(format!("a duration cannot be negative (got {v})")))
+                let v = u64::try_from(v)
+                    .map_err(|_| E::custom(format!("a duration cannot be negative (got {v})")))?;
+                self.visit_u64(v)
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Dur, E> {
                 Err(E::custom(format!(

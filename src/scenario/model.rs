@@ -101,16 +101,37 @@ impl Scenario {
             .map_or(0, |(_, n)| *n)
     }
 
-    /// Impact points the attack could realise if nothing stopped it.
+    /// Impact points the attack could realise if nothing stopped it. A stage and the
+    /// fallbacks that stand in for it are alternatives: the chain counts once, at its
+    /// largest.
     pub fn possible_impact(&self) -> f64 {
+        let points = |s: &Stage| -> f64 {
+            s.effects
+                .iter()
+                .map(|e| match e {
+                    StageEffect::Impact { points, .. } => *points,
+                    _ => 0.0,
+                })
+                .sum()
+        };
         self.intrusions
             .iter()
-            .flat_map(|i| &i.stages)
-            .filter(|s| !s.fallback_only)
-            .flat_map(|s| &s.effects)
-            .map(|e| match e {
-                StageEffect::Impact { points, .. } => *points,
-                _ => 0.0,
+            .map(|i| {
+                i.stages
+                    .iter()
+                    .filter(|s| !s.fallback_only)
+                    .map(|s| {
+                        let mut best = points(s);
+                        let mut next = s.fallback;
+                        // Validation rules out fallback cycles; the bound is belt and braces.
+                        for _ in 0..i.stages.len() {
+                            let Some(f) = next else { break };
+                            best = best.max(points(&i.stages[f]));
+                            next = i.stages[f].fallback;
+                        }
+                        best
+                    })
+                    .sum::<f64>()
             })
             .sum()
     }

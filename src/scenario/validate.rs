@@ -180,6 +180,10 @@ pub fn validate(raw: &RawScenario, src: &str) -> Result<Scenario, Diagnostics> {
                 refer(&mut c, &at, &intrusions, i, "intrusion");
             }
         }
+        if inject.decision.is_some() && !raw.staffing.iter().any(|st| st.role == RoleName::Manager)
+        {
+            c.field(&at, "decision", "this inject asks for a decision, which the SOC manager takes, but no Manager seat is staffed");
+        }
         if let Some(d) = &inject.decision {
             if d.options.len() < 2 {
                 c.field(&at, "options", "a decision needs at least two options");
@@ -287,7 +291,16 @@ pub fn validate(raw: &RawScenario, src: &str) -> Result<Scenario, Diagnostics> {
             false,
         );
     }
+    let mut seen_partners = BTreeSet::new();
     for p in &raw.partners {
+        if !seen_partners.insert(p.team) {
+            let name = format!("team: {:?}", p.team);
+            c.at(
+                &[],
+                Some(&name),
+                format!("the delay of the {:?} team is set twice", p.team),
+            );
+        }
         let name = format!("{:?}", p.team);
         timing(&mut c, &[], &format!("team: {name}"), &name, p.delay, false);
     }
@@ -338,10 +351,18 @@ fn index<'a>(
     what: &str,
 ) -> BTreeMap<String, usize> {
     let mut map = BTreeMap::new();
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, id) in ids.enumerate() {
         check_id(c, &[], id, what);
+        let count = seen.entry(id).or_insert(0);
+        *count += 1;
         if map.insert(id.to_string(), i).is_some() {
-            c.at(&[], None, format!("{what} id {id:?} is defined twice"));
+            c.at_nth_definition(
+                &[],
+                id,
+                *count,
+                format!("{what} id {id:?} is defined twice"),
+            );
         }
     }
     map
@@ -478,9 +499,14 @@ fn check_intrusion(
     for (i, s) in intrusion.stages.iter().enumerate() {
         check_id(c, &[iid], &s.id, "stage");
         if stages.insert(s.id.clone(), i).is_some() {
-            c.at(
-                &[iid, &s.id],
-                None,
+            let n = intrusion.stages[..=i]
+                .iter()
+                .filter(|x| x.id == s.id)
+                .count();
+            c.at_nth_definition(
+                &[iid],
+                &s.id,
+                n,
                 format!("stage id {:?} is defined twice in intrusion {iid:?}", s.id),
             );
         }

@@ -164,7 +164,11 @@ impl Facts {
                     );
                 }
                 Entry::AlertRaised {
-                    alert, stage, host, ..
+                    alert,
+                    stage,
+                    host,
+                    tenant,
+                    ..
                 } => {
                     let i = *alert as usize;
                     if f.alerts.len() <= i {
@@ -175,6 +179,7 @@ impl Facts {
                         raised_at: t,
                         stage: *stage,
                         host: *host,
+                        tenant: *tenant,
                         ..AlertFact::default()
                     };
                 }

@@ -226,7 +226,7 @@ pub fn score(
         realised,
         possible,
         percent: if possible > 0.0 {
-            100.0 * realised / possible
+            (100.0 * realised / possible).min(100.0)
         } else {
             0.0
         },
@@ -272,19 +272,17 @@ pub fn score(
         },
         Component {
             name: "impact",
-            score: if possible > 0.0 {
-                1.0 - realised / possible
-            } else {
-                1.0
-            },
+            score: 1.0 - impact.percent / 100.0,
             weight: t.impact,
         },
         Component {
             name: "triage",
+            // Accuracy, less a share for alerts picked up past their SLA.
             score: triage
                 .accuracy
                 .map_or(if facts.alerts.is_empty() { 1.0 } else { 0.0 }, |a| {
-                    a / 100.0
+                    let breached = 1.0 - triage.sla_met_percent.unwrap_or(100.0) / 100.0;
+                    a / 100.0 * (1.0 - profile.triage.sla_weight * breached)
                 }),
             weight: t.triage,
         },
@@ -383,7 +381,9 @@ fn role_results(seats: &[SeatResult], handoffs: &[HandoffResult]) -> Vec<RoleRes
 ///
 /// Accuracy = (w·TP + TN) / (w·(TP + FN + untriaged malicious) + TN + FP), in percent,
 /// where w is the profile's `missed_weight`: missing a malicious alert costs w times
-/// as much as mislabelling a benign one.
+/// as much as mislabelling a benign one. The first classification of an alert counts;
+/// an alert escalated without one counts as classified malicious. Benign alerts left
+/// untriaged are backlog, which the SLA figures measure, not a triage error.
 ///
 /// SLA: an alert meets its SLA when it is taken within its tenant's pickup target
 /// (Platinum 15 min, Gold 30, Silver 60, Bronze 4 h); one still waiting at the end counts
@@ -413,13 +413,16 @@ fn triage(
             }
         }
     }
+    // An alert escalated without a classification was judged malicious all the same.
     for (i, a) in facts.alerts.iter().enumerate() {
-        if !classified[i] && a.raised {
-            if a.malicious() && !a.escalated {
-                t.untriaged_malicious += 1;
-            } else if !a.malicious() {
-                t.untriaged_benign += 1;
-            }
+        if classified[i] || !a.raised {
+            continue;
+        }
+        match (a.malicious(), a.escalated) {
+            (true, true) => t.true_positives += 1,
+            (false, true) => t.false_positives += 1,
+            (true, false) => t.untriaged_malicious += 1,
+            (false, false) => t.untriaged_benign += 1,
         }
     }
     t.needless_escalations = facts
@@ -469,6 +472,7 @@ fn seat_results(journal: &Journal, facts: &Facts, handoffs: &[HandoffResult]) ->
             handoff_quality: None,
         })
         .collect();
+    let mut first_verdict = std::collections::BTreeSet::new();
     for line in &journal.lines {
         match &line.entry {
             Entry::ActionStarted { seat, until, .. } => {
@@ -486,7 +490,7 @@ fn seat_results(journal: &Journal, facts: &Facts, handoffs: &[HandoffResult]) ->
                 seat,
                 alert,
                 verdict,
-            } => {
+            } if first_verdict.insert(*alert) => {
                 if let (Some(s), Some(a)) = (
                     out.get_mut(*seat as usize),
                     facts.alerts.get(*alert as usize),

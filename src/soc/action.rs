@@ -95,7 +95,7 @@ pub enum Action {
     Close(AlertId),
     /// Tier 1, Tier 2, hunter: hand work to another role.
     Handoff(HandoffDraft),
-    /// Tier 1, Tier 2, responder, engineer: take a handoff addressed to one's role.
+    /// Tier 2, responder, engineer: take a handoff addressed to one's role.
     TakeHandoff(HandoffId),
     /// Tier 2: return a handoff to its sender's role with feedback (a bounce).
     ReturnHandoff(HandoffId, String),
@@ -172,7 +172,7 @@ impl Action {
         match self {
             Action::TakeAlert(_) | Action::Classify(..) | Action::Close(_) => role == Tier1,
             Action::Handoff(_) => matches!(role, Tier1 | Tier2 | Hunter),
-            Action::TakeHandoff(_) => matches!(role, Tier1 | Tier2 | Responder | Engineer),
+            Action::TakeHandoff(_) => matches!(role, Tier2 | Responder | Engineer),
             Action::ReturnHandoff(..)
             | Action::Investigate { .. }
             | Action::DeclareIncident(..)

@@ -694,7 +694,13 @@ fn dispatch(
     knowledge: &mut Knowledge,
     task: &mut Task,
 ) {
-    for _ in 0..16 {
+    // A bot gets a few tries (its plan may hold steps that were overtaken); a script may
+    // try every action that has come due.
+    let tries = match controller {
+        Controller::Script(queue) => queue.len() + 1,
+        Controller::Bot(_) => 16,
+    };
+    for _ in 0..tries {
         if ctx.clock.ended || ctx.ledger.board[seat.id as usize].busy {
             return;
         }
