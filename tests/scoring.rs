@@ -154,6 +154,50 @@ fn the_golden_journal_is_unchanged() {
     );
 }
 
+/// The only seat of the hand-written journals below.
+fn tier1_seat() -> Entry {
+    let seat = SeatInfo {
+        seat: 0,
+        name: "tier1-1".into(),
+        role: Role::Tier1,
+        controller: "scripted".into(),
+    };
+    Entry::Started {
+        scenario: "hand-worked".into(),
+        seed: 0,
+        seats: vec![seat],
+    }
+}
+
+/// An alert raised in tenant 0, malicious (behind stage 0 of intrusion 0) or benign.
+fn raised(alert: u32, malicious: bool) -> Entry {
+    Entry::AlertRaised {
+        alert,
+        rule: 0,
+        severity: scenario::Level::High,
+        tenant: 0,
+        host: Some(0),
+        stage: malicious.then_some((0, 0)),
+    }
+}
+
+/// Tier 1 escalates an alert to Tier 2, attaching only the alert.
+fn escalate(handoff: u32, alert: u32, severity: scenario::Level) -> Entry {
+    Entry::HandoffSent {
+        handoff,
+        seat: 0,
+        from: Role::Tier1,
+        draft: HandoffDraft {
+            to: Role::Tier2,
+            alert: Some(alert),
+            case: None,
+            evidence: vec![Evidence::Alert(alert)],
+            severity,
+            summary: String::new(),
+        },
+    }
+}
+
 /// A journal written by hand: scoring is a pure function of it.
 fn line(t: u64, entry: Entry) -> Line {
     Line { t, entry }
@@ -162,20 +206,6 @@ fn line(t: u64, entry: Entry) -> Line {
 #[test]
 fn triage_accuracy_weighs_missed_malicious_alerts_most() {
     let s = scenario::load(SCENARIO).unwrap();
-    let seat = SeatInfo {
-        seat: 0,
-        name: "tier1-1".into(),
-        role: Role::Tier1,
-        controller: "scripted".into(),
-    };
-    let raised = |alert: u32, malicious: bool| Entry::AlertRaised {
-        alert,
-        rule: 0,
-        severity: scenario::Level::High,
-        tenant: 0,
-        host: Some(0),
-        stage: malicious.then_some((0, 0)),
-    };
     let classify = |alert: u32, verdict: Verdict| Entry::Classified {
         seat: 0,
         alert,
@@ -183,14 +213,7 @@ fn triage_accuracy_weighs_missed_malicious_alerts_most() {
     };
     let j = Journal {
         lines: vec![
-            line(
-                0,
-                Entry::Started {
-                    scenario: "hand-worked".into(),
-                    seed: 0,
-                    seats: vec![seat],
-                },
-            ),
+            line(0, tier1_seat()),
             line(10, raised(0, true)),
             line(10, raised(1, true)),
             line(10, raised(2, false)),
@@ -201,22 +224,7 @@ fn triage_accuracy_weighs_missed_malicious_alerts_most() {
             line(30, classify(1, Verdict::Benign)),
             line(40, classify(2, Verdict::Benign)),
             line(50, classify(3, Verdict::Malicious)),
-            line(
-                60,
-                Entry::HandoffSent {
-                    handoff: 0,
-                    seat: 0,
-                    from: Role::Tier1,
-                    draft: HandoffDraft {
-                        to: Role::Tier2,
-                        alert: Some(3),
-                        case: None,
-                        evidence: vec![Evidence::Alert(3)],
-                        severity: scenario::Level::Low,
-                        summary: String::new(),
-                    },
-                },
-            ),
+            line(60, escalate(0, 3, scenario::Level::Low)),
             line(
                 100,
                 Entry::Ended {
@@ -316,47 +324,13 @@ fn per_role_and_per_seat_breakdown_by_hand() {
 #[test]
 fn an_escalation_without_a_classification_counts_as_judged_malicious() {
     let s = scenario::load(SCENARIO).unwrap();
-    let seat = SeatInfo {
-        seat: 0,
-        name: "tier1-1".into(),
-        role: Role::Tier1,
-        controller: "scripted".into(),
-    };
-    let escalate = |handoff: u32, alert: u32| Entry::HandoffSent {
-        handoff,
-        seat: 0,
-        from: Role::Tier1,
-        draft: HandoffDraft {
-            to: Role::Tier2,
-            alert: Some(alert),
-            case: None,
-            evidence: vec![Evidence::Alert(alert)],
-            severity: scenario::Level::High,
-            summary: String::new(),
-        },
-    };
-    let raised = |alert: u32, malicious: bool| Entry::AlertRaised {
-        alert,
-        rule: 0,
-        severity: scenario::Level::High,
-        tenant: 0,
-        host: Some(0),
-        stage: malicious.then_some((0, 0)),
-    };
     let j = Journal {
         lines: vec![
-            line(
-                0,
-                Entry::Started {
-                    scenario: "hand-worked".into(),
-                    seed: 0,
-                    seats: vec![seat],
-                },
-            ),
+            line(0, tier1_seat()),
             line(10, raised(0, true)),
             line(10, raised(1, false)),
-            line(20, escalate(0, 0)),
-            line(30, escalate(1, 1)),
+            line(20, escalate(0, 0, scenario::Level::High)),
+            line(30, escalate(1, 1, scenario::Level::High)),
             line(
                 40,
                 Entry::Ended {
@@ -389,32 +363,11 @@ fn a_fallback_chain_counts_once_toward_possible_impact() {
 #[test]
 fn sla_breaches_cost_part_of_the_triage_component() {
     let s = scenario::load(SCENARIO).unwrap();
-    let seat = SeatInfo {
-        seat: 0,
-        name: "tier1-1".into(),
-        role: Role::Tier1,
-        controller: "scripted".into(),
-    };
-    let raised = |alert: u32| Entry::AlertRaised {
-        alert,
-        rule: 0,
-        severity: scenario::Level::High,
-        tenant: 0,
-        host: Some(0),
-        stage: None,
-    };
     let j = Journal {
         lines: vec![
-            line(
-                0,
-                Entry::Started {
-                    scenario: "hand-worked".into(),
-                    seed: 0,
-                    seats: vec![seat],
-                },
-            ),
-            line(0, raised(0)),
-            line(0, raised(1)),
+            line(0, tier1_seat()),
+            line(0, raised(0, false)),
+            line(0, raised(1, false)),
             // Alert 0 taken after 10 min (Gold allows 30): met.
             line(600, Entry::AlertTaken { seat: 0, alert: 0 }),
             line(
