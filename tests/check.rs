@@ -347,3 +347,61 @@ fn scripts_are_checked_against_the_scenario() {
     assert!(d.0[1].message.contains("unknown host \"nope\"") && d.0[1].line == 3);
     assert!(socdrill::script::load("", &s).is_err());
 }
+
+/// A cheap deterministic fuzz: thousands of mutated copies of the shipped scenarios
+/// (bytes flipped, cut, duplicated, spliced) must each load or fail with diagnostics,
+/// and every valid one must run to its end.
+#[test]
+fn mutated_scenarios_never_panic() {
+    let sources = [scenario::DEFAULT_SCENARIO, BASE];
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let tokens: [&[u8]; 8] = [b"\"", b"(", b")", b"[", b"]", b",", b"-1", b"1e999"];
+    let mut valid = 0;
+    for round in 0..3000 {
+        let mut bytes = sources[round % 2].as_bytes().to_vec();
+        for _ in 0..1 + next() % 4 {
+            let at = (next() as usize) % bytes.len();
+            match next() % 4 {
+                0 => bytes[at] = (next() % 128) as u8,
+                1 => bytes.truncate(at),
+                2 => {
+                    let t = tokens[(next() % 8) as usize];
+                    bytes.splice(at..at, t.iter().copied());
+                }
+                _ => {
+                    let len = (next() as usize % 64).min(bytes.len() - at);
+                    let copy = bytes[at..at + len].to_vec();
+                    bytes.splice(at..at, copy);
+                }
+            }
+            if bytes.is_empty() {
+                break;
+            }
+        }
+        let Ok(text) = scenario::text_from_bytes(&bytes) else {
+            continue;
+        };
+        match scenario::load(text) {
+            Ok(s) => {
+                valid += 1;
+                let mut ex = socdrill::Exercise::new(
+                    std::sync::Arc::new(s),
+                    round as u64,
+                    socdrill::bots::profile_named("novice").unwrap(),
+                    &Default::default(),
+                );
+                ex.run_to_end();
+                assert!(ex.ended());
+            }
+            Err(d) => assert!(!d.0.is_empty() && d.0.iter().all(|p| p.line >= 1 && p.col >= 1)),
+        }
+    }
+    // Some mutations (a changed comment, a tweaked number) leave the file valid.
+    assert!(valid > 50, "only {valid} mutated files were valid");
+}

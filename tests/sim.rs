@@ -410,3 +410,44 @@ fn a_seat_view_holds_only_what_the_seat_found_or_was_handed() {
     );
     assert!(ex.seat_view(99).is_none());
 }
+
+#[test]
+fn nonsense_scripted_actions_are_refused_not_fatal() {
+    let s = Arc::new(scenario::load(HAND).unwrap());
+    let nonsense = script::load(
+        "Script(actions: [
+            (at: \"1m\", seat: \"tier1-1\", do: TakeAlert(999)),
+            (at: \"1m\", seat: \"tier1-1\", do: Classify(999, Malicious)),
+            (at: \"1m\", seat: \"tier1-1\", do: Close(0)),
+            (at: \"1m\", seat: \"tier1-1\", do: Handoff((to: Tier2, alert: 999, severity: Low))),
+            (at: \"1m\", seat: \"tier1-1\", do: Handoff((to: Tier1, severity: Low))),
+            (at: \"1m\", seat: \"tier1-1\", do: Handoff((to: Tier2, severity: Low, evidence: [Record(123456)]))),
+            (at: \"1m\", seat: \"tier2-1\", do: TakeHandoff(999)),
+            (at: \"1m\", seat: \"tier2-1\", do: ReturnHandoff(999, \"no\")),
+            (at: \"1m\", seat: \"tier2-1\", do: Investigate(subject: Alert(0), lookback: \"1h\")),
+            (at: \"1m\", seat: \"tier2-1\", do: Investigate(subject: Host(\"ws-1\"), lookback: 0)),
+            (at: \"1m\", seat: \"tier2-1\", do: DeclareIncident(999, High)),
+            (at: \"1m\", seat: \"tier2-1\", do: MergeCases(0, 0)),
+            (at: \"1m\", seat: \"tier2-1\", do: Hunt(technique: \"T1059\", lookback: \"1h\")),
+            (at: \"1m\", seat: \"responder-1\", do: Block(\"evil.example\")),
+            (at: \"1m\", seat: \"responder-1\", do: Recover(\"srv-1\")),
+            (at: \"1m\", seat: \"responder-1\", do: TakeHandoff(0)),
+            (at: \"1m\", seat: \"responder-1\", do: TuneRule(rule: \"R1\", fidelity: 5.0)),
+        ])",
+        &s,
+    )
+    .unwrap();
+    let mut ex = Exercise::new(s, 1, bots::profile_named("expert").unwrap(), &nonsense);
+    ex.run_to_end();
+    let refused = ex
+        .journal()
+        .lines
+        .iter()
+        .filter(|l| matches!(l.entry, socdrill::journal::Entry::ActionRefused { .. }))
+        .count();
+    assert_eq!(
+        refused, 17,
+        "every nonsense action is refused and journaled"
+    );
+    assert!(ex.ended());
+}
