@@ -50,7 +50,11 @@ pub fn scorecard(scenario: &Scenario, r: &Results) -> String {
             "    compromised {}  first alert {}  detected {}  contained {}  eradicated {}",
             opt_clock(i.compromised_at),
             opt_clock(i.first_alert_at),
-            opt_clock(i.detected_at),
+            match (i.detected_at, i.detected_by) {
+                (Some(t), Some(how)) =>
+                    format!("{} ({})", clock(t), format!("{how:?}").to_lowercase()),
+                (t, _) => opt_clock(t),
+            },
             opt_clock(i.contained_at),
             opt_clock(i.eradicated_at)
         );
@@ -66,13 +70,39 @@ pub fn scorecard(scenario: &Scenario, r: &Results) -> String {
             i.exposure_seconds.map_or("—".into(), span),
             i.impact_points
         );
-        let _ = writeln!(o, "    stages: {}", i.stages_fired.join(" → "));
-        if !i.stages_blocked.is_empty() {
-            let _ = writeln!(
-                o,
-                "    blocked by containment: {}",
-                i.stages_blocked.join(", ")
+        let _ = writeln!(
+            o,
+            "    {:<14} {:<10} {:<10} {:>6}  {}",
+            "stage", "technique", "happened", "alerts", "found by"
+        );
+        for st in &i.stages {
+            let happened = match (st.fired_at, st.blocked_at) {
+                (Some(t), _) => clock(t),
+                (None, Some(_)) => "blocked".into(),
+                (None, None) => "—".into(),
+            };
+            let mut found = Vec::new();
+            if st.alerts > 0 {
+                found.push("rule");
+            }
+            if st.found_by_investigation {
+                found.push("investigation");
+            }
+            if st.found_by_hunt {
+                found.push("hunt");
+            }
+            let found = if st.fired_at.is_none() {
+                String::new()
+            } else if found.is_empty() {
+                "missed".into()
+            } else {
+                found.join(", ")
+            };
+            let row = format!(
+                "    {:<14} {:<10} {:<10} {:>6}  {found}",
+                st.id, st.technique, happened, st.alerts
             );
+            let _ = writeln!(o, "{}", row.trim_end());
         }
     }
     let t = &r.triage;

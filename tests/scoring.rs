@@ -45,6 +45,20 @@ fn intrusion_timeline_by_hand() {
     assert_eq!(i.stages_blocked, ["move"]);
     assert_eq!(i.impact_points, 0.0);
     assert_eq!((r.ended_at, r.end_reason.as_str()), (7800, "resolved"));
+    // Tier 1's classification identified it first; Tier 2's investigation also found
+    // the exec record; "move" never happened.
+    assert_eq!(i.detected_by, Some(score::Detection::Triage));
+    let exec = &i.stages[0];
+    assert_eq!(
+        (exec.fired_at, exec.alerts, exec.first_alert_at),
+        (Some(600), 1, Some(600))
+    );
+    assert!(exec.found_by_investigation && !exec.found_by_hunt);
+    let mv = &i.stages[1];
+    assert_eq!(
+        (mv.fired_at, mv.blocked_at, mv.alerts),
+        (None, Some(7800), 0)
+    );
     // MTTA: raised at 600, taken when TakeAlert ends at 1260.
     assert_eq!(r.mtta_seconds, Some(660.0));
 }

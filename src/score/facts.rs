@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::IntrusionResult;
+use super::{IntrusionResult, StageResult};
 use crate::journal::{Entry, Journal, Measure, SeatInfo};
 use crate::scenario::{IntrusionIdx, Scenario, StageIdx};
 use crate::soc::{Evidence, Verdict};
@@ -35,6 +35,17 @@ impl AlertFact {
     }
 }
 
+/// How a defender first identified an intrusion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub enum Detection {
+    /// Tier 1 classified one of its alerts malicious or escalated it.
+    Triage,
+    /// An investigation turned up its telemetry.
+    Investigation,
+    /// A hunt turned up its telemetry.
+    Hunt,
+}
+
 /// A malicious record.
 #[derive(Debug, Clone, Copy)]
 pub struct RecordFact {
@@ -63,12 +74,16 @@ pub struct Facts {
     pub records: BTreeMap<u32, RecordFact>,
     /// Per intrusion: (time, stage) of each fired stage.
     pub fired: Vec<Vec<(u64, StageIdx)>>,
-    /// Per intrusion: blocked stages.
-    pub blocked: Vec<Vec<StageIdx>>,
+    /// Per intrusion: (time, stage) of each blocked stage.
+    pub blocked: Vec<Vec<(u64, StageIdx)>>,
     /// Per intrusion: impact points realised.
     pub impact: Vec<f64>,
     /// Per intrusion: first correct identification, derived from defender acts.
     pub detected_at: Vec<Option<u64>>,
+    /// Per intrusion: how that first identification came about.
+    pub detected_by: Vec<Option<Detection>>,
+    /// (intrusion, stage, how) for every stage whose records a search turned up.
+    pub found: BTreeSet<(IntrusionIdx, StageIdx, Detection)>,
     /// Per intrusion: contained and eradicated times.
     pub contained_at: Vec<Option<u64>>,
     /// Per intrusion: eradicated time.
@@ -103,6 +118,7 @@ impl Facts {
             blocked: vec![Vec::new(); n],
             impact: vec![0.0; n],
             detected_at: vec![None; n],
+            detected_by: vec![None; n],
             contained_at: vec![None; n],
             eradicated_at: vec![None; n],
             inject_fired: vec![None; scenario.injects.len()],
@@ -113,9 +129,10 @@ impl Facts {
         let mut isolated_now: BTreeSet<usize> = BTreeSet::new();
         let mut disabled_now: BTreeSet<usize> = BTreeSet::new();
         let mut reset_now: BTreeSet<usize> = BTreeSet::new();
-        let detect = |f: &mut Facts, i: IntrusionIdx, t: u64| {
+        let detect = |f: &mut Facts, i: IntrusionIdx, t: u64, how: Detection| {
             if f.detected_at[i].is_none() {
                 f.detected_at[i] = Some(t);
+                f.detected_by[i] = Some(how);
             }
         };
         for line in &journal.lines {
@@ -129,7 +146,7 @@ impl Facts {
                 Entry::StageFired { intrusion, stage } => f.fired[*intrusion].push((t, *stage)),
                 Entry::StageBlocked {
                     intrusion, stage, ..
-                } => f.blocked[*intrusion].push(*stage),
+                } => f.blocked[*intrusion].push((t, *stage)),
                 Entry::Impact {
                     intrusion, points, ..
                 } => f.impact[*intrusion] += points,
@@ -194,24 +211,29 @@ impl Facts {
                     ..
                 } => {
                     if let Some((i, _)) = f.alerts.get(*alert as usize).and_then(|a| a.stage) {
-                        detect(&mut f, i, t);
+                        detect(&mut f, i, t, Detection::Triage);
                     }
                 }
                 Entry::HandoffSent { draft, .. } => {
                     if let Some(a) = draft.alert.and_then(|a| f.alerts.get_mut(a as usize)) {
                         a.escalated = true;
                         if let Some((i, _)) = a.stage {
-                            detect(&mut f, i, t);
+                            detect(&mut f, i, t, Detection::Triage);
                         }
                     }
                 }
                 Entry::Investigated { records, .. } | Entry::Hunted { records, .. } => {
-                    let hits: Vec<IntrusionIdx> = records
+                    let how = match &line.entry {
+                        Entry::Hunted { .. } => Detection::Hunt,
+                        _ => Detection::Investigation,
+                    };
+                    let hits: Vec<(IntrusionIdx, StageIdx)> = records
                         .iter()
-                        .filter_map(|r| f.records.get(r).map(|x| x.stage.0))
+                        .filter_map(|r| f.records.get(r).map(|x| x.stage))
                         .collect();
-                    for i in hits {
-                        detect(&mut f, i, t);
+                    for (i, st) in hits {
+                        f.found.insert((i, st, how));
+                        detect(&mut f, i, t, how);
                     }
                 }
                 Entry::MeasureApplied { measure } => match *measure {
@@ -346,7 +368,42 @@ impl Facts {
                         .collect(),
                     stages_blocked: self.blocked[i]
                         .iter()
-                        .map(|s| intr.stages[*s].id.clone())
+                        .map(|(_, s)| intr.stages[*s].id.clone())
+                        .collect(),
+                    detected_by: self.detected_by[i],
+                    stages: intr
+                        .stages
+                        .iter()
+                        .enumerate()
+                        .map(|(si, st)| {
+                            let alerts: Vec<u64> = self
+                                .alerts
+                                .iter()
+                                .filter(|a| a.raised && a.stage == Some((i, si)))
+                                .map(|a| a.raised_at)
+                                .collect();
+                            StageResult {
+                                id: st.id.clone(),
+                                tactic: st.tactic.clone(),
+                                technique: st.technique.clone(),
+                                fired_at: self.fired[i]
+                                    .iter()
+                                    .find(|(_, s)| *s == si)
+                                    .map(|(t, _)| *t),
+                                blocked_at: self.blocked[i]
+                                    .iter()
+                                    .find(|(_, s)| *s == si)
+                                    .map(|(t, _)| *t),
+                                alerts: alerts.len() as u32,
+                                first_alert_at: alerts.iter().min().copied(),
+                                found_by_investigation: self.found.contains(&(
+                                    i,
+                                    si,
+                                    Detection::Investigation,
+                                )),
+                                found_by_hunt: self.found.contains(&(i, si, Detection::Hunt)),
+                            }
+                        })
                         .collect(),
                     impact_points: self.impact[i],
                 }

@@ -9,7 +9,7 @@ mod profile;
 
 use serde::Serialize;
 
-pub use facts::Facts;
+pub use facts::{Detection, Facts};
 pub use handoff::{HandoffResult, decay as handoff_decay};
 pub use objectives::{ObjectiveResult, Rating, rate as objectives_rate};
 pub use profile::ScoringProfile;
@@ -139,6 +139,33 @@ pub struct IntrusionResult {
     pub stages_blocked: Vec<String>,
     /// Impact points realised.
     pub impact_points: f64,
+    /// How the intrusion was first identified.
+    pub detected_by: Option<facts::Detection>,
+    /// Every stage: what happened and what the defenders saw of it.
+    pub stages: Vec<StageResult>,
+}
+
+/// One attack stage: whether it happened and how visible it was.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StageResult {
+    /// Stage id.
+    pub id: String,
+    /// ATT&CK tactic.
+    pub tactic: String,
+    /// ATT&CK technique.
+    pub technique: String,
+    /// When it happened.
+    pub fired_at: Option<u64>,
+    /// When it was blocked by containment.
+    pub blocked_at: Option<u64>,
+    /// Alerts its activity raised.
+    pub alerts: u32,
+    /// The first of them.
+    pub first_alert_at: Option<u64>,
+    /// An investigation turned up its telemetry.
+    pub found_by_investigation: bool,
+    /// A hunt turned up its telemetry.
+    pub found_by_hunt: bool,
 }
 
 /// Triage accuracy.
