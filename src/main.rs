@@ -17,7 +17,21 @@ use socdrill::{Exercise, bots, journal};
 
 /// Tabletop and purple-team exercise simulator for security operations centers.
 #[derive(Parser)]
-#[command(name = "socdrill", version, about, long_about = None)]
+#[command(
+    name = "socdrill",
+    version,
+    about,
+    long_about = None,
+    after_help = "Examples:
+  socdrill run                                   the built-in scenario, competent bots
+  socdrill run scenarios/mssp-night-shift.ron --seed 7 --bots expert
+  socdrill run --seed 5 --out runs/a             keep results.json and journal.jsonl
+  socdrill replay runs/a                         re-simulate and compare event by event
+  socdrill run FILE.ron --actions moves.ron      script some seats (see ACTIONS.md)
+  socdrill check scenarios/*.ron                 validate, listing every problem
+
+Scenario format: scenarios/FORMAT.md · scoring: SCORING.md"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
