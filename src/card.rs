@@ -253,8 +253,26 @@ pub fn scenario_line(path: &Path, s: &Scenario) -> String {
             None => t.to_string(),
         })
         .collect();
+    let mut extra = Vec::new();
+    if let Some(l) = &s.ladder {
+        extra.push(format!(
+            "ladder {} step {} (score {:.0} to move up)",
+            l.track, l.step, l.pass_score
+        ));
+    }
+    if let Some((lo, hi)) = s.dwell_band {
+        extra.push(format!("competent dwell {}–{}", span(lo), span(hi)));
+    }
+    if let Some(p) = s.par {
+        extra.push(format!("par {p:.1}"));
+    }
+    let extra = if extra.is_empty() {
+        String::new()
+    } else {
+        format!("{:<24} {}\n", "", extra.join(" · "))
+    };
     format!(
-        "{:<24} {:<7} {}\n{:<24} {}\n{:<24} techniques: {}\n\n",
+        "{:<24} {:<7} {}\n{:<24} {}\n{extra}{:<24} techniques: {}\n\n",
         s.id,
         format!("{:?}", s.difficulty),
         s.title,

@@ -69,6 +69,25 @@ pub struct RawScenario {
     /// Median expert-bot team score, when it has been measured.
     #[serde(default)]
     pub par: Option<f64>,
+    /// The band (low, high) the median dwell time of competent bots should fall in: the
+    /// scenario's calibration of its difficulty, checked by the library's tests.
+    #[serde(default)]
+    pub dwell_band: Option<(Dur, Dur)>,
+    /// The scenario's place in a training ladder.
+    #[serde(default)]
+    pub ladder: Option<RawLadder>,
+}
+
+/// A step of a training ladder (for example the Tier 1 onboarding track).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLadder {
+    /// Track name, e.g. `"tier1-onboarding"`.
+    pub track: String,
+    /// Step number, from 1.
+    pub step: u32,
+    /// Team score a trainee needs to move up to the next step.
+    pub pass_score: f64,
 }
 
 /// Scenario difficulty.

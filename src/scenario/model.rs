@@ -78,6 +78,21 @@ pub struct Scenario {
     pub deployment_delay: u64,
     /// Median expert-bot team score, if measured.
     pub par: Option<f64>,
+    /// Band for the median dwell of competent bots, in seconds.
+    pub dwell_band: Option<(u64, u64)>,
+    /// Place in a training ladder.
+    pub ladder: Option<Ladder>,
+}
+
+/// A step of a training ladder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ladder {
+    /// Track name.
+    pub track: String,
+    /// Step number, from 1.
+    pub step: u32,
+    /// Team score needed to move up.
+    pub pass_score: f64,
 }
 
 impl Scenario {

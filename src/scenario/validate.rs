@@ -307,6 +307,31 @@ pub fn validate(raw: &RawScenario, src: &str) -> Result<Scenario, Diagnostics> {
     if let Some(d) = raw.deployment_delay {
         duration(&mut c, &[], "deployment_delay", d);
     }
+    if let Some((lo, hi)) = raw.dwell_band
+        && (lo > hi || hi > raw.time_limit)
+    {
+        c.field(
+            &[],
+            "dwell_band",
+            "dwell_band is (low, high): low must not exceed high, nor high the time_limit",
+        );
+    }
+    if let Some(l) = &raw.ladder {
+        if l.track.trim().is_empty() || l.step == 0 {
+            c.field(
+                &[],
+                "ladder",
+                "a ladder needs a track name and a step numbered from 1",
+            );
+        }
+        if !(0.0..=100.0).contains(&l.pass_score) {
+            c.field(
+                &[],
+                "pass_score",
+                "pass_score is a team score: between 0 and 100",
+            );
+        }
+    }
     if let Some(par) = raw.par
         && !(0.0..=100.0).contains(&par)
     {
@@ -1105,6 +1130,12 @@ fn convert(
         partners,
         deployment_delay: raw.deployment_delay.map_or(1800, |d| d.0),
         par: raw.par,
+        dwell_band: raw.dwell_band.map(|(lo, hi)| (lo.0, hi.0)),
+        ladder: raw.ladder.as_ref().map(|l| Ladder {
+            track: l.track.clone(),
+            step: l.step,
+            pass_score: l.pass_score,
+        }),
     }
 }
 

@@ -1,0 +1,127 @@
+//! Quality gates for every shipped scenario: it validates, runs with every bot profile,
+//! every stage happens in some run, experts beat novices, and competent bots' median
+//! dwell falls in the band the scenario declares.
+
+use std::sync::Arc;
+
+use socdrill::scenario::{self, Scenario};
+use socdrill::score::Results;
+use socdrill::script::Script;
+use socdrill::{Exercise, bots};
+
+const SEEDS: std::ops::Range<u64> = 200..220;
+
+fn library() -> Vec<(String, Arc<Scenario>)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
+    let mut v: Vec<(String, Arc<Scenario>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            let src = std::fs::read_to_string(&p).unwrap();
+            let s = scenario::load(&src).unwrap_or_else(|d| panic!("{}", d.render(&name)));
+            (name, Arc::new(s))
+        })
+        .collect();
+    v.sort_by(|a, b| a.0.cmp(&b.0));
+    assert!(v.len() >= 2);
+    v
+}
+
+fn run(s: &Arc<Scenario>, seed: u64, profile: &str) -> Results {
+    let mut ex = Exercise::new(
+        s.clone(),
+        seed,
+        bots::profile_named(profile).unwrap(),
+        &Script::default(),
+    );
+    ex.run_to_end();
+    assert!(ex.ended());
+    ex.results()
+}
+
+/// A run's dwell: the mean over intrusions that started (undetected ones at their
+/// censored lower bound).
+fn dwell(r: &Results) -> Option<f64> {
+    socdrill::score::mean(
+        r.intrusions
+            .iter()
+            .filter_map(|i| i.dwell_seconds.map(|d| d as f64)),
+    )
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+#[test]
+fn every_scenario_is_documented_and_calibrated() {
+    for (name, s) in library() {
+        assert!(!s.summary.is_empty(), "{name}: a summary");
+        assert!(
+            !s.learning_objectives.is_empty(),
+            "{name}: learning objectives"
+        );
+        assert!(
+            !s.objectives.is_empty(),
+            "{name}: objectives with P/S/M/U thresholds"
+        );
+        assert!(!s.injects.is_empty(), "{name}: injects for the tabletop");
+        assert!(
+            s.injects.iter().any(|i| !i.questions.is_empty()),
+            "{name}: discussion questions"
+        );
+        assert!(
+            s.dwell_band.is_some(),
+            "{name}: a declared dwell band for competent bots"
+        );
+    }
+}
+
+#[test]
+fn every_stage_happens_in_some_run_and_every_profile_runs() {
+    for (name, s) in library() {
+        let mut seen: Vec<Vec<bool>> = s
+            .intrusions
+            .iter()
+            .map(|i| vec![false; i.stages.len()])
+            .collect();
+        for profile in ["novice", "competent", "expert"] {
+            for seed in SEEDS {
+                let r = run(&s, seed, profile);
+                for (ii, i) in r.intrusions.iter().enumerate() {
+                    for (si, st) in i.stages.iter().enumerate() {
+                        seen[ii][si] |= st.fired_at.is_some();
+                    }
+                }
+            }
+        }
+        for (ii, i) in s.intrusions.iter().enumerate() {
+            for (si, st) in i.stages.iter().enumerate() {
+                assert!(
+                    seen[ii][si],
+                    "{name}: stage {}/{} never happened in any run",
+                    i.id, st.id
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn competent_median_dwell_falls_in_the_declared_band() {
+    for (name, s) in library() {
+        let (lo, hi) = s.dwell_band.expect("declared (checked above)");
+        let m = median(
+            SEEDS
+                .filter_map(|seed| dwell(&run(&s, seed, "competent")))
+                .collect(),
+        );
+        assert!(
+            (lo as f64..=hi as f64).contains(&m),
+            "{name}: competent median dwell {m:.0} s is outside the declared band {lo}–{hi} s"
+        );
+    }
+}
