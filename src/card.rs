@@ -72,8 +72,8 @@ pub fn scorecard(scenario: &Scenario, r: &Results) -> String {
         );
         let _ = writeln!(
             o,
-            "    {:<14} {:<10} {:<10} {:>6}  {}",
-            "stage", "technique", "happened", "alerts", "found by"
+            "    {:<14} {:<10} {:<10} {:>6}  found by",
+            "stage", "technique", "happened", "alerts"
         );
         for st in &i.stages {
             let happened = match (st.fired_at, st.blocked_at) {

@@ -20,6 +20,7 @@
 
 pub mod bots;
 pub mod journal;
+pub mod report;
 pub mod scenario;
 pub mod score;
 pub mod script;

@@ -70,6 +70,26 @@ enum Command {
         /// A directory written by `run --out`.
         dir: PathBuf,
     },
+    /// Write the after-action report of a run directory (HTML by default).
+    Report {
+        /// A directory written by `run --out`.
+        run: PathBuf,
+        /// Output format.
+        #[arg(long, default_value = "html", value_parser = ["html", "md", "json", "csv"])]
+        format: String,
+        /// Where to write it (`-` for standard output). Default: RUN/report.<format>.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Compare runs side by side and over time; `--out` writes .html or .csv.
+    Compare {
+        /// Run directories written by `run --out`.
+        #[arg(required = true)]
+        runs: Vec<PathBuf>,
+        /// Write the comparison to FILE (.html with trend charts, or .csv).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// List the scenarios in a directory (default: ./scenarios).
     Scenarios {
         /// Directory to list.
@@ -97,6 +117,8 @@ fn main() -> ExitCode {
         ),
         Command::Check { files } => check(&files),
         Command::Replay { dir } => replay(&dir),
+        Command::Report { run, format, out } => report(&run, &format, out.as_deref()),
+        Command::Compare { runs, out } => compare(&runs, out.as_deref()),
         Command::Scenarios { dir } => list(dir.as_deref()),
     };
     match result {
@@ -187,6 +209,15 @@ fn run(
             write("actions.ron", s)?;
         }
         write("results.json", &(results_json.clone() + "\n"))?;
+        // When it ran lives beside the results, not in them: results stay reproducible.
+        write(
+            "run.json",
+            &format!(
+                "{{\n  \"date\": \"{}\",\n  \"socdrill\": \"{}\"\n}}\n",
+                utc_now(),
+                env!("CARGO_PKG_VERSION")
+            ),
+        )?;
     }
     if json {
         println!("{results_json}");
@@ -242,25 +273,8 @@ fn replay(dir: &Path) -> Result<ExitCode> {
             dir.display()
         );
     }
-    let results_path = dir.join("results.json");
-    let results: serde_json::Value = serde_json::from_str(&read_text(&results_path)?)
-        .with_context(|| format!("{} is not valid JSON", results_path.display()))?;
-    let schema = results.get("schema").and_then(|v| v.as_str()).unwrap_or("");
-    if schema != socdrill::score::SCHEMA {
-        bail!(
-            "{}: results schema {schema:?} is not {:?}; this run was not written by this socdrill",
-            results_path.display(),
-            socdrill::score::SCHEMA
-        );
-    }
-    let seed = results
-        .get("seed")
-        .and_then(|v| v.as_u64())
-        .context("results.json has no seed")?;
-    let bots_name = results
-        .get("bots")
-        .and_then(|v| v.as_str())
-        .context("results.json has no bots profile")?;
+    let results = load_results(dir)?;
+    let (seed, bots_name) = (results.seed, results.bots.as_str());
     let (scenario, _, _) = load_scenario(Some(&dir.join("scenario.ron")))?;
     let actions = dir.join("actions.ron");
     let (script, _) = load_script(actions.exists().then_some(actions.as_path()), &scenario)?;
@@ -282,7 +296,7 @@ fn replay(dir: &Path) -> Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     let digest = ex.journal().digest();
-    if results.get("digest").and_then(|v| v.as_str()) != Some(digest.as_str()) {
+    if results.digest != digest {
         eprintln!(
             "the journal replays, but results.json carries a different digest than the journal's {digest}"
         );
@@ -341,4 +355,171 @@ fn list(dir: Option<&Path>) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The current time as RFC 3339 UTC, for `run.json` (never part of the results).
+fn utc_now() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
+/// Reads `DIR/results.json`, refusing a missing, truncated or foreign file clearly.
+fn load_results(dir: &Path) -> Result<socdrill::score::Results> {
+    if !dir.is_dir() {
+        bail!(
+            "{} is not a directory: give a directory written by `socdrill run --out DIR`",
+            dir.display()
+        );
+    }
+    let path = dir.join("results.json");
+    if !path.is_file() {
+        bail!(
+            "{} has no results.json: it is not a run directory (write one with `socdrill run --out {}`)",
+            dir.display(),
+            dir.display()
+        );
+    }
+    socdrill::report::compare::parse_results(&read_text(&path)?)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+/// A run directory, checked: its journal parses and matches its results.
+struct Run {
+    results: socdrill::score::Results,
+    scenario: Arc<Scenario>,
+    journal: journal::Journal,
+    date: Option<String>,
+}
+
+fn load_run(dir: &Path) -> Result<Run> {
+    let results = load_results(dir)?;
+    let scenario_path = dir.join("scenario.ron");
+    if !scenario_path.is_file() {
+        bail!(
+            "{} has no scenario.ron: it is not a complete run directory",
+            dir.display()
+        );
+    }
+    let (scenario, _, _) = load_scenario(Some(&scenario_path))?;
+    let journal_path = dir.join("journal.jsonl");
+    if !journal_path.is_file() {
+        bail!(
+            "{} has no journal.jsonl: it is not a complete run directory",
+            dir.display()
+        );
+    }
+    let text = read_text(&journal_path)?;
+    let mut lines = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let parsed: journal::Line = serde_json::from_str(line).map_err(|e| {
+            anyhow::anyhow!(
+                "{}:{}: not a journal line: {e}",
+                journal_path.display(),
+                n + 1
+            )
+        })?;
+        lines.push(parsed);
+    }
+    let journal = journal::Journal { lines };
+    if journal.digest() != results.digest {
+        bail!(
+            "{} does not match {}: the journal's digest is {}, the results say {}; the directory was edited or mixed (`socdrill replay` shows where)",
+            journal_path.display(),
+            dir.join("results.json").display(),
+            journal.digest(),
+            results.digest
+        );
+    }
+    if results.scenario != scenario.id {
+        bail!(
+            "{}: results are for scenario {:?} but scenario.ron is {:?}",
+            dir.display(),
+            results.scenario,
+            scenario.id
+        );
+    }
+    Ok(Run {
+        results,
+        scenario,
+        journal,
+        date: run_date(dir),
+    })
+}
+
+/// The date recorded in `DIR/run.json`, if any.
+fn run_date(dir: &Path) -> Option<String> {
+    let text = fs::read_to_string(dir.join("run.json")).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    v.get("date")?.as_str().map(str::to_string)
+}
+
+fn report(dir: &Path, format: &str, out: Option<&Path>) -> Result<ExitCode> {
+    use socdrill::report::{Format, Report};
+    let format = match format {
+        "md" => Format::Markdown,
+        "json" => Format::Json,
+        "csv" => Format::Csv,
+        _ => Format::Html,
+    };
+    let run = load_run(dir)?;
+    let report = Report::build(&run.scenario, &run.journal, &run.results, run.date);
+    let text = report.render(format);
+    match out {
+        Some(p) if p == Path::new("-") => print!("{text}"),
+        _ => {
+            let path = out.map_or_else(
+                || dir.join(format!("report.{}", format.extension())),
+                Path::to_path_buf,
+            );
+            fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+            println!("after-action report written to {}", path.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn compare(dirs: &[PathBuf], out: Option<&Path>) -> Result<ExitCode> {
+    use socdrill::report::compare;
+    let mut entries = Vec::new();
+    for d in dirs {
+        let results = load_results(d)?;
+        entries.push(compare::Entry {
+            label: d.file_name().map_or_else(
+                || d.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
+            date: run_date(d),
+            results,
+        });
+    }
+    let rows = compare::rows(&entries);
+    print!("{}", compare::text(&rows));
+    if let Some(path) = out {
+        let text = match path.extension().and_then(|e| e.to_str()) {
+            Some("csv") => compare::csv(&rows),
+            Some("html" | "htm") => compare::html(&rows),
+            _ => bail!("{}: give a .html or .csv file to write", path.display()),
+        };
+        fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        println!("comparison written to {}", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -36,7 +36,9 @@ impl AlertFact {
 }
 
 /// How a defender first identified an intrusion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Detection {
     /// Tier 1 classified one of its alerts malicious or escalated it.
     Triage,

@@ -17,7 +17,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::facts::Facts;
 use super::{ScoringProfile, round1};
@@ -26,7 +26,7 @@ use crate::scenario::{Level, Role, Scenario};
 use crate::soc::{Evidence, HandoffDraft};
 
 /// One scored handoff.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct HandoffResult {
     /// Handoff id.
     pub id: u32,
@@ -52,6 +52,8 @@ pub struct HandoffResult {
     pub relevant_seen: usize,
     /// Relevant items missing from the handoff.
     pub missing: usize,
+    /// Which relevant items the sender had seen but did not attach.
+    pub missing_items: Vec<Evidence>,
     /// Severity given.
     pub severity: Level,
     /// True severity.
@@ -282,6 +284,7 @@ fn score_one(
         attached: attached.len(),
         relevant_seen: relevant_seen.len(),
         missing: relevant_seen.len() - covered,
+        missing_items: relevant_seen.difference(&attached).copied().collect(),
         severity: sent.draft.severity,
         true_severity: truth,
         completeness: round3(completeness),

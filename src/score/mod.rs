@@ -7,7 +7,7 @@ mod handoff;
 mod objectives;
 mod profile;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use facts::{Detection, Facts};
 pub use handoff::{HandoffResult, decay as handoff_decay};
@@ -22,10 +22,10 @@ use crate::soc::Verdict;
 pub const SCHEMA: &str = "socdrill.results/1";
 
 /// Everything an exercise is judged on.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Results {
     /// Schema version.
-    pub schema: &'static str,
+    pub schema: String,
     /// Scenario id.
     pub scenario: String,
     /// Scenario title.
@@ -75,7 +75,7 @@ pub struct Results {
 }
 
 /// One role's seats taken together.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RoleResult {
     /// Role slug.
     pub role: String,
@@ -98,10 +98,10 @@ pub struct RoleResult {
 }
 
 /// One component of the team score.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Component {
     /// Name.
-    pub name: &'static str,
+    pub name: String,
     /// Value 0–1.
     pub score: f64,
     /// Weight.
@@ -109,7 +109,7 @@ pub struct Component {
 }
 
 /// One intrusion's timeline.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct IntrusionResult {
     /// Id.
     pub id: String,
@@ -146,7 +146,7 @@ pub struct IntrusionResult {
 }
 
 /// One attack stage: whether it happened and how visible it was.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct StageResult {
     /// Stage id.
     pub id: String,
@@ -169,7 +169,7 @@ pub struct StageResult {
 }
 
 /// Triage accuracy.
-#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 pub struct Triage {
     /// Malicious alerts classified malicious.
     pub true_positives: u32,
@@ -194,7 +194,7 @@ pub struct Triage {
 }
 
 /// Impact.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Impact {
     /// Points realised.
     pub realised: f64,
@@ -209,7 +209,7 @@ pub struct Impact {
 }
 
 /// One seat's workload and quality.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct SeatResult {
     /// Seat name.
     pub seat: String,
@@ -288,22 +288,22 @@ pub fn score(
     let any_compromise = intrusions.iter().any(|i| i.compromised_at.is_some());
     let components = vec![
         Component {
-            name: "detection",
+            name: "detection".into(),
             score: detection,
             weight: t.detection,
         },
         Component {
-            name: "containment",
+            name: "containment".into(),
             score: containment,
             weight: t.containment,
         },
         Component {
-            name: "impact",
+            name: "impact".into(),
             score: 1.0 - impact.percent / 100.0,
             weight: t.impact,
         },
         Component {
-            name: "triage",
+            name: "triage".into(),
             // Accuracy, less a share for alerts picked up past their SLA.
             score: triage
                 .accuracy
@@ -314,12 +314,12 @@ pub fn score(
             weight: t.triage,
         },
         Component {
-            name: "handoffs",
+            name: "handoffs".into(),
             score: handoff_quality.map_or(if any_compromise { 0.0 } else { 1.0 }, |q| q / 100.0),
             weight: t.handoffs,
         },
         Component {
-            name: "objectives",
+            name: "objectives".into(),
             score: mean(objectives.iter().map(|o| o.rating.points())).unwrap_or(1.0),
             weight: t.objectives,
         },
@@ -334,7 +334,7 @@ pub fn score(
     let seats = seat_results(journal, &facts, &handoffs);
     let roles = role_results(&seats, &handoffs);
     Results {
-        schema: SCHEMA,
+        schema: SCHEMA.to_string(),
         scenario: scenario.id.clone(),
         title: scenario.title.clone(),
         difficulty: scenario.difficulty,

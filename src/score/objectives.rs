@@ -7,14 +7,14 @@
 //! never answered or answered wrongly) — except where nothing was asked of the team
 //! (an intrusion that never started, an inject that never fired), which counts as P.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::facts::Facts;
 use super::{Impact, IntrusionResult, Triage};
 use crate::scenario::{ObjectiveMeasure, Scenario};
 
 /// A rating.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Rating {
     /// Performed without challenges.
     P,
@@ -39,7 +39,7 @@ impl Rating {
 }
 
 /// One rated objective.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ObjectiveResult {
     /// Id.
     pub id: String,

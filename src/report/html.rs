@@ -1,0 +1,459 @@
+//! The HTML after-action report: one self-contained, well-formed file with inline CSS and
+//! SVG, readable without JavaScript and printable on A4 or Letter.
+
+use std::fmt::Write;
+
+use super::svg::{self, esc};
+use super::{Report, clock, span};
+use crate::score::Rating;
+
+const STYLE: &str = r#"
+:root { color-scheme: light; }
+body { font: 14px/1.45 -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: #1c2833; max-width: 1000px; margin: 24px auto; padding: 0 16px; }
+h1 { font-size: 26px; margin: 0 0 4px; }
+h2 { font-size: 19px; border-bottom: 2px solid #d5d8dc; padding-bottom: 4px; margin-top: 32px; }
+h3 { font-size: 15px; margin: 18px 0 6px; }
+.sub { color: #566573; margin: 0 0 12px; }
+table { border-collapse: collapse; width: 100%; margin: 8px 0 12px; font-size: 13px; }
+th, td { border: 1px solid #d5d8dc; padding: 4px 7px; text-align: left; vertical-align: top; }
+th { background: #f2f4f4; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.rating { font-weight: 700; text-align: center; width: 2.5em; }
+.P { background: #d5f5e3; } .S { background: #fcf3cf; } .M { background: #fad7a0; } .U { background: #f5b7b1; }
+.kpis { display: flex; flex-wrap: wrap; gap: 10px; margin: 12px 0; }
+.kpi { border: 1px solid #d5d8dc; border-radius: 6px; padding: 8px 12px; min-width: 140px; }
+.kpi b { display: block; font-size: 20px; }
+.chart { max-width: 100%; height: auto; }
+.chart text { font-size: 11px; fill: #2c3e50; }
+.chart .lane { font-size: 12px; }
+.chart .strong { font-weight: 700; }
+.chart .tick { text-anchor: middle; font-size: 10px; }
+.chart .rule { font-size: 10px; }
+ul.evidence { margin: 2px 0 8px; color: #566573; font-size: 12.5px; }
+.matrix td { text-align: center; width: 25%; }
+code { font-size: 12px; }
+footer { margin-top: 32px; color: #7f8c8d; font-size: 12px; }
+@page { size: A4; margin: 14mm; }
+@media print {
+  body { margin: 0; max-width: none; }
+  h2 { break-after: avoid; }
+  table, .chart, .kpis, li { break-inside: avoid; }
+}
+"#;
+
+fn table(o: &mut String, head: &[&str], rows: &[Vec<String>], numeric: &[usize]) {
+    o.push_str("<table><thead><tr>");
+    for h in head {
+        let _ = write!(o, "<th>{}</th>", esc(h));
+    }
+    o.push_str("</tr></thead><tbody>");
+    for row in rows {
+        o.push_str("<tr>");
+        for (i, cell) in row.iter().enumerate() {
+            if numeric.contains(&i) {
+                let _ = write!(o, r#"<td class="num">{}</td>"#, esc(cell));
+            } else {
+                let _ = write!(o, "<td>{}</td>", esc(cell));
+            }
+        }
+        o.push_str("</tr>");
+    }
+    o.push_str("</tbody></table>");
+}
+
+fn opt(t: Option<u64>) -> String {
+    t.map_or("—".into(), clock)
+}
+
+fn findings(o: &mut String, items: &[super::Finding]) {
+    if items.is_empty() {
+        o.push_str("<p>None.</p>");
+        return;
+    }
+    o.push_str("<ol>");
+    for f in items {
+        let _ = write!(o, "<li>{}<ul class=\"evidence\">", esc(&f.text));
+        for e in &f.evidence {
+            let _ = write!(o, "<li>{}</li>", esc(e));
+        }
+        o.push_str("</ul></li>");
+    }
+    o.push_str("</ol>");
+}
+
+/// Renders the report as HTML.
+pub fn render(r: &Report) -> String {
+    let res = &r.results;
+    let mut o = String::with_capacity(64 * 1024);
+    let _ = write!(
+        o,
+        "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\"><head><meta charset=\"utf-8\"/><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/><title>After-action report: {}</title><style>{STYLE}</style></head><body>",
+        esc(&r.title)
+    );
+    let _ = write!(
+        o,
+        "<header><h1>After-Action Report / Improvement Plan</h1><p class=\"sub\">{} — <code>{}</code></p></header>",
+        esc(&r.title),
+        esc(&r.scenario)
+    );
+
+    o.push_str("<section id=\"overview\"><h2>1. Exercise overview</h2>");
+    table(
+        &mut o,
+        &["Item", "Value"],
+        &[
+            vec![
+                "Scenario".into(),
+                format!("{} ({:?})", r.title, res.difficulty),
+            ],
+            vec!["Summary".into(), r.summary.clone()],
+            vec![
+                "Date".into(),
+                r.date.clone().unwrap_or_else(|| "not recorded".into()),
+            ],
+            vec!["Seed".into(), res.seed.to_string()],
+            vec!["Bots".into(), res.bots.clone()],
+            vec![
+                "Length".into(),
+                format!("{} ({})", span(res.ended_at), res.end_reason),
+            ],
+            vec!["Journal digest".into(), res.digest.clone()],
+        ],
+        &[],
+    );
+    if !r.learning_objectives.is_empty() {
+        o.push_str("<h3>Learning objectives</h3><ul>");
+        for l in &r.learning_objectives {
+            let _ = write!(o, "<li>{}</li>", esc(l));
+        }
+        o.push_str("</ul>");
+    }
+    o.push_str("<h3>Seats</h3>");
+    let rows: Vec<Vec<String>> = r
+        .seats
+        .iter()
+        .map(|s| vec![s.seat.clone(), s.role.clone(), s.played_by.clone()])
+        .collect();
+    table(&mut o, &["Seat", "Role", "Played by"], &rows, &[]);
+    o.push_str("</section>");
+
+    o.push_str("<section id=\"summary\"><h2>2. Executive summary</h2><div class=\"kpis\">");
+    let mut kpi = |label: &str, value: String| {
+        let _ = write!(
+            o,
+            "<div class=\"kpi\">{}<b>{}</b></div>",
+            esc(label),
+            esc(&value)
+        );
+    };
+    kpi("Team score", format!("{:.1}", res.team_score));
+    if let Some(p) = res.par {
+        kpi("Par", format!("{p:.1}"));
+    }
+    for i in &res.intrusions {
+        kpi(
+            &format!("Dwell · {}", i.id),
+            i.dwell_seconds.map_or("—".into(), |d| {
+                format!("{}{}", if i.censored { "≥ " } else { "" }, span(d))
+            }),
+        );
+        kpi(
+            &format!("Time to contain · {}", i.id),
+            i.time_to_contain_seconds.map_or("—".into(), span),
+        );
+    }
+    kpi(
+        "Impact realised",
+        format!("{:.0} of {:.0}", res.impact.realised, res.impact.possible),
+    );
+    o.push_str("</div><ul>");
+    for s in &r.executive {
+        let _ = write!(o, "<li>{}</li>", esc(s));
+    }
+    o.push_str("</ul></section>");
+
+    o.push_str("<section id=\"objectives\"><h2>3. Objectives</h2>");
+    o.push_str(
+        "<table><thead><tr><th>Rating</th><th>Objective</th><th>Evidence</th></tr></thead><tbody>",
+    );
+    for ob in &res.objectives {
+        let rating = match ob.rating {
+            Rating::P => "P",
+            Rating::S => "S",
+            Rating::M => "M",
+            Rating::U => "U",
+        };
+        let _ = write!(
+            o,
+            "<tr><td class=\"rating {rating}\">{rating}</td><td>{}</td><td>{}</td></tr>",
+            esc(&ob.description),
+            esc(&ob.evidence)
+        );
+    }
+    o.push_str("</tbody></table><p class=\"sub\">P performed without challenges · S with some challenges · M with major challenges · U unable to be performed.</p></section>");
+
+    o.push_str("<section id=\"timeline\"><h2>4. Timeline</h2>");
+    o.push_str(&svg::timeline(r));
+    o.push_str("<p class=\"sub\">The attacker's stages against each role's actions; alerts and handoffs as marks; dashed lines mark detection (green) and containment (blue). Hover a mark for details.</p></section>");
+
+    o.push_str("<section id=\"dwell\"><h2>5. Dwell and containment</h2>");
+    let rows: Vec<Vec<String>> = res
+        .intrusions
+        .iter()
+        .map(|i| {
+            vec![
+                i.id.clone(),
+                opt(i.compromised_at),
+                opt(i.first_alert_at),
+                opt(i.detected_at),
+                opt(i.contained_at),
+                opt(i.eradicated_at),
+                i.dwell_seconds.map_or("—".into(), |d| {
+                    format!("{}{}", if i.censored { "≥ " } else { "" }, span(d))
+                }),
+                i.time_to_contain_seconds.map_or("—".into(), span),
+                i.exposure_seconds.map_or("—".into(), span),
+            ]
+        })
+        .collect();
+    table(
+        &mut o,
+        &[
+            "Intrusion",
+            "Compromised",
+            "First alert",
+            "Detected",
+            "Contained",
+            "Eradicated",
+            "Dwell",
+            "Time to contain",
+            "Exposure",
+        ],
+        &rows,
+        &[6, 7, 8],
+    );
+    o.push_str(&svg::dwell_bars(r));
+    o.push_str("<p class=\"sub\">Red: dwell (compromise to detection). Orange: detection to containment. Per stage: from the stage to its first alert; grey when nothing alerted.</p></section>");
+
+    o.push_str("<section id=\"handoffs\"><h2>6. Handoff flow</h2>");
+    let rows: Vec<Vec<String>> = r
+        .flow
+        .iter()
+        .map(|f| {
+            vec![
+                format!("{} → {}", f.from, f.to),
+                f.count.to_string(),
+                format!("{:.1}", f.mean_quality),
+                span(f.mean_pickup_seconds as u64),
+                f.bounces.to_string(),
+            ]
+        })
+        .collect();
+    table(
+        &mut o,
+        &[
+            "Transition",
+            "Handoffs",
+            "Mean quality",
+            "Mean wait before pickup",
+            "Returned",
+        ],
+        &rows,
+        &[1, 2, 3, 4],
+    );
+    if !r.worst_handoffs.is_empty() {
+        o.push_str("<h3>Weakest handoffs</h3><ol>");
+        for w in &r.worst_handoffs {
+            let h = &w.handoff;
+            let _ = write!(
+                o,
+                "<li>Handoff {} ({} → {}, {} by {}): quality {:.1} — “{}”<ul class=\"evidence\">",
+                h.id,
+                h.from,
+                h.to,
+                clock(h.sent_at),
+                esc(&h.sender),
+                h.quality,
+                esc(&w.summary)
+            );
+            let _ = write!(
+                o,
+                "<li>completeness {:.2}, precision {:.2}, severity {:.2} ({:?} given, {:?} true), routing {:.0}, timeliness {:.2}, pickup {:.2}{}</li>",
+                h.completeness,
+                h.precision,
+                h.severity_score,
+                h.severity,
+                h.true_severity,
+                h.routing,
+                h.timeliness,
+                h.pickup,
+                if h.bounced { ", returned" } else { "" }
+            );
+            for l in &w.lacked {
+                let _ = write!(o, "<li>lacked {}</li>", esc(l));
+            }
+            o.push_str("</ul></li>");
+        }
+        o.push_str("</ol>");
+    }
+    o.push_str("</section>");
+
+    let t = &res.triage;
+    o.push_str("<section id=\"triage\"><h2>7. Triage</h2>");
+    let _ = write!(
+        o,
+        "<table class=\"matrix\"><thead><tr><th></th><th>Classified malicious</th><th>Classified benign</th><th>Not triaged</th></tr></thead><tbody><tr><th>Malicious</th><td>{}</td><td>{}</td><td>{}</td></tr><tr><th>Benign</th><td>{}</td><td>{}</td><td>{}</td></tr></tbody></table>",
+        t.true_positives,
+        t.false_negatives,
+        t.untriaged_malicious,
+        t.false_positives,
+        t.true_negatives,
+        t.untriaged_benign
+    );
+    let _ = write!(
+        o,
+        "<p>Weighted accuracy {} · needless escalations {} · mean time to acknowledge {} · SLA met {} ({} breached)</p>",
+        t.accuracy.map_or("—".into(), |a| format!("{a:.1}%")),
+        t.needless_escalations,
+        res.mtta_seconds
+            .map_or("—".into(), |s| span(s.round() as u64)),
+        t.sla_met_percent.map_or("—".into(), |p| format!("{p:.1}%")),
+        t.sla_breaches
+    );
+    let alert_rows = |list: &[super::AlertLine]| -> Vec<Vec<String>> {
+        list.iter()
+            .map(|a| {
+                vec![
+                    a.id.to_string(),
+                    clock(a.raised_at),
+                    a.rule.clone(),
+                    a.stage.clone().unwrap_or_default(),
+                    a.outcome.clone(),
+                ]
+            })
+            .collect()
+    };
+    o.push_str("<h3>Missed malicious alerts</h3>");
+    if r.missed_alerts.is_empty() {
+        o.push_str("<p>None.</p>");
+    } else {
+        table(
+            &mut o,
+            &["Alert", "Raised", "Rule", "Stage", "Outcome"],
+            &alert_rows(&r.missed_alerts),
+            &[0],
+        );
+    }
+    o.push_str("<h3>Needless escalations</h3>");
+    if r.needless_escalations.is_empty() {
+        o.push_str("<p>None.</p>");
+    } else {
+        table(
+            &mut o,
+            &["Alert", "Raised", "Rule", "Stage", "Outcome"],
+            &alert_rows(&r.needless_escalations),
+            &[0],
+        );
+    }
+    o.push_str("</section>");
+
+    o.push_str("<section id=\"seats\"><h2>8. Per-seat breakdown</h2>");
+    let rows: Vec<Vec<String>> = res
+        .seats
+        .iter()
+        .map(|s| {
+            vec![
+                s.seat.clone(),
+                s.controller.clone(),
+                format!("{:.0}%", 100.0 * s.utilisation),
+                s.actions.to_string(),
+                s.refused.to_string(),
+                if s.classified > 0 {
+                    format!("{} of {}", s.classified_correctly, s.classified)
+                } else {
+                    "—".into()
+                },
+                s.handoff_quality
+                    .map_or("—".into(), |q| format!("{q:.1} ({})", s.handoffs_sent)),
+            ]
+        })
+        .collect();
+    table(
+        &mut o,
+        &[
+            "Seat",
+            "Played by",
+            "Load",
+            "Actions",
+            "Refused",
+            "Correct triage",
+            "Handoff quality (sent)",
+        ],
+        &rows,
+        &[2, 3, 4],
+    );
+    o.push_str("</section>");
+
+    o.push_str("<section id=\"attack\"><h2>9. ATT&amp;CK techniques exercised</h2>");
+    let rows: Vec<Vec<String>> = r
+        .techniques
+        .iter()
+        .map(|t| {
+            vec![
+                t.tactic.clone(),
+                format!("{} {}", t.id, t.name),
+                t.coverage.label().into(),
+                if t.has_rule {
+                    "yes".into()
+                } else {
+                    "no".into()
+                },
+                t.stages.join(", "),
+            ]
+        })
+        .collect();
+    table(
+        &mut o,
+        &["Tactic", "Technique", "Outcome", "Rule exists", "Stages"],
+        &rows,
+        &[],
+    );
+    o.push_str("</section>");
+
+    o.push_str("<section id=\"findings\"><h2>10. Strengths and areas for improvement</h2><h3>Strengths</h3>");
+    findings(&mut o, &r.strengths);
+    o.push_str("<h3>Areas for improvement</h3>");
+    findings(&mut o, &r.improvements);
+    o.push_str("</section>");
+
+    o.push_str("<section id=\"plan\"><h2>11. Improvement plan</h2>");
+    if r.plan.is_empty() {
+        o.push_str("<p>No corrective action needed.</p>");
+    } else {
+        let rows: Vec<Vec<String>> = r
+            .plan
+            .iter()
+            .map(|p| {
+                vec![
+                    p.issue.clone(),
+                    p.action.clone(),
+                    p.owner.clone(),
+                    p.target.clone(),
+                ]
+            })
+            .collect();
+        table(
+            &mut o,
+            &["Issue", "Corrective action", "Owner", "Target"],
+            &rows,
+            &[],
+        );
+    }
+    o.push_str("</section>");
+    let _ = writeln!(
+        o,
+        "<footer>Generated by socdrill from the exercise journal (digest <code>{}</code>). Every figure comes from the journal and results of this run.</footer></body></html>",
+        esc(&res.digest)
+    );
+    o
+}
