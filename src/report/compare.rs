@@ -238,7 +238,7 @@ pub fn csv(rows: &[Row]) -> String {
 pub fn html(rows: &[Row]) -> String {
     let labels: Vec<String> = rows.iter().map(|r| r.label.clone()).collect();
     let mut o = String::from(
-        "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\"><head><meta charset=\"utf-8\"/><title>Exercise comparison</title><style>body{font:14px/1.45 -apple-system,'Segoe UI',Roboto,Arial,sans-serif;max-width:1000px;margin:24px auto;padding:0 16px;color:#1c2833}table{border-collapse:collapse;width:100%;font-size:13px}th,td{border:1px solid #d5d8dc;padding:4px 7px}th{background:#f2f4f4}.chart{max-width:100%;height:auto}.chart text{font-size:11px}.tick{text-anchor:middle;font-size:10px}</style></head><body><h1>Exercise comparison</h1>",
+        "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\"><head><meta charset=\"utf-8\"/><title>Exercise comparison</title><style>body{font:14px/1.45 -apple-system,'Segoe UI',Roboto,Arial,sans-serif;max-width:1000px;margin:24px auto;padding:0 16px;color:#1c2833}table{border-collapse:collapse;width:100%;font-size:13px}th,td{border:1px solid #d5d8dc;padding:4px 7px}th{background:#f2f4f4}.chart{max-width:100%;height:auto}.chart text{font-size:11px}.tick{text-anchor:middle;font-size:10px}.legend{text-anchor:start;font-size:10px}</style></head><body><h1>Exercise comparison</h1>",
     );
     o.push_str("<section id=\"table\"><table><thead><tr>");
     for h in HEAD {
@@ -307,7 +307,7 @@ pub fn html(rows: &[Row]) -> String {
                     .collect(),
             ),
         ],
-        max_minutes.ceil(),
+        (max_minutes / 30.0).ceil() * 30.0,
     ));
     o.push_str("</section></body></html>\n");
     o

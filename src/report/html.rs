@@ -28,6 +28,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .chart .lane { font-size: 12px; }
 .chart .strong { font-weight: 700; }
 .chart .tick { text-anchor: middle; font-size: 10px; }
+.chart .legend { text-anchor: start; font-size: 10px; }
 .chart .rule { font-size: 10px; }
 ul.evidence { margin: 2px 0 8px; color: #566573; font-size: 12.5px; }
 .matrix td { text-align: center; width: 25%; }

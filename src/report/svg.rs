@@ -23,6 +23,8 @@ pub fn esc(text: &str) -> String {
 
 const WIDTH: f64 = 960.0;
 const LABEL: f64 = 150.0;
+/// Room kept right of the plot for the last tick label.
+const RIGHT: f64 = 34.0;
 const LANE: f64 = 26.0;
 
 fn colour(kind: &str) -> &'static str {
@@ -52,7 +54,7 @@ fn ticks(end: u64) -> Vec<u64> {
 /// containment as vertical lines.
 pub fn timeline(r: &Report) -> String {
     let end = r.results.ended_at.max(1);
-    let plot = WIDTH - LABEL - 10.0;
+    let plot = WIDTH - LABEL - RIGHT;
     let x = |t: u64| LABEL + plot * (t.min(end) as f64 / end as f64);
     let height = 30.0 + LANE * r.lanes.len() as f64 + 40.0;
     let mut o = String::new();
@@ -194,7 +196,7 @@ pub fn timeline(r: &Report) -> String {
         let ly = bottom + 30.0;
         let _ = write!(
             o,
-            r#"<rect x="{lx}" y="{}" width="8" height="8" fill="{}"/><text x="{}" y="{ly}" class="tick" text-anchor="start">{text}</text>"#,
+            r#"<rect x="{lx}" y="{}" width="8" height="8" fill="{}"/><text x="{}" y="{ly}" class="legend">{text}</text>"#,
             ly - 8.0,
             colour(kind),
             lx + 11.0
@@ -208,7 +210,7 @@ pub fn timeline(r: &Report) -> String {
 /// per stage (stage → its first alert, or to the end when nothing alerted).
 pub fn dwell_bars(r: &Report) -> String {
     let end = r.results.ended_at.max(1);
-    let plot = WIDTH - LABEL - 10.0;
+    let plot = WIDTH - LABEL - RIGHT;
     let x = |t: u64| LABEL + plot * (t.min(end) as f64 / end as f64);
     let rows: usize = r
         .results
@@ -369,7 +371,7 @@ pub fn trend(
         let lx = left + 160.0 * k as f64;
         let _ = write!(
             o,
-            r#"<rect x="{lx}" y="{}" width="10" height="10" fill="{colour}"/><text x="{}" y="{}" class="tick" text-anchor="start">{}</text>"#,
+            r#"<rect x="{lx}" y="{}" width="10" height="10" fill="{colour}"/><text x="{}" y="{}" class="legend">{}</text>"#,
             bottom + 26.0,
             lx + 14.0,
             bottom + 35.0,
