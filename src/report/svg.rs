@@ -56,13 +56,13 @@ pub fn timeline(r: &Report) -> String {
     let end = r.results.ended_at.max(1);
     let plot = WIDTH - LABEL - RIGHT;
     let x = |t: u64| LABEL + plot * (t.min(end) as f64 / end as f64);
-    let height = 30.0 + LANE * r.lanes.len() as f64 + 40.0;
+    let height = 40.0 + LANE * r.lanes.len() as f64 + 40.0;
     let mut o = String::new();
     let _ = write!(
         o,
         r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" role="img" aria-label="Exercise timeline">"#
     );
-    let top = 20.0;
+    let top = 30.0;
     for (i, lane) in r.lanes.iter().enumerate() {
         let y = top + LANE * i as f64;
         let fill = if i % 2 == 0 { "#f7f9fa" } else { "#ffffff" };
@@ -143,7 +143,9 @@ pub fn timeline(r: &Report) -> String {
         }
     }
     let bottom = top + LANE * r.lanes.len() as f64;
-    for rule in &r.rules {
+    let mut rules: Vec<&super::Rule> = r.rules.iter().collect();
+    rules.sort_by_key(|rule| rule.at);
+    for (k, rule) in rules.into_iter().enumerate() {
         let c = if rule.kind == "detected" {
             "#27ae60"
         } else {
@@ -157,18 +159,24 @@ pub fn timeline(r: &Report) -> String {
             esc(&rule.label),
             clock(rule.at)
         );
+        // Labels alternate between two rows, and turn left near the right edge, so
+        // close events stay legible.
+        let ly = top - 8.0 - 11.0 * (k % 2) as f64;
+        let (lx, anchor) = if xr > WIDTH - 160.0 {
+            (xr - 3.0, "end")
+        } else {
+            (xr + 3.0, "start")
+        };
         let _ = write!(
             o,
-            r#"<text x="{:.1}" y="{}" class="rule" fill="{c}">{}</text>"#,
-            xr + 3.0,
-            top - 8.0,
+            r#"<text x="{lx:.1}" y="{ly}" class="rule" fill="{c}" text-anchor="{anchor}">{}</text>"#,
             esc(&rule.label)
         );
     }
     let _ = write!(
         o,
         r##"<line x1="{LABEL}" y1="{bottom}" x2="{}" y2="{bottom}" stroke="#555"/>"##,
-        WIDTH - 10.0
+        WIDTH - RIGHT
     );
     for t in ticks(end) {
         let xt = x(t);
