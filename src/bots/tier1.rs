@@ -32,7 +32,17 @@ fn classify(brain: &mut Brain, view: &View, a: AlertId) {
     let al = &view.ledger.alerts[a as usize];
     let p = &brain.profile;
     let load = (view.ledger.queue.len() as f64 / f64::from(p.fatigue_queue.max(1))).min(1.0);
-    let accuracy = p.accuracy - p.fidelity_penalty * (1.0 - al.fidelity) - p.fatigue * load;
+    // A benign alert carrying a look-alike of an attacker's indicator (IT's own encoded
+    // PowerShell, the sanctioned file-share domain) is easier to get wrong.
+    let lookalike = al.stage.is_none() && !al.observables.is_empty();
+    let accuracy = p.accuracy
+        - p.fidelity_penalty * (1.0 - al.fidelity)
+        - p.fatigue * load
+        - if lookalike {
+            p.fidelity_penalty * 0.5
+        } else {
+            0.0
+        };
     let truth = al.stage.is_some();
     let says_malicious = brain.judge(truth, accuracy);
     let verdict = if says_malicious {
@@ -45,11 +55,7 @@ fn classify(brain: &mut Brain, view: &View, a: AlertId) {
 
 fn escalate(brain: &mut Brain, view: &View, a: AlertId) {
     let al = &view.ledger.alerts[a as usize];
-    let mut seen = vec![Evidence::Alert(a)];
-    seen.extend(al.host.map(Evidence::Host));
-    seen.extend(al.account.map(Evidence::Account));
-    seen.extend(al.observables.iter().map(|&o| Evidence::Observable(o)));
-    seen.extend(al.record.map(Evidence::Record));
+    let mut seen = view.ledger.alert_items(a);
     seen.retain(|e| view.knowledge.0.contains(e));
     let evidence = brain.pick_evidence(view, Some(Evidence::Alert(a)), &seen);
     let truth = true_severity(view, &[Evidence::Alert(a)]).max(al.severity);

@@ -179,6 +179,17 @@ impl Ledger {
         self.records.len() as RecordId - 1
     }
 
+    /// An alert's evidence items: itself, its host, account, indicators and record.
+    pub fn alert_items(&self, alert: AlertId) -> Vec<Evidence> {
+        let al = &self.alerts[alert as usize];
+        let mut items = vec![Evidence::Alert(alert)];
+        items.extend(al.host.map(Evidence::Host));
+        items.extend(al.account.map(Evidence::Account));
+        items.extend(al.observables.iter().map(|&o| Evidence::Observable(o)));
+        items.extend(al.record.map(Evidence::Record));
+        items
+    }
+
     /// Opens a case.
     pub fn open_case(
         &mut self,

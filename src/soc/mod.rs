@@ -355,12 +355,7 @@ fn apply(ctx: &mut Ctx, seat: &Seat, knowledge: &mut Knowledge, action: &Action)
                 seat: id,
                 alert: *a,
             });
-            let al = ctx.ledger.alerts[*a as usize].clone();
-            let mut items = vec![Evidence::Alert(*a)];
-            items.extend(al.host.map(Evidence::Host));
-            items.extend(al.account.map(Evidence::Account));
-            items.extend(al.observables.iter().map(|&o| Evidence::Observable(o)));
-            items.extend(al.record.map(Evidence::Record));
+            let items = ctx.ledger.alert_items(*a);
             ctx.reveal(id, knowledge, items);
         }
         Action::Classify(a, verdict) => {
@@ -441,7 +436,17 @@ fn apply(ctx: &mut Ctx, seat: &Seat, knowledge: &mut Knowledge, action: &Action)
                 seat: id,
                 case,
             });
-            ctx.reveal(id, knowledge, ho.draft.evidence.iter().copied());
+            // Opening an attached alert or record shows what it says: its host,
+            // account and indicators, as the sender saw them.
+            let mut items = ho.draft.evidence.clone();
+            for e in &ho.draft.evidence {
+                match *e {
+                    Evidence::Alert(a) => items.extend(ctx.ledger.alert_items(a)),
+                    Evidence::Record(r) => items.extend(ctx.ledger.records[r as usize].items()),
+                    _ => {}
+                }
+            }
+            ctx.reveal(id, knowledge, items);
             return Outcome::Case(case);
         }
         Action::ReturnHandoff(h, feedback) => {
