@@ -3,6 +3,31 @@
 
 mod card;
 
+use std::io::Write as _;
+
+/// Writes to standard output; a closed pipe (`socdrill scenarios | head`) ends the
+/// program quietly instead of panicking.
+fn emit(text: &str) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write to standard output: {e}");
+        std::process::exit(2);
+    }
+}
+
+/// `println!` through [`emit`].
+macro_rules! say {
+    ($($arg:tt)*) => { emit(&(format!($($arg)*) + "\n")) };
+}
+
+/// `print!` through [`emit`].
+macro_rules! say_raw {
+    ($($arg:tt)*) => { emit(&format!($($arg)*)) };
+}
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -30,7 +55,7 @@ use socdrill::{Exercise, bots, journal};
   socdrill run FILE.ron --actions moves.ron      script some seats (see ACTIONS.md)
   socdrill check scenarios/*.ron                 validate, listing every problem
 
-Scenario format: scenarios/FORMAT.md · scoring: SCORING.md"
+Writing scenarios: scenarios/README.md · scoring: SCORING.md"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -220,11 +245,11 @@ fn run(
         )?;
     }
     if json {
-        println!("{results_json}");
+        say!("{results_json}");
     } else {
-        print!("{}", card::scorecard(&scenario, &results));
+        say_raw!("{}", card::scorecard(&scenario, &results));
         if let Some(dir) = out {
-            println!("results and journal written to {}", dir.display());
+            say!("results and journal written to {}", dir.display());
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -243,7 +268,7 @@ fn check(files: &[PathBuf]) -> Result<ExitCode> {
         match loaded {
             Ok(s) => {
                 let stages: usize = s.intrusions.iter().map(|i| i.stages.len()).sum();
-                println!(
+                say!(
                     "{name}: ok — {} ({:?}; {} intrusion(s), {stages} stages, {} rules, {} injects, {} objectives)",
                     s.title,
                     s.difficulty,
@@ -302,7 +327,7 @@ fn replay(dir: &Path) -> Result<ExitCode> {
         );
         return Ok(ExitCode::from(1));
     }
-    println!(
+    say!(
         "replay ok: {} journal lines match; digest {digest}",
         ex.journal().lines.len()
     );
@@ -317,13 +342,13 @@ fn list(dir: Option<&Path>) -> Result<ExitCode> {
             .filter(|p| p.extension().is_some_and(|x| x == "ron"))
             .collect(),
         Err(_) => {
-            println!(
+            say!(
                 "no {} directory here; the built-in default scenario:",
                 dir.display()
             );
             let s = scenario::load(scenario::DEFAULT_SCENARIO)
                 .map_err(|d| diagnostics(scenario::DEFAULT_SCENARIO_NAME, &d))?;
-            print!(
+            say_raw!(
                 "{}",
                 card::scenario_line(Path::new(scenario::DEFAULT_SCENARIO_NAME), &s)
             );
@@ -336,7 +361,7 @@ fn list(dir: Option<&Path>) -> Result<ExitCode> {
         match read_text(f).and_then(|src| {
             scenario::load(&src).map_err(|d| diagnostics(&f.display().to_string(), &d))
         }) {
-            Ok(s) => print!("{}", card::scenario_line(f, &s)),
+            Ok(s) => say_raw!("{}", card::scenario_line(f, &s)),
             Err(e) => {
                 bad += 1;
                 eprintln!(
@@ -348,7 +373,7 @@ fn list(dir: Option<&Path>) -> Result<ExitCode> {
         }
     }
     if files.is_empty() {
-        println!("no .ron scenarios in {}", dir.display());
+        say!("no .ron scenarios in {}", dir.display());
     }
     Ok(if bad > 0 {
         ExitCode::from(1)
@@ -483,14 +508,14 @@ fn report(dir: &Path, format: &str, out: Option<&Path>) -> Result<ExitCode> {
     let report = Report::build(&run.scenario, &run.journal, &run.results, run.date);
     let text = report.render(format);
     match out {
-        Some(p) if p == Path::new("-") => print!("{text}"),
+        Some(p) if p == Path::new("-") => say_raw!("{text}"),
         _ => {
             let path = out.map_or_else(
                 || dir.join(format!("report.{}", format.extension())),
                 Path::to_path_buf,
             );
             fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
-            println!("after-action report written to {}", path.display());
+            say!("after-action report written to {}", path.display());
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -511,7 +536,7 @@ fn compare(dirs: &[PathBuf], out: Option<&Path>) -> Result<ExitCode> {
         });
     }
     let rows = compare::rows(&entries);
-    print!("{}", compare::text(&rows));
+    say_raw!("{}", compare::text(&rows));
     if let Some(path) = out {
         let text = match path.extension().and_then(|e| e.to_str()) {
             Some("csv") => compare::csv(&rows),
@@ -519,7 +544,7 @@ fn compare(dirs: &[PathBuf], out: Option<&Path>) -> Result<ExitCode> {
             _ => bail!("{}: give a .html or .csv file to write", path.display()),
         };
         fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
-        println!("comparison written to {}", path.display());
+        say!("comparison written to {}", path.display());
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -243,3 +243,25 @@ fn scenarios_lists_the_library() {
         "{out}"
     );
 }
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::process::Stdio;
+    // `socdrill run | head -1`: the reader goes away after the first bytes.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_socdrill"))
+        .args(["run", "--json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        out.status.success() || out.status.code() == Some(0),
+        "{:?} {err}",
+        out.status
+    );
+}

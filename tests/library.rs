@@ -1,6 +1,7 @@
 //! Quality gates for every shipped scenario: it validates, runs with every bot profile,
-//! every stage happens in some run, experts beat novices, and competent bots' median
-//! dwell falls in the band the scenario declares.
+//! every stage happens in some run, competent bots' median dwell falls in the band the
+//! scenario declares, its par is the expert median, and ladders are complete. (That
+//! experts beat novices on every shipped scenario is tested in `sim.rs`.)
 
 use std::sync::Arc;
 
@@ -123,5 +124,70 @@ fn competent_median_dwell_falls_in_the_declared_band() {
             (lo as f64..=hi as f64).contains(&m),
             "{name}: competent median dwell {m:.0} s is outside the declared band {lo}–{hi} s"
         );
+    }
+}
+
+#[test]
+fn par_is_the_expert_median_over_the_calibration_seeds() {
+    for (name, s) in library() {
+        let Some(par) = s.par else { continue };
+        let m = median(
+            SEEDS
+                .map(|seed| run(&s, seed, "expert").team_score)
+                .collect(),
+        );
+        assert!(
+            (par - m).abs() <= 3.0,
+            "{name}: par {par} but the expert median over seeds {}–{} is {m:.1}",
+            SEEDS.start,
+            SEEDS.end - 1
+        );
+    }
+}
+
+#[test]
+fn ladders_run_from_step_one_without_gaps_and_get_harder() {
+    let mut tracks: std::collections::BTreeMap<String, Vec<(u32, String, f64, f64)>> =
+        Default::default();
+    for (name, s) in library() {
+        if let Some(l) = &s.ladder {
+            let competent = median(
+                SEEDS
+                    .map(|seed| run(&s, seed, "competent").team_score)
+                    .collect(),
+            );
+            tracks.entry(l.track.clone()).or_default().push((
+                l.step,
+                name,
+                l.pass_score,
+                competent,
+            ));
+        }
+    }
+    for (track, mut steps) in tracks {
+        steps.sort_by_key(|x| x.0);
+        let numbers: Vec<u32> = steps.iter().map(|x| x.0).collect();
+        let want: Vec<u32> = (1..=steps.len() as u32).collect();
+        assert_eq!(
+            numbers, want,
+            "track {track}: steps must run 1, 2, 3… once each"
+        );
+        for pair in steps.windows(2) {
+            assert!(
+                pair[1].3 < pair[0].3,
+                "track {track}: step {} ({}) is not harder than step {} for competent bots ({:.1} vs {:.1})",
+                pair[1].0,
+                pair[1].1,
+                pair[0].0,
+                pair[1].3,
+                pair[0].3
+            );
+        }
+        for (step, name, pass, competent) in &steps {
+            assert!(
+                *pass <= competent + 15.0,
+                "track {track} step {step} ({name}): pass_score {pass} is far above what competent bots reach ({competent:.1})"
+            );
+        }
     }
 }

@@ -459,10 +459,18 @@ fn journal_lines_read_back_to_the_same_text() {
     // with their digest.
     for (name, s) in shipped() {
         for seed in [4, 9] {
-            let mut ex = Exercise::new(s.clone(), seed, bots::profile_named("competent").unwrap(), &Script::default());
+            let mut ex = Exercise::new(
+                s.clone(),
+                seed,
+                bots::profile_named("competent").unwrap(),
+                &Script::default(),
+            );
             ex.run_to_end();
             let text = ex.journal().to_jsonl();
-            let lines: Vec<socdrill::journal::Line> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+            let lines: Vec<socdrill::journal::Line> = text
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect();
             let back = socdrill::journal::Journal { lines };
             assert_eq!(back.to_jsonl(), text, "{name} seed {seed}");
             assert_eq!(back.digest(), ex.journal().digest());

@@ -61,9 +61,11 @@ fn escalate(brain: &mut Brain, view: &View, a: AlertId) {
     let truth = true_severity(view, &[Evidence::Alert(a)]).max(al.severity);
     let severity = brain.rate_severity(truth);
     let rule = &view.scenario.rules[al.rule];
-    let host = al
-        .host
-        .map_or("an unknown host", |h| view.scenario.hosts[h].id.as_str());
+    let subject = match (al.host, al.account) {
+        (Some(h), _) => view.scenario.hosts[h].id.clone(),
+        (None, Some(a)) => format!("account {}", view.scenario.accounts[a].id),
+        (None, None) => "an unknown subject".to_string(),
+    };
     brain.plan.push_back(Action::Handoff(HandoffDraft {
         to: Role::Tier2,
         alert: Some(a),
@@ -71,7 +73,7 @@ fn escalate(brain: &mut Brain, view: &View, a: AlertId) {
         evidence,
         severity,
         summary: format!(
-            "{} on {host}: looks malicious, please investigate",
+            "{} on {subject}: looks malicious, please investigate",
             rule.name
         ),
     }));

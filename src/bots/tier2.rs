@@ -33,10 +33,12 @@ pub(super) fn observe(brain: &mut Brain, view: &View, action: &Action, outcome: 
                     Evidence::Alert(a) => {
                         let al = &view.ledger.alerts[a as usize];
                         brain.mem.pending.extend(al.host.map(Evidence::Host));
+                        brain.mem.pending.extend(al.account.map(Evidence::Account));
                     }
                     Evidence::Record(r) => {
                         let rec = &view.ledger.records[r as usize];
                         brain.mem.pending.extend(rec.host.map(Evidence::Host));
+                        brain.mem.pending.extend(rec.account.map(Evidence::Account));
                         // A hunter's finding is already evidence in its own right.
                         if rec.stage.is_some() && brain.judge(true, brain.profile.accuracy) {
                             brain.mem.suspicious.extend(rec.items());
@@ -127,13 +129,15 @@ fn conclude(brain: &mut Brain, view: &View, case: u32) {
     seen.extend(brain.mem.benign_leads.iter().copied());
     seen.retain(|e| view.knowledge.0.contains(e));
     let mut evidence = brain.pick_evidence(view, None, &seen);
-    if evidence.is_empty() {
-        // Nobody sends an incident with nothing in it: attach what the case rests on.
-        evidence = seen
-            .iter()
-            .copied()
-            .filter(|e| brain.mem.suspicious.contains(e))
-            .collect();
+    let containable = |e: &Evidence| matches!(e, Evidence::Host(_) | Evidence::Account(_));
+    if !evidence.iter().any(containable) {
+        // Incident response needs something to contain: whatever the sloppiness, the
+        // hosts and accounts the case rests on go in.
+        evidence.extend(
+            seen.iter()
+                .copied()
+                .filter(|e| containable(e) && brain.mem.suspicious.contains(e)),
+        );
     }
     // What the bot believes is malicious goes first; what it wrongly suspects rides along.
     evidence.sort_by_key(|e| !malicious(view, *e));

@@ -49,9 +49,42 @@ pub fn parse<T: serde::de::DeserializeOwned>(src: &str, what: &str) -> Result<T,
             Diagnostics(vec![Diagnostic {
                 line: e.span.start.line.max(1),
                 col: e.span.start.col.max(1),
-                message: format!("{} (while reading {what})", e.code),
+                message: format!("{} (while reading {what})", friendly(&e.code.to_string())),
             }])
         })
+}
+
+/// Names the file format's record types as authors know them, not as the code does.
+fn friendly(message: &str) -> String {
+    const NAMES: [(&str, &str); 22] = [
+        ("`RawScenario`", "the scenario"),
+        ("`RawTenant`", "a tenant"),
+        ("`RawHost`", "a host"),
+        ("`RawAccount`", "an account"),
+        ("`RawDataSource`", "a data source"),
+        ("`RawRule`", "a rule"),
+        ("`RawIntrusion`", "an intrusion"),
+        ("`RawStage`", "a stage"),
+        ("`RawObservable`", "an observable"),
+        ("`RawTelemetry`", "a telemetry record"),
+        ("`RawNoise`", "a noise entry"),
+        ("`RawInject`", "an inject"),
+        ("`RawDecision`", "a decision"),
+        ("`RawObjective`", "an objective"),
+        ("`RawStaffing`", "a staffing entry"),
+        ("`RawDuration`", "a duration override"),
+        ("`RawPartner`", "a partner override"),
+        ("`RawLadder`", "the ladder"),
+        ("`RawScript`", "the script"),
+        ("`RawTimed`", "a timed action"),
+        ("`RawHandoff`", "a handoff"),
+        ("`RawAction`", "an action"),
+    ];
+    let mut out = message.to_string();
+    for (code, words) in NAMES {
+        out = out.replace(code, words);
+    }
+    out
 }
 
 /// Reads bytes as UTF-8, or names the position of the first byte that is not.

@@ -15,6 +15,9 @@ use super::model::{self, *};
 /// Upper bounds that keep a file from asking for absurd work.
 const MAX_ITEMS: usize = 10_000;
 const MAX_SEATS: u32 = 50;
+/// The shortest exercise worth running; anything shorter is almost always a duration
+/// written as a bare number of seconds by mistake.
+const MIN_TIME_LIMIT: u64 = 600;
 const MAX_RATE_PER_HOUR: f64 = 3_600.0;
 const MAX_POINTS: f64 = 1_000_000.0;
 const MAX_ACTIVITY_PER_HOUR: f64 = 10_000_000.0;
@@ -37,6 +40,15 @@ pub fn validate(raw: &RawScenario, src: &str) -> Result<Scenario, Diagnostics> {
             &[],
             "time_limit",
             "time_limit is zero: give the exercise a length such as \"8h\"",
+        );
+    } else if raw.time_limit.0 < MIN_TIME_LIMIT {
+        c.field(
+            &[],
+            "time_limit",
+            format!(
+                "time_limit is {} s, shorter than 10 minutes: a bare number is seconds; write a unit, e.g. \"8h\"",
+                raw.time_limit.0
+            ),
         );
     }
     for (what, n) in [
@@ -257,14 +269,14 @@ pub fn validate(raw: &RawScenario, src: &str) -> Result<Scenario, Diagnostics> {
         if !seen_roles.insert(s.role) {
             c.at(
                 &[],
-                Some(&format!("{:?}", s.role)),
+                Some(&format!("role: {:?}", s.role)),
                 format!("role {:?} is staffed twice", s.role),
             );
         }
         if s.seats == 0 || s.seats > MAX_SEATS {
             c.at(
                 &[],
-                Some(&format!("{:?}", s.role)),
+                Some(&format!("role: {:?}", s.role)),
                 format!(
                     "role {:?} has {} seats: give 1 to {MAX_SEATS}",
                     s.role, s.seats
