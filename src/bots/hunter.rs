@@ -44,6 +44,10 @@ const THREAT_MODEL: [&str; 30] = [
     "T1490",
 ];
 
+/// Below this fidelity a rule misses more than it catches; hunters treat what it covers
+/// as a gap.
+const RELIABLE_FIDELITY: f64 = 0.5;
+
 pub(super) fn next(brain: &mut Brain, view: &View) -> Option<Action> {
     if view.now < brain.mem.next_hunt {
         return None;
@@ -74,8 +78,13 @@ pub(super) fn next(brain: &mut Brain, view: &View) -> Option<Action> {
                 .iter()
                 .copied()
                 .filter(|t| {
+                    // A technique counts as covered only by a deployed rule that would
+                    // usually fire: a low-fidelity rule is a gap worth hunting.
                     !view.scenario.rules.iter().enumerate().any(|(i, r)| {
-                        view.defense.rules[i].enabled && r.techniques.iter().any(|rt| covers(rt, t))
+                        let live = view.defense.rules[i];
+                        live.enabled
+                            && live.fidelity >= RELIABLE_FIDELITY
+                            && r.techniques.iter().any(|rt| covers(rt, t))
                     })
                 })
                 .collect();
