@@ -420,3 +420,52 @@ fn sla_breaches_cost_part_of_the_triage_component() {
     let triage = r.components.iter().find(|c| c.name == "triage").unwrap();
     assert_eq!(triage.score, 0.75);
 }
+
+#[test]
+fn a_handoff_is_judged_on_what_it_is_about() {
+    // Tier 1 worked a malicious alert earlier, then escalates an unrelated benign one:
+    // the earlier case's evidence does not count as "seen and left out".
+    let s = scenario::load(SCENARIO).unwrap();
+    let j = Journal {
+        lines: vec![
+            line(0, tier1_seat()),
+            line(
+                600,
+                Entry::Telemetry {
+                    record: 0,
+                    source: 0,
+                    host: Some(0),
+                    account: None,
+                    stage: Some((0, 0)),
+                },
+            ),
+            line(600, raised(0, true)),
+            line(
+                700,
+                Entry::Revealed {
+                    seat: 0,
+                    items: vec![Evidence::Alert(0), Evidence::Record(0), Evidence::Host(0)],
+                },
+            ),
+            line(800, raised(1, false)),
+            line(
+                900,
+                Entry::Revealed {
+                    seat: 0,
+                    items: vec![Evidence::Alert(1)],
+                },
+            ),
+            line(1000, escalate(0, 1, scenario::Level::Low)),
+            line(
+                2000,
+                Entry::Ended {
+                    reason: "time limit".into(),
+                },
+            ),
+        ],
+    };
+    let r = score::score(&s, &j, 0, "scripted", ScoringProfile::default_profile());
+    let h = &r.handoffs[0];
+    assert_eq!((h.relevant_seen, h.missing, h.completeness), (0, 0, 1.0));
+    assert_eq!((h.precision, h.routing), (0.0, 0.0));
+}

@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use super::svg::{self, esc};
+use super::tables::{self, Table};
 use super::{Report, clock, span};
 use crate::score::Rating;
 
@@ -42,28 +43,25 @@ footer { margin-top: 32px; color: #7f8c8d; font-size: 12px; }
 }
 "#;
 
-fn table(o: &mut String, head: &[&str], rows: &[Vec<String>], numeric: &[usize]) {
+fn table(o: &mut String, t: &Table) {
     o.push_str("<table><thead><tr>");
-    for h in head {
+    for h in t.head {
         let _ = write!(o, "<th>{}</th>", esc(h));
     }
     o.push_str("</tr></thead><tbody>");
-    for row in rows {
+    for row in &t.rows {
         o.push_str("<tr>");
         for (i, cell) in row.iter().enumerate() {
-            if numeric.contains(&i) {
-                let _ = write!(o, r#"<td class="num">{}</td>"#, esc(cell));
+            let class = if t.numeric.contains(&i) {
+                " class=\"num\""
             } else {
-                let _ = write!(o, "<td>{}</td>", esc(cell));
-            }
+                ""
+            };
+            let _ = write!(o, "<td{class}>{}</td>", esc(cell));
         }
         o.push_str("</tr>");
     }
     o.push_str("</tbody></table>");
-}
-
-fn opt(t: Option<u64>) -> String {
-    t.map_or("—".into(), clock)
 }
 
 fn findings(o: &mut String, items: &[super::Finding]) {
@@ -99,29 +97,7 @@ pub fn render(r: &Report) -> String {
     );
 
     o.push_str("<section id=\"overview\"><h2>1. Exercise overview</h2>");
-    table(
-        &mut o,
-        &["Item", "Value"],
-        &[
-            vec![
-                "Scenario".into(),
-                format!("{} ({:?})", r.title, res.difficulty),
-            ],
-            vec!["Summary".into(), r.summary.clone()],
-            vec![
-                "Date".into(),
-                r.date.clone().unwrap_or_else(|| "not recorded".into()),
-            ],
-            vec!["Seed".into(), res.seed.to_string()],
-            vec!["Bots".into(), res.bots.clone()],
-            vec![
-                "Length".into(),
-                format!("{} ({})", span(res.ended_at), res.end_reason),
-            ],
-            vec!["Journal digest".into(), res.digest.clone()],
-        ],
-        &[],
-    );
+    table(&mut o, &tables::overview(r));
     if !r.learning_objectives.is_empty() {
         o.push_str("<h3>Learning objectives</h3><ul>");
         for l in &r.learning_objectives {
@@ -130,12 +106,7 @@ pub fn render(r: &Report) -> String {
         o.push_str("</ul>");
     }
     o.push_str("<h3>Seats</h3>");
-    let rows: Vec<Vec<String>> = r
-        .seats
-        .iter()
-        .map(|s| vec![s.seat.clone(), s.role.clone(), s.played_by.clone()])
-        .collect();
-    table(&mut o, &["Seat", "Role", "Played by"], &rows, &[]);
+    table(&mut o, &tables::seats(r));
     o.push_str("</section>");
 
     o.push_str("<section id=\"summary\"><h2>2. Executive summary</h2><div class=\"kpis\">");
@@ -198,70 +169,12 @@ pub fn render(r: &Report) -> String {
     o.push_str("<p class=\"sub\">The attacker's stages against each role's actions; alerts and handoffs as marks; dashed lines mark detection (green) and containment (blue). Hover a mark for details.</p></section>");
 
     o.push_str("<section id=\"dwell\"><h2>5. Dwell and containment</h2>");
-    let rows: Vec<Vec<String>> = res
-        .intrusions
-        .iter()
-        .map(|i| {
-            vec![
-                i.id.clone(),
-                opt(i.compromised_at),
-                opt(i.first_alert_at),
-                opt(i.detected_at),
-                opt(i.contained_at),
-                opt(i.eradicated_at),
-                i.dwell_seconds.map_or("—".into(), |d| {
-                    format!("{}{}", if i.censored { "≥ " } else { "" }, span(d))
-                }),
-                i.time_to_contain_seconds.map_or("—".into(), span),
-                i.exposure_seconds.map_or("—".into(), span),
-            ]
-        })
-        .collect();
-    table(
-        &mut o,
-        &[
-            "Intrusion",
-            "Compromised",
-            "First alert",
-            "Detected",
-            "Contained",
-            "Eradicated",
-            "Dwell",
-            "Time to contain",
-            "Exposure",
-        ],
-        &rows,
-        &[6, 7, 8],
-    );
+    table(&mut o, &tables::intrusions(r));
     o.push_str(&svg::dwell_bars(r));
     o.push_str("<p class=\"sub\">Red: dwell (compromise to detection). Orange: detection to containment. Per stage: from the stage to its first alert; grey when nothing alerted.</p></section>");
 
     o.push_str("<section id=\"handoffs\"><h2>6. Handoff flow</h2>");
-    let rows: Vec<Vec<String>> = r
-        .flow
-        .iter()
-        .map(|f| {
-            vec![
-                format!("{} → {}", f.from, f.to),
-                f.count.to_string(),
-                format!("{:.1}", f.mean_quality),
-                span(f.mean_pickup_seconds as u64),
-                f.bounces.to_string(),
-            ]
-        })
-        .collect();
-    table(
-        &mut o,
-        &[
-            "Transition",
-            "Handoffs",
-            "Mean quality",
-            "Mean wait before pickup",
-            "Returned",
-        ],
-        &rows,
-        &[1, 2, 3, 4],
-    );
+    table(&mut o, &tables::flow(r));
     if !r.worst_handoffs.is_empty() {
         o.push_str("<h3>Weakest handoffs</h3><ol>");
         for w in &r.worst_handoffs {
@@ -277,19 +190,7 @@ pub fn render(r: &Report) -> String {
                 h.quality,
                 esc(&w.summary)
             );
-            let _ = write!(
-                o,
-                "<li>completeness {:.2}, precision {:.2}, severity {:.2} ({:?} given, {:?} true), routing {:.0}, timeliness {:.2}, pickup {:.2}{}</li>",
-                h.completeness,
-                h.precision,
-                h.severity_score,
-                h.severity,
-                h.true_severity,
-                h.routing,
-                h.timeliness,
-                h.pickup,
-                if h.bounced { ", returned" } else { "" }
-            );
+            let _ = write!(o, "<li>{}</li>", esc(&tables::handoff_components(h)));
             for l in &w.lacked {
                 let _ = write!(o, "<li>lacked {}</li>", esc(l));
             }
@@ -299,126 +200,28 @@ pub fn render(r: &Report) -> String {
     }
     o.push_str("</section>");
 
-    let t = &res.triage;
     o.push_str("<section id=\"triage\"><h2>7. Triage</h2>");
-    let _ = write!(
-        o,
-        "<table class=\"matrix\"><thead><tr><th></th><th>Classified malicious</th><th>Classified benign</th><th>Not triaged</th></tr></thead><tbody><tr><th>Malicious</th><td>{}</td><td>{}</td><td>{}</td></tr><tr><th>Benign</th><td>{}</td><td>{}</td><td>{}</td></tr></tbody></table>",
-        t.true_positives,
-        t.false_negatives,
-        t.untriaged_malicious,
-        t.false_positives,
-        t.true_negatives,
-        t.untriaged_benign
-    );
-    let _ = write!(
-        o,
-        "<p>Weighted accuracy {} · needless escalations {} · mean time to acknowledge {} · SLA met {} ({} breached)</p>",
-        t.accuracy.map_or("—".into(), |a| format!("{a:.1}%")),
-        t.needless_escalations,
-        res.mtta_seconds
-            .map_or("—".into(), |s| span(s.round() as u64)),
-        t.sla_met_percent.map_or("—".into(), |p| format!("{p:.1}%")),
-        t.sla_breaches
-    );
-    let alert_rows = |list: &[super::AlertLine]| -> Vec<Vec<String>> {
-        list.iter()
-            .map(|a| {
-                vec![
-                    a.id.to_string(),
-                    clock(a.raised_at),
-                    a.rule.clone(),
-                    a.stage.clone().unwrap_or_default(),
-                    a.outcome.clone(),
-                ]
-            })
-            .collect()
-    };
-    o.push_str("<h3>Missed malicious alerts</h3>");
-    if r.missed_alerts.is_empty() {
-        o.push_str("<p>None.</p>");
-    } else {
-        table(
-            &mut o,
-            &["Alert", "Raised", "Rule", "Stage", "Outcome"],
-            &alert_rows(&r.missed_alerts),
-            &[0],
-        );
-    }
-    o.push_str("<h3>Needless escalations</h3>");
-    if r.needless_escalations.is_empty() {
-        o.push_str("<p>None.</p>");
-    } else {
-        table(
-            &mut o,
-            &["Alert", "Raised", "Rule", "Stage", "Outcome"],
-            &alert_rows(&r.needless_escalations),
-            &[0],
-        );
+    table(&mut o, &tables::confusion(r));
+    let _ = write!(o, "<p>{}</p>", esc(&tables::triage_line(r)));
+    for (title, list) in [
+        ("Missed malicious alerts", &r.missed_alerts),
+        ("Needless escalations", &r.needless_escalations),
+    ] {
+        let _ = write!(o, "<h3>{title}</h3>");
+        if list.is_empty() {
+            o.push_str("<p>None.</p>");
+        } else {
+            table(&mut o, &tables::alerts(list));
+        }
     }
     o.push_str("</section>");
 
     o.push_str("<section id=\"seats\"><h2>8. Per-seat breakdown</h2>");
-    let rows: Vec<Vec<String>> = res
-        .seats
-        .iter()
-        .map(|s| {
-            vec![
-                s.seat.clone(),
-                s.controller.clone(),
-                format!("{:.0}%", 100.0 * s.utilisation),
-                s.actions.to_string(),
-                s.refused.to_string(),
-                if s.classified > 0 {
-                    format!("{} of {}", s.classified_correctly, s.classified)
-                } else {
-                    "—".into()
-                },
-                s.handoff_quality
-                    .map_or("—".into(), |q| format!("{q:.1} ({})", s.handoffs_sent)),
-            ]
-        })
-        .collect();
-    table(
-        &mut o,
-        &[
-            "Seat",
-            "Played by",
-            "Load",
-            "Actions",
-            "Refused",
-            "Correct triage",
-            "Handoff quality (sent)",
-        ],
-        &rows,
-        &[2, 3, 4],
-    );
+    table(&mut o, &tables::seat_breakdown(r));
     o.push_str("</section>");
 
     o.push_str("<section id=\"attack\"><h2>9. ATT&amp;CK techniques exercised</h2>");
-    let rows: Vec<Vec<String>> = r
-        .techniques
-        .iter()
-        .map(|t| {
-            vec![
-                t.tactic.clone(),
-                format!("{} {}", t.id, t.name),
-                t.coverage.label().into(),
-                if t.has_rule {
-                    "yes".into()
-                } else {
-                    "no".into()
-                },
-                t.stages.join(", "),
-            ]
-        })
-        .collect();
-    table(
-        &mut o,
-        &["Tactic", "Technique", "Outcome", "Rule exists", "Stages"],
-        &rows,
-        &[],
-    );
+    table(&mut o, &tables::techniques(r));
     o.push_str("</section>");
 
     o.push_str("<section id=\"findings\"><h2>10. Strengths and areas for improvement</h2><h3>Strengths</h3>");
@@ -431,24 +234,7 @@ pub fn render(r: &Report) -> String {
     if r.plan.is_empty() {
         o.push_str("<p>No corrective action needed.</p>");
     } else {
-        let rows: Vec<Vec<String>> = r
-            .plan
-            .iter()
-            .map(|p| {
-                vec![
-                    p.issue.clone(),
-                    p.action.clone(),
-                    p.owner.clone(),
-                    p.target.clone(),
-                ]
-            })
-            .collect();
-        table(
-            &mut o,
-            &["Issue", "Corrective action", "Owner", "Target"],
-            &rows,
-            &[],
-        );
+        table(&mut o, &tables::plan(r));
     }
     o.push_str("</section>");
     let _ = writeln!(

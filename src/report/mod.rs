@@ -12,6 +12,7 @@ mod csv;
 mod html;
 mod markdown;
 mod svg;
+mod tables;
 
 use std::collections::BTreeMap;
 
@@ -434,12 +435,6 @@ fn timeline(s: &Scenario, journal: &Journal, r: &Results) -> (Vec<Lane>, Vec<Rul
         })
         .unwrap_or_default();
     let role_of = |seat: u16| seat_role.get(seat as usize).copied();
-    let order = |role: Role| {
-        crate::scenario::ALL_ROLES
-            .iter()
-            .position(|x| *x == role)
-            .unwrap_or(0)
-    };
     let seat_name = |seat: u16| {
         r.seats
             .get(seat as usize)
@@ -494,20 +489,13 @@ fn timeline(s: &Scenario, journal: &Journal, r: &Results) -> (Vec<Lane>, Vec<Rul
                 action,
                 until,
             } => {
-                let Some(role) = role_of(*seat) else { continue };
-                by_role
-                    .entry(order(role))
-                    .or_insert_with(|| Lane {
-                        name: role.label().into(),
-                        marks: Vec::new(),
-                    })
-                    .marks
-                    .push(Mark {
-                        start: t,
-                        end: (*until).min(end).max(t),
-                        kind: action_kind(action),
-                        label: format!("{}: {:?}", seat_name(*seat), action.name()),
-                    });
+                let mark = Mark {
+                    start: t,
+                    end: (*until).min(end).max(t),
+                    kind: action_kind(action),
+                    label: format!("{}: {:?}", seat_name(*seat), action.name()),
+                };
+                push_role_mark(&mut by_role, role_of(*seat), mark);
             }
             Entry::HandoffSent {
                 handoff,
@@ -515,24 +503,17 @@ fn timeline(s: &Scenario, journal: &Journal, r: &Results) -> (Vec<Lane>, Vec<Rul
                 draft,
                 ..
             } => {
-                let Some(role) = role_of(*seat) else { continue };
-                by_role
-                    .entry(order(role))
-                    .or_insert_with(|| Lane {
-                        name: role.label().into(),
-                        marks: Vec::new(),
-                    })
-                    .marks
-                    .push(Mark {
-                        start: t,
-                        end: t,
-                        kind: "handoff",
-                        label: format!(
-                            "handoff {handoff} from {} to {}",
-                            seat_name(*seat),
-                            draft.to.label()
-                        ),
-                    });
+                let mark = Mark {
+                    start: t,
+                    end: t,
+                    kind: "handoff",
+                    label: format!(
+                        "handoff {handoff} from {} to {}",
+                        seat_name(*seat),
+                        draft.to.label()
+                    ),
+                };
+                push_role_mark(&mut by_role, role_of(*seat), mark);
             }
             _ => {}
         }
@@ -557,6 +538,23 @@ fn timeline(s: &Scenario, journal: &Journal, r: &Results) -> (Vec<Lane>, Vec<Rul
         }
     }
     (lanes, rules)
+}
+
+/// Adds a mark to its role's lane; lanes sort in the usual role order.
+fn push_role_mark(lanes: &mut BTreeMap<usize, Lane>, role: Option<Role>, mark: Mark) {
+    let Some(role) = role else { return };
+    let order = crate::scenario::ALL_ROLES
+        .iter()
+        .position(|x| *x == role)
+        .unwrap_or(0);
+    lanes
+        .entry(order)
+        .or_insert_with(|| Lane {
+            name: role.label().into(),
+            marks: Vec::new(),
+        })
+        .marks
+        .push(mark);
 }
 
 fn flow(handoffs: &[HandoffResult]) -> Vec<FlowRow> {

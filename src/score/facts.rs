@@ -287,31 +287,61 @@ impl Facts {
         f
     }
 
-    /// Whether an evidence item is tied to malicious activity that happened by time `t`.
-    pub fn relevant(&self, scenario: &Scenario, item: Evidence, t: u64) -> bool {
+    /// The intrusions an evidence item is tied to by time `t`: the stage behind an
+    /// alert or record, or the intrusions whose malicious records named the host,
+    /// account or indicator. Empty for benign items.
+    pub fn intrusions_of(
+        &self,
+        scenario: &Scenario,
+        item: Evidence,
+        t: u64,
+    ) -> BTreeSet<IntrusionIdx> {
         let before = |r: &&RecordFact| r.at <= t;
         match item {
             Evidence::Alert(a) => self
                 .alerts
                 .get(a as usize)
-                .is_some_and(AlertFact::malicious),
-            Evidence::Record(r) => self.records.contains_key(&r),
+                .and_then(|x| x.stage)
+                .map(|(i, _)| i)
+                .into_iter()
+                .collect(),
+            Evidence::Record(r) => self
+                .records
+                .get(&r)
+                .map(|x| x.stage.0)
+                .into_iter()
+                .collect(),
             Evidence::Host(h) => self
                 .records
                 .values()
                 .filter(before)
-                .any(|r| r.host == Some(h)),
+                .filter(|r| r.host == Some(h))
+                .map(|r| r.stage.0)
+                .collect(),
             Evidence::Account(a) => self
                 .records
                 .values()
                 .filter(before)
-                .any(|r| r.account == Some(a)),
-            Evidence::Observable(o) => self.records.values().filter(before).any(|r| {
-                scenario.intrusions[r.stage.0].stages[r.stage.1]
-                    .observables
-                    .contains(&o)
-            }),
+                .filter(|r| r.account == Some(a))
+                .map(|r| r.stage.0)
+                .collect(),
+            Evidence::Observable(o) => self
+                .records
+                .values()
+                .filter(before)
+                .filter(|r| {
+                    scenario.intrusions[r.stage.0].stages[r.stage.1]
+                        .observables
+                        .contains(&o)
+                })
+                .map(|r| r.stage.0)
+                .collect(),
         }
+    }
+
+    /// Whether an evidence item is tied to malicious activity that happened by time `t`.
+    pub fn relevant(&self, scenario: &Scenario, item: Evidence, t: u64) -> bool {
+        !self.intrusions_of(scenario, item, t).is_empty()
     }
 
     /// Benign hosts isolated.

@@ -3,7 +3,8 @@
 //! quality = 100 × Σ wᵢ·cᵢ / Σ wᵢ × (1 − bounce_penalty if returned), where the
 //! components cᵢ, each 0–1, are:
 //! - completeness: relevant items the sender had seen that it attached ÷ relevant items
-//!   it had seen (1 when it had seen none);
+//!   it had seen (1 when it had seen none). Relevant here means tied to the intrusions
+//!   the handoff itself is about; a handoff about nothing malicious has none;
 //! - precision: relevant attached ÷ attached (0 when nothing is attached);
 //! - severity: 1 − |given − true| ÷ 3 on the Low…Critical scale, the true severity
 //!   being the worst stage behind the attached and seen relevant items (Low if none);
@@ -217,7 +218,25 @@ fn score_one(
 ) -> HandoffResult {
     let relevant = |e: &Evidence| facts.relevant(scenario, *e, sent.t);
     let attached: BTreeSet<Evidence> = sent.draft.evidence.iter().copied().collect();
-    let relevant_seen: BTreeSet<Evidence> = sent.seen.iter().copied().filter(relevant).collect();
+    // The handoff is about the intrusions its attached items (and escalated alert) are
+    // tied to; what the sender had seen of *those* intrusions is what it should carry.
+    // Items from an unrelated case it worked earlier do not count against it.
+    let about: BTreeSet<usize> = attached
+        .iter()
+        .copied()
+        .chain(sent.draft.alert.map(Evidence::Alert))
+        .flat_map(|e| facts.intrusions_of(scenario, e, sent.t))
+        .collect();
+    let relevant_seen: BTreeSet<Evidence> = sent
+        .seen
+        .iter()
+        .copied()
+        .filter(|e| {
+            !facts
+                .intrusions_of(scenario, *e, sent.t)
+                .is_disjoint(&about)
+        })
+        .collect();
     let relevant_attached = attached.iter().filter(|e| relevant(e)).count();
     let covered = relevant_seen.intersection(&attached).count();
     let completeness = if relevant_seen.is_empty() {
