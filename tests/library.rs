@@ -3,41 +3,18 @@
 //! scenario declares, its par is the expert median, and ladders are complete. (That
 //! experts beat novices on every shipped scenario is tested in `sim.rs`.)
 
+mod common;
+
 use std::sync::Arc;
 
-use socdrill::scenario::{self, Scenario};
+use common::{median, shipped};
+use socdrill::scenario::Scenario;
 use socdrill::score::Results;
-use socdrill::script::Script;
-use socdrill::{Exercise, bots};
 
 const SEEDS: std::ops::Range<u64> = 200..220;
 
-fn library() -> Vec<(String, Arc<Scenario>)> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
-    let mut v: Vec<(String, Arc<Scenario>)> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
-        .map(|p| {
-            let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            let src = std::fs::read_to_string(&p).unwrap();
-            let s = scenario::load(&src).unwrap_or_else(|d| panic!("{}", d.render(&name)));
-            (name, Arc::new(s))
-        })
-        .collect();
-    v.sort_by(|a, b| a.0.cmp(&b.0));
-    assert!(v.len() >= 2);
-    v
-}
-
 fn run(s: &Arc<Scenario>, seed: u64, profile: &str) -> Results {
-    let mut ex = Exercise::new(
-        s.clone(),
-        seed,
-        bots::profile_named(profile).unwrap(),
-        &Script::default(),
-    );
-    ex.run_to_end();
+    let ex = common::run(s, seed, profile);
     assert!(ex.ended());
     ex.results()
 }
@@ -52,14 +29,9 @@ fn dwell(r: &Results) -> Option<f64> {
     )
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
-}
-
 #[test]
 fn every_scenario_is_documented_and_calibrated() {
-    for (name, s) in library() {
+    for (name, s) in shipped() {
         assert!(!s.summary.is_empty(), "{name}: a summary");
         assert!(
             !s.learning_objectives.is_empty(),
@@ -83,7 +55,7 @@ fn every_scenario_is_documented_and_calibrated() {
 
 #[test]
 fn every_stage_happens_in_some_run_and_every_profile_runs() {
-    for (name, s) in library() {
+    for (name, s) in shipped() {
         let mut seen: Vec<Vec<bool>> = s
             .intrusions
             .iter()
@@ -113,7 +85,7 @@ fn every_stage_happens_in_some_run_and_every_profile_runs() {
 
 #[test]
 fn competent_median_dwell_falls_in_the_declared_band() {
-    for (name, s) in library() {
+    for (name, s) in shipped() {
         let (lo, hi) = s.dwell_band.expect("declared (checked above)");
         let m = median(
             SEEDS
@@ -129,7 +101,7 @@ fn competent_median_dwell_falls_in_the_declared_band() {
 
 #[test]
 fn par_is_the_expert_median_over_the_calibration_seeds() {
-    for (name, s) in library() {
+    for (name, s) in shipped() {
         let Some(par) = s.par else { continue };
         let m = median(
             SEEDS
@@ -149,7 +121,7 @@ fn par_is_the_expert_median_over_the_calibration_seeds() {
 fn ladders_run_from_step_one_without_gaps_and_get_harder() {
     let mut tracks: std::collections::BTreeMap<String, Vec<(u32, String, f64, f64)>> =
         Default::default();
-    for (name, s) in library() {
+    for (name, s) in shipped() {
         if let Some(l) = &s.ladder {
             let competent = median(
                 SEEDS

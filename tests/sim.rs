@@ -12,36 +12,14 @@ use socdrill::script::{self, Script};
 use socdrill::sim::SimSchedule;
 use socdrill::{Exercise, SimPlugin, bots};
 
+mod common;
+use common::{median, shipped};
+
 const HAND: &str = include_str!("data/hand-worked.ron");
 const HAND_ACTIONS: &str = include_str!("data/hand-worked.actions.ron");
 
-fn shipped() -> Vec<(String, Arc<Scenario>)> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
-    let mut v: Vec<(String, Arc<Scenario>)> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
-        .map(|p| {
-            let s = scenario::load(&std::fs::read_to_string(&p).unwrap()).unwrap();
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                Arc::new(s),
-            )
-        })
-        .collect();
-    v.sort_by(|a, b| a.0.cmp(&b.0));
-    v
-}
-
 fn digest(s: &Arc<Scenario>, seed: u64, profile: &str) -> String {
-    let mut ex = Exercise::new(
-        s.clone(),
-        seed,
-        bots::profile_named(profile).unwrap(),
-        &Script::default(),
-    );
-    ex.run_to_end();
-    ex.journal().digest()
+    common::run(s, seed, profile).journal().digest()
 }
 
 #[test]
@@ -307,11 +285,6 @@ fn the_engine_records_detection_where_scoring_finds_it() {
             }
         }
     }
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
 }
 
 #[test]

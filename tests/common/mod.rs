@@ -1,0 +1,51 @@
+//! Helpers shared by the integration tests.
+
+#![allow(dead_code, reason = "each test crate uses a different subset")]
+
+use std::sync::Arc;
+
+use socdrill::scenario::{self, Scenario};
+use socdrill::script::Script;
+use socdrill::{Exercise, bots};
+
+/// Every scenario shipped in `scenarios/`, by file name, sorted.
+pub fn shipped() -> Vec<(String, Arc<Scenario>)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
+    let mut v: Vec<(String, Arc<Scenario>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            let src = std::fs::read_to_string(&p).unwrap();
+            let s = scenario::load(&src).unwrap_or_else(|d| panic!("{}", d.render(&name)));
+            (name, Arc::new(s))
+        })
+        .collect();
+    v.sort_by(|a, b| a.0.cmp(&b.0));
+    assert!(v.len() >= 2, "at least two scenarios ship");
+    v
+}
+
+/// Runs a scenario to its end with bots of `profile` in every seat.
+pub fn run(s: &Arc<Scenario>, seed: u64, profile: &str) -> Exercise {
+    let mut ex = Exercise::new(
+        s.clone(),
+        seed,
+        bots::profile_named(profile).unwrap(),
+        &Script::default(),
+    );
+    ex.run_to_end();
+    ex
+}
+
+/// The built-in default scenario.
+pub fn default_scenario() -> Arc<Scenario> {
+    Arc::new(scenario::load(scenario::DEFAULT_SCENARIO).unwrap())
+}
+
+/// The median of some values (the upper one for an even count).
+pub fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
