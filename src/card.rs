@@ -4,26 +4,10 @@
 use std::fmt::Write;
 use std::path::Path;
 
+use socdrill::report::{clock, span};
 use socdrill::scenario::Scenario;
 use socdrill::scenario::attack::Catalogue;
 use socdrill::score::Results;
-
-/// `T+1h05m` for a simulated time in seconds.
-pub fn clock(t: u64) -> String {
-    let (h, m, s) = (t / 3600, (t % 3600) / 60, t % 60);
-    if h > 0 {
-        format!("T+{h}h{m:02}m")
-    } else if m > 0 {
-        format!("T+{m}m{s:02}s")
-    } else {
-        format!("T+{s}s")
-    }
-}
-
-/// `1h05m` for a span in seconds.
-pub fn span(t: u64) -> String {
-    clock(t).trim_start_matches("T+").to_string()
-}
 
 fn opt_clock(t: Option<u64>) -> String {
     t.map_or("—".into(), clock)

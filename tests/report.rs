@@ -5,23 +5,16 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::{Command, Output};
-use std::sync::Arc;
+
+mod common;
 
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use socdrill::report::{Format, Report};
-use socdrill::script::Script;
-use socdrill::{Exercise, bots, scenario};
 
 fn report(seed: u64, profile: &str) -> (Report, serde_json::Value) {
-    let s = Arc::new(scenario::load(scenario::DEFAULT_SCENARIO).unwrap());
-    let mut ex = Exercise::new(
-        s.clone(),
-        seed,
-        bots::profile_named(profile).unwrap(),
-        &Script::default(),
-    );
-    ex.run_to_end();
+    let s = common::default_scenario();
+    let ex = common::run(&s, seed, profile);
     let results = ex.results();
     let json = serde_json::to_value(&results).unwrap();
     (Report::build(&s, ex.journal(), &results, None), json)

@@ -262,13 +262,7 @@ fn a_seat_only_acts_on_what_it_has_seen() {
 fn the_engine_records_detection_where_scoring_finds_it() {
     for (name, s) in shipped() {
         for seed in 0..5 {
-            let mut ex = Exercise::new(
-                s.clone(),
-                seed,
-                bots::profile_named("competent").unwrap(),
-                &Script::default(),
-            );
-            ex.run_to_end();
+            let ex = common::run(&s, seed, "competent");
             let r = ex.results();
             for (i, ir) in r.intrusions.iter().enumerate() {
                 let engine = ex.journal().lines.iter().find_map(|l| match l.entry {
@@ -294,13 +288,7 @@ fn experts_detect_sooner_and_score_higher_than_novices_on_every_scenario() {
         for profile in ["novice", "expert"] {
             let (mut dwell, mut score) = (Vec::new(), Vec::new());
             for seed in 100..130 {
-                let mut ex = Exercise::new(
-                    s.clone(),
-                    seed,
-                    bots::profile_named(profile).unwrap(),
-                    &Script::default(),
-                );
-                ex.run_to_end();
+                let ex = common::run(&s, seed, profile);
                 let r = ex.results();
                 // Censored dwell counts as it stands at the end: a lower bound, but the
                 // same rule for both profiles.
@@ -432,13 +420,7 @@ fn journal_lines_read_back_to_the_same_text() {
     // with their digest.
     for (name, s) in shipped() {
         for seed in [4, 9] {
-            let mut ex = Exercise::new(
-                s.clone(),
-                seed,
-                bots::profile_named("competent").unwrap(),
-                &Script::default(),
-            );
-            ex.run_to_end();
+            let ex = common::run(&s, seed, "competent");
             let text = ex.journal().to_jsonl();
             let lines: Vec<socdrill::journal::Line> = text
                 .lines()
