@@ -18,12 +18,15 @@
 
 #![forbid(unsafe_code)]
 
+pub mod batch;
 pub mod bots;
 pub mod journal;
 pub mod report;
 pub mod scenario;
 pub mod score;
 pub mod script;
+/// Importing Sigma detection rules as a scenario's detection rules (no I/O).
+pub mod sigma;
 pub mod sim;
 pub mod soc;
 pub mod view;
@@ -67,13 +70,67 @@ pub struct Exercise {
     profile: String,
 }
 
+/// Who plays the unscripted seats: one bot profile for everyone, optionally another for
+/// some roles (a what-if such as "novices on Tier 1").
+#[derive(Debug, Clone)]
+pub struct Team {
+    /// The profile of every seat whose role is not listed in `by_role`.
+    pub default: Profile,
+    /// Roles played by a different profile.
+    pub by_role: Vec<(scenario::Role, Profile)>,
+}
+
+impl Team {
+    /// Every seat played by `profile`.
+    pub fn uniform(profile: &Profile) -> Team {
+        Team {
+            default: profile.clone(),
+            by_role: Vec::new(),
+        }
+    }
+
+    /// The profile that plays `role`.
+    pub fn profile_for(&self, role: scenario::Role) -> &Profile {
+        self.by_role
+            .iter()
+            .find(|(r, _)| *r == role)
+            .map_or(&self.default, |(_, p)| p)
+    }
+
+    /// A label for results: `expert`, or `expert (tier1: novice)`.
+    pub fn label(&self) -> String {
+        if self.by_role.is_empty() {
+            return self.default.name.clone();
+        }
+        let mut by_role: Vec<_> = self.by_role.iter().collect();
+        by_role.sort_by_key(|(r, _)| *r);
+        let parts: Vec<String> = by_role
+            .iter()
+            .map(|(r, p)| format!("{}: {}", r.slug(), p.name))
+            .collect();
+        format!("{} ({})", self.default.name, parts.join(", "))
+    }
+}
+
 impl Exercise {
     /// Sets up an exercise at T+0. Seats named in `script` follow it; bots of `profile`
     /// play every other seat.
     pub fn new(scenario: Arc<Scenario>, seed: u64, profile: &Profile, script: &Script) -> Exercise {
+        Exercise::with_team(scenario, seed, &Team::uniform(profile), script)
+    }
+
+    /// Like [`Exercise::new`], with a profile per role.
+    pub fn with_team(scenario: Arc<Scenario>, seed: u64, team: &Team, script: &Script) -> Exercise {
         let mut app = App::new();
         app.add_plugins(SimPlugin);
-        Exercise::in_app(app, scenario, seed, profile, script)
+        let mut ex = Exercise {
+            app,
+            scenario,
+            seed,
+            profile: team.label(),
+        };
+        ex.setup(team, script);
+        ex
     }
 
     /// Sets up an exercise in an app the caller built; the app must include
@@ -91,7 +148,7 @@ impl Exercise {
             seed,
             profile: profile.name.clone(),
         };
-        ex.setup(profile, script);
+        ex.setup(&Team::uniform(profile), script);
         ex
     }
 
@@ -99,6 +156,11 @@ impl Exercise {
     /// and allocations): much cheaper than [`Exercise::new`] for batches of seeds.
     /// The result is identical to a fresh exercise with the same inputs.
     pub fn reset(&mut self, seed: u64, profile: &Profile, script: &Script) {
+        self.reset_team(seed, &Team::uniform(profile), script);
+    }
+
+    /// Like [`Exercise::reset`], with a profile per role.
+    pub fn reset_team(&mut self, seed: u64, team: &Team, script: &Script) {
         let world = self.app.world_mut();
         // Resources are entities too in this Bevy: despawn only our own seats.
         let seats: Vec<Entity> = world
@@ -109,11 +171,11 @@ impl Exercise {
             world.despawn(e);
         }
         self.seed = seed;
-        self.profile = profile.name.clone();
-        self.setup(profile, script);
+        self.profile = team.label();
+        self.setup(team, script);
     }
 
-    fn setup(&mut self, profile: &Profile, script: &Script) {
+    fn setup(&mut self, team: &Team, script: &Script) {
         let s = self.scenario.clone();
         let seed = self.seed;
         let world = self.app.world_mut();
@@ -144,7 +206,7 @@ impl Exercise {
                 Some(actions) => Controller::Script(actions.iter().cloned().collect()),
                 None => Controller::Bot(Box::new(Brain::new(
                     *role,
-                    profile.clone(),
+                    team.profile_for(*role).clone(),
                     Stream::new(seed, &format!("bot/{name}")),
                 ))),
             };
@@ -153,7 +215,7 @@ impl Exercise {
                 name: name.clone(),
                 role: *role,
                 controller: match &controller {
-                    Controller::Bot(_) => format!("bot:{}", profile.name),
+                    Controller::Bot(_) => format!("bot:{}", team.profile_for(*role).name),
                     Controller::Script(_) => "scripted".into(),
                 },
             });

@@ -28,6 +28,9 @@ macro_rules! say_raw {
     ($($arg:tt)*) => { emit(&format!($($arg)*)) };
 }
 
+mod batch_cmd;
+mod sigma_cmd;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -54,6 +57,9 @@ use socdrill::{Exercise, bots, journal};
   socdrill replay runs/a                         re-simulate and compare event by event
   socdrill run FILE.ron --actions moves.ron      script some seats (see ACTIONS.md)
   socdrill check scenarios/*.ron                 validate, listing every problem
+  socdrill batch --seeds 1..1000 --out runs/b    many seeds on every core, ATT&CK coverage
+  socdrill batch FILE.ron --variant v.ron        what-if: a variant against the baseline
+  socdrill par scenarios/ransomware-rdp.ron      measure and store the scenario's par
 
 Writing scenarios: scenarios/README.md · scoring: SCORING.md"
 )]
@@ -115,6 +121,73 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Run many seeds on every core: distributions, detection per stage, ATT&CK
+    /// coverage, and what-if variants paired with the baseline.
+    #[command(after_help = "A variant is a RON overlay on the scenario (see scenarios/README.md, \"What-if variants\"):
+  Variant(name: \"second-hunter\", changes: [Staffing(role: Hunter, seats: 2)])
+Changes: EnableRule(\"id\"), DisableRule(\"id\"), TuneRule(rule: \"id\", fidelity: 0.9, benign_per_hour: 2.0),
+  AddRule((id: …, name: …, source: …, techniques: […], fidelity: …, severity: …)),
+  Staffing(role: Tier1, seats: 3), Bots(role: Tier1, profile: \"novice\"), Noise(source: \"edr\", scale: 2.0).
+
+Output: a summary on standard output (--json: one JSON document that is byte-identical
+for the same inputs, whatever --jobs); timings and progress on standard error.
+--out DIR writes runs.jsonl (one line per exercise, streamed), summary.json and
+report.html (tables and an ATT&CK coverage heatmap). Ctrl-C stops cleanly and keeps
+what finished (exit code 130).")]
+    Batch {
+        /// Scenario file (.ron). Without it, the built-in default scenario.
+        scenario: Option<PathBuf>,
+        /// Seeds to run: `A..B` (both ends included) or one seed.
+        #[arg(long, default_value = "1..100")]
+        seeds: String,
+        /// Bot skill profile for every seat (variants may change it).
+        #[arg(long, default_value = "competent", value_parser = ["novice", "competent", "expert"])]
+        bots: String,
+        /// A what-if variant file; repeat for several. Each runs on the same seeds.
+        #[arg(long = "variant", value_name = "FILE")]
+        variants: Vec<PathBuf>,
+        /// Worker threads (default: every core). Results do not depend on it.
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Write runs.jsonl, summary.json and report.html into DIR.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Replace the scenario's rules with the Sigma rules (.yml) under DIR.
+        #[arg(long, value_name = "DIR")]
+        detections_from: Option<PathBuf>,
+        /// Fidelity and noise per Sigma level (RON; default assets/sigma-levels.ron).
+        #[arg(long, value_name = "FILE", requires = "detections_from")]
+        sigma_levels: Option<PathBuf>,
+    },
+    /// Measure a scenario's par (median team score of expert bots over seeds 200..219)
+    /// and store it in the file; scorecards and reports show score against it.
+    Par {
+        /// Scenario file (.ron). Without it, the built-in scenario's par is printed only.
+        scenario: Option<PathBuf>,
+        /// Worker threads (default: every core).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Print the par without storing it.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Turn a directory of Sigma rules into scenario detection rules (RON to paste
+    /// into a scenario's `rules: [...]`), mapped to the scenario's data sources.
+    ImportSigma {
+        /// Directory of Sigma rules (.yml, searched recursively).
+        dir: PathBuf,
+        /// Scenario whose data sources the rules read (default: the built-in one).
+        scenario: Option<PathBuf>,
+        /// Fidelity and noise per Sigma level (RON; default assets/sigma-levels.ron).
+        #[arg(long, value_name = "FILE")]
+        sigma_levels: Option<PathBuf>,
+        /// Write the rules to FILE instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// List the scenarios in a directory (default: ./scenarios).
     Scenarios {
         /// Directory to list.
@@ -144,6 +217,43 @@ fn main() -> ExitCode {
         Command::Replay { dir } => replay(&dir),
         Command::Report { run, format, out } => report(&run, &format, out.as_deref()),
         Command::Compare { runs, out } => compare(&runs, out.as_deref()),
+        Command::Batch {
+            scenario,
+            seeds,
+            bots,
+            variants,
+            jobs,
+            out,
+            json,
+            detections_from,
+            sigma_levels,
+        } => batch_cmd::batch(&batch_cmd::BatchArgs {
+            scenario: scenario.as_deref(),
+            seeds: &seeds,
+            bots: &bots,
+            variants: &variants,
+            jobs,
+            out: out.as_deref(),
+            json,
+            detections_from: detections_from.as_deref(),
+            sigma_levels: sigma_levels.as_deref(),
+        }),
+        Command::Par {
+            scenario,
+            jobs,
+            dry_run,
+        } => batch_cmd::par_cmd(scenario.as_deref(), jobs, dry_run),
+        Command::ImportSigma {
+            dir,
+            scenario,
+            sigma_levels,
+            out,
+        } => sigma_cmd::import_cmd(
+            &dir,
+            scenario.as_deref(),
+            sigma_levels.as_deref(),
+            out.as_deref(),
+        ),
         Command::Scenarios { dir } => list(dir.as_deref()),
     };
     match result {

@@ -11,7 +11,7 @@ pub mod compare;
 mod csv;
 mod html;
 mod markdown;
-mod svg;
+pub(crate) mod svg;
 mod tables;
 
 use std::collections::BTreeMap;

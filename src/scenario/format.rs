@@ -264,6 +264,9 @@ pub struct RawRule {
     /// Path of the Sigma rule this rule stands for, for reference.
     #[serde(default)]
     pub sigma: Option<String>,
+    /// Who wrote the rule — Sigma's licence asks that authors stay credited.
+    #[serde(default)]
+    pub author: Option<String>,
 }
 
 fn yes() -> bool {

@@ -6,6 +6,7 @@ pub mod attack;
 pub mod diag;
 pub mod format;
 pub mod model;
+pub mod par;
 mod validate;
 
 pub use diag::{Diagnostic, Diagnostics};
@@ -25,7 +26,15 @@ const NESTING_LIMIT: usize = 64;
 /// Parses and validates scenario text. Every problem comes back at once.
 pub fn load(src: &str) -> Result<Scenario, Diagnostics> {
     let raw = parse::<format::RawScenario>(src, "a scenario")?;
-    validate::validate(&raw, src)
+    build(&raw, src)
+}
+
+/// Validates an already parsed scenario, for callers that change it first (for example
+/// by importing Sigma rules). `src` is the text it was parsed from: diagnostics are
+/// placed in it, so problems in values the caller changed are placed on a best-effort
+/// basis.
+pub fn build(raw: &format::RawScenario, src: &str) -> Result<Scenario, Diagnostics> {
+    validate::validate(raw, src)
 }
 
 /// Parses RON text into `T`, turning syntax and type errors into a diagnostic that

@@ -231,6 +231,8 @@ pub struct Rule {
     pub latency: u64,
     /// Sigma rule reference.
     pub sigma: Option<String>,
+    /// Who wrote the rule, credited wherever the rule or its alerts are shown.
+    pub author: Option<String>,
 }
 
 /// An observable.

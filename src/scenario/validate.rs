@@ -1079,6 +1079,7 @@ fn convert(
                 enabled: r.enabled,
                 latency: r.latency.map_or(120, |d| d.0),
                 sigma: r.sigma.clone(),
+                author: r.author.clone(),
             })
             .collect(),
         observables,

@@ -1,0 +1,317 @@
+//! `socdrill batch` and `socdrill par`: many seeds on every core, streamed to disk, with
+//! progress on the terminal and a clean stop on Ctrl-C.
+
+use std::fs;
+use std::io::{BufWriter, IsTerminal, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+use socdrill::batch::{self, Accumulator, Arm, Seeds, variant};
+use socdrill::scenario::{self, format::RawScenario, par};
+use socdrill::{Team, bots};
+
+use crate::{diagnostics, emit, read_text};
+
+/// What `batch` was asked to do.
+pub struct BatchArgs<'a> {
+    pub scenario: Option<&'a Path>,
+    pub seeds: &'a str,
+    pub bots: &'a str,
+    pub variants: &'a [PathBuf],
+    pub jobs: Option<usize>,
+    pub out: Option<&'a Path>,
+    pub json: bool,
+    pub detections_from: Option<&'a Path>,
+    pub sigma_levels: Option<&'a Path>,
+}
+
+/// Set by Ctrl-C: the batch hands out no more seeds.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+/// The scenario as serde values and text, with a display name.
+pub struct Source {
+    pub raw: RawScenario,
+    pub src: String,
+    pub name: String,
+}
+
+pub fn read_source(path: Option<&Path>) -> Result<Source> {
+    let (name, src) = match path {
+        Some(p) => (p.display().to_string(), read_text(p)?),
+        None => (
+            scenario::DEFAULT_SCENARIO_NAME.to_string(),
+            scenario::DEFAULT_SCENARIO.to_string(),
+        ),
+    };
+    let raw = scenario::parse::<RawScenario>(&src, "a scenario")
+        .map_err(|d| diagnostics(&name, &d))?;
+    Ok(Source { raw, src, name })
+}
+
+fn jobs_or_cores(jobs: Option<usize>) -> Result<usize> {
+    match jobs {
+        Some(0) => bail!("--jobs 0 runs nothing: give at least 1"),
+        Some(j) => Ok(j),
+        None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
+    }
+}
+
+pub fn batch(a: &BatchArgs) -> Result<ExitCode> {
+    let seeds = Seeds::parse(a.seeds).map_err(|e| anyhow::anyhow!("--seeds: {e}"))?;
+    let jobs = jobs_or_cores(a.jobs)?;
+    let profile =
+        bots::profile_named(a.bots).with_context(|| format!("unknown bot profile {:?}", a.bots))?;
+    let mut source = read_source(a.scenario)?;
+    if let Some(dir) = a.detections_from {
+        crate::sigma_cmd::use_detections(&mut source, dir, a.sigma_levels)?;
+    }
+    let base = scenario::build(&source.raw, &source.src)
+        .map_err(|d| diagnostics(&source.name, &d))?;
+    let base = Arc::new(base);
+    let mut arms = vec![Arm {
+        name: "baseline".into(),
+        description: String::new(),
+        changes: Vec::new(),
+        scenario: base.clone(),
+        team: Team::uniform(profile),
+    }];
+    for path in a.variants {
+        let name = path.display().to_string();
+        let text = read_text(path)?;
+        let v = variant::load(&text, &source.raw).map_err(|d| diagnostics(&name, &d))?;
+        if arms.iter().any(|arm| arm.name == v.name) {
+            bail!(
+                "{name}: a variant named {:?} is already in this batch: give each variant its own name",
+                v.name
+            );
+        }
+        let mut raw = source.raw.clone();
+        let mut team = Team::uniform(profile);
+        variant::apply(&v, &mut raw, &mut team);
+        let s = scenario::build(&raw, &source.src)
+            .map_err(|d| diagnostics(&name, &variant::blame(&source.name, &d)))?;
+        arms.push(Arm {
+            name: v.name.clone(),
+            description: v.description.clone(),
+            changes: v.changes.iter().map(variant::Change::describe).collect(),
+            scenario: Arc::new(s),
+            team,
+        });
+    }
+
+    let mut runs_file = match a.out {
+        Some(dir) => {
+            fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            let p = dir.join("runs.jsonl");
+            let f = fs::File::create(&p).with_context(|| format!("cannot write {}", p.display()))?;
+            Some((p, BufWriter::new(f)))
+        }
+        None => None,
+    };
+    // A first Ctrl-C stops cleanly; a second one is the default (the process ends).
+    let _ = ctrlc::set_handler(|| {
+        if STOP.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        eprintln!("\nstopping: finishing the exercises already running (Ctrl-C again to quit now)");
+    });
+
+    let mut acc = Accumulator::new(&arms);
+    let mut progress = Progress::new(seeds.count, arms.len());
+    let mut write_error: Option<anyhow::Error> = None;
+    let started = Instant::now();
+    let finished = batch::run(&arms, seeds, jobs, &STOP, |records| {
+        if let Some((p, w)) = runs_file.as_mut()
+            && write_error.is_none()
+        {
+            for r in &records {
+                let line = serde_json::to_string(r).expect("records serialise");
+                if let Err(e) = writeln!(w, "{line}") {
+                    write_error = Some(anyhow::anyhow!("cannot write {}: {e}", p.display()));
+                    STOP.store(true, Ordering::SeqCst);
+                    break;
+                }
+            }
+        }
+        acc.add(&records);
+        progress.tick();
+    });
+    let elapsed = started.elapsed();
+    progress.done();
+    if let Some(e) = write_error {
+        return Err(e);
+    }
+    if let Some((p, mut w)) = runs_file {
+        w.flush()
+            .with_context(|| format!("cannot write {}", p.display()))?;
+    }
+    let summary = acc.summary(&base, &Team::uniform(profile).label(), seeds);
+    let exercises = finished.seeds as f64 * arms.len() as f64;
+    eprintln!(
+        "{} exercise(s) in {:.2} s on {jobs} job(s): {:.0} exercises/s",
+        exercises,
+        elapsed.as_secs_f64(),
+        exercises / elapsed.as_secs_f64().max(1e-9)
+    );
+    let summary_json = serde_json::to_string_pretty(&summary)? + "\n";
+    if let Some(dir) = a.out {
+        let write = |name: &str, text: &str| {
+            let p = dir.join(name);
+            fs::write(&p, text).with_context(|| format!("cannot write {}", p.display()))
+        };
+        write("summary.json", &summary_json)?;
+        write("report.html", &batch::render::html(&summary))?;
+        eprintln!(
+            "runs.jsonl, summary.json and report.html (coverage heatmap) written to {}",
+            dir.display()
+        );
+    }
+    if a.json {
+        emit(&summary_json);
+    } else {
+        emit(&batch::render::text(&summary));
+    }
+    if finished.interrupted {
+        eprintln!(
+            "interrupted: {} of {} seed(s) finished; the summary covers those",
+            finished.seeds, seeds.count
+        );
+        return Ok(ExitCode::from(130));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `socdrill par`: the median expert team score over the fixed par seeds, stored in the
+/// scenario file unless `dry_run`.
+pub fn par_cmd(path: Option<&Path>, jobs: Option<usize>, dry_run: bool) -> Result<ExitCode> {
+    let jobs = jobs_or_cores(jobs)?;
+    let source = read_source(path)?;
+    let s = Arc::new(
+        scenario::build(&source.raw, &source.src).map_err(|d| diagnostics(&source.name, &d))?,
+    );
+    let profile = bots::profile_named(par::PAR_PROFILE).expect("the expert profile ships");
+    let arms = [Arm {
+        name: "par".into(),
+        description: String::new(),
+        changes: Vec::new(),
+        scenario: s.clone(),
+        team: Team::uniform(profile),
+    }];
+    let seeds = Seeds {
+        first: *par::PAR_SEEDS.start(),
+        count: par::PAR_SEEDS.end() - par::PAR_SEEDS.start() + 1,
+    };
+    let mut acc = Accumulator::new(&arms);
+    let finished = batch::run(&arms, seeds, jobs, &STOP, |r| acc.add(&r));
+    if finished.interrupted {
+        bail!("par needs every seed; the run was stopped");
+    }
+    let summary = acc.summary(&s, profile.name.as_str(), seeds);
+    let value = summary.arms[0]
+        .team_score
+        .median
+        .expect("par runs at least one seed");
+    let rounded = (value * 10.0).round() / 10.0;
+    emit(&format!(
+        "{}: par {rounded:.1} (median team score of expert bots over seeds {}..{}; was {})\n",
+        source.name,
+        par::PAR_SEEDS.start(),
+        par::PAR_SEEDS.end(),
+        source
+            .raw
+            .par
+            .map_or("not set".to_string(), |p| format!("{p:.1}"))
+    ));
+    match path {
+        None => emit(
+            "the built-in scenario is not a file: give a scenario file to store its par\n",
+        ),
+        Some(_) if dry_run => emit("not stored (--dry-run)\n"),
+        Some(p) => {
+            let text = par::with_par(&source.src, rounded).map_err(|d| diagnostics(&source.name, &d))?;
+            let tmp = p.with_extension("ron.par-tmp");
+            fs::write(&tmp, &text).with_context(|| format!("cannot write {}", tmp.display()))?;
+            fs::rename(&tmp, p).with_context(|| format!("cannot replace {}", p.display()))?;
+            emit(&format!(
+                "stored in {}: scorecards and reports now show score against par\n",
+                p.display()
+            ));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A progress bar on a terminal, plain lines otherwise, on standard error.
+struct Progress {
+    total: u64,
+    arms: usize,
+    done: u64,
+    started: Instant,
+    last: Instant,
+    tty: bool,
+    next_line: u64,
+}
+
+impl Progress {
+    fn new(total: u64, arms: usize) -> Progress {
+        let now = Instant::now();
+        Progress {
+            total,
+            arms,
+            done: 0,
+            started: now,
+            last: now,
+            tty: std::io::stderr().is_terminal(),
+            next_line: (total / 10).max(1),
+        }
+    }
+
+    fn tick(&mut self) {
+        self.done += 1;
+        if self.tty {
+            if self.last.elapsed() >= Duration::from_millis(100) || self.done == self.total {
+                self.last = Instant::now();
+                self.draw();
+            }
+        } else if self.done >= self.next_line && self.total >= 1_000 {
+            self.next_line += (self.total / 10).max(1);
+            eprintln!("{}", self.status());
+        }
+    }
+
+    fn status(&self) -> String {
+        let secs = self.started.elapsed().as_secs_f64().max(1e-9);
+        let rate = self.done as f64 / secs;
+        let eta = (self.total - self.done) as f64 / rate.max(1e-9);
+        format!(
+            "{}/{} seeds ({} arm(s)), {:.0} exercises/s, {:.0} s left",
+            self.done,
+            self.total,
+            self.arms,
+            rate * self.arms as f64,
+            eta
+        )
+    }
+
+    fn draw(&self) {
+        const WIDTH: u64 = 30;
+        let filled = (WIDTH * self.done).checked_div(self.total).unwrap_or(WIDTH);
+        eprint!(
+            "\r[{}{}] {}\x1b[K",
+            "#".repeat(filled as usize),
+            " ".repeat((WIDTH - filled) as usize),
+            self.status()
+        );
+    }
+
+    fn done(&self) {
+        if self.tty && self.done > 0 {
+            eprintln!();
+        }
+    }
+}
