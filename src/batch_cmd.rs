@@ -48,8 +48,8 @@ pub fn read_source(path: Option<&Path>) -> Result<Source> {
             scenario::DEFAULT_SCENARIO.to_string(),
         ),
     };
-    let raw = scenario::parse::<RawScenario>(&src, "a scenario")
-        .map_err(|d| diagnostics(&name, &d))?;
+    let raw =
+        scenario::parse::<RawScenario>(&src, "a scenario").map_err(|d| diagnostics(&name, &d))?;
     Ok(Source { raw, src, name })
 }
 
@@ -70,8 +70,8 @@ pub fn batch(a: &BatchArgs) -> Result<ExitCode> {
     if let Some(dir) = a.detections_from {
         crate::sigma_cmd::use_detections(&mut source, dir, a.sigma_levels)?;
     }
-    let base = scenario::build(&source.raw, &source.src)
-        .map_err(|d| diagnostics(&source.name, &d))?;
+    let base =
+        scenario::build(&source.raw, &source.src).map_err(|d| diagnostics(&source.name, &d))?;
     let base = Arc::new(base);
     let mut arms = vec![Arm {
         name: "baseline".into(),
@@ -108,7 +108,8 @@ pub fn batch(a: &BatchArgs) -> Result<ExitCode> {
         Some(dir) => {
             fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
             let p = dir.join("runs.jsonl");
-            let f = fs::File::create(&p).with_context(|| format!("cannot write {}", p.display()))?;
+            let f =
+                fs::File::create(&p).with_context(|| format!("cannot write {}", p.display()))?;
             Some((p, BufWriter::new(f)))
         }
         None => None,
@@ -228,12 +229,13 @@ pub fn par_cmd(path: Option<&Path>, jobs: Option<usize>, dry_run: bool) -> Resul
             .map_or("not set".to_string(), |p| format!("{p:.1}"))
     ));
     match path {
-        None => emit(
-            "the built-in scenario is not a file: give a scenario file to store its par\n",
-        ),
+        None => {
+            emit("the built-in scenario is not a file: give a scenario file to store its par\n")
+        }
         Some(_) if dry_run => emit("not stored (--dry-run)\n"),
         Some(p) => {
-            let text = par::with_par(&source.src, rounded).map_err(|d| diagnostics(&source.name, &d))?;
+            let text =
+                par::with_par(&source.src, rounded).map_err(|d| diagnostics(&source.name, &d))?;
             let tmp = p.with_extension("ron.par-tmp");
             fs::write(&tmp, &text).with_context(|| format!("cannot write {}", tmp.display()))?;
             fs::rename(&tmp, p).with_context(|| format!("cannot replace {}", p.display()))?;

@@ -78,7 +78,13 @@ fn read_rules(dir: &Path) -> Result<Vec<(String, SigmaRule)>> {
         };
         match sigma::parse_rule(&text) {
             Ok(r) => rules.push((label, r)),
-            Err(e) => errors.push(format!("{}:{}:{}: {}", path.display(), e.line, e.col, e.message)),
+            Err(e) => errors.push(format!(
+                "{}:{}:{}: {}",
+                path.display(),
+                e.line,
+                e.col,
+                e.message
+            )),
         }
     }
     if !errors.is_empty() {
@@ -116,7 +122,10 @@ fn import_dir(dir: &Path, source: &Source, levels_file: Option<&Path>) -> Result
     reasons.sort_unstable();
     let mut i = 0;
     while i < reasons.len() {
-        let n = reasons[i..].iter().take_while(|r| **r == reasons[i]).count();
+        let n = reasons[i..]
+            .iter()
+            .take_while(|r| **r == reasons[i])
+            .count();
         eprintln!("  skipped ×{n}: {}", reasons[i]);
         i += n;
     }

@@ -112,14 +112,22 @@ impl Tally {
             .intrusions
             .iter()
             .flat_map(|i| i.stages.iter())
-            .map(|st| (tactic_order(&st.tactic), st.technique.clone(), st.tactic.clone()))
+            .map(|st| {
+                (
+                    tactic_order(&st.tactic),
+                    st.technique.clone(),
+                    st.tactic.clone(),
+                )
+            })
             .collect();
         techniques.sort();
         techniques.dedup_by(|a, b| a.1 == b.1);
         let mut rows: Vec<CoverageRow> = techniques
             .into_iter()
             .map(|(_, id, tactic)| CoverageRow {
-                name: cat.technique(&id).map_or(String::new(), |t| t.name.to_string()),
+                name: cat
+                    .technique(&id)
+                    .map_or(String::new(), |t| t.name.to_string()),
                 technique: id,
                 tactic,
                 stages: Vec::new(),
@@ -210,7 +218,14 @@ impl Matrix<'_> {
     pub fn text(&self) -> String {
         let mut o = String::new();
         let head = [
-            "technique", "tactic", "ran", "rule", "hunt", "invest.", "missed", "verdict",
+            "technique",
+            "tactic",
+            "ran",
+            "rule",
+            "hunt",
+            "invest.",
+            "missed",
+            "verdict",
             "rules that could catch it",
         ];
         let body: Vec<[String; 9]> = self
@@ -354,16 +369,17 @@ impl Matrix<'_> {
                     esc(&if ran == 0 {
                         "not exercised".to_string()
                     } else {
-                        format!("seen {} · rule {}", pct(ran - r.missed, ran), pct(r.detected_by_rule, ran))
+                        format!(
+                            "seen {} · rule {}",
+                            pct(ran - r.missed, ran),
+                            pct(r.detected_by_rule, ran)
+                        )
                     })
                 );
             }
         }
         let ly = height - 24.0;
-        let _ = write!(
-            o,
-            "<text x=\"{GAP}\" y=\"{ly}\">seen when it ran:</text>"
-        );
+        let _ = write!(o, "<text x=\"{GAP}\" y=\"{ly}\">seen when it ran:</text>");
         for (i, share) in [0.0, 0.25, 0.5, 0.75, 1.0].iter().enumerate() {
             let x = GAP + 110.0 + i as f64 * 56.0;
             let _ = write!(
@@ -415,10 +431,18 @@ fn heat(share: f64) -> String {
     let s = share.clamp(0.0, 1.0);
     let (r, g, b) = if s < 0.5 {
         let t = s / 0.5;
-        (231.0 + (243.0 - 231.0) * t, 76.0 + (156.0 - 76.0) * t, 60.0 + (18.0 - 60.0) * t)
+        (
+            231.0 + (243.0 - 231.0) * t,
+            76.0 + (156.0 - 76.0) * t,
+            60.0 + (18.0 - 60.0) * t,
+        )
     } else {
         let t = (s - 0.5) / 0.5;
-        (243.0 + (39.0 - 243.0) * t, 156.0 + (174.0 - 156.0) * t, 18.0 + (96.0 - 18.0) * t)
+        (
+            243.0 + (39.0 - 243.0) * t,
+            156.0 + (174.0 - 156.0) * t,
+            18.0 + (96.0 - 18.0) * t,
+        )
     };
     format!("#{:02x}{:02x}{:02x}", r as u8, g as u8, b as u8)
 }

@@ -501,7 +501,9 @@ impl Accumulator {
                             id: ia.id,
                             name: ia.name,
                             compromised_share: share(ia.compromised),
-                            undetected_share: share(ia.compromised - ia.detected.min(ia.compromised)),
+                            undetected_share: share(
+                                ia.compromised - ia.detected.min(ia.compromised),
+                            ),
                             dwell_censored_share: share(ia.censored),
                             dwell_seconds: Dist::of(&mut dwell),
                             time_to_contain_seconds: Dist::of(&mut ttc),
@@ -517,9 +519,7 @@ impl Accumulator {
                                     detection_rate: rate(sa.detected, sa.fired),
                                     alert_rate: rate(sa.alerted, sa.fired),
                                     hunt_rate: rate(sa.hunted, sa.fired),
-                                    time_to_alert_seconds: Dist::of(&mut values(
-                                        &sa.time_to_alert,
-                                    )),
+                                    time_to_alert_seconds: Dist::of(&mut values(&sa.time_to_alert)),
                                 })
                                 .collect(),
                         }
@@ -750,7 +750,9 @@ impl Seeds {
     /// Reads `A..B` (both included, as in `--seeds 1..1000`), `A..=B`, or one seed `A`.
     pub fn parse(text: &str) -> Result<Seeds, String> {
         let bad = || {
-            format!("cannot read seeds {text:?}: give a range such as 1..1000 (both ends included), or one seed")
+            format!(
+                "cannot read seeds {text:?}: give a range such as 1..1000 (both ends included), or one seed"
+            )
         };
         let num = |s: &str| s.trim().parse::<u64>().map_err(|_| bad());
         let (a, b) = if let Some((a, b)) = text.split_once("..=") {

@@ -179,7 +179,10 @@ fn arm_text(o: &mut String, arm: &ArmSummary) {
         })
         .collect();
     let _ = writeln!(o, "  load per role: {}", load.join("; "));
-    let _ = writeln!(o, "  ATT&CK coverage (shares of the runs where each technique ran):");
+    let _ = writeln!(
+        o,
+        "  ATT&CK coverage (shares of the runs where each technique ran):"
+    );
     let matrix = Matrix {
         arm: &arm.name,
         rows: &arm.coverage,

@@ -162,7 +162,9 @@ mod tests {
 
     #[test]
     fn noise_gives_an_interval_around_zero_and_missing_pairs_are_dropped() {
-        let base: Vec<Option<f64>> = (0..300).map(|i| Some(f64::from((i * 7919) % 101))).collect();
+        let base: Vec<Option<f64>> = (0..300)
+            .map(|i| Some(f64::from((i * 7919) % 101)))
+            .collect();
         let other: Vec<Option<f64>> = (0..300)
             .map(|i| (i % 10 != 0).then(|| f64::from((i * 104_729) % 101)))
             .collect();
@@ -170,7 +172,10 @@ mod tests {
         assert_eq!(d.n, 270);
         let (lo, hi) = (d.ci_low.unwrap(), d.ci_high.unwrap());
         assert!(lo < hi, "{lo} < {hi}");
-        assert!(lo <= 0.0 && hi >= 0.0, "same distribution: the interval holds 0");
+        assert!(
+            lo <= 0.0 && hi >= 0.0,
+            "same distribution: the interval holds 0"
+        );
         // Same inputs, same interval.
         assert_eq!(paired_difference(&base, &other), d);
     }

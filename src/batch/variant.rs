@@ -147,13 +147,15 @@ impl Change {
 /// Parses a variant and checks it against the scenario it overlays; every problem comes
 /// back at once, placed in the variant's text.
 pub fn load(src: &str, scenario: &RawScenario) -> Result<Variant, Diagnostics> {
-    let variant: Variant = crate::scenario::parse(
-        src,
-        "a variant (`Variant(name: \"…\", changes: [...])`)",
-    )?;
+    let variant: Variant =
+        crate::scenario::parse(src, "a variant (`Variant(name: \"…\", changes: [...])`)")?;
     let mut c = Collector::new(src);
     let mut rule_ids: Vec<&str> = scenario.rules.iter().map(|r| r.id.as_str()).collect();
-    let sources: Vec<&str> = scenario.data_sources.iter().map(|d| d.id.as_str()).collect();
+    let sources: Vec<&str> = scenario
+        .data_sources
+        .iter()
+        .map(|d| d.id.as_str())
+        .collect();
     if variant.name.trim().is_empty() {
         c.field(&[], "name", "the variant needs a name");
     }
@@ -210,7 +212,14 @@ pub fn load(src: &str, scenario: &RawScenario) -> Result<Variant, Diagnostics> {
                     }
                     if fidelity.is_none()
                         && benign_per_hour.is_none()
-                        && matches!(change, Change::TuneRule { severity: None, latency: None, .. })
+                        && matches!(
+                            change,
+                            Change::TuneRule {
+                                severity: None,
+                                latency: None,
+                                ..
+                            }
+                        )
                     {
                         c.at(
                             &[],
@@ -312,11 +321,7 @@ fn check_added_rule(c: &mut Collector, rule: &RawRule, rule_ids: &[&str], source
     }
     for t in &rule.techniques {
         if Catalogue::get().technique(t).is_none() {
-            c.at(
-                &[],
-                Some(t),
-                format!("{t} is not an ATT&CK v17 technique"),
-            );
+            c.at(&[], Some(t), format!("{t} is not an ATT&CK v17 technique"));
         }
     }
     if !(0.0..=1.0).contains(&rule.fidelity) {

@@ -65,7 +65,7 @@ pub fn parse<T: serde::de::DeserializeOwned>(src: &str, what: &str) -> Result<T,
 
 /// Names the file format's record types as authors know them, not as the code does.
 fn friendly(message: &str) -> String {
-    const NAMES: [(&str, &str); 22] = [
+    const NAMES: [(&str, &str); 25] = [
         ("`RawScenario`", "the scenario"),
         ("`RawTenant`", "a tenant"),
         ("`RawHost`", "a host"),
@@ -88,6 +88,9 @@ fn friendly(message: &str) -> String {
         ("`RawTimed`", "a timed action"),
         ("`RawHandoff`", "a handoff"),
         ("`RawAction`", "an action"),
+        ("enum `RoleName`", "the roles"),
+        ("`Variant`", "the variant"),
+        ("`Change`", "a change"),
     ];
     let mut out = message.to_string();
     for (code, words) in NAMES {

@@ -13,7 +13,8 @@ pub const PAR_PROFILE: &str = "expert";
 /// before the scenario's closing parenthesis when it has none. Comments, layout and every
 /// other field stay as written. The result is parsed again to prove it reads back.
 pub fn with_par(src: &str, par: f64) -> Result<String, Diagnostics> {
-    let value = format!("Some({:.1})", (par * 10.0).round() / 10.0);
+    // Scenario files are read with implicit `Some`, so the bare number is what authors write.
+    let value = format!("{:.1}", (par * 10.0).round() / 10.0);
     let tokens = top_level(src);
     let out = if let Some(&(start, end)) = tokens.par_value.as_ref() {
         format!("{}{value}{}", &src[..start], &src[end..])

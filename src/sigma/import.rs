@@ -269,8 +269,8 @@ pub fn replace_rules(raw: &mut RawScenario, import: &Import) -> Vec<String> {
                 });
                 if !caught {
                     warnings.push(format!(
-                        "no imported rule on {:?} detects {} ({}), so stage {}/{} goes unseen there",
-                        t.source, stage.technique, stage.name, intrusion.id, stage.id
+                        "no imported rule on {:?} detects {}, so stage {}/{} goes unseen there",
+                        t.source, stage.technique, intrusion.id, stage.id
                     ));
                 }
             }

@@ -197,3 +197,122 @@ impl Action {
             .collect()
     }
 }
+
+/// A set of evidence items: one bitset per kind, so inserting and testing cost a shift
+/// and a mask. Iterates in `Evidence`'s order (kind, then id), like a sorted set.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EvidenceSet {
+    bits: [Vec<u64>; 5],
+    len: usize,
+}
+
+impl EvidenceSet {
+    fn slot(e: Evidence) -> (usize, usize) {
+        match e {
+            Evidence::Alert(i) => (0, i as usize),
+            Evidence::Record(i) => (1, i as usize),
+            Evidence::Host(i) => (2, i),
+            Evidence::Account(i) => (3, i),
+            Evidence::Observable(i) => (4, i),
+        }
+    }
+
+    fn item(kind: usize, i: usize) -> Evidence {
+        match kind {
+            0 => Evidence::Alert(i as AlertId),
+            1 => Evidence::Record(i as RecordId),
+            2 => Evidence::Host(i),
+            3 => Evidence::Account(i),
+            _ => Evidence::Observable(i),
+        }
+    }
+
+    /// Adds an item; true when it was not there yet.
+    pub fn insert(&mut self, e: Evidence) -> bool {
+        let (kind, i) = Self::slot(e);
+        let words = &mut self.bits[kind];
+        let (w, bit) = (i / 64, 1u64 << (i % 64));
+        if w >= words.len() {
+            words.resize(w + 1, 0);
+        }
+        let new = words[w] & bit == 0;
+        words[w] |= bit;
+        self.len += usize::from(new);
+        new
+    }
+
+    /// Whether the item is in the set.
+    pub fn contains(&self, e: &Evidence) -> bool {
+        let (kind, i) = Self::slot(*e);
+        self.bits[kind]
+            .get(i / 64)
+            .is_some_and(|w| w & (1u64 << (i % 64)) != 0)
+    }
+
+    /// How many items.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether it is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The items in order: alerts, records, hosts, accounts, observables; each by id.
+    pub fn iter(&self) -> impl Iterator<Item = Evidence> + '_ {
+        self.bits.iter().enumerate().flat_map(|(kind, words)| {
+            words.iter().enumerate().flat_map(move |(w, &word)| {
+                let mut rest = word;
+                std::iter::from_fn(move || {
+                    if rest == 0 {
+                        return None;
+                    }
+                    let b = rest.trailing_zeros() as usize;
+                    rest &= rest - 1;
+                    Some(EvidenceSet::item(kind, w * 64 + b))
+                })
+            })
+        })
+    }
+}
+
+impl FromIterator<Evidence> for EvidenceSet {
+    fn from_iter<T: IntoIterator<Item = Evidence>>(items: T) -> Self {
+        let mut set = EvidenceSet::default();
+        for e in items {
+            set.insert(e);
+        }
+        set
+    }
+}
+
+#[cfg(test)]
+mod evidence_set_tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn behaves_like_a_sorted_set() {
+        let items = [
+            Evidence::Observable(3),
+            Evidence::Alert(130),
+            Evidence::Host(0),
+            Evidence::Alert(2),
+            Evidence::Record(64),
+            Evidence::Account(7),
+            Evidence::Alert(2),
+            Evidence::Record(63),
+        ];
+        let mut set = EvidenceSet::default();
+        let mut reference = BTreeSet::new();
+        for e in items {
+            assert_eq!(set.insert(e), reference.insert(e));
+        }
+        assert_eq!(set.len(), reference.len());
+        assert!(set.iter().eq(reference.iter().copied()));
+        assert!(set.contains(&Evidence::Record(64)));
+        assert!(!set.contains(&Evidence::Record(65)));
+        assert!(!set.contains(&Evidence::Host(9_999)));
+    }
+}

@@ -5,7 +5,7 @@
 pub mod action;
 pub mod ledger;
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::VecDeque;
 
 use bevy::prelude::*;
 
@@ -33,7 +33,7 @@ pub struct Seat {
 
 /// What a seat has discovered or been handed: the only things it may see and act on.
 #[derive(Component, Debug, Clone, Default)]
-pub struct Knowledge(pub BTreeSet<Evidence>);
+pub struct Knowledge(pub EvidenceSet);
 
 /// The action a seat is working on.
 #[derive(Component, Debug, Clone, Default)]

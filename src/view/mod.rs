@@ -204,7 +204,7 @@ pub fn seat_view(world: &World, seat: u16) -> Option<SeatView> {
         known: knowledge
             .0
             .iter()
-            .map(|&item| EvidenceCard {
+            .map(|item| EvidenceCard {
                 item,
                 label: label(s, l, item),
             })

@@ -1,0 +1,520 @@
+//! Batches: the same results whatever the number of threads, streamed records that match
+//! standalone runs, what-if variants and their errors, coverage, par, Sigma detections,
+//! and a clean stop on Ctrl-C.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use socdrill::batch::{self, Accumulator, Arm, Record, Seeds, variant};
+use socdrill::scenario::{self, format::RawScenario};
+use socdrill::{Team, bots};
+
+fn socdrill(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_socdrill"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the socdrill binary runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn raw_default() -> RawScenario {
+    scenario::parse(scenario::DEFAULT_SCENARIO, "a scenario").unwrap()
+}
+
+fn arm(name: &str, raw: &RawScenario, team: Team) -> Arm {
+    Arm {
+        name: name.into(),
+        description: String::new(),
+        changes: Vec::new(),
+        scenario: Arc::new(scenario::build(raw, scenario::DEFAULT_SCENARIO).unwrap()),
+        team,
+    }
+}
+
+fn variant_arm(src: &str, profile: &str) -> Arm {
+    let raw = raw_default();
+    let v = variant::load(src, &raw).unwrap_or_else(|d| panic!("{}", d.render("variant")));
+    let mut raw2 = raw.clone();
+    let mut team = Team::uniform(bots::profile_named(profile).unwrap());
+    variant::apply(&v, &mut raw2, &mut team);
+    let mut a = arm(&v.name, &raw2, team);
+    a.changes = v.changes.iter().map(variant::Change::describe).collect();
+    a
+}
+
+/// Runs arms over seeds on `jobs` threads; returns every record and the summary JSON.
+fn run_batch(arms: &[Arm], seeds: Seeds, jobs: usize) -> (Vec<Record>, String) {
+    let stop = AtomicBool::new(false);
+    let mut acc = Accumulator::new(arms);
+    let mut records = Vec::new();
+    let done = batch::run(arms, seeds, jobs, &stop, |r| {
+        acc.add(&r);
+        records.extend(r);
+    });
+    assert_eq!(done.seeds as u64, seeds.count);
+    assert!(!done.interrupted);
+    let s = acc.summary(&arms[0].scenario, "expert", seeds);
+    (records, serde_json::to_string(&s).unwrap())
+}
+
+#[test]
+fn results_do_not_depend_on_the_number_of_threads() {
+    let expert = bots::profile_named("expert").unwrap();
+    let arms = vec![
+        arm("baseline", &raw_default(), Team::uniform(expert)),
+        variant_arm(
+            r#"Variant(name: "second-hunter", changes: [Staffing(role: Hunter, seats: 2)])"#,
+            "expert",
+        ),
+    ];
+    let seeds = Seeds {
+        first: 11,
+        count: 24,
+    };
+    let (r1, s1) = run_batch(&arms, seeds, 1);
+    let (r2, s2) = run_batch(&arms, seeds, 2);
+    let (r4, s4) = run_batch(&arms, seeds, 4);
+    assert_eq!(r1, r2);
+    assert_eq!(r1, r4);
+    assert_eq!(s1, s2);
+    assert_eq!(s1, s4);
+    // Records arrive seed by seed, arm by arm.
+    let order: Vec<(u64, &str)> = r1.iter().map(|r| (r.seed, r.arm.as_str())).collect();
+    assert_eq!(order[0], (11, "baseline"));
+    assert_eq!(order[1], (11, "second-hunter"));
+    assert_eq!(order[47], (34, "second-hunter"));
+}
+
+#[test]
+fn a_batch_record_is_the_standalone_run_of_its_seed() {
+    let expert = bots::profile_named("expert").unwrap();
+    let arms = vec![arm("baseline", &raw_default(), Team::uniform(expert))];
+    let (records, _) = run_batch(&arms, Seeds { first: 5, count: 6 }, 2);
+    let s = common::default_scenario();
+    for r in &records {
+        let ex = common::run(&s, r.seed, "expert");
+        let res = ex.results();
+        assert_eq!(r.digest, res.digest, "seed {}", r.seed);
+        assert_eq!(r.team_score, res.team_score);
+    }
+}
+
+#[test]
+fn an_identity_variant_changes_nothing_and_its_paired_difference_is_zero() {
+    let expert = bots::profile_named("expert").unwrap();
+    let arms = vec![
+        arm("baseline", &raw_default(), Team::uniform(expert)),
+        variant_arm(
+            r#"Variant(name: "same", changes: [Noise(scale: 1.0), Bots(profile: "expert")])"#,
+            "expert",
+        ),
+    ];
+    let (_, json) = run_batch(
+        &arms,
+        Seeds {
+            first: 1,
+            count: 20,
+        },
+        2,
+    );
+    let s: batch::Summary = serde_json::from_str(&json).unwrap();
+    assert_eq!(s.arms[0].digest, s.arms[1].digest);
+    let d = &s.paired[0].intrusions[0].dwell;
+    assert_eq!(d.n, 20);
+    assert_eq!(d.difference, Some(0.0));
+    assert_eq!((d.ci_low, d.ci_high), (Some(0.0), Some(0.0)));
+}
+
+#[test]
+fn variants_move_what_they_should() {
+    // The default scenario's archive-staging rule is written but off: nothing alerts on
+    // that stage until a variant enables it; disabling the LSASS rule silences its stage.
+    let arms = vec![
+        arm(
+            "baseline",
+            &raw_default(),
+            Team::uniform(bots::profile_named("expert").unwrap()),
+        ),
+        variant_arm(
+            r#"Variant(name: "on", changes: [EnableRule("EDR-7Z-STAGING"), DisableRule("EDR-LSASS")])"#,
+            "expert",
+        ),
+        variant_arm(
+            r#"Variant(name: "novices", changes: [Bots(role: Tier1, profile: "novice")])"#,
+            "expert",
+        ),
+    ];
+    let (_, json) = run_batch(
+        &arms,
+        Seeds {
+            first: 1,
+            count: 40,
+        },
+        2,
+    );
+    let s: batch::Summary = serde_json::from_str(&json).unwrap();
+    let stage = |arm: usize, id: &str| {
+        s.arms[arm].intrusions[0]
+            .stages
+            .iter()
+            .find(|st| st.id == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(stage(0, "stage").alert_rate, Some(0.0));
+    assert!(stage(1, "stage").alert_rate.unwrap() > 0.5);
+    assert!(stage(0, "dump").alert_rate.unwrap() > 0.3);
+    assert_eq!(stage(1, "dump").alert_rate, Some(0.0));
+    // Novice Tier 1 analysts take longer to catch the intrusion, and the interval says so.
+    let d = &s.paired[1].intrusions[0].dwell;
+    assert!(d.difference.unwrap() > 0.0, "{d:?}");
+    assert!(d.ci_low.unwrap() > 0.0, "{d:?}");
+    // Coverage agrees with the stage table.
+    let row = s.arms[0]
+        .coverage
+        .iter()
+        .find(|r| r.technique == "T1560.001")
+        .unwrap();
+    assert_eq!(row.detected_by_rule, 0);
+    assert!(
+        row.rules
+            .iter()
+            .any(|r| r.id == "EDR-7Z-STAGING" && !r.enabled)
+    );
+    for arm in &s.arms {
+        for r in &arm.coverage {
+            assert_eq!(
+                r.detected_by_rule
+                    + r.found_by_hunt
+                    + r.found_by_investigation
+                    + r.missed
+                    + r.not_exercised,
+                r.runs
+            );
+        }
+    }
+}
+
+#[test]
+fn bad_variants_are_located_in_the_variant_file() {
+    let raw = raw_default();
+    let cases = [
+        (
+            "Variant(\n  name: \"x\",\n  changes: [\n    TuneRule(rule: \"NOPE\", fidelity: 0.5),\n  ],\n)",
+            (4, 20),
+            "no rule \"NOPE\"",
+        ),
+        (
+            "Variant(name: \"x\", changes: [\n  TuneRule(rule: \"EDR-LSASS\", fidelity: 1.5)])",
+            (2, 31),
+            "not a chance",
+        ),
+        (
+            "Variant(name: \"x\", changes: [\n  Bots(profile: \"wizard\")])",
+            (2, 17),
+            "no bot profile",
+        ),
+        (
+            "Variant(name: \"x\", changes: [\n  Noise(source: \"tape\", scale: 2.0)])",
+            (2, 17),
+            "no data source",
+        ),
+        (
+            "Variant(name: \"x\", changes: [\n  Staffing(role: Wizard, seats: 2)])",
+            (2, 18),
+            "Unexpected variant named `Wizard` in the roles",
+        ),
+        (
+            "Variant(name: \"x\", changes: [])",
+            (1, 20),
+            "changes nothing",
+        ),
+        (
+            "Variant(name: \"x\", changes: [\n  AddRule((id: \"EDR-LSASS\", name: \"n\", source: \"edr\", techniques: [\"T9999\"], fidelity: 0.5, severity: High))])",
+            (2, 16),
+            "already has a rule",
+        ),
+    ];
+    for (src, (line, col), needle) in cases {
+        let d = variant::load(src, &raw).expect_err(src);
+        let first = &d.0[0];
+        let all = d.render("v.ron");
+        assert!(all.contains(needle), "{src}\n{all}");
+        assert_eq!((first.line, first.col), (line, col), "{src}\n{all}");
+    }
+    // Every problem at once.
+    let d = variant::load(
+        "Variant(name: \"x\", changes: [\n  EnableRule(\"A\"),\n  DisableRule(\"B\"),\n])",
+        &raw,
+    )
+    .unwrap_err();
+    assert_eq!(d.0.len(), 2);
+}
+
+#[test]
+fn cli_json_is_byte_identical_across_jobs_and_runs_stream_to_disk() {
+    let dir = scratch("batch-cli");
+    let out = dir.join("b");
+    let args = |jobs: &'static str| {
+        vec![
+            "batch",
+            "--seeds",
+            "3..22",
+            "--bots",
+            "expert",
+            "--variant",
+            "scenarios/variants/phish-second-hunter.ron",
+            "--json",
+            "--jobs",
+            jobs,
+        ]
+    };
+    let one = socdrill(&args("1"));
+    assert!(
+        one.status.success(),
+        "{}",
+        String::from_utf8_lossy(&one.stderr)
+    );
+    let mut with_out = args("2");
+    with_out.extend(["--out", out.to_str().unwrap()]);
+    let two = socdrill(&with_out);
+    assert!(
+        two.status.success(),
+        "{}",
+        String::from_utf8_lossy(&two.stderr)
+    );
+    assert_eq!(
+        one.stdout, two.stdout,
+        "the summary does not depend on --jobs"
+    );
+    let summary: batch::Summary = serde_json::from_slice(&one.stdout).unwrap();
+    assert_eq!(summary.schema, batch::SCHEMA);
+    assert_eq!(summary.seeds.completed, 20);
+    // Timings go to standard error only.
+    assert!(String::from_utf8_lossy(&two.stderr).contains("exercises/s"));
+    let runs = std::fs::read_to_string(out.join("runs.jsonl")).unwrap();
+    let records: Vec<Record> = runs
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 40);
+    assert_eq!(std::fs::read(out.join("summary.json")).unwrap(), one.stdout);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<svg") && html.contains("T1003.001") && html.contains("second-hunter"));
+    // A batch seed is the same exercise as `run` with that seed.
+    let run = socdrill(&["run", "--seed", "7", "--bots", "expert", "--json"]);
+    let res: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let rec = records
+        .iter()
+        .find(|r| r.seed == 7 && r.arm == "baseline")
+        .unwrap();
+    assert_eq!(res["digest"].as_str().unwrap(), rec.digest);
+}
+
+#[test]
+fn cli_refuses_bad_seeds_jobs_and_variants_clearly() {
+    let o = socdrill(&["batch", "--seeds", "10..1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("backwards"));
+    let o = socdrill(&["batch", "--seeds", "a..b"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("give a range such as 1..1000"));
+    let o = socdrill(&["batch", "--seeds", "1..2", "--jobs", "0"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--jobs 0"));
+    let dir = scratch("batch-bad-variant");
+    let v = dir.join("v.ron");
+    std::fs::write(
+        &v,
+        "Variant(name: \"v\", changes: [\n  EnableRule(\"NOPE\")])\n",
+    )
+    .unwrap();
+    let o = socdrill(&["batch", "--seeds", "1..2", "--variant", v.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err.contains(&format!("{}:2:14:", v.display())), "{err}");
+    let dup = dir.join("dup.ron");
+    std::fs::write(
+        &dup,
+        "Variant(name: \"baseline\", changes: [Noise(scale: 2.0)])",
+    )
+    .unwrap();
+    let o = socdrill(&[
+        "batch",
+        "--seeds",
+        "1..2",
+        "--variant",
+        dup.to_str().unwrap(),
+    ]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("already in this batch"));
+}
+
+#[test]
+fn ctrl_c_stops_cleanly_and_keeps_what_finished() {
+    let dir = scratch("batch-interrupt");
+    let out = dir.join("b");
+    let child = Command::new(env!("CARGO_BIN_EXE_socdrill"))
+        .args([
+            "batch",
+            "--seeds",
+            "1..10000000",
+            "--jobs",
+            "2",
+            "--json",
+            "--out",
+        ])
+        .arg(&out)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until some runs are on disk, then interrupt.
+    let runs = out.join("runs.jsonl");
+    for _ in 0..600 {
+        if std::fs::metadata(&runs).is_ok_and(|m| m.len() > 10_000) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let summary: batch::Summary = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(summary.seeds.completed > 0 && summary.seeds.completed < 10_000_000);
+    let lines = std::fs::read_to_string(&runs).unwrap();
+    let records: Vec<Record> = lines
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len() as u64, summary.seeds.completed);
+    assert!(
+        records
+            .iter()
+            .enumerate()
+            .all(|(i, r)| r.seed == i as u64 + 1)
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("interrupted"));
+}
+
+#[test]
+fn par_is_measured_stored_and_read_back() {
+    let dir = scratch("par");
+    let file = dir.join("s.ron");
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/phish-to-exfil.ron");
+    let src = std::fs::read_to_string(&shipped).unwrap();
+    // Start from a copy with no par at all.
+    let no_par: String = src
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("par:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&file, &no_par).unwrap();
+    assert_eq!(
+        scenario::load(&no_par).unwrap().par,
+        None,
+        "the copy starts without a par"
+    );
+    let dry = socdrill(&["par", file.to_str().unwrap(), "--dry-run"]);
+    assert!(
+        dry.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dry.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), no_par);
+    let o = socdrill(&["par", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stored = scenario::load(&std::fs::read_to_string(&file).unwrap())
+        .unwrap()
+        .par
+        .expect("par stored");
+    // The shipped par was measured the same way: median expert score over seeds 200..219.
+    let shipped_par = scenario::load(&src).unwrap().par.unwrap();
+    assert_eq!(stored, shipped_par);
+    let s = common::default_scenario();
+    let scores: Vec<f64> = scenario::par::PAR_SEEDS
+        .map(|seed| common::run(&s, seed, "expert").results().team_score)
+        .collect();
+    let mut sorted = scores.clone();
+    sorted.sort_by(f64::total_cmp);
+    let median = (sorted[9] + sorted[10]) / 2.0;
+    assert_eq!(stored, (median * 10.0).round() / 10.0);
+}
+
+#[test]
+fn sigma_rules_become_the_detection_catalogue() {
+    let sigma = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/sigma/rules");
+    let o = socdrill(&["import-sigma", sigma]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let ron = String::from_utf8(o.stdout).unwrap();
+    assert!(ron.contains("Detection Rule License"));
+    let rules: Vec<scenario::format::RawRule> =
+        scenario::parse(&format!("[{ron}]"), "rules").unwrap();
+    assert!(rules.len() > 100);
+    assert!(
+        rules
+            .iter()
+            .all(|r| r.author.is_some() && r.sigma.is_some())
+    );
+
+    let dir = scratch("batch-sigma");
+    let out = dir.join("b");
+    let o = socdrill(&[
+        "batch",
+        "--seeds",
+        "1..4",
+        "--bots",
+        "expert",
+        "--detections-from",
+        sigma,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("imported as detections"), "{err}");
+    let summary: batch::Summary =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let lsass = summary.arms[0]
+        .coverage
+        .iter()
+        .find(|r| r.technique == "T1003.001")
+        .unwrap();
+    assert!(lsass.rules.iter().all(|r| r.id.starts_with("sigma-")));
+    assert!(lsass.rules.iter().all(|r| r.author.is_some()));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains("Rule authors"),
+        "authors are credited where rules are shown"
+    );
+
+    // A malformed rule is named with its line and column.
+    let bad = dir.join("bad");
+    std::fs::create_dir_all(&bad).unwrap();
+    std::fs::write(bad.join("x.yml"), "title: x\nlogsource: [\n").unwrap();
+    let o = socdrill(&["import-sigma", bad.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err.contains(&format!("{}:", bad.join("x.yml").display())),
+        "{err}"
+    );
+}
