@@ -12,10 +12,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use socdrill::script::Script;
+use socdrill::{Exercise, bots, scenario};
 
+/// The allocator the `socdrill` binary uses.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use socdrill::{Exercise, bots, scenario};
 
 fn main() {
     let scenario = Arc::new(

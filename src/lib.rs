@@ -34,7 +34,7 @@ pub mod view;
 use std::sync::Arc;
 
 use bevy::app::App;
-use bevy::ecs::system::RunSystemOnce;
+use bevy::ecs::system::SystemId;
 use bevy::prelude::*;
 
 use bots::{Brain, Profile};
@@ -68,6 +68,47 @@ pub struct Exercise {
     scenario: Arc<Scenario>,
     seed: u64,
     profile: String,
+    /// The kick-off system, registered once and run at every (re)start: a one-shot
+    /// system built afresh per reset left about a kilobyte behind each time.
+    kickoff: Option<SystemId<In<Kickoff>>>,
+}
+
+/// What the kick-off system needs to start an exercise.
+struct Kickoff {
+    scenario: String,
+    seed: u64,
+    seats: Vec<SeatInfo>,
+    scripted: Vec<(soc::SeatId, u64)>,
+}
+
+/// Journals the start, then schedules the attack's first stages, benign alert
+/// processes, timed injects, the end, and every seat's first look for work.
+fn kick_off(In(k): In<Kickoff>, mut ctx: Ctx) {
+    ctx.log(Entry::Started {
+        scenario: k.scenario,
+        seed: k.seed,
+        seats: k.seats,
+    });
+    sim::attack::schedule_roots(&mut ctx);
+    for r in 0..ctx.scenario.0.rules.len() {
+        arm_noise(&mut ctx, r);
+    }
+    sim::injects::schedule_timed(&mut ctx);
+    let end = ctx.clock.end;
+    ctx.agenda.at(end, SimEvent::TimeUp);
+    // Every bot looks for work at T+0; scripted seats wake at their times.
+    for id in 0..ctx.ledger.board.len() {
+        ctx.agenda.at(
+            0,
+            SimEvent::SeatReady(SeatReady {
+                seat: id as soc::SeatId,
+            }),
+        );
+    }
+    for &(id, t) in &k.scripted {
+        ctx.agenda
+            .at(t, SimEvent::SeatReady(SeatReady { seat: id }));
+    }
 }
 
 /// Who plays the unscripted seats: one bot profile for everyone, optionally another for
@@ -128,6 +169,7 @@ impl Exercise {
             scenario,
             seed,
             profile: team.label(),
+            kickoff: None,
         };
         ex.setup(team, script);
         ex
@@ -147,6 +189,7 @@ impl Exercise {
             scenario,
             seed,
             profile: profile.name.clone(),
+            kickoff: None,
         };
         ex.setup(&Team::uniform(profile), script);
         ex
@@ -161,15 +204,8 @@ impl Exercise {
 
     /// Like [`Exercise::reset`], with a profile per role.
     pub fn reset_team(&mut self, seed: u64, team: &Team, script: &Script) {
-        let world = self.app.world_mut();
-        // Resources are entities too in this Bevy: despawn only our own seats.
-        let seats: Vec<Entity> = world
-            .query_filtered::<Entity, With<Seat>>()
-            .iter(world)
-            .collect();
-        for e in seats {
-            world.despawn(e);
-        }
+        // The seat entities stay: `setup` gives them fresh components. (Despawning and
+        // spawning them again left memory behind on every reset in this Bevy.)
         self.seed = seed;
         self.profile = team.label();
         self.setup(team, script);
@@ -193,6 +229,11 @@ impl Exercise {
         world.insert_resource(Defense::new(&s));
         world.insert_resource(Rngs::new(seed, &s));
         let names = script::seat_names(&s);
+        // Seat entities of the previous exercise in this world, reused in order.
+        let previous: Vec<Entity> = world
+            .get_resource::<SeatIndex>()
+            .map(|i| i.0.clone())
+            .unwrap_or_default();
         let mut ledger = Ledger {
             injects_fired: vec![false; s.injects.len()],
             false_positives: vec![0; s.rules.len()],
@@ -225,19 +266,26 @@ impl Exercise {
                 wake_pending: false,
                 until: 0,
             });
-            let e = world
-                .spawn((
-                    Seat {
-                        id,
-                        role: *role,
-                        name: name.clone(),
-                    },
-                    controller,
-                    Knowledge::default(),
-                    Task::default(),
-                ))
-                .id();
+            let seat = (
+                Seat {
+                    id,
+                    role: *role,
+                    name: name.clone(),
+                },
+                controller,
+                Knowledge::default(),
+                Task::default(),
+            );
+            let e = match previous.get(index.len()) {
+                Some(&e) => world.entity_mut(e).insert(seat).id(),
+                None => world.spawn(seat).id(),
+            };
             index.push(e);
+        }
+        // A scenario keeps its staffing, so a reset reuses every seat; any left over
+        // would belong to another staffing.
+        for &e in previous.iter().skip(index.len()) {
+            world.despawn(e);
         }
         world.insert_resource(ledger);
         world.insert_resource(SeatIndex(index));
@@ -253,36 +301,18 @@ impl Exercise {
                     .map(move |(t, _)| (id as soc::SeatId, *t))
             })
             .collect();
-        let scenario_id = s.id.clone();
+        let input = Kickoff {
+            scenario: s.id.clone(),
+            seed,
+            seats: infos,
+            scripted,
+        };
+        let kickoff = *self
+            .kickoff
+            .get_or_insert_with(|| world.register_system(kick_off));
         world
-            .run_system_once(move |mut ctx: Ctx| {
-                ctx.log(Entry::Started {
-                    scenario: scenario_id.clone(),
-                    seed,
-                    seats: infos.clone(),
-                });
-                sim::attack::schedule_roots(&mut ctx);
-                for r in 0..ctx.scenario.0.rules.len() {
-                    arm_noise(&mut ctx, r);
-                }
-                sim::injects::schedule_timed(&mut ctx);
-                let end = ctx.clock.end;
-                ctx.agenda.at(end, SimEvent::TimeUp);
-                // Every bot looks for work at T+0; scripted seats wake at their times.
-                for id in 0..ctx.ledger.board.len() {
-                    ctx.agenda.at(
-                        0,
-                        SimEvent::SeatReady(SeatReady {
-                            seat: id as soc::SeatId,
-                        }),
-                    );
-                }
-                for &(id, t) in &scripted {
-                    ctx.agenda
-                        .at(t, SimEvent::SeatReady(SeatReady { seat: id }));
-                }
-            })
-            .expect("the setup system's parameters are all registered by SimPlugin");
+            .run_system_with(kickoff, input)
+            .expect("the kick-off system's parameters are all registered by SimPlugin");
     }
 
     /// Fires events up to simulated time `t` (a live clock calls this as time passes).

@@ -5,8 +5,10 @@
 //! hands the per-seed [`Record`]s back in seed order whatever the number of threads, so
 //! everything built from them — the streamed `runs.jsonl`, the [`Summary`], the coverage
 //! matrix — is identical for any `jobs`. [`Accumulator`] folds records into a summary
-//! while keeping only a few numbers per seed (what the quantiles and the paired
-//! bootstrap need). No I/O here: the caller writes records as they come.
+//! in memory that does not grow with the number of seeds: exact quantiles come from
+//! counts of distinct values ([`Histogram`]: whole seconds, scores to one decimal).
+//! Only a batch with variants keeps two numbers per seed and intrusion, for the paired
+//! bootstrap. No I/O here: the caller writes records as they come.
 
 pub mod coverage;
 pub mod render;
@@ -27,7 +29,7 @@ use crate::script::Script;
 use crate::{Exercise, Team};
 
 pub use coverage::{CoverageRow, Matrix};
-pub use stats::{Dist, PairedDiff};
+pub use stats::{Dist, Histogram, PairedDiff};
 
 /// Version tag of the summary JSON.
 pub const SCHEMA: &str = "socdrill.batch/1";
@@ -268,7 +270,7 @@ pub fn run(
     }
 }
 
-/// Folds records into a summary, keeping a few numbers per seed.
+/// Folds records into a summary; see the module documentation for what it keeps.
 #[derive(Debug)]
 pub struct Accumulator {
     arms: Vec<ArmAcc>,
@@ -282,8 +284,8 @@ struct ArmAcc {
     changes: Vec<String>,
     digest: Sha256,
     events: u64,
-    team_score: Vec<f64>,
-    impact: Vec<f64>,
+    team_score: Histogram,
+    impact: Histogram,
     collateral: u64,
     intrusions: Vec<IntrusionAcc>,
     roles: Vec<RoleAcc>,
@@ -296,13 +298,14 @@ struct IntrusionAcc {
     name: String,
     compromised: u32,
     detected: u32,
-    /// Per seed, so variants can be paired with the baseline; NaN when it does not
-    /// apply (never compromised, never contained). `f32` holds whole seconds exactly up
-    /// to 194 days, past the 30-day limit of an exercise.
-    dwell: Vec<f32>,
+    dwell: Histogram,
     censored: u32,
-    time_to_contain: Vec<f32>,
-    exposure: Vec<f32>,
+    time_to_contain: Histogram,
+    exposure: Histogram,
+    /// Per seed, kept only when variants are paired with the baseline: dwell and time
+    /// to contain, NaN when they do not apply (no foothold, never contained). `f32`
+    /// holds whole seconds exactly up to 194 days, past the 30-day limit of an exercise.
+    paired: Option<(Vec<f32>, Vec<f32>)>,
     stages: Vec<StageAcc>,
 }
 
@@ -315,7 +318,7 @@ struct StageAcc {
     detected: u32,
     alerted: u32,
     hunted: u32,
-    time_to_alert: Vec<f32>,
+    time_to_alert: Histogram,
 }
 
 #[derive(Debug, Default)]
@@ -339,8 +342,8 @@ impl Accumulator {
                     changes: a.changes.clone(),
                     digest: Sha256::new(),
                     events: 0,
-                    team_score: Vec::new(),
-                    impact: Vec::new(),
+                    team_score: Histogram::default(),
+                    impact: Histogram::default(),
                     collateral: 0,
                     intrusions: a
                         .scenario
@@ -351,10 +354,11 @@ impl Accumulator {
                             name: i.name.clone(),
                             compromised: 0,
                             detected: 0,
-                            dwell: Vec::new(),
+                            dwell: Histogram::default(),
                             censored: 0,
-                            time_to_contain: Vec::new(),
-                            exposure: Vec::new(),
+                            time_to_contain: Histogram::default(),
+                            exposure: Histogram::default(),
+                            paired: (arms.len() > 1).then(|| (Vec::new(), Vec::new())),
                             stages: i
                                 .stages
                                 .iter()
@@ -366,7 +370,7 @@ impl Accumulator {
                                     detected: 0,
                                     alerted: 0,
                                     hunted: 0,
-                                    time_to_alert: Vec::new(),
+                                    time_to_alert: Histogram::default(),
                                 })
                                 .collect(),
                         })
@@ -392,17 +396,27 @@ impl Accumulator {
             acc.digest.update(rec.digest.as_bytes());
             acc.digest.update(b"\n");
             acc.events += rec.events;
-            acc.team_score.push(rec.team_score);
-            acc.impact.push(rec.impact_percent);
+            acc.team_score.add(rec.team_score);
+            acc.impact.add(rec.impact_percent);
             acc.collateral += u64::from(rec.collateral);
             for (ia, ir) in acc.intrusions.iter_mut().zip(&rec.intrusions) {
                 ia.compromised += u32::from(ir.compromised);
                 ia.detected += u32::from(ir.detected);
                 ia.censored += u32::from(ir.censored);
-                let secs = |v: Option<u64>| v.map_or(f32::NAN, |s| s as f32);
-                ia.dwell.push(secs(ir.dwell));
-                ia.time_to_contain.push(secs(ir.time_to_contain));
-                ia.exposure.push(secs(ir.exposure));
+                for (h, v) in [
+                    (&mut ia.dwell, ir.dwell),
+                    (&mut ia.time_to_contain, ir.time_to_contain),
+                    (&mut ia.exposure, ir.exposure),
+                ] {
+                    if let Some(v) = v {
+                        h.add(v as f64);
+                    }
+                }
+                if let Some((dwell, ttc)) = &mut ia.paired {
+                    let secs = |v: Option<u64>| v.map_or(f32::NAN, |s| s as f32);
+                    dwell.push(secs(ir.dwell));
+                    ttc.push(secs(ir.time_to_contain));
+                }
                 for (sa, sr) in ia.stages.iter_mut().zip(&ir.stages) {
                     if !sr.fired {
                         continue;
@@ -412,7 +426,7 @@ impl Accumulator {
                     sa.hunted += u32::from(sr.hunt);
                     sa.detected += u32::from(sr.alerts > 0 || sr.hunt || sr.investigation);
                     if let Some(t) = sr.time_to_alert {
-                        sa.time_to_alert.push(t as f32);
+                        sa.time_to_alert.add(t as f64);
                     }
                 }
             }
@@ -435,7 +449,12 @@ impl Accumulator {
         let baseline_dwell: Vec<Vec<Option<f64>>> = self
             .arms
             .first()
-            .map(|a| a.intrusions.iter().map(|i| options(&i.dwell)).collect())
+            .map(|a| {
+                a.intrusions
+                    .iter()
+                    .map(|i| options(i.paired.as_ref().map(|p| &p.0)))
+                    .collect()
+            })
             .unwrap_or_default();
         let baseline_ttc: Vec<Vec<Option<f64>>> = self
             .arms
@@ -443,7 +462,7 @@ impl Accumulator {
             .map(|a| {
                 a.intrusions
                     .iter()
-                    .map(|i| options(&i.time_to_contain))
+                    .map(|i| options(i.paired.as_ref().map(|p| &p.1)))
                     .collect()
             })
             .unwrap_or_default();
@@ -461,17 +480,16 @@ impl Accumulator {
                             id: ia.id.clone(),
                             dwell: stats::paired_difference(
                                 &baseline_dwell[ii],
-                                &options(&ia.dwell),
+                                &options(ia.paired.as_ref().map(|p| &p.0)),
                             ),
                             time_to_contain: stats::paired_difference(
                                 &baseline_ttc[ii],
-                                &options(&ia.time_to_contain),
+                                &options(ia.paired.as_ref().map(|p| &p.1)),
                             ),
                         })
                         .collect(),
                 });
             }
-            let (mut team_score, mut impact) = (acc.team_score, acc.impact);
             arms.push(ArmSummary {
                 name: acc.name,
                 description: acc.description,
@@ -483,8 +501,8 @@ impl Accumulator {
                 } else {
                     acc.events as f64 / n as f64
                 },
-                team_score: Dist::of(&mut team_score),
-                impact_percent: Dist::of(&mut impact),
+                team_score: acc.team_score.dist(),
+                impact_percent: acc.impact.dist(),
                 collateral_per_run: if n == 0 {
                     0.0
                 } else {
@@ -493,36 +511,29 @@ impl Accumulator {
                 intrusions: acc
                     .intrusions
                     .into_iter()
-                    .map(|ia| {
-                        let mut dwell = values(&ia.dwell);
-                        let mut ttc = values(&ia.time_to_contain);
-                        let mut exposure = values(&ia.exposure);
-                        IntrusionSummary {
-                            id: ia.id,
-                            name: ia.name,
-                            compromised_share: share(ia.compromised),
-                            undetected_share: share(
-                                ia.compromised - ia.detected.min(ia.compromised),
-                            ),
-                            dwell_censored_share: share(ia.censored),
-                            dwell_seconds: Dist::of(&mut dwell),
-                            time_to_contain_seconds: Dist::of(&mut ttc),
-                            exposure_seconds: Dist::of(&mut exposure),
-                            stages: ia
-                                .stages
-                                .into_iter()
-                                .map(|sa| StageSummary {
-                                    id: sa.id,
-                                    technique: sa.technique,
-                                    tactic: sa.tactic,
-                                    fired_share: share(sa.fired),
-                                    detection_rate: rate(sa.detected, sa.fired),
-                                    alert_rate: rate(sa.alerted, sa.fired),
-                                    hunt_rate: rate(sa.hunted, sa.fired),
-                                    time_to_alert_seconds: Dist::of(&mut values(&sa.time_to_alert)),
-                                })
-                                .collect(),
-                        }
+                    .map(|ia| IntrusionSummary {
+                        id: ia.id,
+                        name: ia.name,
+                        compromised_share: share(ia.compromised),
+                        undetected_share: share(ia.compromised - ia.detected.min(ia.compromised)),
+                        dwell_censored_share: share(ia.censored),
+                        dwell_seconds: ia.dwell.dist(),
+                        time_to_contain_seconds: ia.time_to_contain.dist(),
+                        exposure_seconds: ia.exposure.dist(),
+                        stages: ia
+                            .stages
+                            .into_iter()
+                            .map(|sa| StageSummary {
+                                id: sa.id,
+                                technique: sa.technique,
+                                tactic: sa.tactic,
+                                fired_share: share(sa.fired),
+                                detection_rate: rate(sa.detected, sa.fired),
+                                alert_rate: rate(sa.alerted, sa.fired),
+                                hunt_rate: rate(sa.hunted, sa.fired),
+                                time_to_alert_seconds: sa.time_to_alert.dist(),
+                            })
+                            .collect(),
                     })
                     .collect(),
                 roles: acc
@@ -563,19 +574,13 @@ impl Accumulator {
     }
 }
 
-/// The values that apply (NaN marks "does not apply").
-fn values(v: &[f32]) -> Vec<f64> {
-    v.iter()
-        .filter(|x| !x.is_nan())
-        .map(|&x| f64::from(x))
-        .collect()
-}
-
-/// Per seed, `None` where it does not apply.
-fn options(v: &[f32]) -> Vec<Option<f64>> {
-    v.iter()
-        .map(|&x| (!x.is_nan()).then_some(f64::from(x)))
-        .collect()
+/// Per seed, `None` where it does not apply (NaN).
+fn options(v: Option<&Vec<f32>>) -> Vec<Option<f64>> {
+    v.map_or_else(Vec::new, |v| {
+        v.iter()
+            .map(|&x| (!x.is_nan()).then_some(f64::from(x)))
+            .collect()
+    })
 }
 
 fn rate(k: u32, of: u32) -> Option<f64> {

@@ -33,6 +33,75 @@ impl Dist {
     }
 }
 
+/// Counts of each distinct value: exact quantiles in memory bounded by the number of
+/// distinct values (whole seconds within an exercise, scores to one decimal), not by the
+/// number of runs.
+#[derive(Debug, Clone, Default)]
+pub struct Histogram {
+    counts: std::collections::BTreeMap<u64, u64>,
+    n: u64,
+}
+
+impl Histogram {
+    /// Orders floats by `total_cmp` as unsigned integers.
+    fn key(x: f64) -> u64 {
+        let b = x.to_bits();
+        if b >> 63 == 1 { !b } else { b | 1 << 63 }
+    }
+
+    fn value(k: u64) -> f64 {
+        f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
+    }
+
+    /// Counts a value.
+    pub fn add(&mut self, x: f64) {
+        *self.counts.entry(Histogram::key(x)).or_insert(0) += 1;
+        self.n += 1;
+    }
+
+    /// The `i`-th smallest value (0-based) and the one after it.
+    fn order_stats(&self, i: u64) -> (f64, f64) {
+        let mut seen = 0;
+        let mut lo = None;
+        for (&k, &c) in &self.counts {
+            seen += c;
+            if lo.is_none() && seen > i {
+                lo = Some(Histogram::value(k));
+            }
+            if seen > i + 1 {
+                return (lo.expect("set above"), Histogram::value(k));
+            }
+        }
+        let last = self
+            .counts
+            .keys()
+            .next_back()
+            .map_or(0.0, |&k| Histogram::value(k));
+        (lo.unwrap_or(last), last)
+    }
+
+    /// The `q` quantile, as [`quantile_sorted`] gives it for the same values.
+    pub fn quantile(&self, q: f64) -> Option<f64> {
+        if self.n == 0 {
+            return None;
+        }
+        let h = (self.n - 1) as f64 * q.clamp(0.0, 1.0);
+        let i = h.floor() as u64;
+        let (lo, hi) = self.order_stats(i);
+        Some(lo + (h - i as f64) * (hi - lo))
+    }
+
+    /// Median, 10th and 90th percentiles.
+    pub fn dist(&self) -> Dist {
+        Dist {
+            n: self.n as usize,
+            p10: self.quantile(0.1),
+            median: self.quantile(0.5),
+            p90: self.quantile(0.9),
+        }
+    }
+}
+
 /// The `q` quantile of sorted values, interpolating linearly between order statistics
 /// (Hyndman and Fan's type 7, the default of R and NumPy).
 pub fn quantile_sorted(sorted: &[f64], q: f64) -> Option<f64> {
@@ -139,6 +208,23 @@ mod tests {
         assert!((quantile_sorted(&v, 0.9).unwrap() - 3.7).abs() < 1e-12);
         assert_eq!(quantile_sorted(&[], 0.5), None);
         assert_eq!(quantile_sorted(&[7.0], 0.9), Some(7.0));
+    }
+
+    #[test]
+    fn histogram_quantiles_equal_sorted_quantiles() {
+        let values: Vec<f64> = (0..1_001)
+            .map(|i| f64::from((i * 7_919) % 613) / 3.0 - 50.0)
+            .collect();
+        let mut h = Histogram::default();
+        for &v in &values {
+            h.add(v);
+        }
+        let mut sorted = values.clone();
+        assert_eq!(h.dist(), Dist::of(&mut sorted));
+        for q in [0.0, 0.025, 0.33, 0.5, 0.975, 1.0] {
+            assert_eq!(h.quantile(q), quantile_sorted(&sorted, q), "q {q}");
+        }
+        assert_eq!(Histogram::default().quantile(0.5), None);
     }
 
     #[test]

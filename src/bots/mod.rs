@@ -168,28 +168,16 @@ pub fn malicious(view: &View, item: Evidence) -> bool {
                 .intrusions
                 .iter()
                 .any(|i| i.footholds.contains(&h))
-                || view
-                    .ledger
-                    .records
-                    .iter()
-                    .any(|r| r.stage.is_some() && r.host == Some(h))
+                || view.ledger.in_malicious_records.contains(&item)
         }
         Evidence::Account(a) => {
             view.attack
                 .intrusions
                 .iter()
                 .any(|i| i.accounts.contains(&a))
-                || view
-                    .ledger
-                    .records
-                    .iter()
-                    .any(|r| r.stage.is_some() && r.account == Some(a))
+                || view.ledger.in_malicious_records.contains(&item)
         }
-        Evidence::Observable(o) => view
-            .ledger
-            .records
-            .iter()
-            .any(|r| r.stage.is_some() && r.observables.contains(&o)),
+        Evidence::Observable(_) => view.ledger.in_malicious_records.contains(&item),
     }
 }
 

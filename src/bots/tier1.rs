@@ -8,12 +8,9 @@ use crate::soc::{Action, AlertId, Evidence, HandoffDraft, Verdict, View};
 pub(super) fn next(brain: &mut Brain, view: &View) -> Option<Action> {
     let l = view.ledger;
     let pick = match brain.profile.triage_order {
-        TriageOrder::Fifo => l.queue.first().copied(),
-        TriageOrder::Severity => l.queue.iter().copied().min_by_key(|&a| {
-            let al = &l.alerts[a as usize];
-            let sla = view.scenario.tenants[al.tenant].sla.pickup_target();
-            (std::cmp::Reverse(al.severity), sla, al.raised_at, a)
-        }),
+        TriageOrder::Fifo => l.queue.first(),
+        // Highest severity, then the tightest SLA, then the oldest.
+        TriageOrder::Severity => l.queue.most_urgent(),
     }?;
     Some(Action::TakeAlert(pick))
 }

@@ -184,6 +184,7 @@ pub fn write_stage_telemetry(ctx: &mut Ctx, intrusion: IntrusionIdx, stage: Stag
 /// A pending alert clears the pipeline and joins the Tier 1 queue.
 fn raise_alert(due: On<AlertDue>, mut ctx: Ctx) {
     let a = &ctx.ledger.alerts[due.alert as usize];
+    let a_tenant = a.tenant;
     let entry = Entry::AlertRaised {
         alert: a.id,
         rule: a.rule,
@@ -193,7 +194,11 @@ fn raise_alert(due: On<AlertDue>, mut ctx: Ctx) {
         stage: a.stage,
     };
     ctx.log(entry);
-    ctx.ledger.queue.push(due.alert);
+    let target = ctx.scenario.0.tenants[a_tenant].sla.pickup_target();
+    let ledger = &mut *ctx.ledger;
+    ledger
+        .queue
+        .push(&ledger.alerts[due.alert as usize], target);
     ctx.wake(Role::Tier1);
 }
 
@@ -238,7 +243,9 @@ fn raise_benign_alert(due: On<BenignDue>, mut ctx: Ctx) {
         host,
         stage: None,
     });
-    ctx.ledger.queue.push(alert);
+    let target = scenario.tenants[tenant].sla.pickup_target();
+    let ledger = &mut *ctx.ledger;
+    ledger.queue.push(&ledger.alerts[alert as usize], target);
     ctx.wake(Role::Tier1);
     // Keep the same process going: draw the next arrival.
     let rate = benign_rate(&scenario, &ctx.defense, ri);

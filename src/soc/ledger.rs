@@ -2,10 +2,13 @@
 //! and the seat board. Everything is kept in dense id-indexed arenas, so lookups are
 //! direct and every iteration runs in id order (never in entity or hash order).
 
+use std::cmp::Reverse;
+use std::collections::BTreeSet;
+
 use bevy::prelude::*;
 
 use super::action::{
-    AlertId, CaseId, Evidence, HandoffDraft, HandoffId, RecordId, SeatId, Verdict,
+    AlertId, CaseId, Evidence, EvidenceSet, HandoffDraft, HandoffId, RecordId, SeatId, Verdict,
 };
 use crate::scenario::{
     AccountIdx, HostIdx, InjectIdx, IntrusionIdx, Level, ObservableIdx, Role, RuleIdx, SourceIdx,
@@ -141,15 +144,107 @@ pub struct Slot {
     pub until: u64,
 }
 
+/// The Tier 1 queue: raised alerts nobody has taken, kept in arrival order and indexed
+/// by triage priority, so taking the next alert costs a logarithm, not a scan, when
+/// thousands wait (a 50-tenant night shift).
+#[derive(Debug, Clone, Default)]
+pub struct Queue {
+    /// (arrival number, alert).
+    arrivals: BTreeSet<(u64, AlertId)>,
+    /// (severity, highest first; tenant's pickup target; raised at; alert).
+    by_priority: BTreeSet<(Reverse<Level>, u64, u64, AlertId)>,
+    /// Per alert id: its arrival number while it waits.
+    waiting: Vec<Option<u64>>,
+    arrived: u64,
+}
+
+impl Queue {
+    fn priority(alert: &Alert, pickup_target: u64) -> (Reverse<Level>, u64, u64, AlertId) {
+        (
+            Reverse(alert.severity),
+            pickup_target,
+            alert.raised_at,
+            alert.id,
+        )
+    }
+
+    /// Puts an alert at the back; `pickup_target` is its tenant's SLA pickup time.
+    pub fn push(&mut self, alert: &Alert, pickup_target: u64) {
+        let i = alert.id as usize;
+        if self.waiting.len() <= i {
+            self.waiting.resize(i + 1, None);
+        }
+        if self.waiting[i].is_some() {
+            return;
+        }
+        self.waiting[i] = Some(self.arrived);
+        self.arrivals.insert((self.arrived, alert.id));
+        self.by_priority
+            .insert(Queue::priority(alert, pickup_target));
+        self.arrived += 1;
+    }
+
+    /// Takes an alert out; false when it was not waiting.
+    pub fn remove(&mut self, alert: &Alert, pickup_target: u64) -> bool {
+        let Some(n) = self
+            .waiting
+            .get_mut(alert.id as usize)
+            .and_then(Option::take)
+        else {
+            return false;
+        };
+        self.arrivals.remove(&(n, alert.id));
+        self.by_priority
+            .remove(&Queue::priority(alert, pickup_target));
+        true
+    }
+
+    /// Whether the alert is waiting.
+    pub fn contains(&self, alert: AlertId) -> bool {
+        self.waiting
+            .get(alert as usize)
+            .is_some_and(Option::is_some)
+    }
+
+    /// How many alerts wait.
+    pub fn len(&self) -> usize {
+        self.arrivals.len()
+    }
+
+    /// Whether none wait.
+    pub fn is_empty(&self) -> bool {
+        self.arrivals.is_empty()
+    }
+
+    /// The alert that arrived first.
+    pub fn first(&self) -> Option<AlertId> {
+        self.arrivals.first().map(|&(_, a)| a)
+    }
+
+    /// The most urgent alert: highest severity, then tightest SLA, then oldest, then
+    /// lowest id.
+    pub fn most_urgent(&self) -> Option<AlertId> {
+        self.by_priority.first().map(|&(_, _, _, a)| a)
+    }
+
+    /// The waiting alerts in arrival order.
+    pub fn iter(&self) -> impl Iterator<Item = AlertId> + '_ {
+        self.arrivals.iter().map(|&(_, a)| a)
+    }
+}
+
 /// The SOC's shared desk.
 #[derive(Resource, Debug, Clone, Default)]
 pub struct Ledger {
     /// Alerts by id (including those still in the pipeline).
     pub alerts: Vec<Alert>,
-    /// Tier 1 queue: raised alerts nobody has taken, in arrival order.
-    pub queue: Vec<AlertId>,
+    /// Tier 1 queue: raised alerts nobody has taken.
+    pub queue: Queue,
     /// Telemetry records by id.
     pub records: Vec<Record>,
+    /// Hosts, accounts and indicators some malicious record mentions (ground truth,
+    /// kept as records arrive so asking costs a lookup, not a scan).
+    pub in_malicious_records: EvidenceSet,
     /// Cases by id.
     pub cases: Vec<Case>,
     /// Handoffs by id.
@@ -175,6 +270,17 @@ impl Ledger {
     /// Adds a record, assigning its id.
     pub fn add_record(&mut self, mut record: Record) -> RecordId {
         record.id = self.records.len() as RecordId;
+        if record.stage.is_some() {
+            let items = record
+                .host
+                .map(Evidence::Host)
+                .into_iter()
+                .chain(record.account.map(Evidence::Account))
+                .chain(record.observables.iter().map(|&o| Evidence::Observable(o)));
+            for item in items {
+                self.in_malicious_records.insert(item);
+            }
+        }
         self.records.push(record);
         self.records.len() as RecordId - 1
     }

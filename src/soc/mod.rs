@@ -148,7 +148,7 @@ pub fn refusal(ctx: &Ctx, seat: &Seat, knowledge: &Knowledge, action: &Action) -
     let alert = |a: AlertId| l.alerts.get(a as usize);
     match action {
         Action::TakeAlert(a) => {
-            if !l.queue.contains(a) {
+            if !l.queue.contains(*a) {
                 return Some(format!("alert {a} is not waiting in the queue"));
             }
         }
@@ -326,7 +326,10 @@ fn start(
     let now = ctx.now();
     match &action {
         Action::TakeAlert(a) => {
-            ctx.ledger.queue.retain(|x| x != a);
+            let ledger = &mut *ctx.ledger;
+            let al = &ledger.alerts[*a as usize];
+            let target = ctx.scenario.0.tenants[al.tenant].sla.pickup_target();
+            ledger.queue.remove(al, target);
             ctx.ledger.alerts[*a as usize].taken_by = Some(seat.id);
         }
         Action::TakeHandoff(h) => ctx.ledger.handoffs[*h as usize].taken_by = Some(seat.id),

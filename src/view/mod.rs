@@ -167,7 +167,7 @@ pub fn seat_view(world: &World, seat: u16) -> Option<SeatView> {
     let queue = if info.role == Role::Tier1 {
         l.queue
             .iter()
-            .map(|&a| card(s, &l.alerts[a as usize]))
+            .map(|a| card(s, &l.alerts[a as usize]))
             .collect()
     } else {
         Vec::new()

@@ -1,0 +1,152 @@
+//! Batch figures: scaling over 1 and 2 jobs, peak memory as the number of seeds grows,
+//! and the scale scenario (an MSSP with 50 tenants, 5,000 hosts, 24 simulated hours and
+//! about 1,000 benign alerts an hour, bots in every seat). Figures only; it asserts
+//! nothing about time. Run with `cargo bench --bench batch`.
+//!
+//! `SOCDRILL_BENCH_SEEDS` sets the scaling batch (default 4,000 seeds) and
+//! `SOCDRILL_BENCH_MEMORY_SEEDS` the largest memory batch (default 100,000).
+
+use std::io::Write as _;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use socdrill::batch::{self, Accumulator, Arm, Seeds};
+use socdrill::script::Script;
+use socdrill::{Exercise, Team, bots, scenario};
+
+/// The allocator the `socdrill` binary uses.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const SCALE: &str = include_str!("scale.ron");
+
+fn env(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Peak resident memory of this process since the last [`reset_peak`], in MiB (Linux).
+fn peak_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+/// Starts a new peak (Linux: writing 5 to clear_refs resets VmHWM).
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn mib(v: Option<f64>) -> String {
+    v.map_or("n/a".into(), |m| format!("{m:.1} MiB"))
+}
+
+/// Runs a batch as `socdrill batch` does, streaming every record as a JSON line to a
+/// sink; returns exercises per second.
+fn batch_rate(arms: &[Arm], seeds: Seeds, jobs: usize) -> f64 {
+    let stop = AtomicBool::new(false);
+    let mut acc = Accumulator::new(arms);
+    let mut sink = std::io::sink();
+    let t = Instant::now();
+    batch::run(arms, seeds, jobs, &stop, |records| {
+        for r in &records {
+            serde_json::to_writer(&mut sink, r).expect("records serialise");
+            let _ = sink.write_all(b"\n");
+        }
+        acc.add(&records);
+    });
+    let secs = t.elapsed().as_secs_f64();
+    std::hint::black_box(acc.summary(&arms[0].scenario, "expert", seeds));
+    (seeds.count as f64 * arms.len() as f64) / secs
+}
+
+fn main() {
+    let expert = bots::profile_named("expert").expect("expert profile ships");
+    let default = Arc::new(
+        scenario::load(scenario::DEFAULT_SCENARIO).expect("the default scenario is valid"),
+    );
+    let arms = vec![Arm {
+        name: "baseline".into(),
+        description: String::new(),
+        changes: Vec::new(),
+        scenario: default.clone(),
+        team: Team::uniform(expert),
+    }];
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let seeds = env("SOCDRILL_BENCH_SEEDS", 4_000);
+    println!(
+        "socdrill batch bench — default scenario ({}), expert bots, {cores} core(s)",
+        default.id
+    );
+    let one = batch_rate(
+        &arms,
+        Seeds {
+            first: 1,
+            count: seeds,
+        },
+        1,
+    );
+    let two = batch_rate(
+        &arms,
+        Seeds {
+            first: 1,
+            count: seeds,
+        },
+        2,
+    );
+    println!("  batch, 1 job              {one:.0} exercises/s ({seeds} seeds)");
+    println!(
+        "  batch, 2 jobs             {two:.0} exercises/s ({:.2}× the 1-job rate)",
+        two / one
+    );
+
+    let largest = env("SOCDRILL_BENCH_MEMORY_SEEDS", 100_000);
+    let mut n = 1_000.min(largest);
+    loop {
+        reset_peak();
+        let rate = batch_rate(&arms, Seeds { first: 1, count: n }, cores);
+        println!(
+            "  peak memory, {n:>7} seeds {} ({rate:.0} exercises/s on {cores} job(s))",
+            mib(peak_mib())
+        );
+        if n >= largest {
+            break;
+        }
+        n = (n * 10).min(largest);
+    }
+
+    let scale =
+        Arc::new(scenario::load(SCALE).unwrap_or_else(|d| {
+            panic!("benches/scale.ron is invalid:\n{}", d.render("scale.ron"))
+        }));
+    let seats: u32 = scenario::ALL_ROLES
+        .iter()
+        .map(|r| scale.seats_for(*r))
+        .sum();
+    let hosts = scale.hosts.len();
+    let runs = env("SOCDRILL_BENCH_SCALE_RUNS", 5);
+    reset_peak();
+    let mut ex = Exercise::new(scale.clone(), 1, expert, &Script::default());
+    let mut events = 0;
+    let t = Instant::now();
+    for seed in 1..=runs {
+        ex.reset(seed, expert, &Script::default());
+        ex.run_to_end();
+        events += ex.events_fired();
+        std::hint::black_box(ex.results().digest);
+    }
+    let per = t.elapsed().as_secs_f64() / runs as f64;
+    println!(
+        "  scale scenario            {} tenants, {hosts} hosts, {seats} bot seats, {} h: {:.3} s per exercise ({:.0} events each, {:.0} events/s), peak {}",
+        scale.tenants.len(),
+        scale.time_limit / 3600,
+        per,
+        events as f64 / runs as f64,
+        events as f64 / runs as f64 / per,
+        mib(peak_mib())
+    );
+}
