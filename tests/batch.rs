@@ -4,29 +4,16 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use common::{scratch, socdrill};
+
+use std::path::Path;
+use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use socdrill::batch::{self, Accumulator, Arm, Record, Seeds, variant};
 use socdrill::scenario::{self, format::RawScenario};
 use socdrill::{Team, bots};
-
-fn socdrill(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_socdrill"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the socdrill binary runs")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn raw_default() -> RawScenario {
     scenario::parse(scenario::DEFAULT_SCENARIO, "a scenario").unwrap()

@@ -1,29 +1,16 @@
 //! The command line as a user sees it: exit codes, messages, files written, replay.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-fn socdrill(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_socdrill"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the socdrill binary runs")
-}
+use common::{scratch, socdrill};
+
+use std::process::{Command, Output};
 
 fn text(o: &Output) -> (String, String) {
     (
         String::from_utf8_lossy(&o.stdout).into_owned(),
         String::from_utf8_lossy(&o.stderr).into_owned(),
     )
-}
-
-/// A fresh scratch directory under the target directory.
-fn scratch(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 #[test]

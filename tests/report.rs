@@ -3,10 +3,11 @@
 //! directories get clear errors.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
 mod common;
+
+use common::{scratch, socdrill};
 
 use quick_xml::Reader;
 use quick_xml::events::Event;
@@ -207,21 +208,6 @@ fn csv_and_json_carry_the_same_figures() {
         json["results"]["team_score"].as_f64(),
         Some(rep.results.team_score)
     );
-}
-
-fn socdrill(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_socdrill"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 fn stderr(o: &Output) -> String {

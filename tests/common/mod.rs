@@ -2,6 +2,8 @@
 
 #![allow(dead_code, reason = "each test crate uses a different subset")]
 
+use std::path::PathBuf;
+use std::process::{Command, Output};
 use std::sync::Arc;
 
 use socdrill::scenario::{self, Scenario};
@@ -48,4 +50,21 @@ pub fn default_scenario() -> Arc<Scenario> {
 pub fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     v[v.len() / 2]
+}
+
+/// Runs the `socdrill` binary in the project directory.
+pub fn socdrill(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_socdrill"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the socdrill binary runs")
+}
+
+/// A fresh scratch directory under the target directory.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }
