@@ -40,6 +40,20 @@ fn variant_arm(src: &str, profile: &str) -> Arm {
     a
 }
 
+/// An expert baseline followed by one arm per variant text.
+fn with_baseline(variants: &[&str]) -> Vec<Arm> {
+    let expert = bots::profile_named("expert").unwrap();
+    let mut arms = vec![arm("baseline", &raw_default(), Team::uniform(expert))];
+    arms.extend(variants.iter().map(|v| variant_arm(v, "expert")));
+    arms
+}
+
+/// The summary of seeds `1..=count` on two threads.
+fn summary(arms: &[Arm], count: u64) -> batch::Summary {
+    let (_, json) = run_batch(arms, Seeds { first: 1, count }, 2);
+    serde_json::from_str(&json).unwrap()
+}
+
 /// Runs arms over seeds on `jobs` threads; returns every record and the summary JSON.
 fn run_batch(arms: &[Arm], seeds: Seeds, jobs: usize) -> (Vec<Record>, String) {
     let stop = AtomicBool::new(false);
@@ -57,14 +71,9 @@ fn run_batch(arms: &[Arm], seeds: Seeds, jobs: usize) -> (Vec<Record>, String) {
 
 #[test]
 fn results_do_not_depend_on_the_number_of_threads() {
-    let expert = bots::profile_named("expert").unwrap();
-    let arms = vec![
-        arm("baseline", &raw_default(), Team::uniform(expert)),
-        variant_arm(
-            r#"Variant(name: "second-hunter", changes: [Staffing(role: Hunter, seats: 2)])"#,
-            "expert",
-        ),
-    ];
+    let arms = with_baseline(&[
+        r#"Variant(name: "second-hunter", changes: [Staffing(role: Hunter, seats: 2)])"#,
+    ]);
     let seeds = Seeds {
         first: 11,
         count: 24,
@@ -99,23 +108,10 @@ fn a_batch_record_is_the_standalone_run_of_its_seed() {
 
 #[test]
 fn an_identity_variant_changes_nothing_and_its_paired_difference_is_zero() {
-    let expert = bots::profile_named("expert").unwrap();
-    let arms = vec![
-        arm("baseline", &raw_default(), Team::uniform(expert)),
-        variant_arm(
-            r#"Variant(name: "same", changes: [Noise(scale: 1.0), Bots(profile: "expert")])"#,
-            "expert",
-        ),
-    ];
-    let (_, json) = run_batch(
-        &arms,
-        Seeds {
-            first: 1,
-            count: 20,
-        },
-        2,
-    );
-    let s: batch::Summary = serde_json::from_str(&json).unwrap();
+    let arms = with_baseline(&[
+        r#"Variant(name: "same", changes: [Noise(scale: 1.0), Bots(profile: "expert")])"#,
+    ]);
+    let s = summary(&arms, 20);
     assert_eq!(s.arms[0].digest, s.arms[1].digest);
     let d = &s.paired[0].intrusions[0].dwell;
     assert_eq!(d.n, 20);
@@ -127,30 +123,11 @@ fn an_identity_variant_changes_nothing_and_its_paired_difference_is_zero() {
 fn variants_move_what_they_should() {
     // The default scenario's archive-staging rule is written but off: nothing alerts on
     // that stage until a variant enables it; disabling the LSASS rule silences its stage.
-    let arms = vec![
-        arm(
-            "baseline",
-            &raw_default(),
-            Team::uniform(bots::profile_named("expert").unwrap()),
-        ),
-        variant_arm(
-            r#"Variant(name: "on", changes: [EnableRule("EDR-7Z-STAGING"), DisableRule("EDR-LSASS")])"#,
-            "expert",
-        ),
-        variant_arm(
-            r#"Variant(name: "novices", changes: [Bots(role: Tier1, profile: "novice")])"#,
-            "expert",
-        ),
-    ];
-    let (_, json) = run_batch(
-        &arms,
-        Seeds {
-            first: 1,
-            count: 40,
-        },
-        2,
-    );
-    let s: batch::Summary = serde_json::from_str(&json).unwrap();
+    let arms = with_baseline(&[
+        r#"Variant(name: "on", changes: [EnableRule("EDR-7Z-STAGING"), DisableRule("EDR-LSASS")])"#,
+        r#"Variant(name: "novices", changes: [Bots(role: Tier1, profile: "novice")])"#,
+    ]);
+    let s = summary(&arms, 40);
     let stage = |arm: usize, id: &str| {
         s.arms[arm].intrusions[0]
             .stages

@@ -151,23 +151,17 @@ pub struct Slot {
 pub struct Queue {
     /// (arrival number, alert).
     arrivals: BTreeSet<(u64, AlertId)>,
-    /// (severity, highest first; tenant's pickup target; raised at; alert).
-    by_priority: BTreeSet<(Reverse<Level>, u64, u64, AlertId)>,
-    /// Per alert id: its arrival number while it waits.
-    waiting: Vec<Option<u64>>,
+    /// Priority keys, most urgent first.
+    by_priority: BTreeSet<Priority>,
+    /// Per alert id, while it waits: its arrival number and priority key.
+    waiting: Vec<Option<(u64, Priority)>>,
     arrived: u64,
 }
 
-impl Queue {
-    fn priority(alert: &Alert, pickup_target: u64) -> (Reverse<Level>, u64, u64, AlertId) {
-        (
-            Reverse(alert.severity),
-            pickup_target,
-            alert.raised_at,
-            alert.id,
-        )
-    }
+/// Severity (highest first), the tenant's pickup target, when raised, alert id.
+type Priority = (Reverse<Level>, u64, u64, AlertId);
 
+impl Queue {
     /// Puts an alert at the back; `pickup_target` is its tenant's SLA pickup time.
     pub fn push(&mut self, alert: &Alert, pickup_target: u64) {
         let i = alert.id as usize;
@@ -177,25 +171,25 @@ impl Queue {
         if self.waiting[i].is_some() {
             return;
         }
-        self.waiting[i] = Some(self.arrived);
+        let key = (
+            Reverse(alert.severity),
+            pickup_target,
+            alert.raised_at,
+            alert.id,
+        );
+        self.waiting[i] = Some((self.arrived, key));
         self.arrivals.insert((self.arrived, alert.id));
-        self.by_priority
-            .insert(Queue::priority(alert, pickup_target));
+        self.by_priority.insert(key);
         self.arrived += 1;
     }
 
     /// Takes an alert out; false when it was not waiting.
-    pub fn remove(&mut self, alert: &Alert, pickup_target: u64) -> bool {
-        let Some(n) = self
-            .waiting
-            .get_mut(alert.id as usize)
-            .and_then(Option::take)
-        else {
+    pub fn remove(&mut self, alert: AlertId) -> bool {
+        let Some((n, key)) = self.waiting.get_mut(alert as usize).and_then(Option::take) else {
             return false;
         };
-        self.arrivals.remove(&(n, alert.id));
-        self.by_priority
-            .remove(&Queue::priority(alert, pickup_target));
+        self.arrivals.remove(&(n, alert));
+        self.by_priority.remove(&key);
         true
     }
 

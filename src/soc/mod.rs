@@ -326,10 +326,7 @@ fn start(
     let now = ctx.now();
     match &action {
         Action::TakeAlert(a) => {
-            let ledger = &mut *ctx.ledger;
-            let al = &ledger.alerts[*a as usize];
-            let target = ctx.scenario.0.tenants[al.tenant].sla.pickup_target();
-            ledger.queue.remove(al, target);
+            ctx.ledger.queue.remove(*a);
             ctx.ledger.alerts[*a as usize].taken_by = Some(seat.id);
         }
         Action::TakeHandoff(h) => ctx.ledger.handoffs[*h as usize].taken_by = Some(seat.id),
