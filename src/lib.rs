@@ -21,6 +21,7 @@
 pub mod batch;
 pub mod bots;
 pub mod journal;
+pub mod live;
 pub mod report;
 pub mod scenario;
 pub mod score;
@@ -46,7 +47,7 @@ use sim::detect::{Defense, arm_noise};
 use sim::rng::Stream;
 use sim::{Agenda, Clock, Ctx, Rngs, ScenarioRes, SeatReady, Seed, SimEvent, SimSchedule};
 use soc::ledger::{Ledger, Slot};
-use soc::{Controller, Knowledge, Seat, SeatIndex, Task};
+use soc::{Action, Controller, Knowledge, Seat, SeatIndex, Task};
 
 /// The simulation as a Bevy plugin: clock, agenda, attack, detection, injects and the
 /// SOC. It needs nothing beyond `MinimalPlugins` (and not even those: a bare `App`
@@ -71,6 +72,8 @@ pub struct Exercise {
     /// The kick-off system, registered once and run at every (re)start: a one-shot
     /// system built afresh per reset left about a kilobyte behind each time.
     kickoff: Option<SystemId<In<Kickoff>>>,
+    /// The live-exercise operation system, registered on first use.
+    live: Option<SystemId<In<soc::LiveOp>, Result<u64, String>>>,
 }
 
 /// What the kick-off system needs to start an exercise.
@@ -170,6 +173,7 @@ impl Exercise {
             seed,
             profile: team.label(),
             kickoff: None,
+            live: None,
         };
         ex.setup(team, script);
         ex
@@ -190,6 +194,7 @@ impl Exercise {
             seed,
             profile: profile.name.clone(),
             kickoff: None,
+            live: None,
         };
         ex.setup(&Team::uniform(profile), script);
         ex
@@ -244,6 +249,7 @@ impl Exercise {
         for (id, (name, role)) in names.iter().enumerate() {
             let id = id as soc::SeatId;
             let controller = match script.seats.get(name) {
+                _ if script.people.contains(name) => Controller::Person,
                 Some(actions) => Controller::Script(actions.iter().cloned().collect()),
                 None => Controller::Bot(Box::new(Brain::new(
                     *role,
@@ -258,6 +264,7 @@ impl Exercise {
                 controller: match &controller {
                     Controller::Bot(_) => format!("bot:{}", team.profile_for(*role).name),
                     Controller::Script(_) => "scripted".into(),
+                    Controller::Person => "person".into(),
                 },
             });
             ledger.board.push(Slot {
@@ -319,6 +326,65 @@ impl Exercise {
     pub fn advance_to(&mut self, t: u64) {
         self.app.world_mut().resource_mut::<Clock>().horizon = t;
         self.app.world_mut().run_schedule(SimSchedule);
+    }
+
+    /// The live clock: every event up to this time has fired.
+    pub fn horizon(&self) -> u64 {
+        let clock = self.app.world().resource::<Clock>();
+        clock.horizon.min(clock.end)
+    }
+
+    /// When the next agenda event is due, if any (a live clock uses it to skip quiet
+    /// stretches).
+    pub fn next_event_at(&self) -> Option<u64> {
+        self.app.world().resource::<Agenda>().next_time()
+    }
+
+    /// Runs a live-exercise operation at the horizon (see [`live`]).
+    fn live_op(&mut self, op: soc::LiveOp) -> Result<u64, String> {
+        let world = self.app.world_mut();
+        let id = *self
+            .live
+            .get_or_insert_with(|| world.register_system(soc::live_op));
+        world
+            .run_system_with(id, op)
+            .map_err(|e| format!("internal error running a live operation: {e}"))?
+    }
+
+    /// A person's action at seat `seat` now (at the horizon). Refused, with the reason,
+    /// if the seat is not held by a person, is busy, may not take it, or cannot see what
+    /// it names; a refused action changes nothing. Returns when the action will be done.
+    pub fn act(&mut self, seat: soc::SeatId, action: Action) -> Result<u64, String> {
+        self.live_op(soc::LiveOp::Act {
+            seat,
+            action,
+            dry_run: false,
+        })
+    }
+
+    /// Whether [`Exercise::act`] would accept the action now, without taking it.
+    pub fn check(&mut self, seat: soc::SeatId, action: &Action) -> Result<(), String> {
+        self.live_op(soc::LiveOp::Act {
+            seat,
+            action: action.clone(),
+            dry_run: true,
+        })
+        .map(|_| ())
+    }
+
+    /// A person takes over a seat from its bot, now.
+    pub fn take_seat(&mut self, seat: soc::SeatId) -> Result<(), String> {
+        self.live_op(soc::LiveOp::TakeSeat(seat)).map(|_| ())
+    }
+
+    /// The facilitator fires inject `inject` now.
+    pub fn fire_inject(&mut self, inject: usize) -> Result<(), String> {
+        self.live_op(soc::LiveOp::FireInject(inject)).map(|_| ())
+    }
+
+    /// The facilitator ends the exercise now.
+    pub fn end_now(&mut self) -> Result<(), String> {
+        self.live_op(soc::LiveOp::End).map(|_| ())
     }
 
     /// Runs the exercise to its end.

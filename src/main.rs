@@ -29,6 +29,7 @@ macro_rules! say_raw {
 }
 
 mod batch_cmd;
+mod serve;
 
 /// mimalloc: the simulation allocates many small, short-lived values; glibc's allocator
 /// spent about a quarter of a batch's time in malloc and free.
@@ -195,6 +196,47 @@ what finished (exit code 130)."
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Run a live exercise for people: a browser console per seat, a facilitator
+    /// console, a board; bots play every seat nobody opens.
+    #[command(
+        after_help = "Prints a facilitator link, a read-only board link and one join link per seat;
+participants need only a browser. Every move is written to the journal directory
+before it takes effect: after a crash, `socdrill serve --resume DIR` continues the
+same exercise, and `socdrill replay DIR` re-simulates it.
+
+Examples:
+  socdrill serve                                  the built-in scenario on 127.0.0.1:8080
+  socdrill serve scenarios/ransomware-rdp.ron --speed 20 --bind 0.0.0.0:8080
+  socdrill serve --solo tier1 --seed 3            a trainee alone on Tier 1, bots elsewhere
+  socdrill serve --resume live/phish-to-exfil-seed1-20261122-101500"
+    )]
+    Serve {
+        /// Scenario file (.ron). Without it, the built-in default scenario.
+        #[arg(conflicts_with = "resume")]
+        scenario: Option<PathBuf>,
+        /// Master seed.
+        #[arg(long, default_value_t = 1, conflicts_with = "resume")]
+        seed: u64,
+        /// Address to listen on (loopback by default; port 0 picks a free port).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Simulated seconds per wall second (the facilitator can change it live).
+        #[arg(long, default_value_t = 10.0)]
+        speed: f64,
+        /// Bot skill profile for seats nobody opens.
+        #[arg(long, default_value = "competent", value_parser = ["novice", "competent", "expert"], conflicts_with = "resume")]
+        bots: String,
+        /// Trainer's mode: one seat of ROLE for a person, bots everywhere else; the
+        /// clock starts when the trainee opens the link.
+        #[arg(long, value_name = "ROLE", conflicts_with = "resume")]
+        solo: Option<String>,
+        /// Directory for the journal, moves and results (default: live/<scenario>-seed<N>-<time>).
+        #[arg(long, value_name = "DIR", conflicts_with = "resume")]
+        journal: Option<PathBuf>,
+        /// Continue the live exercise saved in DIR (after a crash or Ctrl-C).
+        #[arg(long, value_name = "DIR")]
+        resume: Option<PathBuf>,
+    },
     /// List the scenarios in a directory (default: ./scenarios).
     Scenarios {
         /// Directory to list.
@@ -261,6 +303,25 @@ fn main() -> ExitCode {
             sigma_levels.as_deref(),
             out.as_deref(),
         ),
+        Command::Serve {
+            scenario,
+            seed,
+            bind,
+            speed,
+            bots,
+            solo,
+            journal,
+            resume,
+        } => serve::serve(&serve::ServeArgs {
+            scenario: scenario.as_deref(),
+            seed,
+            bind: &bind,
+            speed,
+            bots: &bots,
+            solo: solo.as_deref(),
+            journal: journal.as_deref(),
+            resume: resume.as_deref(),
+        }),
         Command::Scenarios { dir } => list(dir.as_deref()),
     };
     match result {
@@ -415,6 +476,9 @@ fn replay(dir: &Path) -> Result<ExitCode> {
             dir.display()
         );
     }
+    if dir.join("setup.json").exists() {
+        return replay_live(dir);
+    }
     let results = load_results(dir)?;
     let (seed, bots_name) = (results.seed, results.bots.as_str());
     let (scenario, _, _) = load_scenario(Some(&dir.join("scenario.ron")))?;
@@ -448,6 +512,92 @@ fn replay(dir: &Path) -> Result<ExitCode> {
         "replay ok: {} journal lines match; digest {digest}",
         ex.journal().lines.len()
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Replays a live exercise's directory (written by `serve`): its recorded moves, played
+/// again at their times, must give the journal it wrote.
+fn replay_live(dir: &Path) -> Result<ExitCode> {
+    let setup_path = dir.join("setup.json");
+    let setup: socdrill::live::Setup =
+        serde_json::from_str(&read_text(&setup_path)?).map_err(|e| {
+            anyhow::anyhow!("{}:{}:{}: {e}", setup_path.display(), e.line(), e.column())
+        })?;
+    let (scenario, _, _) = load_scenario(Some(&dir.join("scenario.ron")))?;
+    let profile = bots::profile_named(&setup.bots).with_context(|| {
+        format!(
+            "{}: unknown bot profile {:?}",
+            setup_path.display(),
+            setup.bots
+        )
+    })?;
+    let moves_path = dir.join("moves.jsonl");
+    let text = if moves_path.exists() {
+        read_text(&moves_path)?
+    } else {
+        String::new()
+    };
+    let at = |line: usize, msg: &str| anyhow::anyhow!("{}:{line}:1: {msg}", moves_path.display());
+    let (moves, torn) = socdrill::live::parse_moves(&text).map_err(|e| at(e.line, &e.message))?;
+    let mut ex = Exercise::new(scenario, setup.seed, profile, &setup.script());
+    socdrill::live::replay(&mut ex, &moves).map_err(|e| at(e.line, &e.message))?;
+    let recorded = read_text(&dir.join("journal.jsonl"))?;
+    let results_path = dir.join("results.json");
+    let finished = results_path.exists();
+    let checked = if finished {
+        ex.run_to_end();
+        ex.journal().clone()
+    } else {
+        // Still running when it stopped: check the lines it wrote.
+        let n = recorded.lines().count();
+        let last_t = recorded
+            .lines()
+            .last()
+            .and_then(|l| serde_json::from_str::<journal::Line>(l).ok())
+            .map_or(0, |l| l.t);
+        ex.advance_to(last_t.max(ex.horizon()));
+        let mut j = ex.journal().clone();
+        j.lines.truncate(n);
+        j
+    };
+    if let Some(d) = journal::first_divergence(&recorded, &checked) {
+        eprintln!("replay diverges at journal line {}:", d.line);
+        eprintln!(
+            "  recorded: {}",
+            d.recorded.as_deref().unwrap_or("(journal ends here)")
+        );
+        eprintln!(
+            "  replayed: {}",
+            d.replayed.as_deref().unwrap_or("(simulation ends here)")
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let digest = checked.digest();
+    if finished {
+        let results = load_results(dir)?;
+        if results.digest != digest {
+            eprintln!(
+                "the journal replays, but results.json carries a different digest than the journal's {digest}"
+            );
+            return Ok(ExitCode::from(1));
+        }
+        say!(
+            "replay ok (live exercise, {} recorded moves): {} journal lines match; digest {digest}",
+            moves.len(),
+            checked.lines.len()
+        );
+    } else {
+        say!(
+            "replay ok so far (live exercise not finished{}): {} journal lines match; continue it with socdrill serve --resume {}",
+            if torn {
+                "; a torn last move was dropped"
+            } else {
+                ""
+            },
+            checked.lines.len(),
+            dir.display()
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -125,6 +125,8 @@ pub enum RawAction {
 pub struct Script {
     /// Per seat name.
     pub seats: BTreeMap<String, Vec<(u64, Action)>>,
+    /// Seats held by people at live consoles from T+0 (see [`crate::live`]).
+    pub people: std::collections::BTreeSet<String>,
 }
 
 /// Seat names a scenario's staffing creates, in seat-id order.

@@ -56,7 +56,7 @@ pub struct SeatInfo {
     pub name: String,
     /// Role.
     pub role: Role,
-    /// `bot:<profile>` or `scripted`.
+    /// `bot:<profile>`, `scripted`, or `person` (a live console).
     pub controller: String,
 }
 
@@ -290,6 +290,11 @@ pub enum Entry {
         /// Intrusion.
         intrusion: IntrusionIdx,
         /// Seat that identified it.
+        seat: SeatId,
+    },
+    /// A person took over a seat a bot was playing (live exercises).
+    SeatTaken {
+        /// Seat.
         seat: SeatId,
     },
     /// An inject fired.

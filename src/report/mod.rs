@@ -251,6 +251,11 @@ pub fn clock(t: u64) -> String {
     format!("T+{}", span(t))
 }
 
+/// `T+1:05:30` for a time in seconds, to the second (live consoles and refusals).
+pub fn clock_hms(t: u64) -> String {
+    format!("T+{}:{:02}:{:02}", t / 3600, (t % 3600) / 60, t % 60)
+}
+
 /// `1h05m`, `12m30s` or `45s` for a span in seconds.
 pub fn span(t: u64) -> String {
     let (h, m, s) = (t / 3600, (t % 3600) / 60, t % 60);
@@ -313,6 +318,7 @@ pub fn evidence_label(s: &Scenario, journal: &Journal, item: Evidence) -> String
 fn played_by(controller: &str) -> String {
     match controller.strip_prefix("bot:") {
         Some(profile) => format!("bot ({profile})"),
+        None if controller == "person" => "person (live)".into(),
         None => format!("person ({controller})"),
     }
 }
@@ -400,6 +406,12 @@ impl Report {
         report.executive = executive(r);
         findings(&mut report);
         report
+    }
+
+    /// The attacker's timeline against the defenders' actions, as an SVG element (for
+    /// debrief screens).
+    pub fn timeline_svg(&self) -> String {
+        svg::timeline(self)
     }
 
     /// Renders the report.

@@ -60,6 +60,11 @@ impl Catalogue {
         })
     }
 
+    /// Every technique, sorted by id.
+    pub fn techniques(&self) -> &[Technique] {
+        &self.techniques
+    }
+
     /// Looks a technique up by id.
     pub fn technique(&self, id: &str) -> Option<&Technique> {
         self.techniques

@@ -46,6 +46,8 @@ pub enum Controller {
     Bot(Box<Brain>),
     /// Timed actions from a script (a person's recorded or planned moves).
     Script(VecDeque<(u64, Action)>),
+    /// A person at a live console: acts only through `Exercise::act`, never on its own.
+    Person,
 }
 
 /// Seat entities by seat id.
@@ -704,6 +706,7 @@ fn dispatch(
     let tries = match controller {
         Controller::Script(queue) => queue.len() + 1,
         Controller::Bot(_) => 16,
+        Controller::Person => 0,
     };
     for _ in 0..tries {
         if ctx.clock.ended || ctx.ledger.board[seat.id as usize].busy {
@@ -738,6 +741,7 @@ fn dispatch(
                 Some((at, _)) if *at <= now => queue.pop_front().expect("front exists").1,
                 _ => return,
             },
+            Controller::Person => return,
         };
         if let Some(reason) = refusal(ctx, seat, knowledge, &action) {
             ctx.log(Entry::ActionRefused {
@@ -752,9 +756,133 @@ fn dispatch(
                 let speed = brain.profile.speed;
                 start(ctx, seat, task, action, speed, Some(&mut brain.rng));
             }
-            Controller::Script(_) => start(ctx, seat, task, action, 1.0, None),
+            Controller::Script(_) | Controller::Person => start(ctx, seat, task, action, 1.0, None),
         }
     }
+}
+
+/// A live exercise's operation on the world at the live clock's time (see
+/// [`crate::live`]).
+#[derive(Debug, Clone)]
+pub(crate) enum LiveOp {
+    /// A person's action; with `dry_run`, only whether it would be accepted.
+    Act {
+        seat: SeatId,
+        action: Action,
+        dry_run: bool,
+    },
+    /// A person takes over a seat.
+    TakeSeat(SeatId),
+    /// The facilitator fires an inject now.
+    FireInject(usize),
+    /// The facilitator ends the exercise.
+    End,
+}
+
+/// Runs a [`LiveOp`] at the horizon: the live clock's time, up to which every event has
+/// fired. Returns the time the operation's effect is due.
+pub(crate) fn live_op(
+    In(op): In<LiveOp>,
+    mut ctx: Ctx,
+    index: Res<SeatIndex>,
+    mut seats: SeatQuery,
+) -> Result<u64, String> {
+    if ctx.clock.ended {
+        return Err("the exercise has ended".into());
+    }
+    ctx.clock.now = ctx.clock.now.max(ctx.clock.horizon);
+    let entity = |seat: SeatId| {
+        index
+            .0
+            .get(seat as usize)
+            .copied()
+            .ok_or_else(|| format!("there is no seat {seat}"))
+    };
+    match op {
+        LiveOp::Act {
+            seat,
+            action,
+            dry_run,
+        } => {
+            let (seat, controller, knowledge, mut task) = seats
+                .get_mut(entity(seat)?)
+                .map_err(|_| format!("there is no seat {seat}"))?;
+            act(
+                &mut ctx,
+                seat,
+                &controller,
+                &knowledge,
+                &mut task,
+                action,
+                dry_run,
+            )
+        }
+        LiveOp::TakeSeat(seat) => {
+            let (seat, mut controller, _, _) = seats
+                .get_mut(entity(seat)?)
+                .map_err(|_| format!("there is no seat {seat}"))?;
+            if matches!(*controller, Controller::Person) {
+                return Err(format!("{} is already held by a person", seat.name));
+            }
+            *controller = Controller::Person;
+            let id = seat.id;
+            ctx.log(Entry::SeatTaken { seat: id });
+            Ok(ctx.now())
+        }
+        LiveOp::FireInject(i) => {
+            let Some(inject) = ctx.scenario.0.injects.get(i) else {
+                return Err(format!("there is no inject {i}"));
+            };
+            if ctx.ledger.injects_fired[i] {
+                return Err(format!("inject {:?} has already fired", inject.id));
+            }
+            crate::sim::injects::fire(&mut ctx, i);
+            Ok(ctx.now())
+        }
+        LiveOp::End => {
+            ctx.clock.ended = true;
+            ctx.log(Entry::Ended {
+                reason: "ended by the facilitator".into(),
+            });
+            Ok(ctx.now())
+        }
+    }
+}
+
+/// A person's action at a live console, now. Checked like any other action, and also
+/// refused while the seat is busy or the exercise is over; a refused action leaves no
+/// trace in the journal (the person is told why instead). With `dry_run` nothing
+/// starts. Returns when the action will be done.
+pub(crate) fn act(
+    ctx: &mut Ctx,
+    seat: &Seat,
+    controller: &Controller,
+    knowledge: &Knowledge,
+    task: &mut Task,
+    action: Action,
+    dry_run: bool,
+) -> Result<u64, String> {
+    if ctx.clock.ended {
+        return Err("the exercise has ended".into());
+    }
+    if !matches!(controller, Controller::Person) {
+        return Err(format!("{} is played by a bot", seat.name));
+    }
+    let slot = ctx.ledger.board[seat.id as usize];
+    if slot.busy {
+        return Err(format!(
+            "busy until {}",
+            crate::report::clock_hms(slot.until)
+        ));
+    }
+    if let Some(reason) = refusal(ctx, seat, knowledge, &action) {
+        return Err(reason);
+    }
+    if dry_run {
+        return Ok(ctx.now());
+    }
+    start(ctx, seat, task, action, 1.0, None);
+    Ok(ctx.ledger.board[seat.id as usize].until)
 }
 
 type SeatQuery<'w, 's> = Query<

@@ -8,11 +8,13 @@
 use bevy::prelude::*;
 use serde::Serialize;
 
+use crate::journal::{Entry, Journal, Measure};
 use crate::scenario::{Level, Role, Scenario};
 use crate::sim::attack::{AttackState, StageStatus};
+use crate::sim::detect::Defense;
 use crate::sim::{Clock, ScenarioRes};
 use crate::soc::ledger::{Alert, Ledger, Record};
-use crate::soc::{Action, Evidence, Knowledge, Seat, SeatIndex, Task};
+use crate::soc::{Action, Evidence, Hypothesis, Knowledge, RuleChange, Seat, SeatIndex, Task};
 
 /// An alert as an analyst sees it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -33,6 +35,121 @@ pub struct AlertCard {
     pub host: Option<String>,
     /// Account.
     pub account: Option<String>,
+    /// Rule id.
+    pub rule_id: String,
+    /// ATT&CK techniques the rule is written for.
+    pub techniques: Vec<String>,
+    /// Observables the alert carries (kind and value).
+    pub observables: Vec<String>,
+    /// Evidence items the alert brings, for handoffs: the alert, its host, account,
+    /// observables and the record behind it.
+    pub items: Vec<Evidence>,
+}
+
+/// A case a seat owns.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CaseCard {
+    /// Case id.
+    pub id: u32,
+    /// When opened.
+    pub opened_at: u64,
+    /// Severity.
+    pub severity: Level,
+    /// Declared an incident.
+    pub incident: bool,
+    /// Evidence gathered in the case.
+    pub evidence: Vec<EvidenceCard>,
+}
+
+/// The result of one investigation or hunt by this seat.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FindingCard {
+    /// When it finished.
+    pub at: u64,
+    /// `investigation` or `hunt`.
+    pub kind: String,
+    /// What was looked at, in words.
+    pub subject: String,
+    /// Records it turned up, oldest first.
+    pub records: Vec<EvidenceCard>,
+}
+
+/// A containment measure this seat asked a partner team for.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PartnerCard {
+    /// The measure, in words.
+    pub measure: String,
+    /// The partner team carrying it out.
+    pub team: String,
+    /// When asked.
+    pub requested_at: u64,
+    /// When it is (or was) due.
+    pub due: u64,
+    /// Whether it has been applied.
+    pub done: bool,
+}
+
+/// A detection rule as the detection engineer manages it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RuleCard {
+    /// Rule index (what actions name).
+    pub index: usize,
+    /// Rule id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Data source id.
+    pub source: String,
+    /// ATT&CK techniques.
+    pub techniques: Vec<String>,
+    /// Deployed now.
+    pub enabled: bool,
+    /// Fidelity now.
+    pub fidelity: f64,
+    /// Benign alerts per hour now.
+    pub benign_per_hour: f64,
+    /// A requested change not yet deployed, and when it deploys.
+    pub pending: Option<(String, u64)>,
+}
+
+/// One desk on the SOC floor: what a seat is doing (never what it knows).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DeskCard {
+    /// Seat id.
+    pub seat: u16,
+    /// Seat name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// `person` or `bot`.
+    pub played_by: String,
+    /// The kind of action under way.
+    pub doing: Option<String>,
+    /// Busy until.
+    pub until: Option<u64>,
+    /// Actions started so far.
+    pub actions: u32,
+}
+
+/// The SOC's workload, for the manager and the board.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Workload {
+    /// Simulated time.
+    pub now: u64,
+    /// Every seat.
+    pub desks: Vec<DeskCard>,
+    /// Alerts waiting in the Tier 1 queue.
+    pub queue: usize,
+    /// Alerts raised so far.
+    pub alerts_raised: usize,
+    /// Alerts raised per hour of the exercise so far (the last bucket is partial).
+    pub alerts_per_hour: Vec<u32>,
+    /// Handoffs waiting per receiving role.
+    pub handoffs_waiting: Vec<(Role, usize)>,
+    /// Cases open (not merged away).
+    pub open_cases: usize,
+    /// Incidents declared.
+    pub incidents: usize,
 }
 
 /// A handoff waiting for the seat's role.
@@ -94,7 +211,15 @@ pub struct SeatView {
     /// Handoffs waiting for this role.
     pub handoffs: Vec<HandoffCard>,
     /// Cases this seat owns.
-    pub cases: Vec<u32>,
+    pub cases: Vec<CaseCard>,
+    /// This seat's investigations and hunts, newest first.
+    pub findings: Vec<FindingCard>,
+    /// Responder: measures asked of partner teams.
+    pub partners: Vec<PartnerCard>,
+    /// Detection engineer: the rules and their deployment status.
+    pub rules: Vec<RuleCard>,
+    /// SOC manager: the floor's workload.
+    pub workload: Option<Workload>,
     /// Everything this seat has discovered or been handed.
     pub known: Vec<EvidenceCard>,
     /// Injects that fired for this role.
@@ -115,6 +240,11 @@ pub struct FacilitatorView {
 }
 
 fn card(s: &Scenario, a: &Alert) -> AlertCard {
+    let mut items = vec![Evidence::Alert(a.id)];
+    items.extend(a.record.map(Evidence::Record));
+    items.extend(a.host.map(Evidence::Host));
+    items.extend(a.account.map(Evidence::Account));
+    items.extend(a.observables.iter().map(|&o| Evidence::Observable(o)));
     AlertCard {
         id: a.id,
         rule: s.rules[a.rule].name.clone(),
@@ -124,6 +254,14 @@ fn card(s: &Scenario, a: &Alert) -> AlertCard {
         raised_at: a.raised_at,
         host: a.host.map(|h| s.hosts[h].id.clone()),
         account: a.account.map(|x| s.accounts[x].id.clone()),
+        rule_id: s.rules[a.rule].id.clone(),
+        techniques: s.rules[a.rule].techniques.clone(),
+        observables: a
+            .observables
+            .iter()
+            .map(|&o| format!("{:?} {}", s.observables[o].kind, s.observables[o].value))
+            .collect(),
+        items,
     }
 }
 
@@ -142,7 +280,8 @@ pub fn record_summary(s: &Scenario, r: &Record) -> String {
     format!("{} record at T+{}s: {text}", s.sources[r.source].id, r.at)
 }
 
-fn label(s: &Scenario, l: &Ledger, item: Evidence) -> String {
+/// An evidence item in words, as a seat sees it.
+pub fn label(s: &Scenario, l: &Ledger, item: Evidence) -> String {
     match item {
         Evidence::Alert(a) => format!("alert {a}: {}", s.rules[l.alerts[a as usize].rule].name),
         Evidence::Record(r) => record_summary(s, &l.records[r as usize]),
@@ -198,9 +337,35 @@ pub fn seat_view(world: &World, seat: u16) -> Option<SeatView> {
         cases: l
             .cases
             .iter()
-            .filter(|c| c.owner == Some(info.id))
-            .map(|c| c.id)
+            .filter(|c| c.owner == Some(info.id) && c.merged_into.is_none())
+            .map(|c| CaseCard {
+                id: c.id,
+                opened_at: c.opened_at,
+                severity: c.severity,
+                incident: c.incident,
+                evidence: c
+                    .evidence
+                    .iter()
+                    .filter(|e| knowledge.0.contains(e))
+                    .map(|&item| EvidenceCard {
+                        item,
+                        label: label(s, l, item),
+                    })
+                    .collect(),
+            })
             .collect(),
+        findings: findings(world, s, l, info.id),
+        partners: if info.role == Role::Responder {
+            partners(world, s, info.id)
+        } else {
+            Vec::new()
+        },
+        rules: if info.role == Role::Engineer {
+            rules(world, s)
+        } else {
+            Vec::new()
+        },
+        workload: (info.role == Role::Manager).then(|| workload(world)),
         known: knowledge
             .0
             .iter()
@@ -269,5 +434,245 @@ pub fn facilitator_view(world: &World) -> FacilitatorView {
             .filter(|a| a.raised_at <= world.resource::<Clock>().now)
             .map(|a| (a.id, a.stage.is_some()))
             .collect(),
+    }
+}
+
+fn findings(world: &World, s: &Scenario, l: &Ledger, seat: u16) -> Vec<FindingCard> {
+    let journal = world.resource::<Journal>();
+    let mut out: Vec<FindingCard> = journal
+        .lines
+        .iter()
+        .filter_map(|line| {
+            let (kind, subject, records) = match &line.entry {
+                Entry::Investigated {
+                    seat: by,
+                    subject,
+                    records,
+                } if *by == seat => ("investigation", label(s, l, *subject), records),
+                Entry::Hunted {
+                    seat: by,
+                    hypothesis,
+                    records,
+                } if *by == seat => {
+                    let subject = match hypothesis {
+                        Hypothesis::Technique(t) => format!("technique {t}"),
+                        Hypothesis::Source(src) => format!("data source {}", s.sources[*src].id),
+                    };
+                    ("hunt", subject, records)
+                }
+                _ => return None,
+            };
+            let mut records: Vec<_> = records.clone();
+            records.sort_by_key(|&r| (l.records[r as usize].at, r));
+            Some(FindingCard {
+                at: line.t,
+                kind: kind.into(),
+                subject,
+                records: records
+                    .into_iter()
+                    .map(|r| EvidenceCard {
+                        item: Evidence::Record(r),
+                        label: label(s, l, Evidence::Record(r)),
+                    })
+                    .collect(),
+            })
+        })
+        .collect();
+    out.reverse();
+    out
+}
+
+/// The measure in words and the partner team that applies it.
+pub fn measure_label(s: &Scenario, m: &Measure) -> (String, &'static str) {
+    let text = match *m {
+        Measure::Isolate(h) => format!("isolate host {}", s.hosts[h].id),
+        Measure::Eradicate(h) => format!("eradicate persistence on {}", s.hosts[h].id),
+        Measure::Recover(h) => format!("recover host {}", s.hosts[h].id),
+        Measure::DisableAccount(a) => format!("disable account {}", s.accounts[a].id),
+        Measure::ResetCredentials(a) => format!("reset credentials of {}", s.accounts[a].id),
+        Measure::Block(o) => format!("block {}", s.observables[o].value),
+    };
+    let team = match Defense::partner(*m) {
+        crate::scenario::format::Partner::Endpoint => "endpoint team",
+        crate::scenario::format::Partner::Identity => "identity team",
+        crate::scenario::format::Partner::Network => "network team",
+    };
+    (text, team)
+}
+
+fn partners(world: &World, s: &Scenario, seat: u16) -> Vec<PartnerCard> {
+    let journal = world.resource::<Journal>();
+    let mut out: Vec<PartnerCard> = Vec::new();
+    for line in &journal.lines {
+        match &line.entry {
+            Entry::MeasureRequested {
+                seat: by,
+                measure,
+                due,
+            } if *by == seat => {
+                let (measure, team) = measure_label(s, measure);
+                out.push(PartnerCard {
+                    measure,
+                    team: team.into(),
+                    requested_at: line.t,
+                    due: *due,
+                    done: false,
+                });
+            }
+            Entry::MeasureApplied { measure } => {
+                let (text, _) = measure_label(s, measure);
+                if let Some(p) = out.iter_mut().find(|p| !p.done && p.measure == text) {
+                    p.done = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn rules(world: &World, s: &Scenario) -> Vec<RuleCard> {
+    let defense = world.resource::<Defense>();
+    let journal = world.resource::<Journal>();
+    let mut pending: Vec<Option<(String, u64)>> = vec![None; s.rules.len()];
+    for line in &journal.lines {
+        match &line.entry {
+            Entry::RuleChangeRequested {
+                rule, change, due, ..
+            } => {
+                let what = match change {
+                    RuleChange::Enable => "enable".to_string(),
+                    RuleChange::Disable => "disable".to_string(),
+                    RuleChange::Tune {
+                        fidelity,
+                        benign_per_hour,
+                    } => {
+                        let mut parts = Vec::new();
+                        if let Some(f) = fidelity {
+                            parts.push(format!("fidelity {f}"));
+                        }
+                        if let Some(b) = benign_per_hour {
+                            parts.push(format!("{b} benign/h"));
+                        }
+                        format!("tune: {}", parts.join(", "))
+                    }
+                };
+                pending[*rule] = Some((what, *due));
+            }
+            Entry::RuleDeployed { rule, .. } => pending[*rule] = None,
+            _ => {}
+        }
+    }
+    s.rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| RuleCard {
+            index: i,
+            id: r.id.clone(),
+            name: r.name.clone(),
+            source: s.sources[r.source].id.clone(),
+            techniques: r.techniques.clone(),
+            enabled: defense.rules[i].enabled,
+            fidelity: defense.rules[i].fidelity,
+            benign_per_hour: defense.rules[i].benign_per_hour,
+            pending: pending[i].take(),
+        })
+        .collect()
+}
+
+/// The SOC floor's workload: what every desk is doing, queue and case counts, alert
+/// volume. Holds nothing a seat discovered and no ground truth.
+pub fn workload(world: &World) -> Workload {
+    let l = world.resource::<Ledger>();
+    let clock = world.resource::<Clock>();
+    let (now, ended) = (clock.now, clock.ended);
+    let journal = world.resource::<Journal>();
+    let mut actions = vec![0u32; l.board.len()];
+    let mut played_by: Vec<String> = vec!["bot".into(); l.board.len()];
+    let mut names: Vec<String> = vec![String::new(); l.board.len()];
+    for line in &journal.lines {
+        match &line.entry {
+            Entry::Started { seats, .. } => {
+                for info in seats {
+                    if let Some(n) = names.get_mut(info.seat as usize) {
+                        n.clone_from(&info.name);
+                    }
+                    if let Some(p) = played_by.get_mut(info.seat as usize) {
+                        *p = if info.controller.starts_with("bot") {
+                            "bot".into()
+                        } else {
+                            "person".into()
+                        };
+                    }
+                }
+            }
+            Entry::SeatTaken { seat } => {
+                if let Some(p) = played_by.get_mut(*seat as usize) {
+                    *p = "person".into();
+                }
+            }
+            Entry::ActionStarted { seat, .. } => {
+                if let Some(n) = actions.get_mut(*seat as usize) {
+                    *n += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    let index = world.resource::<SeatIndex>();
+    let desks = l
+        .board
+        .iter()
+        .enumerate()
+        .map(|(i, slot)| {
+            let doing = index
+                .0
+                .get(i)
+                .and_then(|&e| world.get::<Task>(e))
+                .and_then(|t| t.0.as_ref())
+                .map(|a| format!("{:?}", a.name()));
+            DeskCard {
+                seat: i as u16,
+                name: std::mem::take(&mut names[i]),
+                role: slot.role,
+                played_by: played_by[i].clone(),
+                // Nobody works on once the exercise is over.
+                doing: if slot.busy && !ended { doing } else { None },
+                until: (slot.busy && !ended).then_some(slot.until),
+                actions: actions[i],
+            }
+        })
+        .collect();
+    let raised: Vec<u64> = l
+        .alerts
+        .iter()
+        .filter(|a| a.raised_at <= now)
+        .map(|a| a.raised_at)
+        .collect();
+    let mut per_hour = vec![0u32; (now / 3600 + 1) as usize];
+    for t in &raised {
+        per_hour[(*t / 3600) as usize] += 1;
+    }
+    let mut waiting: Vec<(Role, usize)> = Vec::new();
+    for h in l
+        .handoffs
+        .iter()
+        .filter(|h| h.taken_by.is_none() && !h.returned)
+    {
+        match waiting.iter_mut().find(|(r, _)| *r == h.draft.to) {
+            Some((_, n)) => *n += 1,
+            None => waiting.push((h.draft.to, 1)),
+        }
+    }
+    waiting.sort_by_key(|(r, _)| *r);
+    Workload {
+        now,
+        desks,
+        queue: l.queue.len(),
+        alerts_raised: raised.len(),
+        alerts_per_hour: per_hour,
+        handoffs_waiting: waiting,
+        open_cases: l.cases.iter().filter(|c| c.merged_into.is_none()).count(),
+        incidents: l.cases.iter().filter(|c| c.incident).count(),
     }
 }

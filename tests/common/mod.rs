@@ -2,6 +2,8 @@
 
 #![allow(dead_code, reason = "each test crate uses a different subset")]
 
+pub mod live;
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::Arc;

@@ -1,0 +1,1110 @@
+/* socdrill serve: the browser front end. Plain ES2020, no dependencies, no build step.
+ * The page reads its mode and key from its path (/s/KEY seat, /f/KEY facilitator,
+ * /b/KEY board), talks to /ws?key=KEY (docs/serve-protocol.md) and re-renders on
+ * every `state`. Forms are built once per page and only their option lists and the
+ * tables around them are refreshed, so nothing a participant is typing is wiped. */
+'use strict';
+
+// ---------------------------------------------------------------- helpers
+
+const $ = (sel, root = document) => root.querySelector(sel);
+const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
+const J = (v) => JSON.stringify(v);
+const LEVELS = ['Low', 'Medium', 'High', 'Critical'];
+const LOOKBACKS = [[3600, '1 hour'], [14400, '4 hours'], [86400, '24 hours'], [604800, '7 days']];
+const ESC = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+function esc(v) { return String(v ?? '').replace(/[&<>"']/g, (c) => ESC[c]); }
+function pad(n) { return String(n).padStart(2, '0'); }
+function fmtT(s) {
+  s = Math.max(0, Math.floor(s || 0));
+  return `T+${Math.floor(s / 3600)}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
+}
+function fmtDur(s) {
+  s = Math.abs(Math.floor(s || 0));
+  const h = Math.floor(s / 3600), m = Math.floor(s / 60) % 60, x = s % 60;
+  return h ? `${h}:${pad(m)}:${pad(x)}` : `${m}:${pad(x)}`;
+}
+function num(x, d = 1) { return x == null || Number.isNaN(+x) ? '—' : Number(x).toFixed(d); }
+function pct(x) { return x == null ? '—' : `${Math.round(x * 100)}%`; }
+/** Record labels say "T+3427s"; show every such time as T+h:mm:ss. */
+function pretty(label) { return String(label ?? '').replace(/T\+(\d+)s\b/g, (_, n) => fmtT(+n)); }
+/** Replace an element's markup only when it changed (keeps focus, scroll, open menus). */
+function put(el, html) {
+  if (el && el._html !== html) { el._html = html; el.innerHTML = html; }
+}
+/** Refill a <select> from [[value, label]] when the list changed, keeping the choice. */
+function fillSelect(sel, opts) {
+  if (!sel) return;
+  const key = J(opts);
+  if (sel._key === key) return;
+  const cur = sel._key === undefined ? null : sel.value; // first fill: take the first option
+  sel._key = key;
+  sel.innerHTML = opts.map(([v, l]) => `<option value="${esc(v)}">${esc(l)}</option>`).join('');
+  if (opts.some(([v]) => String(v) === cur)) sel.value = cur;
+}
+function optionsHTML(list, def) {
+  return list.map(([v, l]) => `<option value="${esc(v)}"${String(v) === String(def) ? ' selected' : ''}>${esc(l)}</option>`).join('');
+}
+const levelOpts = (def = 'Medium') => optionsHTML(LEVELS.map((l) => [l, l]), def);
+const lookbackOpts = () => optionsHTML(LOOKBACKS, 86400);
+function sevBadge(l) { return `<span class="sev sev-${esc(l)}">${esc(l)}</span>`; }
+function tag(text, cls = '') { return `<span class="tag ${cls}">${esc(text)}</span>`; }
+function emptyRow(cols, text) { return `<tr class="empty"><td colspan="${cols}">${esc(text)}</td></tr>`; }
+/** A countdown cell the ticker keeps current; `late` prefixes the text once past. */
+function countdown(deadline, late = '') {
+  return `<span class="mono" data-deadline="${deadline}"${late ? ` data-late="${esc(late)}"` : ''}></span>`;
+}
+const since = (t) => `<span class="mono" data-since="${t}"></span>`;
+
+/** A stack of panels in one grid column. */
+const col = (cls, ...panels) => `<div class="col ${cls}">${panels.join('')}</div>`;
+function panel(id, title, help, body, cls = '') {
+  return `<section class="panel ${cls}" id="${id}"><header><h2>${title}</h2>` +
+    `<p class="help">${help}</p></header><div class="body">${body}</div></section>`;
+}
+
+// ---------------------------------------------------------------- state
+
+const S = {
+  mode: null, key: null,
+  hello: null, state: null, view: {}, clockAt: 0,
+  ws: null, nextId: 1, pending: new Map(), retry: 0, stopped: false,
+  role: null, built: false,
+  ui: { alert: null, alertIdx: 0, escOpen: false, escFor: null, finding: null, openCases: new Set() },
+};
+
+const sc = () => (S.hello && S.hello.scenario) || {};
+function roleLabel(role) {
+  // Views name roles as "Tier1"; results use slugs such as "tier1".
+  const r = (sc().roles || []).find((x) => x.role === role || x.role.toLowerCase() === role);
+  return r ? r.label : role;
+}
+function itemKind(item) { return Object.keys(item)[0]; }
+function knownLabel(item) {
+  const key = J(item);
+  const k = (S.view.known || []).find((c) => J(c.item) === key);
+  return k ? k.label : null;
+}
+function itemLabel(item) {
+  const k = knownLabel(item);
+  if (k) return k;
+  const [kind, i] = Object.entries(item)[0];
+  if (kind === 'Host') return `host ${(sc().hosts || [])[i]?.id ?? i}`;
+  if (kind === 'Account') return `account ${(sc().accounts || [])[i]?.id ?? i}`;
+  return `${kind.toLowerCase()} ${i}`;
+}
+/** An alert's own evidence items, labelled (its observables come in the card's order). */
+function alertItemCards(a) {
+  let o = 0;
+  return (a.items || []).map((item) => {
+    const kind = itemKind(item);
+    const obs = kind === 'Observable' ? a.observables[o++] : null;
+    let label = knownLabel(item);
+    if (kind === 'Alert') label = `alert ${a.id}: ${a.rule}`;
+    else if (!label && obs) label = obs;
+    else if (!label && kind === 'Record') label = `record ${item.Record} (the telemetry behind the alert)`;
+    return { item, label: label || itemLabel(item) };
+  });
+}
+function describeAction(a) {
+  if (!a || typeof a !== 'object') return String(a);
+  const [k, v] = Object.entries(a)[0];
+  const host = (i) => (sc().hosts || [])[i]?.id ?? i;
+  const acct = (i) => (sc().accounts || [])[i]?.id ?? i;
+  switch (k) {
+    case 'TakeAlert': return `Take alert ${v}`;
+    case 'Classify': return `Classify alert ${v[0]} as ${String(v[1]).toLowerCase()}`;
+    case 'Close': return `Close alert ${v}`;
+    case 'Handoff': return `Handoff to ${roleLabel(v.to)}${v.alert != null ? ` (alert ${v.alert})` : ''}${v.case != null ? ` (case ${v.case})` : ''}`;
+    case 'TakeHandoff': return `Take handoff ${v}`;
+    case 'ReturnHandoff': return `Return handoff ${v[0]}`;
+    case 'Investigate': return `Investigate ${itemLabel(v.subject)}`;
+    case 'DeclareIncident': return `Declare case ${v[0]} an incident (${v[1]})`;
+    case 'MergeCases': return `Merge case ${v[1]} into case ${v[0]}`;
+    case 'Hunt': return v.hypothesis.Technique ? `Hunt for ${v.hypothesis.Technique}` : `Hunt in data source ${(sc().sources || [])[v.hypothesis.Source]?.id ?? v.hypothesis.Source}`;
+    case 'Isolate': return `Isolate host ${host(v)}`;
+    case 'Eradicate': return `Eradicate persistence on ${host(v)}`;
+    case 'Recover': return `Recover host ${host(v)}`;
+    case 'DisableAccount': return `Disable account ${acct(v)}`;
+    case 'ResetCredentials': return `Reset credentials of ${acct(v)}`;
+    case 'Block': return `Block ${itemLabel({ Observable: v })}`;
+    case 'AnswerInject': return `Answer inject ${v[0]}`;
+    case 'SetSeverity': return `Set case ${v[0]} severity to ${v[1]}`;
+    case 'ChangeRule': return `Change rule ${v[0]}`;
+    default: return k;
+  }
+}
+
+// ---------------------------------------------------------------- connection
+
+function connect() {
+  const proto = location.protocol === 'https:' ? 'wss' : 'ws';
+  let ws;
+  try {
+    ws = new WebSocket(`${proto}://${location.host}/ws?key=${encodeURIComponent(S.key)}`);
+  } catch (e) {
+    scheduleReconnect();
+    return;
+  }
+  S.ws = ws;
+  ws.onmessage = (ev) => {
+    let msg;
+    try { msg = JSON.parse(ev.data); } catch (e) { return; }
+    onMessage(msg);
+  };
+  ws.onclose = () => { if (S.ws === ws) { S.ws = null; scheduleReconnect(); } };
+}
+
+function scheduleReconnect() {
+  S.pending.clear();
+  if (S.stopped) return;
+  const delay = [1, 2, 4, 5][Math.min(S.retry, 3)];
+  S.retry++;
+  const what = S.hello ? 'Connection lost' : `Cannot reach the exercise server${S.retry > 3 ? ' (is the link complete?)' : ''}`;
+  banner(`${what} — reconnecting… (next try in ${delay} s)`, 'warn');
+  setTimeout(connect, delay * 1000);
+}
+
+function banner(text, cls = 'warn') {
+  const el = $('#conn');
+  el.hidden = !text;
+  el.className = `banner ${cls}`;
+  el.textContent = text || '';
+}
+
+function onMessage(msg) {
+  switch (msg.type) {
+    case 'hello':
+      S.retry = 0;
+      banner(null);
+      S.hello = msg;
+      build();
+      break;
+    case 'state':
+      S.state = msg;
+      S.view = msg.view || {};
+      S.clockAt = performance.now();
+      render();
+      break;
+    case 'reply': onReply(msg); break;
+    case 'error': feedback(false, `error: ${msg.error}`); break;
+    case 'refused':
+      S.stopped = true;
+      banner(`Connection refused: ${msg.reason || msg.error || msg.message || 'no reason given'} (reload the page to try again).`, 'refused');
+      if (S.ws) S.ws.close();
+      break;
+    default: break;
+  }
+}
+
+/** Send one request; every request carries a fresh numeric id echoed in its reply. */
+function send(op, fields = {}, opts = {}) {
+  if (!S.ws || S.ws.readyState !== WebSocket.OPEN) {
+    feedback(false, 'not sent: not connected (reconnecting…)');
+    return null;
+  }
+  const id = S.nextId++;
+  S.pending.set(id, opts);
+  S.ws.send(J({ id, op, ...fields }));
+  return id;
+}
+const act = (action, opts) => send('act', { action }, opts);
+
+function onReply(msg) {
+  const p = S.pending.get(msg.id) || {};
+  S.pending.delete(msg.id);
+  if (msg.ok) {
+    let text = `accepted: ${msg.message || 'ok'}`;
+    if (msg.until != null) text += ` — busy until ${fmtT(msg.until)}`;
+    feedback(true, text);
+    if (p.onOk) p.onOk(msg);
+  } else {
+    feedback(false, `refused: ${msg.error || 'no reason given'}`);
+  }
+}
+
+function feedback(ok, text) {
+  const el = $('#feedback');
+  el.className = `feedback ${ok ? 'ok' : 'refused'}`;
+  el.textContent = text;
+  el.classList.remove('flash');
+  void el.offsetWidth; // restart the highlight animation
+  el.classList.add('flash');
+}
+const invalid = (text) => feedback(false, `not sent: ${text}`);
+
+// ---------------------------------------------------------------- clock
+
+function simNow() {
+  const c = S.state && S.state.clock;
+  if (!c) return 0;
+  if (c.phase !== 'running') return c.now;
+  const t = c.now + (c.speed || 0) * (performance.now() - S.clockAt) / 1000;
+  return c.end != null ? Math.min(c.end, t) : t;
+}
+
+function tick() {
+  const now = Math.floor(simNow());
+  $('#clock').textContent = fmtT(now);
+  for (const el of $$('[data-deadline]')) {
+    const left = +el.dataset.deadline - now;
+    const late = left < 0;
+    el.textContent = late ? (el.dataset.late ? `${el.dataset.late} ${fmtDur(-left)}` : '0:00') : fmtDur(left);
+    el.classList.toggle('breached', late && !!el.dataset.late);
+    el.classList.toggle('soon', !late && left < 120);
+  }
+  for (const el of $$('[data-since]')) el.textContent = fmtDur(Math.max(0, now - +el.dataset.since));
+}
+
+// ---------------------------------------------------------------- page skeletons
+
+function build() {
+  const h = S.hello;
+  $('#scenario-title').textContent = sc().title || '';
+  if (S.mode === 'seat' && h.seat) {
+    $('#who').textContent = `${h.seat.name} · ${h.seat.role_label || roleLabel(h.seat.role)}`;
+    document.title = `${h.seat.role_label || h.seat.role} — socdrill`;
+  } else {
+    $('#who').textContent = S.mode === 'facilitator' ? 'Facilitator' : 'SOC floor board';
+    document.title = `${S.mode === 'facilitator' ? 'Facilitator' : 'Board'} — socdrill`;
+  }
+  if (S.built) { render(); return; } // a reconnect: keep the page and whatever is being typed
+  S.built = true;
+  document.body.classList.add(`mode-${S.mode}`);
+  let html;
+  if (S.mode === 'facilitator') html = buildFacilitator();
+  else if (S.mode === 'board') html = buildBoard();
+  else {
+    S.role = h.seat ? h.seat.role : null;
+    document.body.classList.add(`role-${S.role}`);
+    html = (BUILD[S.role] || buildGeneric)();
+  }
+  $('#app').innerHTML = html;
+  if (S.state) render();
+}
+
+const knownPanel = (cls = '') => panel('p-known', 'What you know <span class="count" id="known-count"></span>',
+  'Everything you have discovered or been handed: the items you can attach to handoffs and act on.',
+  '<ul class="known" id="known-list"></ul>', cls);
+
+function inboxPanel(cls = '') {
+  if (S.role === 'Manager') {
+    return panel('p-inbox', 'Client &amp; leadership communication <span class="count" id="inbox-count"></span>',
+      'Messages from the client and leadership. Where a decision is asked for, choose one option; discuss the questions with your team.',
+      '<div id="inbox" class="inbox"></div>', `${cls} comms`);
+  }
+  return panel('p-inbox', 'Injects &amp; briefings <span class="count" id="inbox-count"></span>',
+    'Scenario events addressed to your role. Read them and discuss the questions with your team.',
+    '<div id="inbox" class="inbox"></div>', cls);
+}
+
+function handoffsPanel(canReturn, cls = '') {
+  const ret = canReturn ? `<div class="form inline" id="return-form">
+      <label>Return handoff <select id="return-handoff"></select></label>
+      <label class="grow">Feedback to the sender <textarea id="return-feedback" rows="2" placeholder="What is missing, or why this is not for Tier 2"></textarea></label>
+      <button type="button" id="return-go">Return to sender</button></div>` : '';
+  return panel('p-handoffs', 'Waiting handoffs <span class="count" id="handoffs-count"></span>',
+    canReturn ? 'Work handed to your role. Take one to open a case with its evidence, or return it with feedback if it is incomplete or misrouted.'
+      : 'Work handed to your role. Take one to pick up its evidence.',
+    `<table class="tbl"><thead><tr><th>#</th><th>From</th><th>Sev</th><th>Summary</th><th class="num">Items</th><th class="num">Waiting</th><th></th></tr></thead>
+     <tbody id="handoffs-body"></tbody></table>${ret}`, cls);
+}
+
+function handoffFormHTML(p, targets, sendLabel, extra = '') {
+  return `<div class="form" id="${p}-fields">${extra}
+    <label>Send to <select id="${p}-to">${optionsHTML(targets, targets[0][0])}</select></label>
+    <label>Severity <select id="${p}-severity">${levelOpts('High')}</select></label>
+    <div class="field full"><span class="lbl">Evidence to attach</span><div class="picker" id="${p}-evidence"></div></div>
+    <label class="full">Summary <textarea id="${p}-summary" rows="3" placeholder="What you saw, why it matters, what you already checked"></textarea></label>
+    <button type="button" class="primary" id="${p}-send">${sendLabel}</button></div>`;
+}
+
+const casesPanel = (cls = '') => panel('p-cases', 'My cases <span class="count" id="cases-count"></span>',
+  'Cases you own. Click a case to use it in the forms; open "items" to see its evidence.',
+  `<table class="tbl sel"><thead><tr><th>Case</th><th>Sev</th><th>Status</th><th>Opened</th><th>Evidence</th></tr></thead>
+   <tbody id="cases-body"></tbody></table>`, cls);
+
+const findingsPanel = (cls = '', help = 'Results of your investigations, newest first. Records on each timeline are oldest first.') =>
+  panel('p-findings', 'Findings <span class="count" id="findings-count"></span>', help, '<div id="findings" class="findings"></div>', cls);
+
+const BUILD = {
+  Tier1: () => `<div class="grid">
+    ${col('span7', panel('p-queue', 'Alert queue <span class="count" id="queue-count"></span>',
+      'Alerts waiting for triage, most urgent first. Select one (click, or j/k) and take it (t) before its SLA runs out.',
+      `<table class="tbl sel"><thead><tr><th>Sev</th><th>Rule</th><th>Tenant</th><th>Host / account</th><th class="num">Age</th><th class="num">SLA</th></tr></thead>
+       <tbody id="queue-body"></tbody></table>`),
+    panel('p-held', 'My alerts <span class="count" id="held-count"></span>',
+      'Alerts you hold. Classify each, then close it or escalate it.',
+      `<table class="tbl sel"><thead><tr><th>Sev</th><th>Rule</th><th>Tenant</th><th>Host / account</th><th class="num">Age</th><th class="num">Status</th></tr></thead>
+       <tbody id="held-body"></tbody></table>`),
+    knownPanel())}
+    ${col('span5', panel('p-detail', 'Alert detail', 'Take the alert, classify it, then close it (benign) or escalate it with its evidence (malicious).',
+      `<div id="alert-detail"></div>
+       <div class="actions">
+         <button type="button" id="take">Take <kbd>t</kbd></button>
+         <button type="button" id="classify-malicious" class="bad">Malicious <kbd>m</kbd></button>
+         <button type="button" id="classify-benign" class="good">Benign <kbd>b</kbd></button>
+         <button type="button" id="close">Close <kbd>c</kbd></button>
+         <button type="button" id="escalate" class="primary">Escalate… <kbd>e</kbd></button>
+       </div>
+       <div id="escalate-form" class="subform" hidden>
+         <h3>Escalate <span id="escalate-alert"></span></h3>
+         ${handoffFormHTML('escalate', [['Tier2', 'Tier 2 investigation'], ['Responder', 'Incident response']], 'Send escalation')}
+         <button type="button" id="escalate-cancel">Cancel <kbd>Esc</kbd></button>
+       </div>
+       <div class="keys"><kbd>j</kbd>/<kbd>k</kbd> or <kbd>↓</kbd>/<kbd>↑</kbd> select · <kbd>t</kbd> take ·
+         <kbd>m</kbd> malicious · <kbd>b</kbd> benign · <kbd>c</kbd> close · <kbd>e</kbd> escalate · <kbd>Esc</kbd> close the form</div>`),
+    inboxPanel())}</div>`,
+
+  Tier2: () => `<div class="grid">
+    ${col('span7', handoffsPanel(true), findingsPanel(),
+      panel('p-ir', 'Hand to incident response',
+        'Send a confirmed case to the responders with the evidence they need to contain it (hosts, accounts, observables).',
+        handoffFormHTML('ir', [['Responder', 'Incident response']], 'Send to incident response',
+          '<label>Case <select id="ir-case"></select></label>')))}
+    ${col('span5', casesPanel(),
+      panel('p-investigate', 'Investigate',
+        'Search the telemetry around a host, account or observable you know. Longer look-backs find more but take longer.',
+        `<div class="form">
+          <label class="full">Subject <select id="investigate-subject"></select></label>
+          <label>Look back <select id="investigate-lookback">${lookbackOpts()}</select></label>
+          <label>For case <select id="investigate-case"></select></label>
+          <button type="button" class="primary" id="investigate-go">Investigate</button></div>`),
+      panel('p-scope', 'Scope &amp; declare',
+        'Merge cases that are the same intrusion; declare an incident when a case is confirmed malicious.',
+        `<div class="form"><h3 class="full">Merge cases</h3>
+          <label>Keep case <select id="merge-a"></select></label>
+          <label>Merge in case <select id="merge-b"></select></label>
+          <button type="button" id="merge-go">Merge</button></div>
+         <div class="form"><h3 class="full">Declare incident</h3>
+          <label>Case <select id="incident-case"></select></label>
+          <label>Severity <select id="incident-severity">${levelOpts('High')}</select></label>
+          <button type="button" class="bad" id="incident-go">Declare incident</button></div>`),
+      knownPanel())}
+    ${inboxPanel('span12')}</div>`,
+
+  Hunter: () => `<div class="grid">
+    ${col('span5', panel('p-hunt', 'Hypothesis',
+      'Hunt for an ATT&amp;CK technique, or for anything unusual in one data source, across all tenants or one.',
+      `<div class="form">
+        <label>Hunt for <select id="hunt-kind"><option value="Technique">an ATT&amp;CK technique</option><option value="Source">anything unusual in a data source</option></select></label>
+        <label id="hunt-technique-field">Technique <input id="hunt-technique" list="technique-list" placeholder="e.g. T1059" autocomplete="off" spellcheck="false">
+          <datalist id="technique-list">${(sc().techniques || []).map(([id, name]) => `<option value="${esc(id)}">${esc(name)}</option>`).join('')}</datalist></label>
+        <label id="hunt-source-field" hidden>Data source <select id="hunt-source">${optionsHTML((sc().sources || []).map((s) => [s.index, s.id]))}</select></label>
+        <label>Tenants <select id="hunt-tenant">${optionsHTML([['', 'all tenants'], ...(sc().tenants || []).map((t) => [t.index, t.name])], '')}</select></label>
+        <label>Look back <select id="hunt-lookback">${lookbackOpts()}</select></label>
+        <button type="button" class="primary" id="hunt-go">Run hunt</button></div>`),
+    panel('p-hh', 'Turn a finding into a case',
+      'Hand a finding to Tier 2 (investigate further) or straight to incident response (clearly malicious).',
+      `<p id="hh-finding" class="muted"></p>
+       ${handoffFormHTML('hh', [['Tier2', 'Tier 2 investigation'], ['Responder', 'Incident response']], 'Send handoff')}`))}
+    ${col('span7', findingsPanel('', 'Hunt results, newest first. Use "Open a case…" on a finding to hand its records on.'), knownPanel())}
+    ${inboxPanel('span12')}</div>`,
+
+  Responder: () => `<div class="grid">
+    ${col('span7', handoffsPanel(false),
+      panel('p-contain', 'Containment',
+        'Hosts, accounts and observables you know, with the measures that apply. Partner teams carry them out after a delay.',
+        `<table class="tbl"><thead><tr><th>Kind</th><th>Item</th><th>Context</th><th>Measures</th></tr></thead>
+         <tbody id="contain-body"></tbody></table>`))}
+    ${col('span5', casesPanel(),
+      panel('p-partners', 'Partner-team progress',
+        'Measures you requested and when each partner team is due to finish them.',
+        `<table class="tbl"><thead><tr><th>Measure</th><th>Team</th><th>Asked</th><th>Due</th><th>Status</th></tr></thead>
+         <tbody id="partners-body"></tbody></table>`))}
+    ${knownPanel('span6')}${inboxPanel('span6')}</div>`,
+
+  Manager: () => `<div class="grid">
+    ${inboxPanel('span12')}
+    ${panel('p-workload', 'SOC workload', 'What every desk is doing, queue depth and alert volume. Rebalance before queues breach their SLAs.',
+      '<div id="workload"></div>', 'span8')}
+    ${col('span4', panel('p-severity', 'Incident severity', 'Set the severity of a case by its id (as the analysts report it).',
+      `<div class="form">
+        <label>Case id <input id="sev-case" type="number" min="0" step="1" placeholder="0"></label>
+        <label>Severity <select id="sev-level">${levelOpts('High')}</select></label>
+        <button type="button" class="primary" id="sev-go">Set severity</button></div>`), knownPanel())}</div>`,
+
+  Engineer: () => `<div class="grid">
+    ${panel('p-rules', 'Detection rules',
+      'Enable, disable or tune rules. Changes deploy after a delay; noisy rules bury real alerts, quiet ones miss them.',
+      `<table class="tbl"><thead><tr><th>Rule</th><th>Source</th><th>Techniques</th><th>State</th><th class="num">Fidelity</th><th class="num">Benign/h</th><th>Pending change</th><th></th></tr></thead>
+       <tbody id="rules-body"></tbody></table>`, 'span8')}
+    ${col('span4', panel('p-tune', 'Tune a rule', 'Fidelity is the share of real activity the rule catches (0–1); benign/h is its false-positive rate. Leave a field empty to keep it.',
+      `<div class="form">
+        <label class="full">Rule <select id="tune-rule"></select></label>
+        <label>Fidelity (0–1) <input id="tune-fidelity" type="number" min="0" max="1" step="0.05"></label>
+        <label>Benign per hour <input id="tune-benign" type="number" min="0" step="0.5"></label>
+        <button type="button" class="primary" id="tune-go">Deploy tuning</button></div>`), handoffsPanel(false))}
+    ${knownPanel('span6')}${inboxPanel('span6')}</div>`,
+};
+const buildGeneric = () => `<div class="grid">${knownPanel('span6')}${inboxPanel('span6')}</div>`;
+
+function buildFacilitator() {
+  return `<div class="grid">
+    ${panel('p-controls', 'Exercise control',
+      'Start, pause and pace the clock; jump to the next timed inject; end the exercise and reveal the debrief to everyone.',
+      `<div class="controls">
+        <button type="button" id="fac-start" class="primary">Start</button>
+        <button type="button" id="fac-pause">Pause</button>
+        <button type="button" id="fac-resume">Resume</button>
+        <label class="inline">Speed <input id="fac-speed" type="number" min="0.1" max="3600" step="any"> sim s per s</label>
+        <button type="button" id="fac-speed-set">Set speed</button>
+        <button type="button" id="fac-jump">Jump to next inject</button><span id="fac-next" class="muted"></span>
+        <span class="spacer"></span>
+        <button type="button" id="fac-end" class="bad">End exercise</button>
+        <button type="button" id="fac-reveal" class="bad">Reveal debrief</button></div>
+       <div class="muted boardlink">Board (big screen): <a id="board-link" target="_blank" rel="noopener"></a></div>`, 'span12')}
+    ${col('span7', panel('p-seats', 'Seats', 'Who plays each seat and what they are doing. Send each person their join link.',
+      `<table class="tbl"><thead><tr><th>Seat</th><th>Role</th><th>Played by</th><th>Online</th><th>Doing</th><th>Until</th><th class="num">Actions</th><th>Join link</th></tr></thead>
+       <tbody id="seats-body"></tbody></table>`),
+    panel('p-scores', 'Live scores', 'The scorecard for the exercise so far (final at the end).', '<div id="scores"></div>'))}
+    ${col('span5', panel('p-injects', 'Injects', 'Scenario events. Timed ones fire on their own; fire any of them now to add pressure.',
+      `<table class="tbl"><thead><tr><th>#</th><th>Inject</th><th>To</th><th>When</th><th></th></tr></thead>
+       <tbody id="injects-body"></tbody></table>`),
+    panel('p-truth', 'Ground truth <span class="tag red">facilitator only</span>',
+      'What the attacker has done. Never show this screen to the players before the debrief.', '<div id="truth"></div>', 'truth'))}
+    ${panel('p-workload', 'SOC workload', 'The floor as the manager and the board see it.', '<div id="workload"></div>', 'span12')}</div>`;
+}
+
+function buildBoard() {
+  return `<div id="board">
+    <div id="board-tiles"></div>
+    <div class="board-row"><div class="board-chart"><h2>Alert volume per hour</h2><div id="board-chart"></div></div>
+      <div class="board-desks"><h2>Seat activity</h2><div id="board-desks"></div></div></div>
+    <div id="board-timeline" hidden></div></div>`;
+}
+
+// ---------------------------------------------------------------- rendering
+
+function render() {
+  if (!S.built || !S.state) return;
+  renderHeader();
+  renderBusy();
+  if (S.mode === 'facilitator') renderFacilitator();
+  else if (S.mode === 'board') renderBoard();
+  else {
+    (RENDER[S.role] || (() => {}))();
+    renderKnown();
+    renderInbox();
+  }
+  renderDebrief();
+  tick();
+}
+
+function renderHeader() {
+  const c = S.state.clock;
+  const ph = $('#phase');
+  ph.textContent = c.phase;
+  ph.className = `phase phase-${c.phase}`;
+  document.body.dataset.phase = c.phase;
+  $('#clock-meta').textContent = `of ${fmtT(c.end)} · ×${num(c.speed, c.speed % 1 ? 1 : 0)}`;
+  const lobby = $('#lobby');
+  lobby.hidden = c.phase !== 'lobby' || S.mode === 'facilitator';
+}
+
+function renderBusy() {
+  const el = $('#busy');
+  el.hidden = S.mode !== 'seat';
+  if (el.hidden) return;
+  const w = S.view.working_on;
+  if (w) {
+    el.className = 'busy';
+    put(el, `Busy — working on <b>${esc(describeAction(w[0]))}</b> until ${fmtT(w[1])} (${countdown(w[1])} left)`);
+  } else {
+    el.className = 'busy idle';
+    put(el, 'Ready — no action under way.');
+  }
+}
+
+function alertRow(a, testid, inQueue) {
+  const who = [a.host, a.account].filter(Boolean).join(' / ') || '—';
+  const last = inQueue ? countdown(a.raised_at + a.sla_seconds, 'breached') : tag('held');
+  return `<tr data-testid="${testid}" data-alert="${a.id}"${S.ui.alert === a.id ? ' class="selected"' : ''}>` +
+    `<td>${sevBadge(a.severity)}</td><td>${esc(a.rule)}</td><td>${esc(a.tenant)}</td><td class="mono">${esc(who)}</td>` +
+    `<td class="num">${since(a.raised_at)}</td><td class="num">${last}</td></tr>`;
+}
+
+function tier1Alerts() { return [...(S.view.queue || []), ...(S.view.held || [])]; }
+
+function renderTier1() {
+  const q = S.view.queue || [], held = S.view.held || [], all = tier1Alerts();
+  if (!all.some((a) => a.id === S.ui.alert)) {
+    if (S.ui.escOpen) S.ui.escOpen = false; // its alert is gone
+    const next = all[Math.min(S.ui.alertIdx, all.length - 1)];
+    S.ui.alert = next ? next.id : null;
+  }
+  S.ui.alertIdx = Math.max(0, all.findIndex((a) => a.id === S.ui.alert));
+  $('#queue-count').textContent = q.length;
+  $('#held-count').textContent = held.length;
+  put($('#queue-body'), q.map((a) => alertRow(a, 'queue-row', true)).join('') || emptyRow(6, 'The queue is empty: nothing waiting for triage.'));
+  put($('#held-body'), held.map((a) => alertRow(a, 'held-row', false)).join('') || emptyRow(6, 'You hold no alerts. Take one from the queue.'));
+  const a = all.find((x) => x.id === S.ui.alert);
+  renderAlertDetail(a, held.some((x) => x.id === S.ui.alert));
+  renderEscalate(a);
+}
+
+function renderAlertDetail(a, held) {
+  for (const id of ['take', 'classify-malicious', 'classify-benign', 'close', 'escalate']) $(`#${id}`).disabled = !a;
+  if (!a) { put($('#alert-detail'), '<p class="muted">No alert selected. Click a row in the queue.</p>'); return; }
+  const host = (sc().hosts || []).find((h) => h.id === a.host);
+  const acct = (sc().accounts || []).find((x) => x.id === a.account);
+  const techName = (t) => { const f = (sc().techniques || []).find(([id]) => id === t); return f ? `${t} ${f[1]}` : t; };
+  const row = (k, v) => `<dt>${k}</dt><dd>${v}</dd>`;
+  put($('#alert-detail'), `<dl class="kv">
+    ${row('Alert', `<span class="mono">#${a.id}</span> ${sevBadge(a.severity)} ${held ? tag('held by you', 'blue') : tag('in queue')}`)}
+    ${row('Rule', esc(a.rule))}
+    ${row('Rule id', `<span class="mono">${esc(a.rule_id)}</span>`)}
+    ${row('Techniques', `<span class="mono">${a.techniques.map((t) => esc(techName(t))).join(', ') || '—'}</span>`)}
+    ${row('Tenant', esc(a.tenant))}
+    ${row('Host', a.host ? `<span class="mono">${esc(a.host)}</span>${host ? ` <span class="muted">${esc(host.kind)}, ${esc(host.criticality)} criticality</span>` : ''}` : '—')}
+    ${row('Account', a.account ? `<span class="mono">${esc(a.account)}</span>${acct ? ` <span class="muted">${esc(acct.privilege)}</span>` : ''}` : '—')}
+    ${row('Observables', a.observables.length ? `<ul class="plain mono">${a.observables.map((o) => `<li>${esc(o)}</li>`).join('')}</ul>` : '—')}
+    ${row('Raised', `${fmtT(a.raised_at)} (${since(a.raised_at)} ago)`)}
+    ${row('SLA', held ? 'picked up' : `${countdown(a.raised_at + a.sla_seconds, 'breached')} <span class="muted">to pick up (${fmtDur(a.sla_seconds)} target)</span>`)}
+  </dl>`);
+  $('#take').classList.toggle('primary', !held);
+}
+
+function renderEscalate(a) {
+  const form = $('#escalate-form');
+  form.hidden = !(S.ui.escOpen && a);
+  if (form.hidden) return;
+  if (S.ui.escFor !== a.id) {
+    S.ui.escFor = a.id;
+    $('#escalate-severity').value = a.severity;
+  }
+  $('#escalate-alert').textContent = `alert #${a.id}: ${a.rule}`;
+  const own = alertItemCards(a);
+  renderPicker($('#escalate-evidence'), [...own, ...(S.view.known || [])], new Set(own.map((c) => J(c.item))), `alert${a.id}`);
+}
+
+/** Evidence checkboxes; the user's ticks survive re-renders until `resetKey` changes. */
+function renderPicker(el, cards, defaults, resetKey) {
+  if (el._reset !== resetKey) { el._reset = resetKey; el._checked = new Map(); }
+  const seen = new Set();
+  const rows = [];
+  for (const c of cards) {
+    const v = J(c.item);
+    if (seen.has(v)) continue;
+    seen.add(v);
+    const on = el._checked.has(v) ? el._checked.get(v) : defaults.has(v);
+    rows.push(`<label class="pick"><input type="checkbox" data-testid="evidence-option" value="${esc(v)}"${on ? ' checked' : ''}>` +
+      `<span class="kind">${esc(itemKind(c.item))}</span> ${esc(pretty(c.label))}</label>`);
+  }
+  put(el, rows.join('') || '<div class="muted">Nothing to attach yet.</div>');
+}
+const picked = (el) => $$('input[data-testid="evidence-option"]:checked', el).map((i) => JSON.parse(i.value));
+
+function sendHandoff(p, about, onDone) {
+  const summary = $(`#${p}-summary`).value.trim();
+  const draft = { to: $(`#${p}-to`).value, alert: null, case: null, ...about,
+    evidence: picked($(`#${p}-evidence`)), severity: $(`#${p}-severity`).value, summary };
+  act({ Handoff: draft }, { onOk: () => { $(`#${p}-summary`).value = ''; if (onDone) onDone(); } });
+}
+
+function selectAlert(id) {
+  S.ui.alert = id;
+  renderTier1();
+  tick();
+  const row = $(`tr[data-alert="${id}"]`);
+  if (row && row.scrollIntoView) row.scrollIntoView({ block: 'nearest' });
+}
+function moveSelection(d) {
+  const ids = $$('#queue-body tr[data-alert], #held-body tr[data-alert]').map((r) => +r.dataset.alert);
+  if (!ids.length) return;
+  const i = ids.indexOf(S.ui.alert);
+  selectAlert(ids[i < 0 ? 0 : Math.max(0, Math.min(ids.length - 1, i + d))]);
+}
+function withAlert(fn) {
+  if (S.ui.alert == null) { invalid('select an alert first'); return; }
+  fn(S.ui.alert);
+}
+const tier1 = {
+  take: () => withAlert((id) => act({ TakeAlert: id })),
+  malicious: () => withAlert((id) => act({ Classify: [id, 'Malicious'] })),
+  benign: () => withAlert((id) => act({ Classify: [id, 'Benign'] })),
+  close: () => withAlert((id) => act({ Close: id })),
+  escalate: () => withAlert(() => {
+    S.ui.escOpen = true;
+    S.ui.escFor = null;
+    renderTier1();
+    $('#escalate-summary').focus();
+  }),
+  cancel: () => {
+    S.ui.escOpen = false;
+    const form = $('#escalate-form');
+    if (form.contains(document.activeElement)) document.activeElement.blur(); // shortcuts work again
+    form.hidden = true;
+  },
+  send: () => withAlert((id) => sendHandoff('escalate', { alert: id }, tier1.cancel)),
+};
+
+// --- shared seat panels
+
+function renderHandoffs(canReturn) {
+  const list = S.view.handoffs || [];
+  $('#handoffs-count').textContent = list.length;
+  put($('#handoffs-body'), list.map((h) => `<tr data-testid="handoff-row" data-handoff="${h.id}">
+    <td class="mono">#${h.id}</td><td>${esc(roleLabel(h.from))}</td><td>${sevBadge(h.severity)}</td>
+    <td>${esc(h.summary) || '<span class="muted">(no summary)</span>'}</td><td class="num">${h.evidence}</td><td class="num">${since(h.sent_at)}</td>
+    <td class="btns"><button type="button" class="primary" data-testid="take-handoff" data-handoff="${h.id}">Take</button>${canReturn
+      ? `<button type="button" data-testid="return-handoff" data-handoff="${h.id}">Return…</button>` : ''}</td></tr>`).join('')
+    || emptyRow(7, 'No handoffs waiting for your role.'));
+  if (canReturn) fillSelect($('#return-handoff'), list.length ? list.map((h) => [h.id, `#${h.id} from ${roleLabel(h.from)}: ${h.summary || '(no summary)'}`.slice(0, 90)]) : [['', '— none waiting —']]);
+}
+
+function caseOpts(cases, none) {
+  const opts = cases.map((c) => [c.id, `case #${c.id} (${c.severity}${c.incident ? ', incident' : ''}, ${c.evidence.length} items)`]);
+  return none ? [['', none], ...opts] : (opts.length ? opts : [['', '— no cases yet —']]);
+}
+
+function renderCases() {
+  const cases = S.view.cases || [];
+  $('#cases-count').textContent = cases.length;
+  put($('#cases-body'), cases.map((c) => `<tr data-testid="case-row" data-case="${c.id}"${S.ui.case === c.id ? ' class="selected"' : ''}>
+    <td class="mono">#${c.id}</td><td>${sevBadge(c.severity)}</td><td>${c.incident ? tag('incident', 'red') : tag('case')}</td>
+    <td class="mono">${fmtT(c.opened_at)}</td>
+    <td><details data-case="${c.id}"${S.ui.openCases.has(c.id) ? ' open' : ''}><summary>${c.evidence.length} items</summary>
+      <ul class="plain ev">${c.evidence.map((e) => `<li><span class="kind">${esc(itemKind(e.item))}</span> ${esc(pretty(e.label))}</li>`).join('')}</ul></details></td></tr>`).join('')
+    || emptyRow(5, 'No cases yet. Taking a handoff opens one.'));
+}
+
+function recordItem(c) {
+  const m = /^(\S+) record at T\+(\d+)s: (.*)$/s.exec(c.label);
+  if (!m) return `<li><span class="text">${esc(pretty(c.label))}</span></li>`;
+  return `<li${m[3] === 'routine activity' ? ' class="routine"' : ''}><span class="t mono">${fmtT(+m[2])}</span>` +
+    `<span class="src">${esc(m[1])}</span><span class="text">${esc(m[3])}</span></li>`;
+}
+const findingKey = (f) => `${f.at}|${f.kind}|${f.subject}`;
+
+function renderFindings(withHandoff) {
+  const list = S.view.findings || [];
+  $('#findings-count').textContent = list.length;
+  put($('#findings'), list.map((f) => `<article class="finding${S.ui.finding === findingKey(f) ? ' chosen' : ''}" data-testid="finding">
+    <header>${tag(f.kind, 'blue')} <b>${esc(pretty(f.subject))}</b> <span class="muted mono">${fmtT(f.at)}</span>
+      <span class="muted">${f.records.length} record${f.records.length === 1 ? '' : 's'}</span>
+      ${withHandoff ? `<button type="button" data-testid="finding-handoff" data-key="${esc(findingKey(f))}">Open a case…</button>` : ''}</header>
+    <ol class="timeline">${f.records.map(recordItem).join('') || '<li class="routine"><span class="text">Nothing found in that window.</span></li>'}</ol></article>`).join('')
+    || '<p class="muted">No results yet.</p>');
+}
+
+function renderKnown() {
+  const el = $('#known-list');
+  if (!el) return;
+  const known = S.view.known || [];
+  $('#known-count').textContent = known.length;
+  put(el, known.map((c) => `<li><span class="kind">${esc(itemKind(c.item))}</span> ${esc(pretty(c.label))}</li>`).join('')
+    || '<li class="muted">Nothing yet.</li>');
+}
+
+function renderInbox() {
+  const el = $('#inbox');
+  if (!el) return;
+  const list = (S.view.inbox || []).slice().reverse();
+  $('#inbox-count').textContent = list.length;
+  put(el, list.map((i) => `<article class="inject${i.options.length ? ' decision' : ''}" data-testid="inject" data-inject="${i.id}">
+    <h3>${esc(i.title)}</h3><p class="msg">${esc(i.body)}</p>
+    ${i.questions.length ? `<div class="questions"><span class="lbl">Discuss</span><ul>${i.questions.map((q) => `<li>${esc(q)}</li>`).join('')}</ul></div>` : ''}
+    ${i.options.length ? `<div class="options"><span class="lbl">Decision needed — choose one</span>${i.options.map((o, k) =>
+      `<button type="button" class="primary" data-testid="inject-option" data-inject="${i.id}" data-option="${k}">${esc(o)}</button>`).join('')}</div>` : ''}
+  </article>`).join('') || '<p class="muted">Nothing yet.</p>');
+}
+
+// --- role consoles
+
+function renderTier2() {
+  const v = S.view, cases = v.cases || [];
+  renderHandoffs(true);
+  renderCases();
+  renderFindings(false);
+  const subjects = (v.known || []).filter((c) => ['Host', 'Account', 'Observable'].includes(itemKind(c.item)));
+  fillSelect($('#investigate-subject'), subjects.length ? subjects.map((c) => [J(c.item), pretty(c.label)]) : [['', '— nothing known yet: take a handoff —']]);
+  fillSelect($('#investigate-case'), caseOpts(cases, 'none'));
+  fillSelect($('#merge-a'), caseOpts(cases));
+  fillSelect($('#merge-b'), caseOpts(cases));
+  const other = cases.find((x) => String(x.id) !== $('#merge-a').value);
+  if ($('#merge-b').value === $('#merge-a').value && other) $('#merge-b').value = String(other.id);
+  fillSelect($('#incident-case'), caseOpts(cases));
+  fillSelect($('#ir-case'), [...caseOpts(cases).filter(([id]) => id !== ''), ['', 'no case']]);
+  const c = cases.find((x) => String(x.id) === $('#ir-case').value);
+  renderPicker($('#ir-evidence'), [...(c ? c.evidence : []), ...(v.known || [])],
+    new Set((c ? c.evidence : []).map((e) => J(e.item))), `case${c ? c.id : ''}`);
+}
+
+function renderHunter() {
+  renderFindings(true);
+  const f = (S.view.findings || []).find((x) => findingKey(x) === S.ui.finding);
+  put($('#hh-finding'), f ? `From the ${esc(f.kind)} on <b>${esc(pretty(f.subject))}</b> at ${fmtT(f.at)} (${f.records.length} records pre-selected).`
+    : 'Choose "Open a case…" on a finding to pre-select its records, or pick evidence below.');
+  renderPicker($('#hh-evidence'), [...(f ? f.records : []), ...(S.view.known || [])],
+    new Set((f ? f.records : []).map((r) => J(r.item))), S.ui.finding || '');
+}
+
+const MEASURES = {
+  Host: [['Isolate', 'Isolate'], ['Eradicate', 'Eradicate'], ['Recover', 'Recover']],
+  Account: [['DisableAccount', 'Disable'], ['ResetCredentials', 'Reset credentials']],
+  Observable: [['Block', 'Block']],
+};
+function renderResponder() {
+  renderHandoffs(false);
+  renderCases();
+  const items = (S.view.known || []).filter((c) => MEASURES[itemKind(c.item)]);
+  put($('#contain-body'), items.map((c) => {
+    const kind = itemKind(c.item), idx = c.item[kind];
+    let ctx = '';
+    if (kind === 'Host') { const h = (sc().hosts || [])[idx]; if (h) ctx = `${h.kind}, ${h.criticality} criticality, ${h.tenant}`; }
+    if (kind === 'Account') { const a = (sc().accounts || [])[idx]; if (a) ctx = `${a.privilege}, ${a.tenant}`; }
+    return `<tr data-testid="asset-row"><td><span class="kind">${kind}</span></td><td class="mono">${esc(pretty(c.label))}</td>
+      <td class="muted">${esc(ctx)}</td><td class="btns">${MEASURES[kind].map(([op, l]) =>
+        `<button type="button" data-testid="contain" data-act="${op}" data-index="${idx}">${l}</button>`).join('')}</td></tr>`;
+  }).join('') || emptyRow(4, 'Nothing to contain yet. Take a handoff to learn the affected hosts, accounts and observables.'));
+  put($('#partners-body'), (S.view.partners || []).map((p) => `<tr data-testid="partner-row"><td>${esc(p.measure)}</td><td>${esc(p.team)}</td>
+    <td class="mono">${fmtT(p.requested_at)}</td><td class="mono">${fmtT(p.due)}</td>
+    <td>${p.done ? tag('done', 'green') : `${tag('pending', 'amber')} ${countdown(p.due, 'overdue')}`}</td></tr>`).join('')
+    || emptyRow(5, 'No measures requested yet.'));
+}
+
+function renderManager() {
+  put($('#workload'), workloadHTML(S.view.workload));
+}
+
+function renderEngineer() {
+  const rules = S.view.rules || [];
+  put($('#rules-body'), rules.map((r) => `<tr data-testid="rule-row" data-rule="${r.index}">
+    <td><span class="mono">${esc(r.id)}</span><br>${esc(r.name)}</td><td>${esc(r.source)}</td><td class="mono">${r.techniques.map(esc).join(' ')}</td>
+    <td>${r.enabled ? tag('enabled', 'green') : tag('disabled')}</td><td class="num">${num(r.fidelity, 2)}</td><td class="num">${num(r.benign_per_hour, 1)}</td>
+    <td>${r.pending ? `${esc(r.pending[0])}<br><span class="muted">deploys ${fmtT(r.pending[1])} (${countdown(r.pending[1])})</span>` : '<span class="muted">—</span>'}</td>
+    <td class="btns"><button type="button" data-testid="rule-toggle" data-rule="${r.index}" data-change="${r.enabled ? 'Disable' : 'Enable'}">${r.enabled ? 'Disable' : 'Enable'}</button>
+      <button type="button" data-testid="rule-tune" data-rule="${r.index}">Tune…</button></td></tr>`).join('') || emptyRow(8, 'No rules.'));
+  fillSelect($('#tune-rule'), rules.map((r) => [r.index, `${r.id} — ${r.name}`]));
+  renderHandoffs(false);
+}
+function pickTuneRule(index) {
+  const r = (S.view.rules || []).find((x) => x.index === index);
+  if (!r) return;
+  $('#tune-rule').value = String(index);
+  $('#tune-fidelity').value = r.fidelity;
+  $('#tune-benign').value = r.benign_per_hour;
+  $('#tune-fidelity').focus();
+}
+
+const RENDER = { Tier1: renderTier1, Tier2: renderTier2, Hunter: renderHunter, Responder: renderResponder, Manager: renderManager, Engineer: renderEngineer };
+
+// --- workload, board, facilitator
+
+function barChart(values, height = 90, minSlots = 4) {
+  const vals = values && values.length ? values : [0];
+  const max = Math.max(1, ...vals), bw = 26, gap = 6, top = 14;
+  const W = Math.max(vals.length, minSlots) * (bw + gap), H = height + top + 16;
+  const bars = vals.map((v, i) => {
+    const bh = Math.max(v ? 2 : 0, Math.round((v / max) * height)), x = i * (bw + gap) + gap / 2;
+    return `<g><title>hour ${i + 1}: ${v} alerts${i === vals.length - 1 ? ' (so far)' : ''}</title>` +
+      `<rect x="${x}" y="${top + height - bh}" width="${bw}" height="${bh}" class="${i === vals.length - 1 ? 'bar partial' : 'bar'}"></rect>` +
+      `<text x="${x + bw / 2}" y="${top + height - bh - 3}" class="v">${v}</text>` +
+      `<text x="${x + bw / 2}" y="${H - 3}" class="k">${i + 1}</text></g>`;
+  }).join('');
+  return `<svg class="bars" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="alerts per hour">${bars}</svg>`;
+}
+
+function tilesHTML(w) {
+  const waiting = (w.handoffs_waiting || []).reduce((n, [, k]) => n + k, 0);
+  const perRole = (w.handoffs_waiting || []).map(([r, k]) => `${roleLabel(r)} ${k}`).join(', ');
+  const tile = (id, v, k, sub = '') => `<div class="tile" data-testid="tile-${id}"><div class="v">${v}</div><div class="k">${k}</div>${sub ? `<div class="sub">${esc(sub)}</div>` : ''}</div>`;
+  return `<div class="tiles">${tile('queue', w.queue, 'queue depth', 'alerts waiting for Tier 1')}${tile('alerts', w.alerts_raised, 'alerts raised')}` +
+    `${tile('handoffs', waiting, 'handoffs waiting', perRole)}${tile('cases', w.open_cases, 'open cases')}${tile('incidents', w.incidents, 'incidents')}</div>`;
+}
+
+function desksHTML(desks, full) {
+  return `<table class="tbl"><thead><tr><th>Seat</th><th>Role</th><th>Played by</th><th>Doing</th>${full ? '<th>Until</th><th class="num">Actions</th>' : ''}</tr></thead><tbody>
+    ${(desks || []).map((d) => `<tr><td class="mono">${esc(d.name)}</td><td>${esc(roleLabel(d.role))}</td><td>${tag(d.played_by, d.played_by === 'person' ? 'blue' : '')}</td>
+      <td>${d.doing ? esc(d.doing) : '<span class="muted">idle</span>'}</td>${full ? `<td>${d.until != null ? `${fmtT(d.until)}` : ''}</td><td class="num">${d.actions}</td>` : ''}</tr>`).join('')}</tbody></table>`;
+}
+
+function workloadHTML(w) {
+  if (!w) return '<p class="muted">No data yet.</p>';
+  return `${tilesHTML(w)}<div class="split"><div><span class="lbl">Alerts per hour</span>${barChart(w.alerts_per_hour)}</div>
+    <div class="grow"><span class="lbl">Desks</span>${desksHTML(w.desks, true)}</div></div>`;
+}
+
+function renderBoard() {
+  const v = S.view, w = v.workload;
+  if (w) {
+    put($('#board-tiles'), tilesHTML(w));
+    put($('#board-chart'), `${barChart(w.alerts_per_hour, 160, 12)}<div class="muted">by hour of the exercise · ${w.alerts_raised} alerts in total</div>`);
+    put($('#board-desks'), desksHTML(w.desks, false));
+  }
+  const tl = $('#board-timeline');
+  tl.hidden = !v.timeline;
+  if (v.timeline) put(tl, `<h2>What the attacker did, against what the defenders did</h2>${v.timeline}`);
+}
+
+function renderFacilitator() {
+  const v = S.view, c = S.state.clock;
+  const speed = $('#fac-speed');
+  if (document.activeElement !== speed && !speed._dirty) speed.value = c.speed;
+  $('#fac-next').textContent = v.next_inject_at != null ? `next inject at ${fmtT(v.next_inject_at)}` : 'no timed inject left';
+  for (const [id, phases] of [['fac-start', ['lobby']], ['fac-pause', ['running']], ['fac-resume', ['paused']]]) {
+    $(`#${id}`).classList.toggle('dim', !phases.includes(c.phase));
+  }
+  const bl = $('#board-link');
+  if (v.board_link && bl.getAttribute('href') !== v.board_link) { bl.href = v.board_link; bl.textContent = location.origin + v.board_link; }
+  put($('#seats-body'), (v.seats || []).map((s) => {
+    const url = location.origin + s.link;
+    return `<tr data-testid="seat-row"><td class="mono">${esc(s.name)}</td><td>${esc(roleLabel(s.role))}</td>
+      <td>${tag(s.played_by, s.played_by === 'person' ? 'blue' : '')}</td><td>${s.connected ? tag('online', 'green') : '<span class="muted">—</span>'}</td>
+      <td>${s.doing ? esc(s.doing) : '<span class="muted">idle</span>'}</td><td class="mono">${s.until != null ? fmtT(s.until) : ''}</td>
+      <td class="num">${s.actions}</td><td class="link"><input readonly class="mono" value="${esc(url)}" aria-label="join link for ${esc(s.name)}">
+      <button type="button" data-testid="copy-link" data-link="${esc(url)}">Copy</button></td></tr>`;
+  }).join('') || emptyRow(8, 'No seats.'));
+  put($('#injects-body'), (v.injects || []).map((i) => `<tr data-testid="inject-row"><td class="mono">${i.index}</td>
+    <td><b>${esc(i.title)}</b><br><span class="muted mono">${esc(i.id)}</span></td><td>${(i.to || []).map((r) => esc(roleLabel(r))).join(', ')}</td>
+    <td class="mono">${esc(i.when)}</td><td>${i.fired ? tag('fired', 'green')
+      : `<button type="button" data-testid="fire-inject" data-inject="${i.index}">Fire now</button>`}</td></tr>`).join('') || emptyRow(5, 'No injects.'));
+  put($('#scores'), scoreHTML(v.scores, false));
+  put($('#truth'), truthHTML(v.truth));
+  put($('#workload'), workloadHTML(v.workload));
+}
+
+function truthHTML(t) {
+  if (!t) return '<p class="muted">No data yet.</p>';
+  const intr = (t.intrusions || []).map(([id, stages], i) => `<div class="intrusion"><h3>${esc(id)}</h3>
+    <ol class="stages">${stages.map(([s, st]) => `<li class="st-${esc(st)}"><span>${esc(s)}</span><small>${esc(st)}</small></li>`).join('')}</ol>
+    <div>Footholds: <span class="mono">${((t.footholds || [])[i] || []).map(esc).join(', ') || 'none'}</span></div></div>`).join('');
+  const alerts = t.alerts || [];
+  const bad = alerts.filter(([, m]) => m).map(([id]) => id);
+  return `${intr}<div class="malicious">Malicious alerts: <span class="mono">${bad.join(', ') || 'none yet'}</span>
+    <span class="muted">(${bad.length} of ${alerts.length} raised)</span></div>`;
+}
+
+// --- scorecard (live scores and debrief)
+
+function miniBar(x) {
+  const w = Math.max(0, Math.min(1, x || 0)) * 100;
+  return `<svg class="mini" viewBox="0 0 100 8" preserveAspectRatio="none"><rect width="100" height="8" class="bg"></rect><rect width="${w.toFixed(1)}" height="8" class="fg"></rect></svg>`;
+}
+const dur = (s, censored) => (s == null ? '—' : `${fmtDur(s)}${censored ? ' <span class="tag amber">censored</span>' : ''}`);
+
+function scoreHTML(r, full) {
+  if (!r) return '<p class="muted">No scores yet.</p>';
+  const par = r.par != null ? `par ${num(r.par)} · ${r.team_score >= r.par ? 'at or above par' : `${num(r.par - r.team_score)} below par`}` : 'no par';
+  let html = `<div class="scorehead"><div class="big">${num(r.team_score)}</div><div>team score<br><span class="muted">${par}</span></div>
+    <div class="facts"><span>MTTA ${r.mtta_seconds != null ? fmtDur(r.mtta_seconds) : '—'}</span><span>MTTD ${r.mttd_seconds != null ? fmtDur(r.mttd_seconds) : '—'}</span>
+    <span>MTTC ${r.mttc_seconds != null ? fmtDur(r.mttc_seconds) : '—'}</span>${r.impact ? `<span>impact ${num(r.impact.percent, 0)}% of possible</span>` : ''}</div></div>
+    <table class="tbl"><thead><tr><th>Component</th><th></th><th class="num">Score</th><th class="num">Weight</th><th class="num">Points</th></tr></thead><tbody>
+    ${(r.components || []).map((c) => `<tr><td>${esc(c.name)}</td><td class="barcell">${miniBar(c.score)}</td><td class="num">${pct(c.score)}</td>
+      <td class="num">${pct(c.weight)}</td><td class="num">${num(c.score * c.weight * 100)}</td></tr>`).join('')}</tbody></table>
+    <table class="tbl"><thead><tr><th>Intrusion</th><th>Compromised</th><th>Detected</th><th>Dwell</th><th>Contained</th><th>Time to contain</th><th>Stages</th></tr></thead><tbody>
+    ${(r.intrusions || []).map((i) => `<tr><td>${esc(i.name || i.id)}</td><td class="mono">${i.compromised_at != null ? fmtT(i.compromised_at) : '—'}</td>
+      <td>${i.detected_at != null ? `<span class="mono">${fmtT(i.detected_at)}</span>${i.detected_by ? ` <span class="muted">by ${esc(i.detected_by)}</span>` : ''}` : tag('not detected', 'red')}</td>
+      <td>${dur(i.dwell_seconds, i.detected_at == null)}</td>
+      <td>${i.contained_at != null ? `<span class="mono">${fmtT(i.contained_at)}</span>` : tag('not contained', 'red')}</td>
+      <td>${dur(i.time_to_contain_seconds, i.contained_at == null || (i.censored && i.contained_at == null))}</td>
+      <td>${(i.stages_fired || []).length} fired, ${(i.stages_blocked || []).length} blocked</td></tr>`).join('') || emptyRow(7, 'No intrusions.')}</tbody></table>`;
+  const t = r.triage;
+  if (!full) {
+    if (t) html += `<p class="muted">Triage accuracy ${num(t.accuracy)}% · SLA met ${num(t.sla_met_percent, 0)}% · handoff quality ${num(r.handoff_quality)}</p>`;
+    return html;
+  }
+  if (t) {
+    html += `<h3>Triage</h3><div class="split"><table class="tbl confusion"><thead><tr><th></th><th>truly malicious</th><th>truly benign</th></tr></thead><tbody>
+      <tr><th>called malicious</th><td class="good">${t.true_positives} true positives</td><td class="bad">${t.false_positives} false positives</td></tr>
+      <tr><th>called benign</th><td class="bad">${t.false_negatives} false negatives</td><td class="good">${t.true_negatives} true negatives</td></tr>
+      <tr><th>never triaged</th><td>${t.untriaged_malicious}</td><td>${t.untriaged_benign}</td></tr></tbody></table>
+      <ul class="plain"><li>Accuracy <b>${num(t.accuracy)}%</b></li><li>Needless escalations ${t.needless_escalations}</li>
+      <li>SLA breaches ${t.sla_breaches} (${num(t.sla_met_percent, 0)}% met)</li></ul></div>`;
+  }
+  html += `<h3>Handoffs <span class="muted">mean quality ${num(r.handoff_quality)}</span></h3>
+    <table class="tbl"><thead><tr><th>#</th><th>From → to</th><th>Sent</th><th>Severity (true)</th><th class="num">Complete</th><th class="num">Precise</th><th class="num">Missing</th><th>Bounced</th><th class="num">Quality</th></tr></thead><tbody>
+    ${(r.handoffs || []).map((h) => `<tr><td class="mono">${h.id}</td><td>${esc(h.sender)} → ${esc(h.receiver || h.to)}</td><td class="mono">${fmtT(h.sent_at)}</td>
+      <td>${esc(h.severity)}${h.severity !== h.true_severity ? ` <span class="bad">(${esc(h.true_severity)})</span>` : ''}</td>
+      <td class="num">${pct(h.completeness)}</td><td class="num">${pct(h.precision)}</td><td class="num">${h.missing}</td><td>${h.bounced ? tag('returned', 'amber') : ''}</td>
+      <td class="num"><b>${num(h.quality)}</b></td></tr>`).join('') || emptyRow(9, 'No handoffs.')}</tbody></table>
+    <h3>Objectives</h3><table class="tbl"><tbody>
+    ${(r.objectives || []).map((o) => `<tr data-testid="objective"><td><span class="rating r-${esc(o.rating)}" title="P performed · S some difficulty · M major difficulty · U unable">${esc(o.rating)}</span></td>
+      <td>${esc(o.description)}<br><span class="muted">${esc(o.evidence)}</span></td></tr>`).join('')}</tbody></table>
+    <p class="muted">P performed without challenges · S with some challenges · M with major challenges · U unable to perform</p>
+    <h3>Seats</h3><table class="tbl"><thead><tr><th>Seat</th><th>Role</th><th>Played by</th><th class="num">Actions</th><th class="num">Refused</th><th class="num">Busy</th><th class="num">Classified (correct)</th><th class="num">Handoffs</th><th class="num">Handoff quality</th></tr></thead><tbody>
+    ${(r.seats || []).map((s) => `<tr><td class="mono">${esc(s.seat)}</td><td>${esc(roleLabel(s.role))}</td><td>${esc(s.controller)}</td><td class="num">${s.actions}</td>
+      <td class="num">${s.refused}</td><td class="num">${pct(s.utilisation)}</td><td class="num">${s.classified} (${s.classified_correctly})</td>
+      <td class="num">${s.handoffs_sent}</td><td class="num">${num(s.handoff_quality)}</td></tr>`).join('')}</tbody></table>`;
+  return html;
+}
+
+function renderDebrief() {
+  const d = S.state.debrief, el = $('#debrief');
+  el.hidden = !d;
+  document.body.classList.toggle('has-debrief', !!d);
+  if (!d) return;
+  const r = d.results || {};
+  const showTimeline = d.timeline && !(S.mode === 'board' && S.view.timeline);
+  put(el, `<div class="panel span12"><header><h2>Debrief — ${esc(r.title || sc().title || '')}</h2>
+    <p class="help">The exercise is over${r.end_reason ? ` (${esc(r.end_reason)}, at ${fmtT(r.ended_at)})` : ''}. How the team did, against the attacker's ground truth.
+    ${d.report ? `<a id="report-link" href="${esc(d.report)}" target="_blank" rel="noopener">Open the after-action report</a>` : ''}</p></header>
+    <div class="body">${scoreHTML(r, true)}${showTimeline ? `<h3>Timeline</h3><div class="timeline-svg">${d.timeline}</div>` : ''}</div></div>`);
+}
+
+// ---------------------------------------------------------------- events
+
+function caseSelected(id) {
+  S.ui.case = id;
+  for (const sel of ['#investigate-case', '#incident-case', '#ir-case', '#merge-a']) { const el = $(sel); if (el) el.value = String(id); }
+  render();
+}
+
+function copyText(text) {
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(text).then(() => feedback(true, 'link copied'), () => feedback(false, 'copy failed: select the link and copy it'));
+    return;
+  }
+  const ta = document.createElement('textarea');
+  ta.value = text;
+  document.body.appendChild(ta);
+  ta.select();
+  const ok = document.execCommand && document.execCommand('copy');
+  ta.remove();
+  feedback(!!ok, ok ? 'link copied' : 'copy failed: select the link and copy it');
+}
+
+const ON_ID = {
+  take: tier1.take, 'classify-malicious': tier1.malicious, 'classify-benign': tier1.benign, close: tier1.close,
+  escalate: tier1.escalate, 'escalate-cancel': tier1.cancel, 'escalate-send': tier1.send,
+  'return-go': () => {
+    const id = $('#return-handoff').value, text = $('#return-feedback').value.trim();
+    if (id === '') return invalid('no handoff to return');
+    if (!text) return invalid('write the feedback for the sender');
+    act({ ReturnHandoff: [+id, text] }, { onOk: () => { $('#return-feedback').value = ''; } });
+  },
+  'investigate-go': () => {
+    const subj = $('#investigate-subject').value, c = $('#investigate-case').value;
+    if (!subj) return invalid('choose a subject to investigate');
+    act({ Investigate: { case: c === '' ? null : +c, subject: JSON.parse(subj), lookback: +$('#investigate-lookback').value } });
+  },
+  'merge-go': () => {
+    const a = $('#merge-a').value, b = $('#merge-b').value;
+    if (a === '' || b === '') return invalid('choose two cases');
+    if (a === b) return invalid('choose two different cases');
+    act({ MergeCases: [+a, +b] });
+  },
+  'incident-go': () => {
+    const c = $('#incident-case').value;
+    if (c === '') return invalid('choose a case');
+    act({ DeclareIncident: [+c, $('#incident-severity').value] });
+  },
+  'ir-send': () => { const c = $('#ir-case').value; sendHandoff('ir', { case: c === '' ? null : +c }); },
+  'hunt-go': () => {
+    let hypothesis;
+    if ($('#hunt-kind').value === 'Source') hypothesis = { Source: +$('#hunt-source').value };
+    else {
+      const m = /T\d{4}(\.\d{3})?/i.exec($('#hunt-technique').value);
+      if (!m) return invalid('enter an ATT&CK technique id such as T1059');
+      hypothesis = { Technique: m[0].toUpperCase() };
+    }
+    const t = $('#hunt-tenant').value;
+    act({ Hunt: { hypothesis, tenant: t === '' ? null : +t, lookback: +$('#hunt-lookback').value } });
+  },
+  'hh-send': () => sendHandoff('hh', {}, () => { S.ui.finding = null; render(); }),
+  'sev-go': () => {
+    const c = $('#sev-case').value;
+    if (c === '' || !Number.isInteger(+c) || +c < 0) return invalid('enter a case id');
+    act({ SetSeverity: [+c, $('#sev-level').value] });
+  },
+  'tune-go': () => {
+    const idx = $('#tune-rule').value, f = $('#tune-fidelity').value, b = $('#tune-benign').value;
+    if (idx === '') return invalid('choose a rule');
+    if (f !== '' && !(+f >= 0 && +f <= 1)) return invalid('fidelity must be between 0 and 1');
+    if (b !== '' && !(+b >= 0)) return invalid('benign per hour must be 0 or more');
+    act({ ChangeRule: [+idx, { Tune: { fidelity: f === '' ? null : +f, benign_per_hour: b === '' ? null : +b } }] });
+  },
+  'fac-start': () => send('start'), 'fac-pause': () => send('pause'), 'fac-resume': () => send('resume'),
+  'fac-jump': () => send('jump'), 'fac-end': () => send('end'), 'fac-reveal': () => send('reveal'),
+  'fac-speed-set': () => {
+    const el = $('#fac-speed'), x = +el.value;
+    if (!(x >= 0.1 && x <= 3600)) return invalid('speed must be between 0.1 and 3600');
+    send('speed', { x }, { onOk: () => { el._dirty = false; } });
+  },
+};
+
+const ON_TESTID = {
+  'take-handoff': (b) => act({ TakeHandoff: +b.dataset.handoff }),
+  'return-handoff': (b) => { $('#return-handoff').value = b.dataset.handoff; $('#return-feedback').focus(); },
+  'finding-handoff': (b) => { S.ui.finding = b.dataset.key; render(); $('#hh-summary').focus(); },
+  contain: (b) => act({ [b.dataset.act]: +b.dataset.index }),
+  'inject-option': (b) => act({ AnswerInject: [+b.dataset.inject, +b.dataset.option] }),
+  'rule-toggle': (b) => act({ ChangeRule: [+b.dataset.rule, b.dataset.change] }),
+  'rule-tune': (b) => pickTuneRule(+b.dataset.rule),
+  'fire-inject': (b) => send('fire', { inject: +b.dataset.inject }),
+  'copy-link': (b) => copyText(b.dataset.link),
+};
+
+function onClick(e) {
+  const btn = e.target.closest('button');
+  if (btn) {
+    const h = ON_TESTID[btn.dataset.testid] || ON_ID[btn.id];
+    if (h && !btn.disabled) { e.preventDefault(); h(btn); }
+    return;
+  }
+  const row = e.target.closest('tr[data-alert]');
+  if (row) { selectAlert(+row.dataset.alert); return; }
+  const caseRow = e.target.closest('tr[data-case]');
+  if (caseRow && !e.target.closest('details')) caseSelected(+caseRow.dataset.case);
+}
+
+function onChange(e) {
+  const t = e.target;
+  if (t.matches('input[data-testid="evidence-option"]')) {
+    const p = t.closest('.picker');
+    if (p && p._checked) p._checked.set(t.value, t.checked);
+  } else if (t.id === 'hunt-kind') {
+    $('#hunt-technique-field').hidden = t.value !== 'Technique';
+    $('#hunt-source-field').hidden = t.value !== 'Source';
+  } else if (t.id === 'tune-rule') {
+    pickTuneRule(+t.value);
+  } else if (t.id === 'ir-case') {
+    render();
+  }
+}
+
+function onKey(e) {
+  if (e.key === 'Enter' && e.target.id === 'fac-speed') { ON_ID['fac-speed-set'](); return; }
+  if (S.mode !== 'seat' || S.role !== 'Tier1') return;
+  if (e.key === 'Escape') {
+    if (S.ui.escOpen) { e.preventDefault(); tier1.cancel(); }
+    return;
+  }
+  if (e.ctrlKey || e.metaKey || e.altKey) return;
+  if (e.target.closest && e.target.closest('input, textarea, select, [contenteditable="true"]')) return;
+  const keys = { j: () => moveSelection(1), ArrowDown: () => moveSelection(1), k: () => moveSelection(-1), ArrowUp: () => moveSelection(-1),
+    t: tier1.take, m: tier1.malicious, b: tier1.benign, c: tier1.close, e: tier1.escalate };
+  const fn = keys[e.key];
+  if (fn) { e.preventDefault(); fn(); }
+}
+
+// ---------------------------------------------------------------- start
+
+function main() {
+  const m = /^\/([sfb])\/([^/?#]+)/.exec(location.pathname);
+  if (!m) {
+    $('#who').textContent = '';
+    $('#app').innerHTML = `<div class="panel span12 landing"><header><h2>socdrill live exercise</h2></header><div class="body">
+      <p>Open the link your facilitator gave you: it looks like <span class="mono">${esc(location.origin)}/s/…</span> for a seat,
+      <span class="mono">/f/…</span> for the facilitator or <span class="mono">/b/…</span> for the big-screen board.</p></div></div>`;
+    return;
+  }
+  S.mode = { s: 'seat', f: 'facilitator', b: 'board' }[m[1]];
+  S.key = decodeURIComponent(m[2]);
+  document.addEventListener('click', onClick);
+  document.addEventListener('change', onChange);
+  document.addEventListener('keydown', onKey);
+  document.addEventListener('input', (e) => { if (e.target.id === 'fac-speed') e.target._dirty = true; });
+  document.addEventListener('toggle', (e) => {
+    const d = e.target;
+    if (d.tagName === 'DETAILS' && d.dataset.case != null) {
+      if (d.open) S.ui.openCases.add(+d.dataset.case); else S.ui.openCases.delete(+d.dataset.case);
+    }
+  }, true);
+  setInterval(tick, 500);
+  connect();
+}
+
+main();

@@ -1,0 +1,657 @@
+//! `socdrill serve`: a live exercise for people in browsers. The HTTP side (axum on
+//! tokio) serves the embedded page and one WebSocket per participant; the exercise runs
+//! on a thread of its own (`session.rs`) and is the only thing that touches the
+//! simulation. The protocol is in docs/serve-protocol.md.
+
+mod session;
+
+use std::collections::HashMap;
+use std::fs;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::mpsc as std_mpsc;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use axum::Router;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path as UrlPath, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::serve::ListenerExt as _;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::emit;
+use socdrill::live::Setup;
+use socdrill::scenario::Role;
+use socdrill::script::seat_names;
+use socdrill::{bots, live};
+
+use session::{Cmd, Config, SeatSlot, Session, Who};
+
+/// The page and its assets, embedded.
+const INDEX_HTML: &str = include_str!("../../assets/web/index.html");
+const APP_JS: &str = include_str!("../../assets/web/app.js");
+const APP_CSS: &str = include_str!("../../assets/web/app.css");
+
+/// Largest message a client may send, in bytes.
+const MAX_MESSAGE: usize = 8 * 1024;
+/// Messages a second a connection may send, and the burst it may save up.
+const RATE: f64 = 20.0;
+const BURST: f64 = 40.0;
+
+/// `serve`'s arguments.
+pub struct ServeArgs<'a> {
+    pub scenario: Option<&'a Path>,
+    pub seed: u64,
+    pub bind: &'a str,
+    pub speed: f64,
+    pub bots: &'a str,
+    pub solo: Option<&'a str>,
+    pub journal: Option<&'a Path>,
+    pub resume: Option<&'a Path>,
+}
+
+/// What `live.json` keeps: how the exercise was set up and everyone's keys, so a
+/// resumed server accepts the same links.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LiveFile {
+    schema: String,
+    seed: u64,
+    bots: String,
+    speed: f64,
+    solo: Option<String>,
+    facilitator_key: String,
+    board_key: String,
+    seat_keys: Vec<(String, String)>,
+}
+
+const LIVE_SCHEMA: &str = "socdrill.serve/1";
+
+/// A key: 128 bits from the operating system's random source, base64url (22 chars).
+fn new_key() -> Result<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| anyhow::anyhow!("cannot read the operating system's random source: {e}"))?;
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::with_capacity(22);
+    let mut acc: u32 = 0;
+    let mut bits = 0;
+    for b in bytes {
+        acc = (acc << 8) | u32::from(b);
+        bits += 8;
+        while bits >= 6 {
+            bits -= 6;
+            out.push(ALPHABET[((acc >> bits) & 63) as usize] as char);
+        }
+    }
+    if bits > 0 {
+        out.push(ALPHABET[((acc << (6 - bits)) & 63) as usize] as char);
+    }
+    Ok(out)
+}
+
+/// Runs `socdrill serve`.
+pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
+    let (cfg, resume) = match args.resume {
+        Some(dir) => resume_config(dir)?,
+        None => (new_config(args)?, None),
+    };
+    let bind: SocketAddr = args.bind.parse().with_context(|| {
+        format!(
+            "--bind {:?} is not an address: give IP:PORT such as 127.0.0.1:8080 (port 0 picks a free one)",
+            args.bind
+        )
+    })?;
+    let keys: HashMap<String, Who> = cfg
+        .seats
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.key.clone(), Who::Seat(i as u16)))
+        .chain([
+            (cfg.facilitator_key.clone(), Who::Facilitator),
+            (cfg.board_key.clone(), Who::Board),
+        ])
+        .collect();
+    let dir = cfg.dir.clone();
+    let solo = cfg.solo;
+    let title = format!(
+        "{} (seed {}), bots {}, speed {}×",
+        cfg.scenario.title, cfg.seed, cfg.profile.name, cfg.speed
+    );
+    let links: Vec<(String, Role, String)> = cfg
+        .seats
+        .iter()
+        .map(|s| (s.name.clone(), s.role, s.key.clone()))
+        .collect();
+    let (fac, board) = (cfg.facilitator_key.clone(), cfg.board_key.clone());
+    // The exercise lives on its own thread from the start (a Bevy app stays on the
+    // thread that made it); a resume replays there before the links go out.
+    let (tx, rx) = std_mpsc::channel::<Cmd>();
+    let (ready_tx, ready_rx) = std_mpsc::channel::<Result<Option<(usize, bool)>>>();
+    let session_thread = std::thread::Builder::new()
+        .name("exercise".into())
+        .spawn(move || {
+            let mut session = Session::new(cfg);
+            let resumed = match resume {
+                Some((setup, moves)) => session.resume(&setup, &moves).map(Some),
+                None => Ok(None),
+            };
+            let failed = resumed.is_err();
+            let _ = ready_tx.send(resumed);
+            if !failed {
+                session.run(rx);
+            }
+        })
+        .context("cannot start the exercise thread")?;
+    match ready_rx.recv() {
+        Ok(Ok(Some((n, torn)))) => eprintln!(
+            "resumed from {}: {n} recorded move(s) replayed{}; the exercise waits, paused, for the facilitator",
+            dir.display(),
+            if torn {
+                " (a last move cut short by the crash had not taken effect and was dropped)"
+            } else {
+                ""
+            }
+        ),
+        Ok(Ok(None)) => {}
+        Ok(Err(e)) => {
+            let _ = session_thread.join();
+            return Err(e);
+        }
+        Err(_) => bail!("the exercise thread stopped while starting"),
+    }
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind(bind))
+        .with_context(|| format!("cannot listen on {bind}: is another server using it?"))?;
+    let addr = listener.local_addr()?;
+    // Updates are small and must go out at once: no Nagle delay on any connection.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    let base = format!("http://{addr}");
+
+    say!("socdrill serve: {title}");
+    say!(
+        "journal: {}  (after a crash: socdrill serve --resume {})",
+        dir.display(),
+        dir.display()
+    );
+    match solo {
+        Some(id) => {
+            let (name, role, key) = &links[id as usize];
+            say!(
+                "solo {} ({name}); bots play every other seat; the exercise starts when the link is opened:",
+                role.label()
+            );
+            say!("  {name}  {}  {base}/s/{key}", role.label());
+        }
+        None => {
+            say!("facilitator: {base}/f/{fac}");
+            say!("board (read-only): {base}/b/{board}");
+            say!("seats (bots play any seat nobody opens):");
+            for (name, role, key) in &links {
+                say!("  {name}  {}  {base}/s/{key}", role.label());
+            }
+        }
+    }
+    say!("Ctrl-C stops the server; the exercise is saved and can be resumed.");
+
+    let state = AppState {
+        tx: tx.clone(),
+        keys: Arc::new(keys),
+        dir: dir.clone(),
+    };
+    let app = Router::new()
+        .route("/", get(page_root))
+        .route("/s/{key}", get(page))
+        .route("/f/{key}", get(page))
+        .route("/b/{key}", get(page))
+        .route("/r/{key}", get(report_page))
+        .route("/assets/app.js", get(app_js))
+        .route("/assets/app.css", get(app_css))
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
+        .route("/ws", get(ws_upgrade))
+        .with_state(state);
+    let served = runtime.block_on(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+    });
+    let _ = tx.send(Cmd::Shutdown);
+    let _ = session_thread.join();
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    served.context("the web server stopped with an error")?;
+    eprintln!(
+        "stopped; the exercise is saved in {} (resume: socdrill serve --resume {})",
+        dir.display(),
+        dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn new_config(args: &ServeArgs) -> Result<Config> {
+    let (scenario, src, _) = crate::load_scenario(args.scenario)?;
+    let profile = bots::profile_named(args.bots)
+        .with_context(|| format!("unknown bot profile {:?}", args.bots))?
+        .clone();
+    if !(0.1..=3600.0).contains(&args.speed) {
+        bail!(
+            "--speed {} is out of range: give simulated seconds per wall second, 0.1 to 3600",
+            args.speed
+        );
+    }
+    let names = seat_names(&scenario);
+    let solo = match args.solo {
+        None => None,
+        Some(slug) => {
+            let role = Role::from_slug(slug).with_context(|| {
+                format!("--solo {slug:?} is not a role: give tier1, tier2, hunter, responder, manager or engineer")
+            })?;
+            let id = names
+                .iter()
+                .position(|(_, r)| *r == role)
+                .with_context(|| {
+                    format!(
+                        "this scenario has no {} seat; its seats are {}",
+                        role.label(),
+                        names
+                            .iter()
+                            .map(|(n, _)| n.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                })?;
+            Some(id as u16)
+        }
+    };
+    let dir = match args.journal {
+        Some(d) => d.to_path_buf(),
+        None => PathBuf::from("live").join(format!(
+            "{}-seed{}-{}",
+            scenario.id,
+            args.seed,
+            crate::utc_now()
+                .replace([':', '-'], "")
+                .replace('T', "-")
+                .trim_end_matches('Z')
+        )),
+    };
+    if dir.join("live.json").exists() {
+        bail!(
+            "{} already holds a live exercise: resume it with --resume {}, or give another --journal directory",
+            dir.display(),
+            dir.display()
+        );
+    }
+    fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let seats: Vec<SeatSlot> = names
+        .iter()
+        .map(|(name, role)| {
+            Ok(SeatSlot {
+                name: name.clone(),
+                role: *role,
+                key: new_key()?,
+                connected: false,
+                person: false,
+            })
+        })
+        .collect::<Result<_>>()?;
+    let live = LiveFile {
+        schema: LIVE_SCHEMA.into(),
+        seed: args.seed,
+        bots: profile.name.clone(),
+        speed: args.speed,
+        solo: args.solo.map(str::to_string),
+        facilitator_key: new_key()?,
+        board_key: new_key()?,
+        seat_keys: seats
+            .iter()
+            .map(|s| (s.name.clone(), s.key.clone()))
+            .collect(),
+    };
+    fs::write(dir.join("scenario.ron"), &src)
+        .with_context(|| format!("cannot write {}", dir.join("scenario.ron").display()))?;
+    fs::write(
+        dir.join("live.json"),
+        serde_json::to_string_pretty(&live)? + "\n",
+    )
+    .with_context(|| format!("cannot write {}", dir.join("live.json").display()))?;
+    Ok(Config {
+        scenario,
+        scenario_src: src,
+        seed: args.seed,
+        profile,
+        speed: args.speed,
+        seats,
+        facilitator_key: live.facilitator_key,
+        board_key: live.board_key,
+        solo,
+        dir,
+    })
+}
+
+type Resume = Option<(Setup, String)>;
+
+fn resume_config(dir: &Path) -> Result<(Config, Resume)> {
+    let live_path = dir.join("live.json");
+    if !live_path.exists() {
+        bail!(
+            "{} holds no live exercise (no live.json): give the directory `socdrill serve` printed as its journal",
+            dir.display()
+        );
+    }
+    let live: LiveFile = serde_json::from_str(&crate::read_text(&live_path)?)
+        .map_err(|e| anyhow::anyhow!("{}:{}:{}: {e}", live_path.display(), e.line(), e.column()))?;
+    if live.schema != LIVE_SCHEMA {
+        bail!(
+            "{}: schema {:?} is not {LIVE_SCHEMA:?}; this socdrill cannot resume it",
+            live_path.display(),
+            live.schema
+        );
+    }
+    let (scenario, src, _) = crate::load_scenario(Some(&dir.join("scenario.ron")))?;
+    let profile = bots::profile_named(&live.bots)
+        .with_context(|| {
+            format!(
+                "{}: unknown bot profile {:?}",
+                live_path.display(),
+                live.bots
+            )
+        })?
+        .clone();
+    let names = seat_names(&scenario);
+    let seats: Vec<SeatSlot> = names
+        .iter()
+        .map(|(name, role)| {
+            let key = live
+                .seat_keys
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, k)| k.clone())
+                .with_context(|| format!("{}: no key for seat {name}", live_path.display()))?;
+            Ok(SeatSlot {
+                name: name.clone(),
+                role: *role,
+                key,
+                connected: false,
+                person: false,
+            })
+        })
+        .collect::<Result<_>>()?;
+    let solo = live
+        .solo
+        .as_deref()
+        .and_then(Role::from_slug)
+        .and_then(|r| names.iter().position(|(_, x)| *x == r))
+        .map(|i| i as u16);
+    let setup_path = dir.join("setup.json");
+    let resume = if setup_path.exists() {
+        let setup: Setup = serde_json::from_str(&crate::read_text(&setup_path)?).map_err(|e| {
+            anyhow::anyhow!("{}:{}:{}: {e}", setup_path.display(), e.line(), e.column())
+        })?;
+        if setup.schema != live::SETUP_SCHEMA {
+            bail!(
+                "{}: schema {:?} is not {:?}",
+                setup_path.display(),
+                setup.schema,
+                live::SETUP_SCHEMA
+            );
+        }
+        let moves_path = dir.join("moves.jsonl");
+        let moves = if moves_path.exists() {
+            fs::read_to_string(&moves_path)
+                .with_context(|| format!("cannot read {}", moves_path.display()))?
+        } else {
+            String::new()
+        };
+        Some((setup, moves))
+    } else {
+        None
+    };
+    Ok((
+        Config {
+            scenario,
+            scenario_src: src,
+            seed: live.seed,
+            profile,
+            speed: live.speed,
+            seats,
+            facilitator_key: live.facilitator_key,
+            board_key: live.board_key,
+            solo,
+            dir: dir.to_path_buf(),
+        },
+        resume,
+    ))
+}
+
+#[derive(Clone)]
+struct AppState {
+    tx: std_mpsc::Sender<Cmd>,
+    keys: Arc<HashMap<String, Who>>,
+    dir: PathBuf,
+}
+
+fn html(body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn page_root() -> Response {
+    html(INDEX_HTML)
+}
+
+async fn page(State(app): State<AppState>, UrlPath(key): UrlPath<String>) -> Response {
+    if !app.keys.contains_key(&key) {
+        return (
+            StatusCode::FORBIDDEN,
+            "This link is not valid for this exercise: ask the facilitator for yours.\n",
+        )
+            .into_response();
+    }
+    html(INDEX_HTML)
+}
+
+async fn report_page(State(app): State<AppState>, UrlPath(key): UrlPath<String>) -> Response {
+    if !app.keys.contains_key(&key) {
+        return (StatusCode::FORBIDDEN, "unknown link\n").into_response();
+    }
+    match fs::read_to_string(app.dir.join("report.html")) {
+        Ok(text) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], text).into_response(),
+        Err(_) => (
+            StatusCode::NOT_FOUND,
+            "The after-action report is written when the exercise ends.\n",
+        )
+            .into_response(),
+    }
+}
+
+async fn app_js() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        APP_JS,
+    )
+        .into_response()
+}
+
+async fn app_css() -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], APP_CSS).into_response()
+}
+
+async fn ws_upgrade(
+    State(app): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let Some(key) = q.get("key").filter(|k| app.keys.contains_key(*k)).cloned() else {
+        return (StatusCode::FORBIDDEN, "unknown or missing key\n").into_response();
+    };
+    // Frames past the hard limit close the connection; up to it, an oversized message
+    // gets a clear refusal and the connection stays.
+    ws.max_message_size(64 * 1024)
+        .on_upgrade(move |socket| connection(app, key, socket))
+}
+
+/// A token bucket: `RATE` messages a second, bursts of `BURST`.
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+impl Bucket {
+    fn take(&mut self) -> bool {
+        let now = Instant::now();
+        self.tokens = (self.tokens + now.duration_since(self.at).as_secs_f64() * RATE).min(BURST);
+        self.at = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+fn error_msg(text: &str) -> Message {
+    Message::Text(
+        serde_json::json!({"type": "error", "error": text})
+            .to_string()
+            .into(),
+    )
+}
+
+async fn connection(app: AppState, key: String, mut socket: WebSocket) {
+    let (reply, answer) = oneshot::channel();
+    if app
+        .tx
+        .send(Cmd::Connect {
+            key: key.clone(),
+            reply,
+        })
+        .is_err()
+    {
+        return;
+    }
+    let mut attach = match answer.await {
+        Ok(Ok(a)) => a,
+        Ok(Err(reason)) => {
+            let msg = serde_json::json!({"type": "refused", "error": reason}).to_string();
+            let _ = socket.send(Message::Text(msg.into())).await;
+            let _ = socket.send(Message::Close(None)).await;
+            return;
+        }
+        Err(_) => return,
+    };
+    let (reply_tx, mut replies) = mpsc::unbounded_channel::<String>();
+    let mut bucket = Bucket {
+        tokens: BURST,
+        at: Instant::now(),
+    };
+    let first = attach.state.borrow_and_update().clone();
+    let mut ok = socket
+        .send(Message::Text(attach.hello.into()))
+        .await
+        .is_ok();
+    if ok && !first.is_empty() {
+        ok = socket.send(Message::Text((*first).into())).await.is_ok();
+    }
+    while ok {
+        tokio::select! {
+            incoming = socket.recv() => {
+                let Some(Ok(msg)) = incoming else { break };
+                match msg {
+                    Message::Text(text) => {
+                        if let Some(refusal) = inbound(&app, &key, text.as_str(), &mut bucket, &reply_tx) {
+                            ok = socket.send(error_msg(&refusal)).await.is_ok();
+                        }
+                    }
+                    Message::Binary(_) => {
+                        ok = socket.send(error_msg("binary frames are not accepted: send JSON text")).await.is_ok();
+                    }
+                    Message::Close(_) => break,
+                    Message::Ping(_) | Message::Pong(_) => {}
+                }
+            }
+            changed = attach.state.changed() => {
+                if changed.is_err() { break }
+                let state = attach.state.borrow_and_update().clone();
+                ok = socket.send(Message::Text((*state).into())).await.is_ok();
+            }
+            Some(text) = replies.recv() => {
+                ok = socket.send(Message::Text(text.into())).await.is_ok();
+            }
+        }
+    }
+    let _ = app.tx.send(Cmd::Disconnect { key });
+}
+
+/// Checks one inbound message and hands it to the exercise. Returns the refusal for
+/// this client alone when it cannot be taken.
+fn inbound(
+    app: &AppState,
+    key: &str,
+    text: &str,
+    bucket: &mut Bucket,
+    reply: &mpsc::UnboundedSender<String>,
+) -> Option<String> {
+    if text.len() > MAX_MESSAGE {
+        return Some(format!(
+            "message too large: {} bytes, at most {MAX_MESSAGE}",
+            text.len()
+        ));
+    }
+    if !bucket.take() {
+        return Some(format!(
+            "too many messages: at most {RATE} a second; this one was dropped"
+        ));
+    }
+    let body: Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => return Some(format!("message is not JSON: {e}")),
+    };
+    let Some(obj) = body.as_object() else {
+        return Some("a message is a JSON object with an \"op\"".into());
+    };
+    let id = match obj.get("id") {
+        None | Some(Value::Null) => None,
+        Some(v) => match v.as_u64() {
+            Some(n) => Some(n),
+            None => return Some("\"id\" must be a whole number".into()),
+        },
+    };
+    let Some(op) = obj.get("op").and_then(Value::as_str) else {
+        return Some("a message needs an \"op\" (act, ping, or a facilitator op)".into());
+    };
+    let cmd = Cmd::Request {
+        key: key.to_string(),
+        id,
+        op: op.to_string(),
+        body: body.clone(),
+        reply: reply.clone(),
+    };
+    if app.tx.send(cmd).is_err() {
+        return Some("the exercise has stopped".into());
+    }
+    None
+}

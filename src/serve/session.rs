@@ -1,0 +1,957 @@
+//! The live exercise itself: one thread owns the [`Exercise`], paces its clock by wall
+//! time, takes requests from the connections, records every move on disk before it
+//! takes effect, and publishes each participant's view.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{BufWriter, Write as _};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use serde_json::{Value, json};
+use tokio::sync::{mpsc, oneshot, watch};
+
+use socdrill::bots::Profile;
+use socdrill::live::{self, Move, Setup, Timed};
+use socdrill::report::{self, Format, Report};
+use socdrill::scenario::attack::Catalogue;
+use socdrill::scenario::{ALL_ACTIONS, ALL_ROLES, Role, Scenario, Trigger};
+use socdrill::soc::ledger::Ledger;
+use socdrill::soc::{Action, SeatId};
+use socdrill::{Exercise, view};
+
+/// Who a key belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    /// A seat.
+    Seat(SeatId),
+    /// The facilitator.
+    Facilitator,
+    /// The board (any number of screens).
+    Board,
+}
+
+/// A connection's handle on the session.
+pub struct Attach {
+    /// The `hello` message.
+    pub hello: String,
+    /// The latest `state` message, updated as it changes.
+    pub state: watch::Receiver<Arc<str>>,
+}
+
+/// What the connections ask of the session thread.
+pub enum Cmd {
+    /// A connection opens with a key.
+    Connect {
+        key: String,
+        reply: oneshot::Sender<Result<Attach, String>>,
+    },
+    /// A connection closed.
+    Disconnect { key: String },
+    /// A request; the reply goes to `reply` only.
+    Request {
+        key: String,
+        id: Option<u64>,
+        op: String,
+        body: Value,
+        reply: mpsc::UnboundedSender<String>,
+    },
+    /// Stop: save and leave.
+    Shutdown,
+}
+
+/// A seat as the session keeps it.
+pub struct SeatSlot {
+    /// Name such as `tier1-1`.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// Join key.
+    pub key: String,
+    /// A window is open on it now.
+    pub connected: bool,
+    /// Held by a person (from the start, or taken over).
+    pub person: bool,
+}
+
+/// The exercise's phase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Lobby,
+    Running,
+    Paused,
+    Ended,
+}
+
+impl Phase {
+    fn name(self) -> &'static str {
+        match self {
+            Phase::Lobby => "lobby",
+            Phase::Running => "running",
+            Phase::Paused => "paused",
+            Phase::Ended => "ended",
+        }
+    }
+}
+
+/// Everything the session starts from.
+pub struct Config {
+    pub scenario: Arc<Scenario>,
+    pub scenario_src: String,
+    pub seed: u64,
+    pub profile: Profile,
+    pub speed: f64,
+    pub seats: Vec<SeatSlot>,
+    pub facilitator_key: String,
+    pub board_key: String,
+    pub solo: Option<SeatId>,
+    pub dir: PathBuf,
+}
+
+/// How often the live clock writes where it is, so a resumed exercise picks up close
+/// to where it stopped.
+const CLOCK_MARK_EVERY: Duration = Duration::from_secs(5);
+
+pub struct Session {
+    cfg: Config,
+    ex: Option<Exercise>,
+    phase: Phase,
+    speed: f64,
+    /// Wall instant and simulated time the running clock counts from.
+    anchor: (Instant, u64),
+    revealed: bool,
+    moves: Option<File>,
+    journal: Option<BufWriter<File>>,
+    journal_written: usize,
+    last_mark: Instant,
+    /// Debrief JSON once revealed.
+    debrief: Option<Value>,
+    board_viewers: usize,
+    facilitator_connected: bool,
+    out_seats: Vec<watch::Sender<Arc<str>>>,
+    out_facilitator: watch::Sender<Arc<str>>,
+    out_board: watch::Sender<Arc<str>>,
+    /// The facilitator's live scores and when they were computed: scoring reads the
+    /// whole journal, so it runs at most once a second while the clock runs.
+    scores: Option<(Instant, Value)>,
+    /// Journal length and phase at the last publish, to skip unchanged rounds.
+    published: Option<(usize, Phase, bool, u64)>,
+}
+
+fn empty() -> watch::Sender<Arc<str>> {
+    watch::Sender::new(Arc::from(""))
+}
+
+fn reply_ok(id: Option<u64>, message: &str, until: Option<u64>) -> String {
+    let mut v = json!({"type": "reply", "id": id, "ok": true, "message": message});
+    if let Some(u) = until {
+        v["until"] = json!(u);
+    }
+    v.to_string()
+}
+
+fn reply_err(id: Option<u64>, error: &str) -> String {
+    json!({"type": "reply", "id": id, "ok": false, "error": error}).to_string()
+}
+
+impl Session {
+    pub fn new(cfg: Config) -> Session {
+        let n = cfg.seats.len();
+        Session {
+            speed: cfg.speed,
+            cfg,
+            ex: None,
+            phase: Phase::Lobby,
+            anchor: (Instant::now(), 0),
+            revealed: false,
+            moves: None,
+            journal: None,
+            journal_written: 0,
+            last_mark: Instant::now(),
+            debrief: None,
+            board_viewers: 0,
+            facilitator_connected: false,
+            out_seats: (0..n).map(|_| empty()).collect(),
+            out_facilitator: empty(),
+            out_board: empty(),
+            scores: None,
+            published: None,
+        }
+    }
+
+    /// Picks up a saved exercise: replays its moves and waits, paused, where it stopped.
+    /// Returns the number of moves replayed and whether a torn last line was dropped.
+    pub fn resume(&mut self, setup: &Setup, moves_text: &str) -> Result<(usize, bool)> {
+        let dir = self.cfg.dir.clone();
+        let (moves, torn) = live::parse_moves(moves_text).map_err(|e| {
+            anyhow::anyhow!(
+                "{}:{}:1: {}; the moves file is damaged, so the exercise cannot be resumed exactly",
+                dir.join("moves.jsonl").display(),
+                e.line,
+                e.message
+            )
+        })?;
+        let mut ex = Exercise::new(
+            self.cfg.scenario.clone(),
+            setup.seed,
+            &self.cfg.profile,
+            &setup.script(),
+        );
+        live::replay(&mut ex, &moves).map_err(|e| {
+            anyhow::anyhow!(
+                "{}:{}:1: {}",
+                dir.join("moves.jsonl").display(),
+                e.line,
+                e.message
+            )
+        })?;
+        for name in &setup.people {
+            if let Some(s) = self.cfg.seats.iter_mut().find(|s| &s.name == name) {
+                s.person = true;
+            }
+        }
+        for m in &moves {
+            if let Move::TakeSeat { seat } = m.mv
+                && let Some(s) = self.cfg.seats.get_mut(seat as usize)
+            {
+                s.person = true;
+            }
+        }
+        // Keep only whole lines, so later appends stay readable.
+        let whole: String = moves
+            .iter()
+            .map(|m| serde_json::to_string(m).expect("moves serialise") + "\n")
+            .collect();
+        fs::write(dir.join("moves.jsonl"), &whole)
+            .with_context(|| format!("cannot rewrite {}", dir.join("moves.jsonl").display()))?;
+        self.moves = Some(open_append(&dir.join("moves.jsonl"))?);
+        let journal = File::create(dir.join("journal.jsonl"))
+            .with_context(|| format!("cannot write {}", dir.join("journal.jsonl").display()))?;
+        self.journal = Some(BufWriter::new(journal));
+        self.journal_written = 0;
+        self.phase = if ex.ended() {
+            Phase::Ended
+        } else {
+            Phase::Paused
+        };
+        let t = ex.horizon();
+        self.ex = Some(ex);
+        self.anchor = (Instant::now(), t);
+        self.write_journal();
+        if self.phase == Phase::Ended {
+            self.finish()?;
+        }
+        Ok((moves.len(), torn))
+    }
+
+    /// Runs until shut down: requests as they come, the clock every 50 ms.
+    pub fn run(mut self, rx: Receiver<Cmd>) {
+        self.publish();
+        loop {
+            let wait = if self.phase == Phase::Running {
+                Duration::from_millis(50)
+            } else {
+                Duration::from_millis(500)
+            };
+            match rx.recv_timeout(wait) {
+                Ok(Cmd::Shutdown) | Err(RecvTimeoutError::Disconnected) => break,
+                Ok(cmd) => {
+                    self.handle(cmd);
+                    // Answer what is waiting before moving the clock.
+                    while let Ok(cmd) = rx.try_recv() {
+                        if matches!(cmd, Cmd::Shutdown) {
+                            self.save();
+                            return;
+                        }
+                        self.handle(cmd);
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+            }
+            self.tick();
+            self.publish();
+        }
+        self.save();
+    }
+
+    /// Records the clock and flushes the journal (on shutdown).
+    fn save(&mut self) {
+        if let Some(ex) = &self.ex
+            && !ex.ended()
+        {
+            let t = ex.horizon();
+            let _ = self.record(&Timed { t, mv: Move::Clock });
+        }
+        self.write_journal();
+    }
+
+    fn who(&self, key: &str) -> Option<Who> {
+        if key == self.cfg.facilitator_key {
+            return Some(Who::Facilitator);
+        }
+        if key == self.cfg.board_key {
+            return Some(Who::Board);
+        }
+        self.cfg
+            .seats
+            .iter()
+            .position(|s| s.key == key)
+            .map(|i| Who::Seat(i as SeatId))
+    }
+
+    fn handle(&mut self, cmd: Cmd) {
+        match cmd {
+            Cmd::Connect { key, reply } => {
+                let r = self.connect(&key);
+                let _ = reply.send(r);
+            }
+            Cmd::Disconnect { key } => match self.who(&key) {
+                Some(Who::Seat(s)) => self.cfg.seats[s as usize].connected = false,
+                Some(Who::Facilitator) => self.facilitator_connected = false,
+                Some(Who::Board) => self.board_viewers = self.board_viewers.saturating_sub(1),
+                None => {}
+            },
+            Cmd::Request {
+                key,
+                id,
+                op,
+                body,
+                reply,
+            } => {
+                let text = match self.who(&key) {
+                    Some(who) => self.request(who, id, &op, &body),
+                    None => reply_err(id, "unknown key"),
+                };
+                let _ = reply.send(text);
+            }
+            Cmd::Shutdown => {}
+        }
+        // A request may have changed what people see: publish before anything else.
+        self.publish();
+    }
+
+    fn connect(&mut self, key: &str) -> Result<Attach, String> {
+        let who = self
+            .who(key)
+            .ok_or("unknown key: ask the facilitator for your link")?;
+        let state = match who {
+            Who::Seat(s) => {
+                let seat = &self.cfg.seats[s as usize];
+                if seat.connected {
+                    return Err(format!(
+                        "seat {} is already open in another window: close that window first",
+                        seat.name
+                    ));
+                }
+                if !seat.person && self.ex.is_some() && self.phase != Phase::Ended {
+                    // A late arrival takes the seat over from its bot.
+                    let t = self.ex.as_ref().expect("checked").horizon();
+                    self.apply(Timed {
+                        t,
+                        mv: Move::TakeSeat { seat: s },
+                    })?;
+                    self.cfg.seats[s as usize].person = true;
+                }
+                self.cfg.seats[s as usize].connected = true;
+                if self.cfg.solo == Some(s) && self.phase == Phase::Lobby {
+                    // The trainer's mode starts as soon as the trainee arrives.
+                    self.start()?;
+                }
+                self.out_seats[s as usize].subscribe()
+            }
+            Who::Facilitator => {
+                if self.facilitator_connected {
+                    return Err(
+                        "the facilitator console is already open in another window: close that window first"
+                            .into(),
+                    );
+                }
+                self.facilitator_connected = true;
+                self.out_facilitator.subscribe()
+            }
+            Who::Board => {
+                self.board_viewers += 1;
+                self.out_board.subscribe()
+            }
+        };
+        self.published = None;
+        self.publish();
+        Ok(Attach {
+            hello: self.hello(who),
+            state,
+        })
+    }
+
+    /// Records a move on disk (flushed to the device) before it takes effect, then
+    /// makes it. A move that cannot be recorded is not made.
+    fn apply(&mut self, m: Timed) -> Result<u64, String> {
+        self.record(&m)
+            .map_err(|e| format!("cannot record the move, so it was not made: {e}"))?;
+        let ex = self.ex.as_mut().ok_or("the exercise has not started")?;
+        live::play(ex, &m)
+    }
+
+    fn record(&mut self, m: &Timed) -> std::io::Result<()> {
+        let Some(file) = self.moves.as_mut() else {
+            return Err(std::io::Error::other("no moves file is open"));
+        };
+        let line = serde_json::to_string(m).expect("moves serialise") + "\n";
+        file.write_all(line.as_bytes())?;
+        file.sync_data()
+    }
+
+    fn start(&mut self) -> Result<(), String> {
+        if self.phase != Phase::Lobby {
+            return Err("the exercise has already started".into());
+        }
+        let people: Vec<String> = self
+            .cfg
+            .seats
+            .iter()
+            .filter(|s| s.connected)
+            .map(|s| s.name.clone())
+            .collect();
+        let setup = Setup {
+            schema: live::SETUP_SCHEMA.into(),
+            scenario: self.cfg.scenario.id.clone(),
+            seed: self.cfg.seed,
+            bots: self.cfg.profile.name.clone(),
+            people: people.clone(),
+        };
+        let dir = &self.cfg.dir;
+        let write = || -> std::io::Result<(File, File)> {
+            let text = serde_json::to_string_pretty(&setup).expect("setup serialises") + "\n";
+            let mut f = File::create(dir.join("setup.json"))?;
+            f.write_all(text.as_bytes())?;
+            f.sync_all()?;
+            let moves = open_append(&dir.join("moves.jsonl")).map_err(std::io::Error::other)?;
+            let journal = File::create(dir.join("journal.jsonl"))?;
+            Ok((moves, journal))
+        };
+        let (moves, journal) =
+            write().map_err(|e| format!("cannot write the exercise to {}: {e}", dir.display()))?;
+        self.moves = Some(moves);
+        self.journal = Some(BufWriter::new(journal));
+        for s in &mut self.cfg.seats {
+            s.person = people.contains(&s.name);
+        }
+        let mut ex = Exercise::new(
+            self.cfg.scenario.clone(),
+            self.cfg.seed,
+            &self.cfg.profile,
+            &setup.script(),
+        );
+        ex.advance_to(0);
+        self.ex = Some(ex);
+        self.phase = Phase::Running;
+        self.anchor = (Instant::now(), 0);
+        self.last_mark = Instant::now();
+        Ok(())
+    }
+
+    fn request(&mut self, who: Who, id: Option<u64>, op: &str, body: &Value) -> String {
+        let solo_seat = matches!(who, Who::Seat(s) if self.cfg.solo == Some(s));
+        let pacing = who == Who::Facilitator || solo_seat;
+        let result: Result<(String, Option<u64>), String> = match op {
+            "ping" => Ok(("pong".into(), None)),
+            "act" => match who {
+                Who::Seat(s) => self.act(s, body),
+                Who::Facilitator => Err(
+                    "the facilitator does not act in a seat; open a seat's link to play it".into(),
+                ),
+                Who::Board => Err("the board is read-only".into()),
+            },
+            "start" | "pause" | "resume" | "speed" | "jump" if pacing => self.pace(op, body),
+            "fire" if who == Who::Facilitator => self.facilitate(op, body),
+            // A trainee alone may end their drill and see the debrief.
+            "end" | "reveal" if pacing => self.facilitate(op, body),
+            "start" | "pause" | "resume" | "speed" | "jump" | "fire" | "end" | "reveal" => {
+                Err(match who {
+                    Who::Board => "the board is read-only".into(),
+                    _ => format!("only the facilitator may {op} the exercise"),
+                })
+            }
+            other => Err(format!(
+                "unknown op {other:?}: seats send act or ping; the facilitator start, pause, resume, speed, jump, fire, end, reveal"
+            )),
+        };
+        match result {
+            Ok((message, until)) => reply_ok(id, &message, until),
+            Err(e) => reply_err(id, &e),
+        }
+    }
+
+    fn act(&mut self, seat: SeatId, body: &Value) -> Result<(String, Option<u64>), String> {
+        let raw = body
+            .get("action")
+            .ok_or("an act message needs an \"action\" field")?;
+        let action: Action = serde_json::from_value(raw.clone())
+            .map_err(|e| format!("malformed action: {e} (see the protocol's action list)"))?;
+        match self.phase {
+            Phase::Lobby => return Err("the exercise has not started yet".into()),
+            Phase::Paused => return Err("the exercise is paused".into()),
+            Phase::Ended => return Err("the exercise has ended".into()),
+            Phase::Running => {}
+        }
+        // Bring the clock up to now first, so the action lands at the present.
+        self.tick();
+        let ex = self.ex.as_mut().ok_or("the exercise has not started yet")?;
+        ex.check(seat, &action)?;
+        let t = ex.horizon();
+        let name = format!("{:?}", action.name());
+        let until = self.apply(Timed {
+            t,
+            mv: Move::Act { seat, action },
+        })?;
+        Ok((format!("{name} started"), Some(until)))
+    }
+
+    fn now(&self) -> u64 {
+        let Some(ex) = &self.ex else { return 0 };
+        let end = self.cfg.scenario.time_limit;
+        match self.phase {
+            Phase::Running => {
+                let elapsed = self.anchor.0.elapsed().as_secs_f64() * self.speed;
+                (self.anchor.1 + elapsed as u64).min(end)
+            }
+            _ => ex.horizon(),
+        }
+    }
+
+    fn reanchor(&mut self) {
+        let t = self.ex.as_ref().map_or(0, Exercise::horizon);
+        self.anchor = (Instant::now(), t);
+    }
+
+    fn pace(&mut self, op: &str, body: &Value) -> Result<(String, Option<u64>), String> {
+        match op {
+            "start" => {
+                self.start()?;
+                Ok(("started".into(), None))
+            }
+            "pause" => {
+                if self.phase != Phase::Running {
+                    return Err(format!(
+                        "the exercise is {}, not running",
+                        self.phase.name()
+                    ));
+                }
+                self.tick();
+                self.phase = Phase::Paused;
+                self.mark();
+                Ok(("paused".into(), None))
+            }
+            "resume" => {
+                if self.phase != Phase::Paused {
+                    return Err(format!("the exercise is {}, not paused", self.phase.name()));
+                }
+                self.phase = Phase::Running;
+                self.reanchor();
+                Ok(("resumed".into(), None))
+            }
+            "speed" => {
+                let x = body
+                    .get("x")
+                    .and_then(Value::as_f64)
+                    .ok_or("speed needs a number x: simulated seconds per wall second")?;
+                if !(0.1..=3600.0).contains(&x) {
+                    return Err(format!("speed {x} is out of range: 0.1 to 3600"));
+                }
+                self.tick();
+                self.speed = x;
+                self.reanchor();
+                Ok((format!("speed {x}×"), None))
+            }
+            "jump" => {
+                if !matches!(self.phase, Phase::Running | Phase::Paused) {
+                    return Err(format!("the exercise is {}", self.phase.name()));
+                }
+                self.tick();
+                let t = self
+                    .next_inject_at()
+                    .ok_or("no timed inject is still to come")?;
+                let ex = self.ex.as_mut().expect("running or paused");
+                ex.advance_to(t);
+                self.reanchor();
+                self.mark();
+                Ok((format!("jumped to {}", report::clock_hms(t)), None))
+            }
+            _ => unreachable!("pace is called with pacing ops only"),
+        }
+    }
+
+    fn facilitate(&mut self, op: &str, body: &Value) -> Result<(String, Option<u64>), String> {
+        match op {
+            "fire" => {
+                if !matches!(self.phase, Phase::Running | Phase::Paused) {
+                    return Err(format!("the exercise is {}", self.phase.name()));
+                }
+                let i = body
+                    .get("inject")
+                    .and_then(Value::as_u64)
+                    .ok_or("fire needs an inject index")? as usize;
+                let title = self
+                    .cfg
+                    .scenario
+                    .injects
+                    .get(i)
+                    .map(|x| x.title.clone())
+                    .ok_or_else(|| format!("there is no inject {i}"))?;
+                self.tick();
+                let ex = self.ex.as_mut().expect("running or paused");
+                if ex.world().resource::<Ledger>().injects_fired[i] {
+                    return Err(format!("{title:?} has already fired"));
+                }
+                let t = ex.horizon();
+                self.apply(Timed {
+                    t,
+                    mv: Move::FireInject { inject: i },
+                })?;
+                Ok((format!("fired {title:?}"), None))
+            }
+            "end" | "reveal" => {
+                if self.phase == Phase::Lobby {
+                    return Err("the exercise has not started".into());
+                }
+                if self.phase != Phase::Ended {
+                    self.tick();
+                    let t = self.ex.as_ref().expect("started").horizon();
+                    self.apply(Timed { t, mv: Move::End })?;
+                    self.phase = Phase::Ended;
+                    self.finish().map_err(|e| format!("{e:#}"))?;
+                }
+                if op == "reveal" {
+                    self.revealed = true;
+                    Ok(("revealed to everyone".into(), None))
+                } else {
+                    Ok(("ended".into(), None))
+                }
+            }
+            _ => unreachable!("facilitate is called with facilitator ops only"),
+        }
+    }
+
+    /// The next timed inject still to fire after the clock.
+    fn next_inject_at(&self) -> Option<u64> {
+        let ex = self.ex.as_ref()?;
+        let fired = &ex.world().resource::<Ledger>().injects_fired;
+        let now = ex.horizon();
+        self.cfg
+            .scenario
+            .injects
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !fired[*i])
+            .filter_map(|(_, x)| match x.when {
+                Trigger::At(t) | Trigger::NotContainedBy(_, t) => Some(t),
+                _ => None,
+            })
+            .filter(|&t| t > now)
+            .min()
+    }
+
+    /// Notes where the clock is, for a resume.
+    fn mark(&mut self) {
+        if let Some(ex) = &self.ex
+            && !ex.ended()
+        {
+            let t = ex.horizon();
+            if let Err(e) = self.record(&Timed { t, mv: Move::Clock }) {
+                eprintln!("warning: cannot record the clock: {e}");
+            }
+        }
+        self.last_mark = Instant::now();
+    }
+
+    /// Moves the simulation up to the live clock.
+    fn tick(&mut self) {
+        if self.phase != Phase::Running {
+            return;
+        }
+        let t = self.now();
+        let ex = self.ex.as_mut().expect("running");
+        if t > ex.horizon() {
+            ex.advance_to(t);
+        }
+        if self.last_mark.elapsed() >= CLOCK_MARK_EVERY {
+            self.mark();
+        }
+        if self.ex.as_ref().is_some_and(Exercise::ended) {
+            self.phase = Phase::Ended;
+            // Nobody facilitates a solo drill: its debrief opens at the end.
+            self.revealed |= self.cfg.solo.is_some();
+            if let Err(e) = self.finish() {
+                eprintln!("error: {e:#}");
+            }
+        }
+        self.write_journal();
+    }
+
+    /// Appends the journal lines not yet on disk.
+    fn write_journal(&mut self) {
+        let (Some(ex), Some(out)) = (&self.ex, self.journal.as_mut()) else {
+            return;
+        };
+        let lines = &ex.journal().lines;
+        for line in &lines[self.journal_written..] {
+            let _ = writeln!(out, "{}", socdrill::journal::to_json(line));
+        }
+        let _ = out.flush();
+        self.journal_written = lines.len();
+    }
+
+    /// Writes the results, journal and after-action report of an ended exercise.
+    fn finish(&mut self) -> Result<()> {
+        self.write_journal();
+        let ex = self.ex.as_ref().expect("finish after start");
+        let results = ex.results();
+        let dir = &self.cfg.dir;
+        let write = |name: &str, text: &str| {
+            let p = dir.join(name);
+            fs::write(&p, text).with_context(|| format!("cannot write {}", p.display()))
+        };
+        write(
+            "results.json",
+            &(serde_json::to_string_pretty(&results)? + "\n"),
+        )?;
+        write("scenario.ron", &self.cfg.scenario_src)?;
+        write(
+            "run.json",
+            &format!(
+                "{{\n  \"date\": \"{}\",\n  \"socdrill\": \"{}\",\n  \"live\": true\n}}\n",
+                crate::utc_now(),
+                env!("CARGO_PKG_VERSION")
+            ),
+        )?;
+        let rep = Report::build(
+            &self.cfg.scenario,
+            ex.journal(),
+            &results,
+            Some(crate::utc_now()),
+        );
+        write("report.html", &rep.render(Format::Html))?;
+        self.debrief = Some(json!({
+            "results": results,
+            "timeline": rep.timeline_svg(),
+            "report": "report",
+        }));
+        eprintln!(
+            "exercise ended ({}): team score {:.1}; digest {}; results, journal and report in {}",
+            results.end_reason,
+            results.team_score,
+            results.digest,
+            dir.display()
+        );
+        Ok(())
+    }
+
+    fn clock_json(&self) -> Value {
+        json!({
+            "now": self.now(),
+            "end": self.cfg.scenario.time_limit,
+            "speed": self.speed,
+            "phase": self.phase.name(),
+        })
+    }
+
+    /// Sends every participant its state if it changed.
+    fn publish(&mut self) {
+        let lines = self.ex.as_ref().map_or(0, |e| e.journal().lines.len());
+        let horizon = self.ex.as_ref().map_or(0, Exercise::horizon);
+        let key = (lines, self.phase, self.revealed, horizon);
+        if self.published == Some(key) {
+            return;
+        }
+        self.published = Some(key);
+        let clock = self.clock_json();
+        // The debrief, with the report's link under the recipient's own key.
+        let debrief = |key: &str| match (&self.debrief, self.revealed) {
+            (Some(d), true) => {
+                let mut d = d.clone();
+                d["report"] = json!(format!("/r/{key}"));
+                d
+            }
+            _ => Value::Null,
+        };
+        for i in 0..self.cfg.seats.len() {
+            if self.out_seats[i].receiver_count() == 0 {
+                continue;
+            }
+            let view = self
+                .ex
+                .as_ref()
+                .and_then(|ex| ex.seat_view(i as SeatId))
+                .map_or(Value::Null, |v| {
+                    serde_json::to_value(v).expect("views serialise")
+                });
+            let msg = json!({"type": "state", "clock": clock, "view": view,
+                             "debrief": debrief(&self.cfg.seats[i].key)});
+            send_if_changed(&self.out_seats[i], msg.to_string());
+        }
+        if self.out_facilitator.receiver_count() > 0 {
+            let stale = self.scores.as_ref().is_none_or(|(at, _)| {
+                self.phase != Phase::Running || at.elapsed() >= Duration::from_secs(1)
+            });
+            if stale && let Some(ex) = &self.ex {
+                self.scores = Some((Instant::now(), json!(ex.results())));
+            }
+            let msg = json!({"type": "state", "clock": clock, "view": self.facilitator_view(),
+                             "debrief": debrief(&self.cfg.facilitator_key)});
+            send_if_changed(&self.out_facilitator, msg.to_string());
+        }
+        if self.out_board.receiver_count() > 0 {
+            let workload = self
+                .ex
+                .as_ref()
+                .map_or(Value::Null, |ex| json!(view::workload(ex.world())));
+            let timeline = if self.revealed {
+                self.debrief
+                    .as_ref()
+                    .map_or(Value::Null, |d| d["timeline"].clone())
+            } else {
+                Value::Null
+            };
+            let msg = json!({"type": "state", "clock": clock, "view": {
+                "workload": workload, "revealed": self.revealed, "timeline": timeline,
+            }, "debrief": debrief(&self.cfg.board_key)});
+            send_if_changed(&self.out_board, msg.to_string());
+        }
+    }
+
+    fn facilitator_view(&self) -> Value {
+        let s = &self.cfg.scenario;
+        let workload = self.ex.as_ref().map(|ex| view::workload(ex.world()));
+        let seats: Vec<Value> = self
+            .cfg
+            .seats
+            .iter()
+            .enumerate()
+            .map(|(i, seat)| {
+                let desk = workload.as_ref().and_then(|w| w.desks.get(i));
+                json!({
+                    "seat": i,
+                    "name": seat.name,
+                    "role": seat.role,
+                    "role_label": seat.role.label(),
+                    "played_by": if seat.person { "person" } else if self.ex.is_some() { "bot" } else { "bot unless claimed" },
+                    "connected": seat.connected,
+                    "link": format!("/s/{}", seat.key),
+                    "doing": desk.and_then(|d| d.doing.clone()),
+                    "until": desk.and_then(|d| d.until),
+                    "actions": desk.map_or(0, |d| d.actions),
+                })
+            })
+            .collect();
+        let fired: Vec<bool> = self.ex.as_ref().map_or_else(
+            || vec![false; s.injects.len()],
+            |ex| ex.world().resource::<Ledger>().injects_fired.clone(),
+        );
+        let injects: Vec<Value> = s
+            .injects
+            .iter()
+            .enumerate()
+            .map(|(i, x)| {
+                let when = match x.when {
+                    Trigger::At(t) => format!("at {}", report::clock_hms(t)),
+                    Trigger::NotContainedBy(n, t) => format!(
+                        "if {} is not contained by {}",
+                        s.intrusions[n].id,
+                        report::clock_hms(t)
+                    ),
+                    Trigger::AfterStage(n, st) => format!(
+                        "after stage {} of {}",
+                        s.intrusions[n].stages[st].id, s.intrusions[n].id
+                    ),
+                    Trigger::OnDetected(n) => format!("when {} is detected", s.intrusions[n].id),
+                };
+                json!({"index": i, "id": x.id, "title": x.title, "to": x.to, "when": when, "fired": fired[i]})
+            })
+            .collect();
+        json!({
+            "seats": seats,
+            "workload": workload,
+            "truth": self.ex.as_ref().map(Exercise::facilitator_view),
+            "injects": injects,
+            "next_inject_at": self.next_inject_at(),
+            "scores": self.scores.as_ref().map(|(_, v)| v),
+            "board_link": format!("/b/{}", self.cfg.board_key),
+        })
+    }
+
+    fn hello(&self, who: Who) -> String {
+        let s = &self.cfg.scenario;
+        let with_techniques = match who {
+            Who::Facilitator => true,
+            Who::Seat(id) => self.cfg.seats[id as usize].role == Role::Hunter,
+            Who::Board => false,
+        };
+        let techniques: Vec<(&str, &str)> = if with_techniques {
+            Catalogue::get()
+                .techniques()
+                .iter()
+                .map(|t| (t.id, t.name))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let durations: serde_json::Map<String, Value> = ALL_ACTIONS
+            .iter()
+            .map(|&a| (format!("{a:?}"), json!(s.durations.of(a).mean().round())))
+            .collect();
+        let scenario = json!({
+            "id": s.id,
+            "title": s.title,
+            "summary": s.summary,
+            "time_limit": s.time_limit,
+            "tenants": s.tenants.iter().enumerate().map(|(i, t)| json!({
+                "index": i, "id": t.id, "name": t.name, "sla_seconds": t.sla.pickup_target(),
+            })).collect::<Vec<_>>(),
+            "hosts": s.hosts.iter().enumerate().map(|(i, h)| json!({
+                "index": i, "id": h.id, "tenant": s.tenants[h.tenant].id,
+                "kind": h.kind, "criticality": h.criticality,
+            })).collect::<Vec<_>>(),
+            "accounts": s.accounts.iter().enumerate().map(|(i, a)| json!({
+                "index": i, "id": a.id, "tenant": s.tenants[a.tenant].id, "privilege": a.privilege,
+            })).collect::<Vec<_>>(),
+            "sources": s.sources.iter().enumerate().map(|(i, x)| json!({"index": i, "id": x.id}))
+                .collect::<Vec<_>>(),
+            "roles": ALL_ROLES.iter().map(|r| json!({"role": r, "label": r.label()})).collect::<Vec<_>>(),
+            "durations": durations,
+            "techniques": techniques,
+        });
+        let (mode, seat) = match who {
+            Who::Seat(id) => {
+                let seat = &self.cfg.seats[id as usize];
+                (
+                    "seat",
+                    json!({"id": id, "name": seat.name, "role": seat.role, "role_label": seat.role.label(),
+                           "solo": self.cfg.solo == Some(id)}),
+                )
+            }
+            Who::Facilitator => ("facilitator", Value::Null),
+            Who::Board => ("board", Value::Null),
+        };
+        json!({"type": "hello", "mode": mode, "seat": seat, "scenario": scenario}).to_string()
+    }
+}
+
+fn send_if_changed(tx: &watch::Sender<Arc<str>>, msg: String) {
+    tx.send_if_modified(|cur| {
+        if **cur == *msg {
+            false
+        } else {
+            *cur = Arc::from(msg);
+            true
+        }
+    });
+}
+
+fn open_append(path: &Path) -> Result<File> {
+    OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .with_context(|| format!("cannot open {}", path.display()))
+}

@@ -1,0 +1,460 @@
+#!/usr/bin/env node
+// Real-browser end-to-end test of `socdrill serve`.
+//
+// Starts the server on a free loopback port (seed 1, speed 300), opens the facilitator,
+// Tier 1, Tier 2, the board and the other seats in headless Debian Chromium (driven by
+// playwright-core, no Playwright browser download), plays one malicious alert from the
+// Tier 1 queue through escalation to a Tier 2 investigation, pauses and resumes, takes
+// a full-page screenshot of every console, reveals the debrief and screenshots it.
+//
+// Environment:
+//   SOCDRILL_BIN  server binary (default: target/release/socdrill, else target/debug/socdrill)
+//   E2E_OUT       where screenshots, the server log and the journal go
+//                 (default: screenshots in target/ci-artifacts/e2e, journal under target/e2e)
+//   CHROMIUM      browser executable (default: /usr/bin/chromium)
+//   E2E_HEADFUL=1 show the browser (for debugging on a desktop)
+// Exits non-zero with a message naming the failed step; always stops the server.
+
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '..', '..');
+const WAIT = 60_000; // every wait times out after this
+const STAMP = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+const SHOTS = path.resolve(process.env.E2E_OUT || path.join(ROOT, 'target', 'ci-artifacts', 'e2e'));
+const JOURNAL = path.join(process.env.E2E_OUT ? SHOTS : path.join(ROOT, 'target', 'e2e'), `journal-${STAMP}-${process.pid}`);
+const CHROME = process.env.CHROMIUM || '/usr/bin/chromium';
+const NOT_BLANK = path.join(ROOT, '.ci', 'png_not_blank.py');
+
+// ---------------------------------------------------------------- log
+
+const T0 = Date.now();
+let stepName = null, stepAt = T0;
+const secs = (ms) => (ms / 1000).toFixed(1);
+function step(name) {
+  const now = Date.now();
+  if (stepName) console.log(`  ok   ${stepName} (${secs(now - stepAt)} s)`);
+  console.log(`[${secs(now - T0).padStart(6)} s] ${name}`);
+  stepName = name;
+  stepAt = now;
+}
+const note = (text) => console.log(`         ${text}`);
+class Failure extends Error {}
+const fail = (text) => { throw new Failure(text); };
+
+// ---------------------------------------------------------------- server
+
+function binary() {
+  if (process.env.SOCDRILL_BIN) {
+    const b = path.resolve(process.env.SOCDRILL_BIN);
+    if (!fs.existsSync(b)) fail(`SOCDRILL_BIN=${b} does not exist`);
+    return b;
+  }
+  for (const kind of ['release', 'debug']) {
+    const b = path.join(ROOT, 'target', kind, 'socdrill');
+    if (fs.existsSync(b)) return b;
+  }
+  fail('no socdrill binary: build it (cargo build --release) or set SOCDRILL_BIN');
+}
+
+/** Starts the server and resolves with its links once it has printed them all. */
+function startServer(bin) {
+  fs.mkdirSync(path.dirname(JOURNAL), { recursive: true });
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const log = fs.createWriteStream(path.join(SHOTS, 'server.log'));
+  const args = ['serve', '--bind', '127.0.0.1:0', '--journal', JOURNAL, '--seed', '1', '--speed', '300'];
+  note(`${bin} ${args.join(' ')}`);
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = { child, exited: null, links: null };
+  let out = '';
+  const ready = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Failure(`the server printed no links within ${WAIT / 1000} s:\n${out}`)), WAIT);
+    child.stdout.on('data', (d) => {
+      log.write(d);
+      out += d;
+      if (!server.links && /Ctrl-C stops the server/.test(out)) {
+        clearTimeout(timer);
+        try { server.links = parseLinks(out); resolve(server); } catch (e) { reject(e); }
+      }
+    });
+    child.stderr.on('data', (d) => { log.write(d); out += d; });
+    child.on('error', (e) => { clearTimeout(timer); reject(new Failure(`cannot start ${bin}: ${e.message}`)); });
+    child.on('exit', (code, sig) => {
+      server.exited = `exit code ${code}${sig ? `, signal ${sig}` : ''}`;
+      clearTimeout(timer);
+      reject(new Failure(`the server stopped before printing its links (${server.exited}):\n${out}`));
+    });
+  });
+  return { server, ready };
+}
+
+function parseLinks(out) {
+  const fac = /facilitator:\s+(http:\/\/\S+\/f\/\S+)/.exec(out);
+  const board = /board \(read-only\):\s+(http:\/\/\S+\/b\/\S+)/.exec(out);
+  const seats = {};
+  for (const m of out.matchAll(/^\s+(\S+)\s+.*?\s(http:\/\/\S+\/s\/\S+)\s*$/gm)) seats[m[1]] = m[2];
+  if (!fac || !board) fail(`cannot find the facilitator and board links in:\n${out}`);
+  for (const s of ['tier1-1', 'tier2-1', 'hunter-1', 'responder-1', 'manager-1', 'engineer-1']) {
+    if (!seats[s]) fail(`no link for seat ${s} in:\n${out}`);
+  }
+  return { facilitator: fac[1], board: board[1], seats };
+}
+
+async function stopServer(server) {
+  const { child } = server;
+  if (server.exited || child.exitCode != null) return;
+  const gone = new Promise((r) => child.once('exit', r));
+  child.kill('SIGINT'); // as Ctrl-C: the server saves the exercise and stops
+  const t = setTimeout(() => { if (child.exitCode == null) child.kill('SIGKILL'); }, 5000);
+  await gone;
+  clearTimeout(t);
+}
+
+// ---------------------------------------------------------------- page helpers
+
+/** Waits until `fn(arg)` is truthy in the page; fails naming `what`. Returns its value. */
+async function until(page, what, fn, arg, timeout = WAIT) {
+  try {
+    const h = await page.waitForFunction(fn, arg, { timeout, polling: 100 });
+    return await h.jsonValue();
+  } catch (e) {
+    if (e instanceof Failure) throw e;
+    fail(`${page.__name}: timed out after ${timeout / 1000} s waiting for ${what}${e.message.includes('Timeout') ? '' : ` (${e.message.split('\n')[0]})`}`);
+  }
+}
+
+const phaseIs = (page, phase) =>
+  until(page, `#phase to say "${phase}"`, (p) => document.querySelector('#phase')?.textContent.trim() === p, phase);
+
+/** Counts every change of #feedback, so a reply can be told from what was there before. */
+async function watchFeedback(page) {
+  await page.evaluate(() => {
+    const el = document.querySelector('#feedback');
+    window.__fb = 0;
+    new MutationObserver(() => { window.__fb++; }).observe(el, { childList: true, characterData: true, subtree: true, attributes: true });
+  });
+}
+
+/**
+ * Clicks `selector` and waits for the page's answer in #feedback; fails on a refusal
+ * unless `allowRefusal`. Returns {ok, text, until} (until: the sim second the action ends).
+ */
+async function clickForReply(page, selector, expect, { allowRefusal = false } = {}) {
+  const before = await page.evaluate(() => window.__fb);
+  await page.locator(selector).first().click({ timeout: WAIT });
+  await until(page, `a reply to ${selector} in #feedback`, (n) => {
+    const el = document.querySelector('#feedback');
+    return window.__fb > n && /\b(ok|refused)\b/.test(el.className) && el.textContent.trim() !== '';
+  }, before);
+  // The change counter moves on the class change and the text change: read both settled.
+  const res = await page.evaluate(() => {
+    const el = document.querySelector('#feedback');
+    return { ok: el.classList.contains('ok'), text: el.textContent.trim() };
+  });
+  const m = /busy until T\+(\d+):(\d\d):(\d\d)/.exec(res.text);
+  res.until = m ? +m[1] * 3600 + +m[2] * 60 + +m[3] : null;
+  if (!res.ok && !allowRefusal) fail(`${page.__name}: ${selector} was refused: ${res.text}`);
+  if (res.ok && expect && !expect.test(res.text)) fail(`${page.__name}: ${selector}: unexpected feedback "${res.text}" (wanted ${expect})`);
+  return res;
+}
+
+/** Waits until the seat is idle again: #busy shows no action and the clock is past `untilT`. */
+async function waitIdle(page, untilT, what) {
+  await until(page, `the seat to be idle after ${what}${untilT != null ? ` (busy until T+${untilT}s)` : ''}`, (u) => {
+    const busy = document.querySelector('#busy');
+    const idle = busy.hidden || busy.classList.contains('idle');
+    const m = /T\+(\d+):(\d\d):(\d\d)/.exec(document.querySelector('#clock').textContent);
+    const now = m ? +m[1] * 3600 + +m[2] * 60 + +m[3] : 0;
+    return idle && (u == null || now >= u);
+  }, untilT);
+}
+
+const secondsOf = (t) => { const m = /T\+(\d+):(\d\d):(\d\d)/.exec(t || ''); return m ? +m[1] * 3600 + +m[2] * 60 + +m[3] : null; };
+
+async function shot(page, name, { minText = 200 } = {}) {
+  const file = path.join(SHOTS, `${name}.png`);
+  const text = await page.evaluate(() => {
+    const b = document.body;
+    const r = b.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && getComputedStyle(b).visibility !== 'hidden' ? b.innerText.trim().length : 0;
+  });
+  if (text < minText) fail(`${page.__name}: the page shows only ${text} characters of visible text before screenshot ${name}`);
+  await page.screenshot({ path: file, fullPage: true, timeout: WAIT });
+  const size = fs.statSync(file).size;
+  if (size < 8000) fail(`${file} is only ${size} bytes: blank?`);
+  let share = '';
+  if (fs.existsSync(NOT_BLANK)) {
+    const r = spawnSync('python3', [NOT_BLANK, file], { encoding: 'utf8' });
+    if (r.error) note(`(python3 not available: skipped the pixel check of ${name}.png)`);
+    else if (r.status !== 0) fail(`${file} looks blank: ${(r.stdout + r.stderr).trim()}`);
+    else share = ` — ${(/([\d.]+% of pixels)/.exec(r.stdout) || [, ''])[1]} inked`;
+  }
+  note(`${name}.png ${Math.round(size / 1024)} KiB, ${text} chars of text${share}`);
+}
+
+// ---------------------------------------------------------------- the test
+
+async function main() {
+  const bin = binary();
+  for (const f of fs.existsSync(SHOTS) ? fs.readdirSync(SHOTS) : []) {
+    if (f.endsWith('.png')) fs.rmSync(path.join(SHOTS, f)); // no stale screenshot may pass for a new one
+  }
+  step('start the server');
+  const { server, ready } = startServer(bin);
+  cleanup.server = server;
+  const { links } = await ready;
+  note(`facilitator ${links.facilitator}`);
+
+  step('open the consoles in Chromium');
+  if (!fs.existsSync(CHROME)) fail(`no browser at ${CHROME} (apt-get install chromium, or set CHROMIUM)`);
+  const browser = await chromium.launch({ executablePath: CHROME, headless: !process.env.E2E_HEADFUL, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  cleanup.browser = browser;
+  const errors = [];
+  const viewport = { width: 1440, height: 900 };
+  const person = async () => browser.newContext({ viewport });
+  const [facCtx, t1Ctx, t2Ctx, watchCtx] = await Promise.all([person(), person(), person(), person()]);
+  const open = async (ctx, name, url) => {
+    const page = await ctx.newPage();
+    page.__name = name;
+    page.on('pageerror', (e) => errors.push(`${name}: uncaught ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() !== 'error') return;
+      const at = m.location();
+      if (at && /\/favicon\.ico$/.test(at.url)) return; // the page declares no icon; Chromium asks anyway
+      errors.push(`${name}: console error during "${stepName}": ${m.text()}${at && at.url ? ` (at ${at.url}${at.lineNumber != null ? `:${at.lineNumber}` : ''})` : ''}`);
+    });
+    page.on('response', (r) => { if (r.status() >= 400 && !/\/favicon\.ico$/.test(r.url())) errors.push(`${name}: HTTP ${r.status()} for ${r.url()}`); });
+    page.on('requestfailed', (r) => errors.push(`${name}: request failed: ${r.url()} (${r.failure()?.errorText})`));
+    const res = await page.goto(url, { timeout: WAIT });
+    if (!res || res.status() !== 200) fail(`${name}: GET ${url} answered ${res && res.status()}`);
+    return page;
+  };
+  const P = {};
+  P.facilitator = await open(facCtx, 'facilitator', links.facilitator);
+  P.tier1 = await open(t1Ctx, 'tier1', links.seats['tier1-1']);
+  P.tier2 = await open(t2Ctx, 'tier2', links.seats['tier2-1']);
+  P.board = await open(watchCtx, 'board', links.board);
+  for (const r of ['hunter', 'responder', 'manager', 'engineer']) P[r] = await open(watchCtx, r, links.seats[`${r}-1`]);
+  const pages = Object.values(P);
+  for (const p of pages) { await phaseIs(p, 'lobby'); await watchFeedback(p); }
+  const fac = P.facilitator, t1 = P.tier1, t2 = P.tier2;
+  note(`${pages.length} pages connected, all in the lobby`);
+
+  step('facilitator starts the exercise');
+  await clickForReply(fac, '#fac-start', /accepted: started/);
+  await Promise.all(pages.map((p) => phaseIs(p, 'running')));
+  const playedBy = await until(fac, 'the seats table to list who plays each seat', () => {
+    const rows = Array.from(document.querySelectorAll('#seats-body tr[data-testid=seat-row]'));
+    const o = Object.fromEntries(rows.map((r) => [r.cells[0].textContent.trim(), r.cells[2].textContent.trim()]));
+    return rows.length && o['tier1-1'] ? o : null;
+  });
+  for (const s of ['tier1-1', 'tier2-1', 'hunter-1', 'responder-1', 'manager-1', 'engineer-1']) {
+    if (playedBy[s] !== 'person') fail(`facilitator: seat ${s} is played by "${playedBy[s]}", expected a person (its page is open)`);
+  }
+  if (playedBy['tier1-2'] !== 'bot') fail(`facilitator: seat tier1-2 is played by "${playedBy['tier1-2']}", expected a bot (nobody opened it)`);
+  note(`every page says running; seats: ${Object.entries(playedBy).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+
+  // ---- Tier 1
+  step('Tier 1 waits for a malicious alert in its queue (ground truth from the facilitator)');
+  let alert = null, take = null;
+  const tried = new Set();
+  let slowed = false;
+  for (let attempt = 1; attempt <= 5 && !take; attempt++) {
+    const deadline = Date.now() + WAIT;
+    let candidate = null;
+    while (!candidate) {
+      if (Date.now() > deadline) fail(`no malicious alert reached the Tier 1 queue within ${WAIT / 1000} s (tried ${[...tried].join(', ') || 'none'})`);
+      const malicious = await fac.evaluate(() => {
+        const el = document.querySelector('#truth .malicious .mono');
+        return el ? el.textContent.split(',').map((s) => s.trim()).filter((s) => /^\d+$/.test(s)).map(Number) : [];
+      });
+      const queue = await t1.evaluate(() => Array.from(document.querySelectorAll('[data-testid=queue-row]')).map((r) => +r.dataset.alert));
+      candidate = queue.find((id) => malicious.includes(id) && !tried.has(id)) ?? null;
+      if (!candidate) await t1.waitForTimeout(100);
+    }
+    tried.add(candidate);
+    note(`malicious alert ${candidate} is in the queue at ${await t1.locator('#clock').textContent()}`);
+    if (!slowed) {
+      await fac.locator('#fac-speed').fill('30');
+      await clickForReply(fac, '#fac-speed-set', /accepted: speed 30/);
+      slowed = true;
+      note('facilitator set the speed to 30');
+    }
+    step(`Tier 1 takes alert ${candidate}`);
+    const row = t1.locator(`[data-testid=queue-row][data-alert="${candidate}"]`);
+    if (await row.count() === 0) { note(`alert ${candidate} left the queue before Tier 1 could click it (taken by the tier1-2 bot?)`); step('Tier 1 waits for another malicious alert'); continue; }
+    await row.click({ timeout: WAIT });
+    await until(t1, `the detail panel to show alert #${candidate}`, (id) => document.querySelector('#alert-detail')?.textContent.includes(`#${id}`), candidate);
+    const r = await clickForReply(t1, '#take', /accepted: TakeAlert started/, { allowRefusal: true });
+    if (!r.ok) {
+      if (!/not waiting in the queue/.test(r.text)) fail(`tier1: #take was refused: ${r.text}`);
+      note(`refused (${r.text}): the tier1-2 bot was quicker; trying another malicious alert`);
+      step('Tier 1 waits for another malicious alert');
+      continue;
+    }
+    alert = candidate;
+    take = r;
+  }
+  if (!take) fail('Tier 1 could not take any malicious alert: the tier1-2 bot took every one first');
+  note(take.text);
+  await waitIdle(t1, take.until, 'TakeAlert');
+  await until(t1, `alert ${alert} among "My alerts"`, (id) => !!document.querySelector(`[data-testid=held-row][data-alert="${id}"]`), alert);
+
+  step(`Tier 1 classifies alert ${alert} as malicious`);
+  const cls = await clickForReply(t1, '#classify-malicious', /accepted: Classify started/);
+  note(cls.text);
+  await waitIdle(t1, cls.until, 'Classify');
+
+  step(`Tier 1 escalates alert ${alert} to Tier 2`);
+  await t1.locator('#escalate').click();
+  await until(t1, 'the escalation form to open', () => !document.querySelector('#escalate-form').hidden);
+  const title = await t1.locator('#escalate-alert').textContent();
+  if (!title.includes(`#${alert}`)) fail(`tier1: the escalation form is about "${title}", not alert #${alert}`);
+  const evidence = await until(t1, 'pre-checked evidence in the escalation form', () => {
+    const boxes = Array.from(document.querySelectorAll('#escalate-evidence [data-testid=evidence-option]'));
+    return boxes.length ? { all: boxes.length, checked: boxes.filter((b) => b.checked).map((b) => b.closest('label').textContent.trim()) } : null;
+  });
+  if (evidence.checked.length < 2) fail(`tier1: only ${evidence.checked.length} of ${evidence.all} evidence items are pre-checked (${evidence.checked.join('; ')}); expected the alert's own items (at least 2)`);
+  note(`${evidence.checked.length} of ${evidence.all} evidence items pre-checked: ${evidence.checked.join('; ')}`);
+  await t1.locator('#escalate-to').selectOption('Tier2');
+  await t1.locator('#escalate-severity').selectOption('High');
+  const summary = `E2E: alert #${alert} classified malicious; please scope the host and account`;
+  await t1.locator('#escalate-summary').fill(summary);
+  // The form must keep what was typed across the state updates that keep arriving.
+  await t1.waitForTimeout(600);
+  if (await t1.locator('#escalate-summary').inputValue() !== summary) fail('tier1: the escalation summary was wiped by a re-render');
+  if (await t1.locator('#escalate-severity').inputValue() !== 'High') fail('tier1: the escalation severity was reset by a re-render');
+  const stillChecked = await t1.locator('#escalate-evidence [data-testid=evidence-option]:checked').count();
+  if (stillChecked !== evidence.checked.length) fail(`tier1: ${stillChecked} evidence items checked after re-renders, ${evidence.checked.length} before`);
+  const hand = await clickForReply(t1, '#escalate-send', /accepted: Handoff started/);
+  note(hand.text);
+  await until(t1, 'the escalation form to close after sending', () => document.querySelector('#escalate-form').hidden);
+
+  // ---- Tier 2
+  step('Tier 2 waits for the handoff and takes it');
+  const hrow = t2.locator('[data-testid=handoff-row]', { hasText: summary });
+  await until(t2, 'the handoff from Tier 1 in "Waiting handoffs"', (s) =>
+    Array.from(document.querySelectorAll('[data-testid=handoff-row]')).some((r) => r.textContent.includes(s)), summary);
+  const hid = await hrow.getAttribute('data-handoff');
+  note(`handoff #${hid} arrived at ${await t2.locator('#clock').textContent()}`);
+  const th = await clickForReply(t2, `[data-testid=handoff-row][data-handoff="${hid}"] [data-testid=take-handoff]`, /accepted: TakeHandoff started/);
+  note(th.text);
+  await waitIdle(t2, th.until, 'TakeHandoff');
+  const caseId = await until(t2, 'a case in "My cases"', () => document.querySelector('[data-testid=case-row]')?.dataset.case ?? null);
+  note(`case #${caseId} opened`);
+
+  step('Tier 2 investigates a host');
+  await t2.locator(`[data-testid=case-row][data-case="${caseId}"] td`).first().click();
+  await until(t2, `case ${caseId} chosen in #investigate-case`, (c) => document.querySelector('#investigate-case').value === c, caseId);
+  const host = await until(t2, 'a host among the subjects', () => {
+    const o = Array.from(document.querySelectorAll('#investigate-subject option')).find((x) => {
+      try { return 'Host' in JSON.parse(x.value) && /^host\b/i.test(x.textContent.trim()); } catch { return false; }
+    });
+    return o ? { value: o.value, label: o.textContent.trim() } : null;
+  });
+  await t2.locator('#investigate-subject').selectOption(host.value);
+  const inv = await clickForReply(t2, '#investigate-go', /accepted: Investigate started/);
+  note(`${host.label}: ${inv.text}`);
+  // An investigation takes 10 to 30 simulated minutes: the facilitator fast-forwards.
+  await fac.locator('#fac-speed').fill('120');
+  await clickForReply(fac, '#fac-speed-set', /accepted: speed 120/);
+  note('facilitator set the speed to 120 while Tier 2 waits');
+  await waitIdle(t2, inv.until, 'Investigate');
+  const finding = await until(t2, 'a finding', () => document.querySelector('[data-testid=finding] header')?.textContent.replace(/\s+/g, ' ').trim() ?? null);
+  note(`finding: ${finding}`);
+  await fac.locator('#fac-speed').fill('30');
+  await clickForReply(fac, '#fac-speed-set', /accepted: speed 30/);
+
+  // ---- pause and resume
+  step('facilitator pauses');
+  await clickForReply(fac, '#fac-pause', /accepted: paused/);
+  await Promise.all(pages.map((p) => phaseIs(p, 'paused')));
+  const c1 = await P.board.locator('#clock').textContent();
+  await P.board.waitForTimeout(1500);
+  const c2 = await P.board.locator('#clock').textContent();
+  if (c1 !== c2) fail(`board: the clock moved while paused (${c1} → ${c2})`);
+  note(`every page says paused; the clock stands at ${c2}`);
+  step('facilitator resumes');
+  await clickForReply(fac, '#fac-resume', /accepted: resumed/);
+  await Promise.all(pages.map((p) => phaseIs(p, 'running')));
+  await until(P.board, 'the clock to move again', (c) => document.querySelector('#clock').textContent !== c, c2);
+
+  // ---- screenshots
+  step('screenshots of every console');
+  for (const name of ['tier1', 'tier2', 'hunter', 'responder', 'manager', 'engineer', 'facilitator', 'board']) {
+    await shot(P[name], name);
+  }
+
+  step('facilitator reveals the debrief');
+  await clickForReply(fac, '#fac-reveal', /accepted: revealed/);
+  await Promise.all(pages.map((p) => phaseIs(p, 'ended')));
+  for (const p of pages) {
+    await until(p, 'the debrief', () => { const d = document.querySelector('#debrief'); return !d.hidden && d.textContent.includes('Debrief'); });
+  }
+  const report = await t1.locator('#report-link').getAttribute('href');
+  if (!report) fail('tier1: the debrief has no report link');
+  const rep = await fetch(new URL(report, links.facilitator));
+  const repText = await rep.text();
+  if (rep.status !== 200 || repText.length < 500) fail(`GET ${report} answered ${rep.status} with ${repText.length} bytes`);
+  note(`report ${report}: ${rep.status}, ${Math.round(repText.length / 1024)} KiB`);
+  await until(P.board, 'the attacker timeline on the board', () => { const t = document.querySelector('#board-timeline'); return !t.hidden && !!t.querySelector('svg'); });
+  const score = await t1.locator('#debrief .scorehead .big').textContent();
+  note(`team score ${score}`);
+  await shot(t1, 'tier1-debrief');
+  await shot(P.board, 'board-debrief');
+  await shot(fac, 'facilitator-debrief');
+
+  step('check the browsers reported no errors');
+  if (errors.length) fail(`errors in the pages:\n  ${errors.join('\n  ')}`);
+  stepName && console.log(`  ok   ${stepName} (${secs(Date.now() - stepAt)} s)`);
+  stepName = null;
+  return pages;
+}
+
+// ---------------------------------------------------------------- run
+
+const cleanup = { server: null, browser: null };
+async function tidy() {
+  if (cleanup.browser) await cleanup.browser.close().catch(() => {});
+  cleanup.browser = null;
+  if (cleanup.server) await stopServer(cleanup.server).catch(() => {});
+  cleanup.server = null;
+}
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, async () => { console.error(`\n${sig}: stopping`); await tidy(); process.exit(130); });
+}
+
+// A last guard: whatever hangs, the run ends (and stops the server) after 5 minutes.
+const watchdog = setTimeout(async () => {
+  console.log(`\nFAIL during "${stepName || 'setup'}": the whole test ran over 300 s`);
+  console.log('0 passed, 1 failed');
+  await tidy();
+  process.exit(1);
+}, 300_000);
+watchdog.unref();
+
+let code = 0;
+try {
+  await main();
+  console.log(`PASS socdrill serve e2e in ${secs(Date.now() - T0)} s; screenshots in ${SHOTS}`);
+  console.log('1 passed, 0 failed');
+} catch (e) {
+  code = 1;
+  console.log(`\nFAIL during "${stepName || 'setup'}" after ${secs(Date.now() - T0)} s:\n  ${e instanceof Failure ? e.message : e.stack || e}`);
+  if (cleanup.browser) {
+    for (const ctx of cleanup.browser.contexts()) {
+      for (const p of ctx.pages()) {
+        await p.screenshot({ path: path.join(SHOTS, `FAILED-${p.__name}.png`), fullPage: true, timeout: 10_000 }).catch(() => {});
+      }
+    }
+    console.log(`  screenshots of every page at the failure: ${SHOTS}/FAILED-*.png; server log: ${SHOTS}/server.log`);
+  }
+  console.log('0 passed, 1 failed');
+} finally {
+  await tidy();
+}
+process.exit(code);

@@ -1,0 +1,493 @@
+//! `socdrill serve` from the outside: a real server process and WebSocket clients.
+//! Role enforcement, visibility, bad messages, join codes, reconnecting, and a
+//! kill-and-resume of the journal.
+
+mod common;
+
+use std::path::Path;
+
+use common::live::{Client, Server};
+use common::scratch;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+
+fn bin() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_socdrill"))
+}
+
+/// Every object key anywhere in a JSON value.
+fn keys(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                out.push(k.clone());
+                keys(x, out);
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| keys(x, out)),
+        _ => {}
+    }
+}
+
+/// What only the facilitator may see before the reveal: the attacker's stages,
+/// footholds, and which alerts are malicious.
+const GROUND_TRUTH_KEYS: [&str; 5] = ["truth", "footholds", "intrusions", "stage", "alerts"];
+
+fn assert_no_ground_truth(who: &str, c: &Client) {
+    for text in &c.received {
+        let v: Value = serde_json::from_str(text).unwrap();
+        if !v["debrief"].is_null() {
+            continue; // after the reveal everyone sees everything
+        }
+        let mut ks = Vec::new();
+        keys(&v, &mut ks);
+        for k in GROUND_TRUTH_KEYS {
+            assert!(
+                !ks.iter().any(|x| x == k),
+                "{who} received ground truth ({k:?}) before the reveal: {text}"
+            );
+        }
+    }
+}
+
+fn queue_ids(state: &Value) -> Vec<u64> {
+    state["view"]["queue"]
+        .as_array()
+        .map(|q| q.iter().map(|a| a["id"].as_u64().unwrap()).collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seats_act_only_in_their_role_and_see_only_their_view() {
+    let dir = scratch("serve-roles");
+    let server = Server::start(
+        bin(),
+        &["--journal", dir.to_str().unwrap(), "--speed", "300"],
+    );
+    let mut t1 = Client::connect(&server, &server.seat("tier1-1")).await;
+    let mut t2 = Client::connect(&server, &server.seat("tier2-1")).await;
+    let mut fac = Client::connect(&server, server.facilitator.as_ref().unwrap()).await;
+    let mut board = Client::connect(&server, server.board.as_ref().unwrap()).await;
+    assert_eq!(t1.hello["seat"]["role"], "Tier1");
+    assert_eq!(t1.hello["scenario"]["techniques"], json!([]));
+    assert_eq!(fac.hello["mode"], "facilitator");
+
+    // Before the start nothing can be done.
+    let r = t1.act(json!({"TakeAlert": 0})).await;
+    assert_eq!(r["ok"], false);
+    assert!(r["error"].as_str().unwrap().contains("not started"), "{r}");
+    // Only the facilitator paces the exercise.
+    let r = t1.request("start", json!({})).await;
+    assert_eq!(r["ok"], false, "{r}");
+    let r = fac.request("start", json!({})).await;
+    assert_eq!(r["ok"], true, "{r}");
+
+    let s = t1
+        .until("an alert in the queue", |s| !queue_ids(s).is_empty())
+        .await;
+    let alert = queue_ids(&s)[0];
+
+    // Role enforcement: Tier 1 cannot isolate a host; Tier 2 cannot take an alert.
+    let r = t1.act(json!({"Isolate": 0})).await;
+    assert_eq!(r["ok"], false, "{r}");
+    assert!(r["error"].as_str().unwrap().contains("may not"), "{r}");
+    let r = t2.act(json!({"TakeAlert": alert})).await;
+    assert_eq!(r["ok"], false, "{r}");
+    assert!(r["error"].as_str().unwrap().contains("may not"), "{r}");
+    // Visibility: Tier 2 cannot investigate a host it was never handed.
+    let r = t2
+        .act(json!({"Investigate": {"case": null, "subject": {"Host": 0}, "lookback": 3600}}))
+        .await;
+    assert_eq!(r["ok"], false, "{r}");
+    // A bot's seat is not anyone's to drive, and an unknown alert is refused.
+    let r = t1.act(json!({"TakeAlert": 999_999})).await;
+    assert_eq!(r["ok"], false, "{r}");
+
+    let r = t1.act(json!({"TakeAlert": alert})).await;
+    assert_eq!(r["ok"], true, "{r}");
+    assert!(r["until"].as_u64().is_some(), "{r}");
+    let r = t1.act(json!({"Close": alert})).await;
+    assert_eq!(r["ok"], false, "a busy seat refuses: {r}");
+    assert!(
+        r["error"].as_str().unwrap().contains("busy until T+"),
+        "{r}"
+    );
+
+    let s = t1
+        .until("the alert taken", |s| {
+            s["view"]["working_on"].is_null()
+                && s["view"]["held"]
+                    .as_array()
+                    .is_some_and(|h| h.iter().any(|a| a["id"] == json!(alert)))
+        })
+        .await;
+    assert!(
+        s["view"]["known"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|k| k["item"] == json!({"Alert": alert})),
+        "{s}"
+    );
+    // Tier 2 has seen nothing of it.
+    assert_eq!(t2.state["view"]["known"], json!([]), "{}", t2.state);
+
+    let f = fac
+        .until("ground truth", |s| !s["view"]["truth"].is_null())
+        .await;
+    assert!(f["view"]["truth"]["intrusions"].is_array());
+    let b = board
+        .until("the workload", |s| !s["view"]["workload"].is_null())
+        .await;
+    assert_eq!(b["view"]["revealed"], false);
+
+    assert_no_ground_truth("tier1-1", &t1);
+    assert_no_ground_truth("tier2-1", &t2);
+    assert_no_ground_truth("the board", &board);
+
+    // The board is read-only; the reveal is the facilitator's, and reaches everyone.
+    let r = board.request("pause", json!({})).await;
+    assert_eq!(r["ok"], false, "{r}");
+    let r = fac.request("reveal", json!({})).await;
+    assert_eq!(r["ok"], true, "{r}");
+    for c in [&mut t1, &mut t2, &mut board] {
+        let s = c.until("the debrief", |s| !s["debrief"].is_null()).await;
+        assert!(s["debrief"]["results"]["team_score"].is_number());
+        assert!(
+            s["debrief"]["timeline"]
+                .as_str()
+                .unwrap()
+                .starts_with("<svg")
+        );
+        assert_eq!(s["clock"]["phase"], "ended");
+    }
+    assert!(dir.join("results.json").exists());
+    assert!(dir.join("report.html").exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_messages_are_refused_to_their_sender_and_the_exercise_goes_on() {
+    let dir = scratch("serve-bad");
+    let server = Server::start(bin(), &["--journal", dir.to_str().unwrap()]);
+    let mut t1 = Client::connect(&server, &server.seat("tier1-1")).await;
+    let mut other = Client::connect(&server, &server.seat("tier1-2")).await;
+
+    let expect_error = |v: Value, needle: &str| {
+        assert_eq!(v["type"], "error", "{v}");
+        assert!(v["error"].as_str().unwrap().contains(needle), "{v}");
+    };
+    t1.send_text("not json".into()).await;
+    expect_error(t1.next_event().await.unwrap(), "not JSON");
+    t1.send_text("[1,2]".into()).await;
+    expect_error(t1.next_event().await.unwrap(), "JSON object");
+    t1.send_text(r#"{"id": 1}"#.into()).await;
+    expect_error(t1.next_event().await.unwrap(), "\"op\"");
+    t1.send_text(r#"{"id": -4, "op": "ping"}"#.into()).await;
+    expect_error(t1.next_event().await.unwrap(), "whole number");
+    t1.send_text(format!(r#"{{"op":"ping","pad":"{}"}}"#, "x".repeat(9000)))
+        .await;
+    expect_error(t1.next_event().await.unwrap(), "too large");
+    t1.ws
+        .send(tokio_tungstenite::tungstenite::Message::Binary(
+            vec![1, 2, 3].into(),
+        ))
+        .await
+        .unwrap();
+    expect_error(t1.next_event().await.unwrap(), "binary");
+
+    let r = t1.request("act", json!({"action": {"Nope": 1}})).await;
+    assert_eq!(r["ok"], false);
+    assert!(
+        r["error"].as_str().unwrap().contains("malformed action"),
+        "{r}"
+    );
+    let r = t1.request("act", json!({})).await;
+    assert!(r["error"].as_str().unwrap().contains("\"action\""), "{r}");
+    let r = t1.request("teleport", json!({})).await;
+    assert!(r["error"].as_str().unwrap().contains("unknown op"), "{r}");
+
+    // A flood is cut down to the rate bound, and the connection stays usable.
+    for i in 0..120 {
+        t1.send_text(format!(r#"{{"id": {}, "op": "ping"}}"#, 1000 + i))
+            .await;
+    }
+    let (mut replies, mut limited) = (0, 0);
+    while replies + limited < 120 {
+        let v = t1.next().await.unwrap();
+        match v["type"].as_str() {
+            Some("reply") => replies += 1,
+            Some("error") => {
+                assert!(v["error"].as_str().unwrap().contains("too many"), "{v}");
+                limited += 1;
+            }
+            _ => {}
+        }
+    }
+    assert!(
+        limited > 0 && replies >= 20,
+        "{replies} replies, {limited} limited"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    let r = t1.request("ping", json!({})).await;
+    assert_eq!(r["ok"], true, "{r}");
+
+    // Past the hard frame limit the connection closes; the server carries on.
+    t1.send_text("x".repeat(100_000)).await;
+    let closed = loop {
+        match t1.next().await {
+            None => break true,
+            Some(v) if v["type"] == "state" => continue,
+            Some(_) => break false,
+        }
+    };
+    assert!(closed, "a 100 kB frame closes the connection");
+    let r = other.request("ping", json!({})).await;
+    assert_eq!(r["ok"], true, "the other seat is unaffected: {r}");
+    // Nothing from the bad messages reached the other seat.
+    assert!(
+        other.received.iter().all(|m| !m.contains("\"error\"")),
+        "{:?}",
+        other.received
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn join_codes_are_checked_and_a_seat_reconnects_to_its_full_view() {
+    let dir = scratch("serve-codes");
+    let server = Server::start(
+        bin(),
+        &["--journal", dir.to_str().unwrap(), "--speed", "300"],
+    );
+    // Keys are 22 characters of URL-safe base64, all different.
+    let mut all: Vec<&String> = server.seats.iter().map(|(_, k)| k).collect();
+    all.push(server.facilitator.as_ref().unwrap());
+    all.push(server.board.as_ref().unwrap());
+    assert!(all.iter().all(|k| k.len() == 22));
+    let n = all.len();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), n, "keys are distinct");
+
+    // A wrong code: the page and the socket are both refused.
+    assert!(
+        tokio_tungstenite::connect_async(server.ws_url("not-a-real-key-at-all1"))
+            .await
+            .is_err()
+    );
+    let page = std::process::Command::new("curl")
+        .args(["-s", "-o", "/dev/null", "-w", "%{http_code}"])
+        .arg(format!("{}/s/not-a-real-key", server.base))
+        .output();
+    if let Ok(out) = page {
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "403");
+    }
+
+    let key = server.seat("tier1-1");
+    let mut t1 = Client::connect(&server, &key).await;
+    // The same code while the seat is open elsewhere: refused, and closed.
+    let (mut dup, _) = tokio_tungstenite::connect_async(server.ws_url(&key))
+        .await
+        .unwrap();
+    let msg = dup.next().await.unwrap().unwrap();
+    let v: Value = serde_json::from_str(msg.to_text().unwrap()).unwrap();
+    assert_eq!(v["type"], "refused", "{v}");
+    assert!(v["error"].as_str().unwrap().contains("already open"), "{v}");
+
+    let mut fac = Client::connect(&server, server.facilitator.as_ref().unwrap()).await;
+    assert_eq!(fac.request("start", json!({})).await["ok"], true);
+    let s = t1.until("an alert", |s| !queue_ids(s).is_empty()).await;
+    let alert = queue_ids(&s)[0];
+    assert_eq!(t1.act(json!({"TakeAlert": alert})).await["ok"], true);
+    let held = t1
+        .until("the alert held", |s| {
+            s["view"]["held"].as_array().is_some_and(|h| !h.is_empty())
+        })
+        .await;
+    assert_eq!(fac.request("pause", json!({})).await["ok"], true);
+    let before = t1
+        .until("paused", |s| s["clock"]["phase"] == "paused")
+        .await;
+    drop(t1);
+
+    // Reconnecting with the same code gives the seat back with everything it had.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let mut again = Client::connect(&server, &key).await;
+    assert_eq!(again.hello["seat"]["name"], "tier1-1");
+    let s = again.until("a state", |s| s["type"] == "state").await;
+    assert_eq!(
+        s["view"], before["view"],
+        "the same view after reconnecting"
+    );
+    assert_eq!(s["view"]["held"], held["view"]["held"]);
+}
+
+/// Moves in a live exercise's moves file.
+fn moves(dir: &Path) -> Vec<Value> {
+    std::fs::read_to_string(dir.join("moves.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_server_resumes_the_same_exercise_without_losing_an_action() {
+    let dir = scratch("serve-resume");
+    let d = dir.to_str().unwrap();
+    let mut server = Server::start(bin(), &["--journal", d, "--speed", "300", "--seed", "4"]);
+    let key = server.seat("tier1-1");
+    let fac_key = server.facilitator.clone().unwrap();
+    let mut t1 = Client::connect(&server, &key).await;
+    let mut fac = Client::connect(&server, &fac_key).await;
+    assert_eq!(fac.request("start", json!({})).await["ok"], true);
+
+    // Take, classify and close alerts until three actions were accepted.
+    let mut accepted = Vec::new();
+    while accepted.len() < 3 {
+        let s = t1
+            .until("the seat idle with work", |s| {
+                s["view"]["working_on"].is_null()
+                    && (!queue_ids(s).is_empty()
+                        || s["view"]["held"].as_array().is_some_and(|h| !h.is_empty()))
+            })
+            .await;
+        let action = match s["view"]["held"].as_array().and_then(|h| h.first()) {
+            Some(a) => json!({"Classify": [a["id"], "Benign"]}),
+            None => json!({"TakeAlert": queue_ids(&s)[0]}),
+        };
+        let r = t1.act(action.clone()).await;
+        if r["ok"] == true {
+            accepted.push(action);
+        }
+    }
+    // Let the facilitator fire an inject too, then kill the server mid-exercise.
+    let injects = fac
+        .until("injects", |s| s["view"]["injects"].is_array())
+        .await;
+    let mut fired = false;
+    for i in injects["view"]["injects"].as_array().unwrap() {
+        let r = fac.request("fire", json!({"inject": i["index"]})).await;
+        if r["ok"] == true {
+            fired = true;
+            break;
+        }
+        assert!(
+            r["error"].as_str().unwrap().contains("already fired"),
+            "{r}"
+        );
+    }
+    server.kill();
+    assert!(!dir.join("results.json").exists(), "killed before the end");
+
+    // Every accepted move was on disk before it took effect.
+    let recorded = moves(&dir);
+    let acts: Vec<&Value> = recorded
+        .iter()
+        .filter(|m| m["move"]["do"] == "Act")
+        .map(|m| &m["move"]["action"])
+        .collect();
+    assert_eq!(acts, accepted.iter().collect::<Vec<_>>());
+    assert_eq!(
+        fired,
+        recorded.iter().any(|m| m["move"]["do"] == "FireInject")
+    );
+
+    // The journal of the killed run replays as far as it got.
+    let out = common::socdrill(&["replay", d]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("replay ok so far"));
+
+    // Resume with the same links, then run to the end.
+    let server = Server::start(bin(), &["--resume", d]);
+    assert_eq!(server.seat("tier1-1"), key, "the same links after a resume");
+    let mut fac = Client::connect(&server, &fac_key).await;
+    let s = fac.until("a state", |s| s["type"] == "state").await;
+    assert_eq!(s["clock"]["phase"], "paused", "a resumed exercise waits");
+    let mut t1 = Client::connect(&server, &key).await;
+    let s = t1.until("a state", |s| s["type"] == "state").await;
+    assert!(s["view"]["known"].as_array().is_some_and(|k| !k.is_empty()));
+    assert_eq!(fac.request("speed", json!({"x": 3600})).await["ok"], true);
+    assert_eq!(fac.request("resume", json!({})).await["ok"], true);
+    let r = t1.act(json!({"TakeAlert": 999_999})).await;
+    assert_eq!(r["ok"], false);
+    fac.until("the end", |s| s["clock"]["phase"] == "ended")
+        .await;
+    drop(server);
+
+    // The end: the same digest as the moves replayed headless in one go, and every
+    // accepted action in the journal.
+    let out = common::socdrill(&["replay", d]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("replay ok (live exercise"),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let journal = std::fs::read_to_string(dir.join("journal.jsonl")).unwrap();
+    let started: Vec<Value> = journal
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|l| l["ev"] == "ActionStarted" && l["seat"] == 0)
+        .map(|l| l["action"].clone())
+        .collect();
+    for a in &accepted {
+        assert!(started.contains(a), "{a} is in the journal");
+    }
+    let results: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("results.json")).unwrap()).unwrap();
+    assert_eq!(results["seats"][0]["controller"], "person");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn solo_mode_prints_one_link_and_starts_when_the_trainee_arrives() {
+    let a = scratch("serve-solo-a");
+    let b = scratch("serve-solo-b");
+    let one = Server::start(
+        bin(),
+        &[
+            "--solo",
+            "tier1",
+            "--seed",
+            "9",
+            "--journal",
+            a.to_str().unwrap(),
+        ],
+    );
+    let two = Server::start(
+        bin(),
+        &[
+            "--solo",
+            "tier1",
+            "--seed",
+            "9",
+            "--journal",
+            b.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(one.seats.len(), 1, "{}", one.banner);
+    assert!(one.facilitator.is_none());
+    assert_ne!(
+        one.seats[0].1, two.seats[0].1,
+        "codes do not come from the seed"
+    );
+    let mut t = Client::connect(&one, &one.seats[0].1).await;
+    assert_eq!(t.hello["seat"]["solo"], true);
+    t.until("running", |s| s["clock"]["phase"] == "running")
+        .await;
+    // The trainee paces their own drill, cannot fire injects, and sees no ground
+    // truth until their debrief.
+    assert_eq!(t.request("pause", json!({})).await["ok"], true);
+    assert_eq!(t.request("fire", json!({"inject": 0})).await["ok"], false);
+    assert_no_ground_truth("the trainee", &t);
+    assert_eq!(t.request("reveal", json!({})).await["ok"], true);
+    let s = t.until("the debrief", |s| !s["debrief"].is_null()).await;
+    assert!(s["debrief"]["results"]["team_score"].is_number());
+
+    let bad = common::socdrill(&["serve", "--solo", "ciso", "--bind", "127.0.0.1:0"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("is not a role"));
+}
