@@ -109,6 +109,7 @@ pub enum RawAction {
     Recover(String),
     AnswerInject(String, usize),
     SetSeverity(u32, Level),
+    Assign(u32, String),
     EnableRule(String),
     DisableRule(String),
     TuneRule {
@@ -289,6 +290,13 @@ fn resolve(a: &RawAction, s: &Scenario) -> Result<Action, (String, String)> {
             Action::AnswerInject(find(&s.injects, i, |x| &x.id, "inject")?, *c)
         }
         RawAction::SetSeverity(c, l) => Action::SetSeverity(*c, *l),
+        RawAction::Assign(a, name) => {
+            let seat = seat_names(s)
+                .iter()
+                .position(|(n, _)| n == name)
+                .ok_or_else(|| (name.clone(), format!("unknown seat {name:?}")))?;
+            Action::Assign(*a, seat as crate::soc::SeatId)
+        }
         RawAction::EnableRule(r) => Action::ChangeRule(rule(r)?, RuleChange::Enable),
         RawAction::DisableRule(r) => Action::ChangeRule(rule(r)?, RuleChange::Disable),
         RawAction::TuneRule {

@@ -212,3 +212,58 @@ fn a_seat_taken_over_stops_playing_as_a_bot() {
     assert!(ex.ended());
     assert!(ex.end_now().is_err());
 }
+
+#[test]
+fn the_manager_assigns_an_alert_and_only_that_analyst_takes_it() {
+    let s = common::default_scenario();
+    // People on tier1-1 (seat 0) and manager-1 (seat 5); tier1-2 (seat 1) is a bot.
+    let mut ex = exercise(&s, &["tier1-1", "manager-1"]);
+    let mut t = 0;
+    let queue = loop {
+        t += 30;
+        ex.advance_to(t);
+        let q = ex.seat_view(5).unwrap().queue;
+        if q.len() >= 2 {
+            break q;
+        }
+        assert!(t < 8 * 3600, "two alerts never waited at once");
+    };
+    // The least urgent alert, to the bot.
+    let alert = q_last(&queue);
+    ex.act(5, Action::Assign(alert, 1)).unwrap();
+    let err = ex.act(5, Action::Assign(alert, 2)).unwrap_err();
+    assert!(err.contains("busy"), "{err}");
+    ex.advance_to(t + 60);
+    let v = ex.seat_view(0).unwrap();
+    if let Some(card) = v.queue.iter().find(|a| a.id == alert) {
+        assert_eq!(card.assigned_to, Some(1));
+        let err = ex.act(0, Action::TakeAlert(alert)).unwrap_err();
+        assert!(err.contains("assigned"), "{err}");
+    }
+    ex.advance_to(t + 3 * 3600);
+    let lines = &ex.journal().lines;
+    let assigned_at = lines
+        .iter()
+        .position(
+            |l| matches!(l.entry, Entry::AlertAssigned { alert: a, to: 1, seat: 5 } if a == alert),
+        )
+        .expect("the assignment landed");
+    let next_take = lines[assigned_at..]
+        .iter()
+        .find_map(|l| match l.entry {
+            Entry::ActionStarted {
+                seat: 1,
+                action: Action::TakeAlert(a),
+                ..
+            } => Some(a),
+            _ => None,
+        })
+        .expect("the bot took an alert after the assignment");
+    assert_eq!(next_take, alert, "the assigned alert comes first");
+    // Only a Tier 1 seat can be assigned work.
+    assert!(ex.check(5, &Action::Assign(alert, 2)).is_err());
+}
+
+fn q_last(queue: &[socdrill::view::AlertCard]) -> u32 {
+    queue.last().unwrap().id
+}

@@ -417,6 +417,14 @@ const BUILD = {
 
   Manager: () => `<div class="grid">
     ${inboxPanel('span12')}
+    ${panel('p-assign', 'Alert queue &amp; assignment <span class="count" id="mq-count"></span>',
+      'Every alert waiting for Tier 1, most urgent first. Assign one to an analyst: only they may take it, and it goes to the top of their work.',
+      `<table class="tbl"><thead><tr><th>Sev</th><th>Rule</th><th>Tenant</th><th>Host / account</th><th class="num">Age</th><th class="num">SLA</th></tr></thead>
+       <tbody id="mq-body"></tbody></table>
+       <div class="form">
+        <label>Alert <select id="assign-alert"></select></label>
+        <label>Tier 1 analyst <select id="assign-seat"></select></label>
+        <button type="button" class="primary" id="assign-go">Assign</button></div>`, 'span12')}
     ${panel('p-workload', 'SOC workload', 'What every desk is doing, queue depth and alert volume. Rebalance before queues breach their SLAs.',
       '<div id="workload"></div>', 'span8')}
     ${col('span4', panel('p-severity', 'Incident severity', 'Set the severity of a case by its id (as the analysts report it).',
@@ -517,11 +525,19 @@ function renderBusy() {
   }
 }
 
+/** Who the manager assigned an alert to, as a tag ("for you" on that analyst's own console). */
+function assignedTag(a) {
+  if (a.assigned_to == null) return '';
+  const mine = S.hello && S.hello.seat && S.hello.seat.id === a.assigned_to;
+  const desk = ((S.view.workload || {}).desks || []).find((d) => d.seat === a.assigned_to);
+  return ' ' + tag(mine ? 'assigned to you' : `assigned to ${desk ? desk.name : 'seat ' + a.assigned_to}`, mine ? 'blue' : '');
+}
+
 function alertRow(a, testid, inQueue) {
   const who = [a.host, a.account].filter(Boolean).join(' / ') || '—';
   const last = inQueue ? countdown(a.raised_at + a.sla_seconds, 'breached') : tag('held');
   return `<tr data-testid="${testid}" data-alert="${a.id}"${S.ui.alert === a.id ? ' class="selected"' : ''}>` +
-    `<td>${sevBadge(a.severity)}</td><td>${esc(a.rule)}</td><td>${esc(a.tenant)}</td><td class="mono">${esc(who)}</td>` +
+    `<td>${sevBadge(a.severity)}</td><td>${esc(a.rule)}${assignedTag(a)}</td><td>${esc(a.tenant)}</td><td class="mono">${esc(who)}</td>` +
     `<td class="num">${since(a.raised_at)}</td><td class="num">${last}</td></tr>`;
 }
 
@@ -767,6 +783,12 @@ function renderResponder() {
 
 function renderManager() {
   put($('#workload'), workloadHTML(S.view.workload));
+  const q = S.view.queue || [];
+  $('#mq-count').textContent = q.length;
+  put($('#mq-body'), q.map((a) => alertRow(a, 'mq-row', true)).join('') || emptyRow(6, 'The queue is empty.'));
+  fillSelect($('#assign-alert'), q.map((a) => [a.id, `alert ${a.id} — ${a.severity} — ${a.rule}`]));
+  const tier1 = ((S.view.workload || {}).desks || []).filter((d) => d.role === 'Tier1');
+  fillSelect($('#assign-seat'), tier1.map((d) => [d.seat, `${d.name} (${d.played_by}${d.doing ? ', busy' : ''})`]));
 }
 
 function renderEngineer() {
@@ -1004,6 +1026,11 @@ const ON_ID = {
     act({ Hunt: { hypothesis, tenant: t === '' ? null : +t, lookback: +$('#hunt-lookback').value } });
   },
   'hh-send': () => sendHandoff('hh', {}, () => { S.ui.finding = null; render(); }),
+  'assign-go': () => {
+    const a = $('#assign-alert').value, s = $('#assign-seat').value;
+    if (a === '' || s === '') return invalid('choose an alert and an analyst');
+    act({ Assign: [+a, +s] });
+  },
   'sev-go': () => {
     const c = $('#sev-case').value;
     if (c === '' || !Number.isInteger(+c) || +c < 0) return invalid('enter a case id');
@@ -1045,6 +1072,13 @@ function onClick(e) {
     return;
   }
   const row = e.target.closest('tr[data-alert]');
+  if (row && S.role === 'Manager') {
+    // The manager's queue picks the alert to assign.
+    S.ui.alert = +row.dataset.alert;
+    renderManager();
+    $('#assign-alert').value = row.dataset.alert;
+    return;
+  }
   if (row) { selectAlert(+row.dataset.alert); return; }
   const caseRow = e.target.closest('tr[data-case]');
   if (caseRow && !e.target.closest('details')) caseSelected(+caseRow.dataset.case);

@@ -7,6 +7,20 @@ use crate::soc::{Action, AlertId, Evidence, HandoffDraft, Verdict, View};
 
 pub(super) fn next(brain: &mut Brain, view: &View) -> Option<Action> {
     let l = view.ledger;
+    if l.assigned_waiting > 0 {
+        // The manager's assignments first; never an alert meant for someone else.
+        let me = Some(view.seat.id);
+        let mine = l
+            .queue
+            .iter()
+            .find(|&a| l.alerts[a as usize].assigned == me);
+        let free = |a: &AlertId| l.alerts[*a as usize].assigned.is_none();
+        let pick = mine.or_else(|| match brain.profile.triage_order {
+            TriageOrder::Fifo => l.queue.iter().find(free),
+            TriageOrder::Severity => l.queue.by_urgency().find(free),
+        })?;
+        return Some(Action::TakeAlert(pick));
+    }
     let pick = match brain.profile.triage_order {
         TriageOrder::Fifo => l.queue.first(),
         // Highest severity, then the tightest SLA, then the oldest.

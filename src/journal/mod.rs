@@ -292,6 +292,15 @@ pub enum Entry {
         /// Seat that identified it.
         seat: SeatId,
     },
+    /// The manager assigned a queued alert to a Tier 1 seat.
+    AlertAssigned {
+        /// The manager's seat.
+        seat: SeatId,
+        /// Alert.
+        alert: AlertId,
+        /// The Tier 1 seat it is for.
+        to: SeatId,
+    },
     /// A person took over a seat a bot was playing (live exercises).
     SeatTaken {
         /// Seat.

@@ -337,7 +337,7 @@ fn action_kind(a: &Action) -> &'static str {
         | Action::ResetCredentials(_)
         | Action::Eradicate(_)
         | Action::Recover(_) => "contain",
-        Action::AnswerInject(..) | Action::SetSeverity(..) => "decide",
+        Action::AnswerInject(..) | Action::SetSeverity(..) | Action::Assign(..) => "decide",
         Action::ChangeRule(..) => "engineer",
     }
 }

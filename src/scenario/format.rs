@@ -622,6 +622,8 @@ pub enum ActionName {
     SetSeverity,
     /// The detection engineer changes a rule.
     ChangeRule,
+    /// The manager assigns a queued alert to a Tier 1 analyst.
+    Assign,
 }
 
 /// Override of one partner team's delay.

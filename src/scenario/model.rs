@@ -503,6 +503,7 @@ impl Durations {
         set(&mut v, AnswerInject, Timing::Uniform(300, 900));
         set(&mut v, SetSeverity, Timing::Uniform(30, 120));
         set(&mut v, ChangeRule, Timing::Uniform(900, 1800));
+        set(&mut v, Assign, Timing::Uniform(15, 45));
         Durations(v)
     }
 
@@ -513,7 +514,7 @@ impl Durations {
 }
 
 /// Every action kind, in declaration order.
-pub const ALL_ACTIONS: [ActionName; 18] = {
+pub const ALL_ACTIONS: [ActionName; 19] = {
     use ActionName::*;
     [
         TakeAlert,
@@ -534,6 +535,7 @@ pub const ALL_ACTIONS: [ActionName; 18] = {
         AnswerInject,
         SetSeverity,
         ChangeRule,
+        Assign,
     ]
 };
 

@@ -139,6 +139,8 @@ pub enum Action {
     SetSeverity(CaseId, Level),
     /// Engineer: change a rule (takes effect after the deployment delay).
     ChangeRule(RuleIdx, RuleChange),
+    /// Manager: assign a queued alert to a Tier 1 seat; only that seat may take it.
+    Assign(AlertId, SeatId),
 }
 
 impl Action {
@@ -163,6 +165,7 @@ impl Action {
             Action::AnswerInject(..) => ActionName::AnswerInject,
             Action::SetSeverity(..) => ActionName::SetSeverity,
             Action::ChangeRule(..) => ActionName::ChangeRule,
+            Action::Assign(..) => ActionName::Assign,
         }
     }
 
@@ -184,7 +187,9 @@ impl Action {
             | Action::ResetCredentials(_)
             | Action::Eradicate(_)
             | Action::Recover(_) => role == Responder,
-            Action::AnswerInject(..) | Action::SetSeverity(..) => role == Manager,
+            Action::AnswerInject(..) | Action::SetSeverity(..) | Action::Assign(..) => {
+                role == Manager
+            }
             Action::ChangeRule(..) => role == Engineer,
         }
     }

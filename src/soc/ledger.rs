@@ -48,6 +48,8 @@ pub struct Alert {
     pub closed: bool,
     /// Escalated.
     pub escalated: bool,
+    /// The Tier 1 seat the manager assigned it to.
+    pub assigned: Option<SeatId>,
 }
 
 /// A telemetry record.
@@ -221,6 +223,11 @@ impl Queue {
         self.by_priority.first().map(|&(_, _, _, a)| a)
     }
 
+    /// The waiting alerts, most urgent first.
+    pub fn by_urgency(&self) -> impl Iterator<Item = AlertId> + '_ {
+        self.by_priority.iter().map(|&(_, _, _, a)| a)
+    }
+
     /// The waiting alerts in arrival order.
     pub fn iter(&self) -> impl Iterator<Item = AlertId> + '_ {
         self.arrivals.iter().map(|&(_, a)| a)
@@ -234,6 +241,8 @@ pub struct Ledger {
     pub alerts: Vec<Alert>,
     /// Tier 1 queue: raised alerts nobody has taken.
     pub queue: Queue,
+    /// Alerts in the queue that the manager assigned to a seat.
+    pub assigned_waiting: u32,
     /// Telemetry records by id.
     pub records: Vec<Record>,
     /// Hosts, accounts and indicators some malicious record mentions (ground truth,

@@ -153,6 +153,24 @@ pub fn refusal(ctx: &Ctx, seat: &Seat, knowledge: &Knowledge, action: &Action) -
             if !l.queue.contains(*a) {
                 return Some(format!("alert {a} is not waiting in the queue"));
             }
+            if let Some(to) = l.alerts[*a as usize].assigned
+                && to != seat.id
+            {
+                return Some(format!(
+                    "the manager assigned alert {a} to another analyst (seat {to})"
+                ));
+            }
+        }
+        Action::Assign(a, to) => {
+            if !l.queue.contains(*a) {
+                return Some(format!("alert {a} is not waiting in the queue"));
+            }
+            if l.board
+                .get(*to as usize)
+                .is_none_or(|slot| slot.role != Role::Tier1)
+            {
+                return Some(format!("seat {to} is not a Tier 1 seat"));
+            }
         }
         Action::Classify(a, _) | Action::Close(a) => match alert(*a) {
             Some(al) if al.taken_by == Some(seat.id) && !al.closed => {}
@@ -329,7 +347,11 @@ fn start(
     match &action {
         Action::TakeAlert(a) => {
             ctx.ledger.queue.remove(*a);
-            ctx.ledger.alerts[*a as usize].taken_by = Some(seat.id);
+            let ledger = &mut *ctx.ledger;
+            ledger.alerts[*a as usize].taken_by = Some(seat.id);
+            if ledger.alerts[*a as usize].assigned.is_some() {
+                ledger.assigned_waiting -= 1;
+            }
         }
         Action::TakeHandoff(h) => ctx.ledger.handoffs[*h as usize].taken_by = Some(seat.id),
         Action::AnswerInject(i, _) => ctx.ledger.inbox.retain(|x| x != i),
@@ -545,6 +567,27 @@ fn apply(ctx: &mut Ctx, seat: &Seat, knowledge: &mut Knowledge, action: &Action)
                 into: *a,
                 from: *b,
             });
+        }
+        Action::Assign(a, to) => {
+            // The alert may have been taken while the manager was at it.
+            if ctx.ledger.queue.contains(*a) {
+                let ledger = &mut *ctx.ledger;
+                if ledger.alerts[*a as usize].assigned.is_none() {
+                    ledger.assigned_waiting += 1;
+                }
+                ledger.alerts[*a as usize].assigned = Some(*to);
+                ctx.log(Entry::AlertAssigned {
+                    seat: id,
+                    alert: *a,
+                    to: *to,
+                });
+                let slot = &mut ctx.ledger.board[*to as usize];
+                if !slot.busy && !slot.wake_pending {
+                    slot.wake_pending = true;
+                    ctx.agenda
+                        .at(now, SimEvent::SeatReady(SeatReady { seat: *to }));
+                }
+            }
         }
         Action::SetSeverity(c, sev) => {
             ctx.ledger.cases[*c as usize].severity = *sev;

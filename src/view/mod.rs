@@ -44,6 +44,8 @@ pub struct AlertCard {
     /// Evidence items the alert brings, for handoffs: the alert, its host, account,
     /// observables and the record behind it.
     pub items: Vec<Evidence>,
+    /// The Tier 1 seat the manager assigned it to, if any.
+    pub assigned_to: Option<u16>,
 }
 
 /// A case a seat owns.
@@ -204,7 +206,7 @@ pub struct SeatView {
     pub now: u64,
     /// The action under way and when it ends.
     pub working_on: Option<(Action, u64)>,
-    /// Tier 1 only: alerts waiting in the queue.
+    /// Tier 1 and the SOC manager: alerts waiting in the queue.
     pub queue: Vec<AlertCard>,
     /// Alerts this seat holds.
     pub held: Vec<AlertCard>,
@@ -262,6 +264,7 @@ fn card(s: &Scenario, a: &Alert) -> AlertCard {
             .map(|&o| format!("{:?} {}", s.observables[o].kind, s.observables[o].value))
             .collect(),
         items,
+        assigned_to: a.assigned,
     }
 }
 
@@ -303,7 +306,7 @@ pub fn seat_view(world: &World, seat: u16) -> Option<SeatView> {
     let knowledge = world.get::<Knowledge>(entity)?;
     let task = world.get::<Task>(entity)?;
     let slot = l.board[seat as usize];
-    let queue = if info.role == Role::Tier1 {
+    let queue = if matches!(info.role, Role::Tier1 | Role::Manager) {
         l.queue
             .iter()
             .map(|a| card(s, &l.alerts[a as usize]))
