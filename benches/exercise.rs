@@ -60,6 +60,20 @@ fn main() {
     }
     let total = start.elapsed().as_secs_f64();
     let per_run_events = events as f64 / runs as f64;
+    // The digest's share of scoring: JSON lines and SHA-256.
+    let mut probe = Exercise::new(scenario.clone(), 1000, profile, &script);
+    probe.run_to_end();
+    let t = Instant::now();
+    for _ in 0..500 {
+        black_box(probe.journal().digest());
+    }
+    let digest_us = t.elapsed().as_secs_f64() * 1e6 / 500.0;
+    let t = Instant::now();
+    let mut bytes = 0;
+    for _ in 0..500 {
+        bytes = black_box(probe.journal().to_jsonl()).len();
+    }
+    let json_us = t.elapsed().as_secs_f64() * 1e6 / 500.0;
 
     // Floor: the same events through a plain binary heap, (time, seq) ordered.
     let mut heap: BinaryHeap<Reverse<(u64, u64, u32)>> = BinaryHeap::new();
@@ -125,6 +139,9 @@ fn main() {
     println!(
         "  simulate only            {:.0} µs per exercise",
         1e6 * sim_time.as_secs_f64() / runs as f64
+    );
+    println!(
+        "  digest only              {digest_us:.0} µs per exercise (JSON lines + SHA-256); serialising its {bytes} bytes of JSON alone {json_us:.0} µs"
     );
     println!(
         "  score + digest only      {:.0} µs per exercise",

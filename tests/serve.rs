@@ -491,3 +491,107 @@ async fn solo_mode_prints_one_link_and_starts_when_the_trainee_arrives() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("is not a role"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_saves_the_exercise_and_it_resumes() {
+    let dir = scratch("serve-ctrl-c");
+    let d = dir.to_str().unwrap();
+    let mut server = Server::start(bin(), &["--journal", d, "--speed", "300"]);
+    let mut fac = Client::connect(&server, server.facilitator.as_ref().unwrap()).await;
+    let mut t1 = Client::connect(&server, &server.seat("tier1-1")).await;
+    assert_eq!(fac.request("start", json!({})).await["ok"], true);
+    t1.until("running", |s| s["clock"]["phase"] == "running")
+        .await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    // Interrupt it with the connections still open.
+    let pid = server.child.id().to_string();
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let code = loop {
+        if let Some(s) = server.child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "serve did not stop within 20 s of Ctrl-C"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert!(code.success(), "{code:?}");
+    // The consoles get what was pending, then the connection closes.
+    while t1.next().await.is_some() {}
+    let last = moves(&dir).pop().expect("the clock was recorded");
+    assert_eq!(last["move"]["do"], "Clock");
+    assert!(last["t"].as_u64().unwrap() > 0);
+    let out = common::socdrill(&["replay", d]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let again = Server::start(bin(), &["--resume", d]);
+    let mut fac = Client::connect(&again, again.facilitator.as_ref().unwrap()).await;
+    let s = fac.until("a state", |s| s["type"] == "state").await;
+    assert_eq!(s["clock"]["phase"], "paused");
+    assert_eq!(
+        s["clock"]["now"], last["t"],
+        "it picks up where the clock stopped"
+    );
+}
+
+#[test]
+fn bad_arguments_and_damaged_journals_are_named() {
+    let check = |args: &[&str], needle: &str| {
+        let out = common::socdrill(args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+    };
+    check(&["serve", "--bind", "localhost"], "is not an address");
+    check(
+        &["serve", "--speed", "0", "--bind", "127.0.0.1:0"],
+        "out of range",
+    );
+    check(
+        &["serve", "--bots", "wizard"],
+        "invalid value 'wizard' for '--bots <BOTS>'",
+    );
+    let missing = scratch("serve-missing");
+    check(
+        &["serve", "--resume", missing.to_str().unwrap()],
+        "holds no live exercise",
+    );
+
+    // A journal directory whose moves file was damaged in the middle.
+    let dir = scratch("serve-damaged");
+    let d = dir.to_str().unwrap();
+    let mut server = Server::start(bin(), &["--journal", d]);
+    server.kill();
+    // Nothing started: resuming a lobby is fine, and a second server refuses the directory.
+    check(
+        &["serve", "--journal", d, "--bind", "127.0.0.1:0"],
+        "already holds",
+    );
+    std::fs::write(
+        dir.join("setup.json"),
+        r#"{"schema":"socdrill.live/1","scenario":"phish-to-exfil","seed":1,"bots":"competent","people":["tier1-1"]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("moves.jsonl"),
+        "{\"t\":10,\"move\":{\"do\":\"Clock\"}}\nnot a move\n{\"t\":20,\"move\":{\"do\":\"Clock\"}}\n",
+    )
+    .unwrap();
+    check(&["serve", "--resume", d], "moves.jsonl:2:1");
+    std::fs::write(
+        dir.join("moves.jsonl"),
+        "{\"t\":10,\"move\":{\"do\":\"Act\",\"seat\":0,\"action\":{\"Isolate\":0}}}\n",
+    )
+    .unwrap();
+    check(&["serve", "--resume", d], "refused on replay");
+    check(&["replay", d], "refused on replay");
+}

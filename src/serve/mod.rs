@@ -99,16 +99,16 @@ fn new_key() -> Result<String> {
 
 /// Runs `socdrill serve`.
 pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
-    let (cfg, resume) = match args.resume {
-        Some(dir) => resume_config(dir)?,
-        None => (new_config(args)?, None),
-    };
     let bind: SocketAddr = args.bind.parse().with_context(|| {
         format!(
             "--bind {:?} is not an address: give IP:PORT such as 127.0.0.1:8080 (port 0 picks a free one)",
             args.bind
         )
     })?;
+    let (cfg, resume) = match args.resume {
+        Some(dir) => resume_config(dir)?,
+        None => (new_config(args)?, None),
+    };
     let keys: HashMap<String, Who> = cfg
         .seats
         .iter()
@@ -206,6 +206,15 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
                 say!("  {name}  {}  {base}/s/{key}", role.label());
             }
         }
+    }
+    if addr.ip().is_unspecified() {
+        say!(
+            "listening on every interface: participants replace {} in the links with this machine's address",
+            addr.ip()
+        );
+    }
+    if !addr.ip().is_loopback() {
+        say!("the links are the only credentials: share each one only with its holder");
     }
     say!("Ctrl-C stops the server; the exercise is saved and can be resumed.");
 

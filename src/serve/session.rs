@@ -278,6 +278,7 @@ impl Session {
 
     /// Records the clock and flushes the journal (on shutdown).
     fn save(&mut self) {
+        self.tick();
         if let Some(ex) = &self.ex
             && !ex.ended()
         {
