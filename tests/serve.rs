@@ -308,6 +308,11 @@ async fn join_codes_are_checked_and_a_seat_reconnects_to_its_full_view() {
         .until("paused", |s| s["clock"]["phase"] == "paused")
         .await;
     drop(t1);
+    // The facilitator sees the seat go offline.
+    fac.until("tier1-1 offline", |s| {
+        s["view"]["seats"][0]["connected"] == false
+    })
+    .await;
 
     // Reconnecting with the same code gives the seat back with everything it had.
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;

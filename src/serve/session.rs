@@ -308,12 +308,18 @@ impl Session {
                 let r = self.connect(&key);
                 let _ = reply.send(r);
             }
-            Cmd::Disconnect { key } => match self.who(&key) {
-                Some(Who::Seat(s)) => self.cfg.seats[s as usize].connected = false,
-                Some(Who::Facilitator) => self.facilitator_connected = false,
-                Some(Who::Board) => self.board_viewers = self.board_viewers.saturating_sub(1),
-                None => {}
-            },
+            Cmd::Disconnect { key } => {
+                match self.who(&key) {
+                    Some(Who::Seat(s)) => self.cfg.seats[s as usize].connected = false,
+                    Some(Who::Facilitator) => self.facilitator_connected = false,
+                    Some(Who::Board) => {
+                        self.board_viewers = self.board_viewers.saturating_sub(1);
+                    }
+                    None => {}
+                }
+                // The facilitator's seat table shows who is online.
+                self.published = None;
+            }
             Cmd::Request {
                 key,
                 id,
