@@ -22,6 +22,7 @@ pub mod batch;
 pub mod bots;
 pub mod journal;
 pub mod live;
+pub mod play;
 pub mod report;
 pub mod scenario;
 pub mod score;

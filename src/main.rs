@@ -29,6 +29,8 @@ macro_rules! say_raw {
 }
 
 mod batch_cmd;
+#[cfg(feature = "gui")]
+mod gui;
 mod serve;
 
 /// mimalloc: the simulation allocates many small, short-lived values; glibc's allocator
@@ -237,6 +239,49 @@ Examples:
         #[arg(long, value_name = "DIR")]
         resume: Option<PathBuf>,
     },
+    /// The game window: play Tier 1 against bots, or watch a recorded exercise
+    /// (needs a build with `--features gui`).
+    #[command(
+        after_help = "Keys: j/k select · t take · m malicious · b benign · c close · e escalate
+(in the form: arrows, space ticks evidence, 1-4 severity, type the summary, enter sends)
+· p pause · +/- speed; when watching, [ and ] seek 10 minutes.
+
+Examples:
+  cargo run --release --features gui -- play
+  cargo run --release --features gui -- play scenarios/tier1-ladder-2.ron --seed 4
+  cargo run --release --features gui -- play --watch runs/a"
+    )]
+    Play {
+        /// Scenario file (.ron). Without it, the built-in default scenario.
+        scenario: Option<PathBuf>,
+        /// The role you play (the window's console plays Tier 1).
+        #[arg(long = "as", value_name = "ROLE", default_value = "tier1")]
+        role: String,
+        /// Master seed: the same seed and keys give the same exercise.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Bot profile for every other seat.
+        #[arg(long, default_value = "competent", value_parser = ["novice", "competent", "expert"])]
+        bots: String,
+        /// Simulated seconds per wall second.
+        #[arg(long, default_value_t = 30.0)]
+        speed: f64,
+        /// Watch a recorded run (`run --out`, `serve` or `play` directory), re-simulated.
+        #[arg(long, value_name = "RUN", conflicts_with = "scenario")]
+        watch: Option<PathBuf>,
+        /// Save the exercise (replayable, watchable) in DIR when it ends or the window closes.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Scripted input: a JSON list of steps (tests and demonstrations).
+        #[arg(long, value_name = "FILE", hide = true)]
+        script: Option<PathBuf>,
+        /// Where scripted screenshots go.
+        #[arg(long, value_name = "DIR", hide = true)]
+        screenshots: Option<PathBuf>,
+        /// Print frame-time figures after N frames and close.
+        #[arg(long, value_name = "N", hide = true)]
+        bench_frames: Option<u32>,
+    },
     /// List the scenarios in a directory (default: ./scenarios).
     Scenarios {
         /// Directory to list.
@@ -321,6 +366,29 @@ fn main() -> ExitCode {
             solo: solo.as_deref(),
             journal: journal.as_deref(),
             resume: resume.as_deref(),
+        }),
+        Command::Play {
+            scenario,
+            role,
+            seed,
+            bots,
+            speed,
+            watch,
+            out,
+            script,
+            screenshots,
+            bench_frames,
+        } => play(PlayCmd {
+            scenario,
+            role,
+            seed,
+            bots,
+            speed,
+            watch,
+            out,
+            script,
+            screenshots,
+            bench_frames,
         }),
         Command::Scenarios { dir } => list(dir.as_deref()),
     };
@@ -513,6 +581,47 @@ fn replay(dir: &Path) -> Result<ExitCode> {
         ex.journal().lines.len()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `play`'s arguments as parsed.
+#[cfg_attr(
+    not(feature = "gui"),
+    expect(dead_code, reason = "read only by the game window")
+)]
+struct PlayCmd {
+    scenario: Option<PathBuf>,
+    role: String,
+    seed: u64,
+    bots: String,
+    speed: f64,
+    watch: Option<PathBuf>,
+    out: Option<PathBuf>,
+    script: Option<PathBuf>,
+    screenshots: Option<PathBuf>,
+    bench_frames: Option<u32>,
+}
+
+#[cfg(feature = "gui")]
+fn play(c: PlayCmd) -> Result<ExitCode> {
+    gui::play(&gui::PlayArgs {
+        scenario: c.scenario.as_deref(),
+        role: &c.role,
+        seed: c.seed,
+        bots: &c.bots,
+        speed: c.speed,
+        watch: c.watch.as_deref(),
+        script: c.script.as_deref(),
+        shots: c.screenshots.as_deref(),
+        out: c.out.as_deref(),
+        bench_frames: c.bench_frames,
+    })
+}
+
+#[cfg(not(feature = "gui"))]
+fn play(_: PlayCmd) -> Result<ExitCode> {
+    bail!(
+        "this socdrill was built without the game window: run `cargo run --release --features gui -- play` (it needs a display), or play in a browser with `socdrill serve --solo tier1`"
+    )
 }
 
 /// Replays a live exercise's directory (written by `serve`): its recorded moves, played

@@ -252,3 +252,13 @@ fn a_closed_pipe_ends_quietly() {
         out.status
     );
 }
+
+#[cfg(not(feature = "gui"))]
+#[test]
+fn play_says_how_to_get_the_window_when_it_is_not_built() {
+    let out = common::socdrill(&["play"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--features gui"), "{err}");
+    assert!(err.contains("serve --solo tier1"), "{err}");
+}

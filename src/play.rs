@@ -1,0 +1,1002 @@
+//! The game window's logic, without the window: what the floor and the player's console
+//! show, built from the same views every front end reads ([`crate::view`]), and what
+//! each key does. The window (`socdrill play`, behind the `gui` feature) only draws
+//! this and feeds the resulting actions to [`crate::Exercise::act`], so all of it is
+//! tested headless.
+
+use crate::scenario::{Level, Role};
+use crate::soc::{Action, AlertId, Evidence, HandoffDraft, Verdict};
+use crate::view::{AlertCard, SeatView, Workload};
+
+/// A key the console understands (the window maps its keyboard onto these).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    /// Selection up (`k`, ↑).
+    Up,
+    /// Selection down (`j`, ↓).
+    Down,
+    /// A typed character.
+    Char(char),
+    /// Enter.
+    Enter,
+    /// Escape.
+    Escape,
+    /// Backspace.
+    Backspace,
+    /// Space.
+    Space,
+}
+
+/// What a key asks of the exercise.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Nothing beyond the console's own state.
+    Nothing,
+    /// Take this action at the player's seat.
+    Act(Action),
+    /// Pause or resume the clock.
+    TogglePause,
+    /// Double the speed.
+    Faster,
+    /// Halve the speed.
+    Slower,
+}
+
+/// The escalation form: evidence to attach, severity, summary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Escalation {
+    /// The alert escalated.
+    pub alert: AlertId,
+    /// Evidence the seat may attach, its label, and whether it is ticked.
+    pub evidence: Vec<(Evidence, String, bool)>,
+    /// Which evidence line the cursor is on.
+    pub cursor: usize,
+    /// Severity.
+    pub severity: Level,
+    /// Summary typed so far.
+    pub summary: String,
+}
+
+/// The player's console state between frames.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Console {
+    /// The selected alert.
+    pub selected: Option<AlertId>,
+    /// The open escalation form.
+    pub escalation: Option<Escalation>,
+    /// The last action's outcome: accepted or refused, and the text to show.
+    pub feedback: Option<(bool, String)>,
+}
+
+/// The keys, for the help line.
+pub const HELP: &str =
+    "j/k select · t take · m malicious · b benign · c close · e escalate · p pause · +/- speed";
+/// The keys inside the escalation form.
+pub const FORM_HELP: &str =
+    "↑/↓ move · space tick evidence · 1-4 severity · type the summary · enter send · esc cancel";
+
+/// The alerts the Tier 1 console lists: the queue, then those the seat holds.
+pub fn rows(view: &SeatView) -> Vec<&AlertCard> {
+    view.queue.iter().chain(view.held.iter()).collect()
+}
+
+impl Console {
+    /// Keeps the selection on an alert that is still listed.
+    pub fn sync(&mut self, view: &SeatView) {
+        let rows = rows(view);
+        if !self
+            .selected
+            .is_some_and(|id| rows.iter().any(|a| a.id == id))
+        {
+            self.selected = rows.first().map(|a| a.id);
+        }
+        if let Some(e) = &self.escalation
+            && !view.held.iter().any(|a| a.id == e.alert)
+        {
+            self.escalation = None;
+        }
+    }
+
+    /// Handles one key against the current view.
+    pub fn handle(&mut self, view: &SeatView, key: Key) -> Command {
+        self.sync(view);
+        if let Some(form) = self.escalation.as_mut() {
+            return match key {
+                Key::Escape => {
+                    self.escalation = None;
+                    Command::Nothing
+                }
+                Key::Up => {
+                    form.cursor = form.cursor.saturating_sub(1);
+                    Command::Nothing
+                }
+                Key::Down => {
+                    form.cursor = (form.cursor + 1).min(form.evidence.len().saturating_sub(1));
+                    Command::Nothing
+                }
+                Key::Space => {
+                    if let Some(e) = form.evidence.get_mut(form.cursor) {
+                        e.2 = !e.2;
+                    }
+                    Command::Nothing
+                }
+                Key::Backspace => {
+                    form.summary.pop();
+                    Command::Nothing
+                }
+                Key::Char(c @ '1'..='4') if form.summary.is_empty() => {
+                    form.severity = [Level::Low, Level::Medium, Level::High, Level::Critical]
+                        [c as usize - '1' as usize];
+                    Command::Nothing
+                }
+                Key::Char(c) => {
+                    if form.summary.len() < 400 {
+                        form.summary.push(c);
+                    }
+                    Command::Nothing
+                }
+                Key::Enter => {
+                    let form = self.escalation.take().expect("the form is open");
+                    Command::Act(Action::Handoff(HandoffDraft {
+                        to: Role::Tier2,
+                        alert: Some(form.alert),
+                        case: None,
+                        evidence: form.evidence.iter().filter(|e| e.2).map(|e| e.0).collect(),
+                        severity: form.severity,
+                        summary: form.summary,
+                    }))
+                }
+            };
+        }
+        let rows = rows(view);
+        let at = self
+            .selected
+            .and_then(|id| rows.iter().position(|a| a.id == id));
+        let selected = self.selected;
+        let held = |id: AlertId| view.held.iter().any(|a| a.id == id);
+        match key {
+            Key::Down | Key::Char('j') => {
+                if let Some(i) = at.map(|i| (i + 1).min(rows.len() - 1)) {
+                    self.selected = Some(rows[i].id);
+                }
+                Command::Nothing
+            }
+            Key::Up | Key::Char('k') => {
+                if let Some(i) = at.map(|i| i.saturating_sub(1)) {
+                    self.selected = Some(rows[i].id);
+                }
+                Command::Nothing
+            }
+            Key::Char('p') | Key::Space => Command::TogglePause,
+            Key::Char('+') | Key::Char('=') => Command::Faster,
+            Key::Char('-') => Command::Slower,
+            Key::Char('t') => {
+                selected.map_or(Command::Nothing, |a| Command::Act(Action::TakeAlert(a)))
+            }
+            Key::Char('m') => selected.map_or(Command::Nothing, |a| {
+                Command::Act(Action::Classify(a, Verdict::Malicious))
+            }),
+            Key::Char('b') => selected.map_or(Command::Nothing, |a| {
+                Command::Act(Action::Classify(a, Verdict::Benign))
+            }),
+            Key::Char('c') => selected.map_or(Command::Nothing, |a| Command::Act(Action::Close(a))),
+            Key::Char('e') => {
+                match selected.and_then(|a| view.held.iter().find(|x| x.id == a)) {
+                    Some(card) => self.escalation = Some(escalation(view, card)),
+                    None => {
+                        self.feedback = Some((
+                            false,
+                            match selected {
+                                Some(a) if !held(a) => {
+                                    format!(
+                                        "take alert {a} first: only an alert you hold can be escalated"
+                                    )
+                                }
+                                _ => "select an alert you hold to escalate it".into(),
+                            },
+                        ));
+                    }
+                }
+                Command::Nothing
+            }
+            _ => Command::Nothing,
+        }
+    }
+
+    /// Records what the engine said about an action.
+    pub fn outcome(&mut self, action: &Action, result: &Result<u64, String>) {
+        let name = format!("{:?}", action.name());
+        self.feedback = Some(match result {
+            Ok(until) => (
+                true,
+                format!(
+                    "accepted: {name} — busy until {}",
+                    crate::report::clock_hms(*until)
+                ),
+            ),
+            Err(why) => (false, format!("refused: {name} — {why}")),
+        });
+    }
+}
+
+/// The form for escalating a held alert: everything the seat knows from it, ticked.
+fn escalation(view: &SeatView, card: &AlertCard) -> Escalation {
+    let evidence = card
+        .items
+        .iter()
+        .filter_map(|item| {
+            view.known
+                .iter()
+                .find(|k| k.item == *item)
+                .map(|k| (*item, k.label.clone(), true))
+        })
+        .collect();
+    Escalation {
+        alert: card.id,
+        evidence,
+        cursor: 0,
+        severity: card.severity,
+        summary: String::new(),
+    }
+}
+
+/// One desk on the floor as the window draws it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Desk {
+    /// Seat name.
+    pub name: String,
+    /// Role label.
+    pub role: &'static str,
+    /// Played by the person at this window.
+    pub player: bool,
+    /// `person`, `bot` or `you`.
+    pub who: String,
+    /// What it is doing, or `idle`.
+    pub doing: String,
+    /// Items waiting for this role (the Tier 1 queue, or handoffs).
+    pub waiting: usize,
+}
+
+/// The floor: one desk per seat, in seat order.
+pub fn floor(workload: &Workload, player: Option<u16>) -> Vec<Desk> {
+    workload
+        .desks
+        .iter()
+        .map(|d| {
+            let player_here = Some(d.seat) == player;
+            let waiting = if d.role == Role::Tier1 {
+                workload.queue
+            } else {
+                workload
+                    .handoffs_waiting
+                    .iter()
+                    .find(|(r, _)| *r == d.role)
+                    .map_or(0, |(_, n)| *n)
+            };
+            Desk {
+                name: d.name.clone(),
+                role: d.role.label(),
+                player: player_here,
+                who: if player_here {
+                    "you".into()
+                } else {
+                    d.played_by.clone()
+                },
+                doing: match (&d.doing, d.until) {
+                    (Some(x), Some(u)) => format!("{x} until {}", crate::report::clock_hms(u)),
+                    (Some(x), None) => x.clone(),
+                    _ => "idle".into(),
+                },
+                waiting,
+            }
+        })
+        .collect()
+}
+
+/// The console's lines of text, top to bottom: what the window prints in the console
+/// panel (and what the window test looks for on screen).
+pub fn console_text(view: &SeatView, console: &Console) -> Vec<String> {
+    let mut out = Vec::new();
+    out.push(format!(
+        "{} · {} · {}",
+        view.seat,
+        view.role.label(),
+        match &view.working_on {
+            Some((a, until)) => format!(
+                "working on {:?} until {}",
+                a.name(),
+                crate::report::clock_hms(*until)
+            ),
+            None => "ready".into(),
+        }
+    ));
+    out.push(format!(
+        "Alert queue ({}) and alerts you hold ({})",
+        view.queue.len(),
+        view.held.len()
+    ));
+    for a in rows(view).into_iter().take(14) {
+        let mark = if console.selected == Some(a.id) {
+            '>'
+        } else {
+            ' '
+        };
+        let held = if view.held.iter().any(|h| h.id == a.id) {
+            " [held]"
+        } else {
+            ""
+        };
+        let age = view.now.saturating_sub(a.raised_at);
+        let sla = if age > a.sla_seconds && held.is_empty() {
+            " SLA BREACHED"
+        } else {
+            ""
+        };
+        out.push(format!(
+            "{mark} #{:<4} {:<8} {} · {} · {}{held}{sla}",
+            a.id,
+            format!("{:?}", a.severity),
+            a.rule,
+            a.tenant,
+            a.host.as_deref().or(a.account.as_deref()).unwrap_or("—"),
+        ));
+    }
+    if rows(view).is_empty() {
+        out.push("  (the queue is empty)".into());
+    }
+    if let Some(a) = console
+        .selected
+        .and_then(|id| rows(view).into_iter().find(|a| a.id == id))
+    {
+        out.push(String::new());
+        out.push(format!("Alert #{} — {} ({})", a.id, a.rule, a.rule_id));
+        out.push(format!(
+            "  {:?} · tenant {} · techniques {}",
+            a.severity,
+            a.tenant,
+            a.techniques.join(", ")
+        ));
+        if !a.observables.is_empty() {
+            out.push(format!("  observables: {}", a.observables.join(", ")));
+        }
+    }
+    if let Some(form) = &console.escalation {
+        out.push(String::new());
+        out.push(format!(
+            "Escalate #{} to Tier 2 — severity {:?}",
+            form.alert, form.severity
+        ));
+        for (i, (_, label, ticked)) in form.evidence.iter().enumerate() {
+            out.push(format!(
+                "{} [{}] {label}",
+                if i == form.cursor { '>' } else { ' ' },
+                if *ticked { 'x' } else { ' ' }
+            ));
+        }
+        out.push(format!("  summary: {}_", form.summary));
+        out.push(FORM_HELP.into());
+    } else {
+        out.push(String::new());
+        out.push(HELP.into());
+    }
+    if let Some((ok, text)) = &console.feedback {
+        out.push(format!("{} {text}", if *ok { "✔" } else { "✘" }));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::view::EvidenceCard;
+
+    fn card(id: AlertId) -> AlertCard {
+        AlertCard {
+            id,
+            rule: "Office application spawned a script interpreter".into(),
+            severity: Level::High,
+            tenant: "Northwind".into(),
+            sla_seconds: 900,
+            raised_at: 100,
+            host: Some("ws-fin-07".into()),
+            account: None,
+            rule_id: "R1".into(),
+            techniques: vec!["T1059.001".into()],
+            observables: vec![],
+            items: vec![Evidence::Alert(id), Evidence::Host(3)],
+            assigned_to: None,
+        }
+    }
+
+    fn view(queue: &[AlertId], held: &[AlertId]) -> SeatView {
+        SeatView {
+            seat: "tier1-1".into(),
+            role: Role::Tier1,
+            now: 500,
+            working_on: None,
+            queue: queue.iter().map(|&a| card(a)).collect(),
+            held: held.iter().map(|&a| card(a)).collect(),
+            handoffs: vec![],
+            cases: vec![],
+            findings: vec![],
+            partners: vec![],
+            rules: vec![],
+            workload: None,
+            known: held
+                .iter()
+                .flat_map(|&a| {
+                    [
+                        EvidenceCard {
+                            item: Evidence::Alert(a),
+                            label: format!("alert {a}"),
+                        },
+                        EvidenceCard {
+                            item: Evidence::Host(3),
+                            label: "host ws-fin-07".into(),
+                        },
+                    ]
+                })
+                .collect(),
+            inbox: vec![],
+        }
+    }
+
+    #[test]
+    fn keys_select_take_and_classify() {
+        let v = view(&[4, 7], &[]);
+        let mut c = Console::default();
+        c.sync(&v);
+        assert_eq!(c.selected, Some(4));
+        assert_eq!(c.handle(&v, Key::Char('j')), Command::Nothing);
+        assert_eq!(c.selected, Some(7));
+        assert_eq!(c.handle(&v, Key::Down), Command::Nothing);
+        assert_eq!(c.selected, Some(7), "the selection stops at the last row");
+        assert_eq!(
+            c.handle(&v, Key::Char('t')),
+            Command::Act(Action::TakeAlert(7))
+        );
+        c.handle(&v, Key::Up);
+        assert_eq!(
+            c.handle(&v, Key::Char('m')),
+            Command::Act(Action::Classify(4, Verdict::Malicious))
+        );
+        assert_eq!(
+            c.handle(&v, Key::Char('b')),
+            Command::Act(Action::Classify(4, Verdict::Benign))
+        );
+        assert_eq!(c.handle(&v, Key::Char('c')), Command::Act(Action::Close(4)));
+        assert_eq!(c.handle(&v, Key::Char('p')), Command::TogglePause);
+        assert_eq!(c.handle(&v, Key::Char('+')), Command::Faster);
+        assert_eq!(c.handle(&v, Key::Char('-')), Command::Slower);
+    }
+
+    #[test]
+    fn escalating_needs_a_held_alert_and_sends_the_ticked_evidence() {
+        let v = view(&[4], &[]);
+        let mut c = Console::default();
+        assert_eq!(c.handle(&v, Key::Char('e')), Command::Nothing);
+        assert!(c.escalation.is_none());
+        let (ok, why) = c.feedback.clone().unwrap();
+        assert!(!ok && why.contains("take alert 4 first"), "{why}");
+
+        let v = view(&[], &[9]);
+        let mut c = Console::default();
+        c.handle(&v, Key::Char('e'));
+        let form = c.escalation.clone().expect("the form opens");
+        assert_eq!(
+            form.evidence.len(),
+            2,
+            "everything known from the alert, ticked"
+        );
+        assert!(form.evidence.iter().all(|e| e.2));
+        c.handle(&v, Key::Char('4'));
+        assert_eq!(c.escalation.as_ref().unwrap().severity, Level::Critical);
+        c.handle(&v, Key::Down);
+        c.handle(&v, Key::Space); // untick the host
+        for ch in "beacon to cdn".chars() {
+            c.handle(&v, Key::Char(ch));
+        }
+        c.handle(&v, Key::Backspace);
+        let text = console_text(&v, &c).join("\n");
+        assert!(text.contains("summary: beacon to cd_"), "{text}");
+        assert!(text.contains("[ ] host ws-fin-07"), "{text}");
+        let cmd = c.handle(&v, Key::Enter);
+        assert_eq!(
+            cmd,
+            Command::Act(Action::Handoff(HandoffDraft {
+                to: Role::Tier2,
+                alert: Some(9),
+                case: None,
+                evidence: vec![Evidence::Alert(9)],
+                severity: Level::Critical,
+                summary: "beacon to cd".into(),
+            }))
+        );
+        assert!(c.escalation.is_none());
+        // Esc closes a form without sending.
+        c.handle(&v, Key::Char('e'));
+        assert_eq!(c.handle(&v, Key::Escape), Command::Nothing);
+        assert!(c.escalation.is_none());
+    }
+
+    #[test]
+    fn the_floor_shows_every_desk_and_what_waits_for_its_role() {
+        use crate::view::DeskCard;
+        let desk = |seat: u16, role: Role, who: &str, doing: Option<&str>| DeskCard {
+            seat,
+            name: format!("{}-{seat}", role.slug()),
+            role,
+            played_by: who.into(),
+            doing: doing.map(str::to_string),
+            until: doing.map(|_| 4000),
+            actions: 3,
+        };
+        let w = Workload {
+            now: 100,
+            desks: vec![
+                desk(0, Role::Tier1, "person", None),
+                desk(1, Role::Tier1, "bot", Some("Classify")),
+                desk(2, Role::Tier2, "bot", None),
+            ],
+            queue: 5,
+            alerts_raised: 9,
+            alerts_per_hour: vec![9],
+            handoffs_waiting: vec![(Role::Tier2, 2)],
+            open_cases: 1,
+            incidents: 0,
+        };
+        let f = floor(&w, Some(0));
+        assert_eq!(f.len(), 3);
+        assert!(f[0].player && f[0].who == "you" && f[0].doing == "idle");
+        assert_eq!(f[1].doing, "Classify until T+1:06:40");
+        assert_eq!((f[0].waiting, f[1].waiting, f[2].waiting), (5, 5, 2));
+        assert_eq!(f[2].role, "Tier 2 investigation");
+    }
+
+    #[test]
+    fn outcomes_are_shown_and_the_selection_follows_the_view() {
+        let mut c = Console::default();
+        c.outcome(&Action::TakeAlert(3), &Err("busy until T+0:10:00".into()));
+        let v = view(&[3], &[]);
+        c.sync(&v);
+        let text = console_text(&v, &c).join("\n");
+        assert!(
+            text.contains("✘ refused: TakeAlert — busy until T+0:10:00"),
+            "{text}"
+        );
+        assert!(text.contains("> #3"), "{text}");
+        c.outcome(&Action::TakeAlert(3), &Ok(630));
+        assert!(
+            console_text(&v, &c)
+                .last()
+                .unwrap()
+                .contains("accepted: TakeAlert — busy until T+0:10:30")
+        );
+        // The selected alert left the view: the first one is selected instead.
+        c.selected = Some(99);
+        c.sync(&v);
+        assert_eq!(c.selected, Some(3));
+    }
+}
+
+/// One line of a console for any role but Tier 1, and what keys do to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    /// What the line says.
+    pub label: String,
+    /// Key, what it does in words, and the action.
+    pub keys: Vec<(char, &'static str, Action)>,
+}
+
+/// The console of every role but Tier 1: one list of what the seat can act on, a
+/// selection, and a key per action on the selected line.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RoleConsole {
+    /// The selected line.
+    pub selected: usize,
+    /// The last action's outcome.
+    pub feedback: Option<(bool, String)>,
+}
+
+/// The lines a role's console lists. `techniques` are the ATT&CK techniques the hunter
+/// may hypothesise (the SOC's own rules name them; no ground truth).
+pub fn items(view: &SeatView, techniques: &[String]) -> Vec<Item> {
+    use crate::soc::{Hypothesis, RuleChange};
+    const DAY: u64 = 86_400;
+    let mut out = Vec::new();
+    let known_of = |pred: fn(&Evidence) -> bool| view.known.iter().filter(move |k| pred(&k.item));
+    if matches!(view.role, Role::Tier2 | Role::Responder | Role::Engineer) {
+        for h in &view.handoffs {
+            out.push(Item {
+                label: format!(
+                    "handoff #{} from {} ({:?}, {} items): {}",
+                    h.id,
+                    h.from.label(),
+                    h.severity,
+                    h.evidence,
+                    h.summary
+                ),
+                keys: vec![('t', "take", Action::TakeHandoff(h.id))],
+            });
+        }
+    }
+    match view.role {
+        Role::Tier1 => {}
+        Role::Tier2 => {
+            let case = view.cases.first().map(|c| c.id);
+            for c in &view.cases {
+                out.push(Item {
+                    label: format!(
+                        "case #{} ({:?}{}) with {} items",
+                        c.id,
+                        c.severity,
+                        if c.incident { ", incident" } else { "" },
+                        c.evidence.len()
+                    ),
+                    keys: vec![
+                        (
+                            'd',
+                            "declare incident",
+                            Action::DeclareIncident(c.id, Level::High),
+                        ),
+                        (
+                            'h',
+                            "hand to incident response",
+                            Action::Handoff(HandoffDraft {
+                                to: Role::Responder,
+                                alert: None,
+                                case: Some(c.id),
+                                evidence: c.evidence.iter().map(|e| e.item).collect(),
+                                severity: Level::High,
+                                summary: format!("case #{}: confirmed malicious, contain", c.id),
+                            }),
+                        ),
+                    ],
+                });
+            }
+            for k in known_of(|e| {
+                matches!(
+                    e,
+                    Evidence::Host(_) | Evidence::Account(_) | Evidence::Observable(_)
+                )
+            }) {
+                out.push(Item {
+                    label: k.label.clone(),
+                    keys: vec![(
+                        'i',
+                        "investigate the last 24 h",
+                        Action::Investigate {
+                            case,
+                            subject: k.item,
+                            lookback: DAY,
+                        },
+                    )],
+                });
+            }
+        }
+        Role::Hunter => {
+            for t in techniques {
+                out.push(Item {
+                    label: format!("hypothesis: activity of {t}"),
+                    keys: vec![(
+                        'h',
+                        "hunt the last 24 h",
+                        Action::Hunt {
+                            hypothesis: Hypothesis::Technique(t.clone()),
+                            tenant: None,
+                            lookback: DAY,
+                        },
+                    )],
+                });
+            }
+            for f in view.findings.iter().filter(|f| !f.records.is_empty()) {
+                out.push(Item {
+                    label: format!("{} of {}: {} records", f.kind, f.subject, f.records.len()),
+                    keys: vec![(
+                        's',
+                        "send to Tier 2",
+                        Action::Handoff(HandoffDraft {
+                            to: Role::Tier2,
+                            alert: None,
+                            case: None,
+                            evidence: f.records.iter().map(|r| r.item).collect(),
+                            severity: Level::High,
+                            summary: format!("hunt finding: {}", f.subject),
+                        }),
+                    )],
+                });
+            }
+        }
+        Role::Responder => {
+            for k in &view.known {
+                let keys = match k.item {
+                    Evidence::Host(h) => vec![
+                        ('i', "isolate", Action::Isolate(h)),
+                        ('x', "eradicate", Action::Eradicate(h)),
+                        ('v', "recover", Action::Recover(h)),
+                    ],
+                    Evidence::Account(a) => vec![
+                        ('d', "disable", Action::DisableAccount(a)),
+                        ('r', "reset credentials", Action::ResetCredentials(a)),
+                    ],
+                    Evidence::Observable(o) => vec![('b', "block", Action::Block(o))],
+                    _ => continue,
+                };
+                out.push(Item {
+                    label: k.label.clone(),
+                    keys,
+                });
+            }
+        }
+        Role::Manager => {
+            for inj in &view.inbox {
+                for (n, option) in inj.options.iter().enumerate() {
+                    out.push(Item {
+                        label: format!("{}: {option}", inj.title),
+                        keys: vec![('a', "answer", Action::AnswerInject(inj.id, n))],
+                    });
+                }
+            }
+            let tier1 = view
+                .workload
+                .iter()
+                .flat_map(|w| w.desks.iter())
+                .filter(|d| d.role == Role::Tier1)
+                .min_by_key(|d| d.doing.is_some())
+                .map(|d| (d.seat, d.name.clone()));
+            for a in &view.queue {
+                out.push(Item {
+                    label: format!("alert #{} {:?} {} · {}", a.id, a.severity, a.rule, a.tenant),
+                    keys: tier1
+                        .iter()
+                        .map(|(seat, _)| {
+                            (
+                                'g',
+                                "assign to the freest Tier 1",
+                                Action::Assign(a.id, *seat),
+                            )
+                        })
+                        .collect(),
+                });
+            }
+        }
+        Role::Engineer => {
+            for r in &view.rules {
+                let mut keys = vec![if r.enabled {
+                    (
+                        'd',
+                        "disable",
+                        Action::ChangeRule(r.index, RuleChange::Disable),
+                    )
+                } else {
+                    (
+                        'e',
+                        "enable",
+                        Action::ChangeRule(r.index, RuleChange::Enable),
+                    )
+                }];
+                keys.push((
+                    'n',
+                    "halve its noise",
+                    Action::ChangeRule(
+                        r.index,
+                        RuleChange::Tune {
+                            fidelity: None,
+                            benign_per_hour: Some(r.benign_per_hour / 2.0),
+                        },
+                    ),
+                ));
+                out.push(Item {
+                    label: format!(
+                        "{} {} ({}; fidelity {:.2}, {:.1} benign/h){}",
+                        r.id,
+                        r.name,
+                        if r.enabled { "on" } else { "off" },
+                        r.fidelity,
+                        r.benign_per_hour,
+                        r.pending
+                            .as_ref()
+                            .map(|(what, due)| format!(
+                                " · {what} deploys {}",
+                                crate::report::clock_hms(*due)
+                            ))
+                            .unwrap_or_default()
+                    ),
+                    keys,
+                });
+            }
+        }
+    }
+    out
+}
+
+impl RoleConsole {
+    /// Handles one key.
+    pub fn handle(&mut self, view: &SeatView, techniques: &[String], key: Key) -> Command {
+        let list = items(view, techniques);
+        self.selected = self.selected.min(list.len().saturating_sub(1));
+        match key {
+            Key::Down | Key::Char('j') => {
+                self.selected = (self.selected + 1).min(list.len().saturating_sub(1));
+                Command::Nothing
+            }
+            Key::Up | Key::Char('k') => {
+                self.selected = self.selected.saturating_sub(1);
+                Command::Nothing
+            }
+            Key::Char('p') | Key::Space => Command::TogglePause,
+            Key::Char('+') | Key::Char('=') => Command::Faster,
+            Key::Char('-') => Command::Slower,
+            Key::Char(c) => match list
+                .get(self.selected)
+                .and_then(|item| item.keys.iter().find(|(k, _, _)| *k == c))
+            {
+                Some((_, _, action)) => Command::Act(action.clone()),
+                None => {
+                    self.feedback = Some((
+                        false,
+                        format!("{c:?} does nothing on this line: see the keys shown beside it"),
+                    ));
+                    Command::Nothing
+                }
+            },
+            _ => Command::Nothing,
+        }
+    }
+
+    /// Records what the engine said about an action.
+    pub fn outcome(&mut self, action: &Action, result: &Result<u64, String>) {
+        let mut c = Console::default();
+        c.outcome(action, result);
+        self.feedback = c.feedback;
+    }
+}
+
+/// The text of a role's console, top to bottom.
+pub fn role_text(view: &SeatView, console: &RoleConsole, techniques: &[String]) -> Vec<String> {
+    let list = items(view, techniques);
+    let mut out = vec![format!(
+        "{} · {} · {}",
+        view.seat,
+        view.role.label(),
+        match &view.working_on {
+            Some((a, until)) => format!(
+                "working on {:?} until {}",
+                a.name(),
+                crate::report::clock_hms(*until)
+            ),
+            None => "ready".into(),
+        }
+    )];
+    if list.is_empty() {
+        out.push("  (nothing to act on yet: wait for handoffs, findings or injects)".into());
+    }
+    let first = console.selected.saturating_sub(10);
+    for (i, item) in list.iter().enumerate().skip(first).take(20) {
+        let keys: Vec<String> = item
+            .keys
+            .iter()
+            .map(|(k, what, _)| format!("{k} {what}"))
+            .collect();
+        out.push(format!(
+            "{} {}{}",
+            if i == console.selected { '>' } else { ' ' },
+            item.label,
+            if keys.is_empty() {
+                String::new()
+            } else {
+                format!("   [{}]", keys.join(" · "))
+            }
+        ));
+    }
+    for inj in view.inbox.iter().rev().take(2) {
+        out.push(String::new());
+        out.push(format!("Inject: {}", inj.title));
+        out.push(format!("  {}", inj.body));
+        for q in &inj.questions {
+            out.push(format!("  ? {q}"));
+        }
+    }
+    out.push(String::new());
+    out.push("j/k select · the keys beside a line act on it · p pause · +/- speed".into());
+    if let Some((ok, text)) = &console.feedback {
+        out.push(format!("{} {text}", if *ok { "✔" } else { "✘" }));
+    }
+    out
+}
+
+#[cfg(test)]
+mod role_tests {
+    use super::*;
+    use crate::view::{EvidenceCard, HandoffCard};
+
+    fn view(role: Role) -> SeatView {
+        SeatView {
+            seat: format!("{}-1", role.slug()),
+            role,
+            now: 100,
+            working_on: None,
+            queue: vec![],
+            held: vec![],
+            handoffs: vec![HandoffCard {
+                id: 2,
+                from: Role::Tier1,
+                severity: Level::High,
+                summary: "phish".into(),
+                evidence: 3,
+                sent_at: 50,
+            }],
+            cases: vec![],
+            findings: vec![],
+            partners: vec![],
+            rules: vec![],
+            workload: None,
+            known: vec![
+                EvidenceCard {
+                    item: Evidence::Host(4),
+                    label: "host ws-fin-07".into(),
+                },
+                EvidenceCard {
+                    item: Evidence::Account(1),
+                    label: "account a.patel".into(),
+                },
+            ],
+            inbox: vec![],
+        }
+    }
+
+    #[test]
+    fn a_responder_takes_handoffs_and_contains_what_it_knows() {
+        let v = view(Role::Responder);
+        let mut c = RoleConsole::default();
+        assert_eq!(
+            c.handle(&v, &[], Key::Char('t')),
+            Command::Act(Action::TakeHandoff(2))
+        );
+        c.handle(&v, &[], Key::Char('j'));
+        assert_eq!(
+            c.handle(&v, &[], Key::Char('i')),
+            Command::Act(Action::Isolate(4))
+        );
+        c.handle(&v, &[], Key::Down);
+        assert_eq!(
+            c.handle(&v, &[], Key::Char('d')),
+            Command::Act(Action::DisableAccount(1))
+        );
+        assert_eq!(c.handle(&v, &[], Key::Char('i')), Command::Nothing);
+        assert!(c.feedback.as_ref().is_some_and(|(ok, _)| !ok));
+        let text = role_text(&v, &c, &[]).join("\n");
+        assert!(
+            text.contains("> account a.patel   [d disable · r reset credentials]"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn tier2_investigates_and_the_hunter_hunts_the_rules_techniques() {
+        let v = view(Role::Tier2);
+        let mut c = RoleConsole::default();
+        c.handle(&v, &[], Key::Down);
+        assert_eq!(
+            c.handle(&v, &[], Key::Char('i')),
+            Command::Act(Action::Investigate {
+                case: None,
+                subject: Evidence::Host(4),
+                lookback: 86_400
+            })
+        );
+        let v = view(Role::Hunter);
+        let techniques = vec!["T1059".to_string()];
+        let mut c = RoleConsole::default();
+        assert!(matches!(
+            c.handle(&v, &techniques, Key::Char('h')),
+            Command::Act(Action::Hunt { .. })
+        ));
+        // The hunter does not take handoffs.
+        assert!(
+            items(&v, &techniques)
+                .iter()
+                .all(|i| !i.label.starts_with("handoff"))
+        );
+    }
+}
