@@ -239,7 +239,7 @@ Examples:
         #[arg(long, value_name = "DIR")]
         resume: Option<PathBuf>,
     },
-    /// The game window: play Tier 1 against bots, or watch a recorded exercise
+    /// The game window: play a seat against bots, or watch a recorded exercise
     /// (needs a build with `--features gui`).
     #[command(
         after_help = "Keys: j/k select · t take · m malicious · b benign · c close · e escalate
@@ -251,37 +251,7 @@ Examples:
   cargo run --release --features gui -- play scenarios/tier1-ladder-2.ron --seed 4
   cargo run --release --features gui -- play --watch runs/a"
     )]
-    Play {
-        /// Scenario file (.ron). Without it, the built-in default scenario.
-        scenario: Option<PathBuf>,
-        /// The role you play (the window's console plays Tier 1).
-        #[arg(long = "as", value_name = "ROLE", default_value = "tier1")]
-        role: String,
-        /// Master seed: the same seed and keys give the same exercise.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Bot profile for every other seat.
-        #[arg(long, default_value = "competent", value_parser = ["novice", "competent", "expert"])]
-        bots: String,
-        /// Simulated seconds per wall second.
-        #[arg(long, default_value_t = 30.0)]
-        speed: f64,
-        /// Watch a recorded run (`run --out`, `serve` or `play` directory), re-simulated.
-        #[arg(long, value_name = "RUN", conflicts_with = "scenario")]
-        watch: Option<PathBuf>,
-        /// Save the exercise (replayable, watchable) in DIR when it ends or the window closes.
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
-        /// Scripted input: a JSON list of steps (tests and demonstrations).
-        #[arg(long, value_name = "FILE", hide = true)]
-        script: Option<PathBuf>,
-        /// Where scripted screenshots go.
-        #[arg(long, value_name = "DIR", hide = true)]
-        screenshots: Option<PathBuf>,
-        /// Print frame-time figures after N frames and close.
-        #[arg(long, value_name = "N", hide = true)]
-        bench_frames: Option<u32>,
-    },
+    Play(PlayCmd),
     /// List the scenarios in a directory (default: ./scenarios).
     Scenarios {
         /// Directory to list.
@@ -367,29 +337,7 @@ fn main() -> ExitCode {
             journal: journal.as_deref(),
             resume: resume.as_deref(),
         }),
-        Command::Play {
-            scenario,
-            role,
-            seed,
-            bots,
-            speed,
-            watch,
-            out,
-            script,
-            screenshots,
-            bench_frames,
-        } => play(PlayCmd {
-            scenario,
-            role,
-            seed,
-            bots,
-            speed,
-            watch,
-            out,
-            script,
-            screenshots,
-            bench_frames,
-        }),
+        Command::Play(c) => play(c),
         Command::Scenarios { dir } => list(dir.as_deref()),
     };
     match result {
@@ -583,21 +531,37 @@ fn replay(dir: &Path) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `play`'s arguments as parsed.
-#[cfg_attr(
-    not(feature = "gui"),
-    expect(dead_code, reason = "read only by the game window")
-)]
+/// `play`'s arguments.
+#[derive(clap::Args)]
 struct PlayCmd {
+    /// Scenario file (.ron). Without it, the built-in default scenario.
     scenario: Option<PathBuf>,
+    /// The role you play: tier1 (the default), tier2, hunter, responder, manager or engineer.
+    #[arg(long = "as", value_name = "ROLE", default_value = "tier1")]
     role: String,
+    /// Master seed: the same seed and keys give the same exercise.
+    #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Bot profile for every other seat.
+    #[arg(long, default_value = "competent", value_parser = ["novice", "competent", "expert"])]
     bots: String,
+    /// Simulated seconds per wall second.
+    #[arg(long, default_value_t = 30.0)]
     speed: f64,
+    /// Watch a recorded run (`run --out`, `serve` or `play` directory), re-simulated.
+    #[arg(long, value_name = "RUN", conflicts_with = "scenario")]
     watch: Option<PathBuf>,
+    /// Save the exercise (replayable, watchable) in DIR when it ends or the window closes.
+    #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Scripted input: a JSON list of steps (tests and demonstrations).
+    #[arg(long, value_name = "FILE", hide = true)]
     script: Option<PathBuf>,
+    /// Where scripted screenshots go.
+    #[arg(long, value_name = "DIR", hide = true)]
     screenshots: Option<PathBuf>,
+    /// Print frame-time figures after N frames and close.
+    #[arg(long, value_name = "N", hide = true)]
     bench_frames: Option<u32>,
 }
 

@@ -408,7 +408,7 @@ mod tests {
         }
     }
 
-    fn view(queue: &[AlertId], held: &[AlertId]) -> SeatView {
+    pub(super) fn view(queue: &[AlertId], held: &[AlertId]) -> SeatView {
         SeatView {
             seat: "tier1-1".into(),
             role: Role::Tier1,
@@ -911,38 +911,28 @@ mod role_tests {
     use crate::view::{EvidenceCard, HandoffCard};
 
     fn view(role: Role) -> SeatView {
-        SeatView {
-            seat: format!("{}-1", role.slug()),
-            role,
-            now: 100,
-            working_on: None,
-            queue: vec![],
-            held: vec![],
-            handoffs: vec![HandoffCard {
-                id: 2,
-                from: Role::Tier1,
-                severity: Level::High,
-                summary: "phish".into(),
-                evidence: 3,
-                sent_at: 50,
-            }],
-            cases: vec![],
-            findings: vec![],
-            partners: vec![],
-            rules: vec![],
-            workload: None,
-            known: vec![
-                EvidenceCard {
-                    item: Evidence::Host(4),
-                    label: "host ws-fin-07".into(),
-                },
-                EvidenceCard {
-                    item: Evidence::Account(1),
-                    label: "account a.patel".into(),
-                },
-            ],
-            inbox: vec![],
-        }
+        let mut v = super::tests::view(&[], &[]);
+        v.seat = format!("{}-1", role.slug());
+        v.role = role;
+        v.handoffs = vec![HandoffCard {
+            id: 2,
+            from: Role::Tier1,
+            severity: Level::High,
+            summary: "phish".into(),
+            evidence: 3,
+            sent_at: 50,
+        }];
+        v.known = vec![
+            EvidenceCard {
+                item: Evidence::Host(4),
+                label: "host ws-fin-07".into(),
+            },
+            EvidenceCard {
+                item: Evidence::Account(1),
+                label: "account a.patel".into(),
+            },
+        ];
+        v
     }
 
     #[test]

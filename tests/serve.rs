@@ -449,30 +449,21 @@ async fn a_killed_server_resumes_the_same_exercise_without_losing_an_action() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn solo_mode_prints_one_link_and_starts_when_the_trainee_arrives() {
-    let a = scratch("serve-solo-a");
-    let b = scratch("serve-solo-b");
-    let one = Server::start(
-        bin(),
-        &[
-            "--solo",
-            "tier1",
-            "--seed",
-            "9",
-            "--journal",
-            a.to_str().unwrap(),
-        ],
-    );
-    let two = Server::start(
-        bin(),
-        &[
-            "--solo",
-            "tier1",
-            "--seed",
-            "9",
-            "--journal",
-            b.to_str().unwrap(),
-        ],
-    );
+    let solo = |name: &str| {
+        let dir = scratch(name);
+        Server::start(
+            bin(),
+            &[
+                "--solo",
+                "tier1",
+                "--seed",
+                "9",
+                "--journal",
+                dir.to_str().unwrap(),
+            ],
+        )
+    };
+    let (one, two) = (solo("serve-solo-a"), solo("serve-solo-b"));
     assert_eq!(one.seats.len(), 1, "{}", one.banner);
     assert!(one.facilitator.is_none());
     assert_ne!(
