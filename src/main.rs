@@ -506,15 +506,7 @@ fn replay(dir: &Path) -> Result<ExitCode> {
     let mut ex = Exercise::new(scenario, seed, profile, &script);
     ex.run_to_end();
     if let Some(d) = journal::first_divergence(&recorded, ex.journal()) {
-        eprintln!("replay diverges at journal line {}:", d.line);
-        eprintln!(
-            "  recorded: {}",
-            d.recorded.as_deref().unwrap_or("(journal ends here)")
-        );
-        eprintln!(
-            "  replayed: {}",
-            d.replayed.as_deref().unwrap_or("(simulation ends here)")
-        );
+        report_divergence(&d);
         return Ok(ExitCode::from(1));
     }
     let digest = ex.journal().digest();
@@ -588,6 +580,19 @@ fn play(_: PlayCmd) -> Result<ExitCode> {
     )
 }
 
+/// Prints where a replay first differs from the recorded journal.
+fn report_divergence(d: &journal::Divergence) {
+    eprintln!("replay diverges at journal line {}:", d.line);
+    eprintln!(
+        "  recorded: {}",
+        d.recorded.as_deref().unwrap_or("(journal ends here)")
+    );
+    eprintln!(
+        "  replayed: {}",
+        d.replayed.as_deref().unwrap_or("(simulation ends here)")
+    );
+}
+
 /// Replays a live exercise's directory (written by `serve`): its recorded moves, played
 /// again at their times, must give the journal it wrote.
 fn replay_live(dir: &Path) -> Result<ExitCode> {
@@ -634,15 +639,7 @@ fn replay_live(dir: &Path) -> Result<ExitCode> {
         j
     };
     if let Some(d) = journal::first_divergence(&recorded, &checked) {
-        eprintln!("replay diverges at journal line {}:", d.line);
-        eprintln!(
-            "  recorded: {}",
-            d.recorded.as_deref().unwrap_or("(journal ends here)")
-        );
-        eprintln!(
-            "  replayed: {}",
-            d.replayed.as_deref().unwrap_or("(simulation ends here)")
-        );
+        report_divergence(&d);
         return Ok(ExitCode::from(1));
     }
     let digest = checked.digest();

@@ -205,18 +205,47 @@ impl Console {
 
     /// Records what the engine said about an action.
     pub fn outcome(&mut self, action: &Action, result: &Result<u64, String>) {
-        let name = format!("{:?}", action.name());
-        self.feedback = Some(match result {
-            Ok(until) => (
-                true,
-                format!(
-                    "accepted: {name} — busy until {}",
-                    crate::report::clock_hms(*until)
-                ),
-            ),
-            Err(why) => (false, format!("refused: {name} — {why}")),
-        });
+        self.feedback = Some(outcome_feedback(action, result));
     }
+}
+
+/// Accepted or refused, in words, for a console's feedback line.
+fn outcome_feedback(action: &Action, result: &Result<u64, String>) -> (bool, String) {
+    let name = format!("{:?}", action.name());
+    match result {
+        Ok(until) => (
+            true,
+            format!(
+                "accepted: {name} — busy until {}",
+                crate::report::clock_hms(*until)
+            ),
+        ),
+        Err(why) => (false, format!("refused: {name} — {why}")),
+    }
+}
+
+/// A console's first line: the seat, its role, and what it is working on.
+fn status(view: &SeatView) -> String {
+    format!(
+        "{} · {} · {}",
+        view.seat,
+        view.role.label(),
+        match &view.working_on {
+            Some((a, until)) => format!(
+                "working on {:?} until {}",
+                a.name(),
+                crate::report::clock_hms(*until)
+            ),
+            None => "ready".into(),
+        }
+    )
+}
+
+/// A console's last line: the last action's outcome, if any.
+fn feedback_line(feedback: &Option<(bool, String)>) -> Option<String> {
+    feedback
+        .as_ref()
+        .map(|(ok, text)| format!("{} {text}", if *ok { "✔" } else { "✘" }))
 }
 
 /// The form for escalating a held alert: everything the seat knows from it, ticked.
@@ -297,19 +326,7 @@ pub fn floor(workload: &Workload, player: Option<u16>) -> Vec<Desk> {
 /// panel (and what the window test looks for on screen).
 pub fn console_text(view: &SeatView, console: &Console) -> Vec<String> {
     let mut out = Vec::new();
-    out.push(format!(
-        "{} · {} · {}",
-        view.seat,
-        view.role.label(),
-        match &view.working_on {
-            Some((a, until)) => format!(
-                "working on {:?} until {}",
-                a.name(),
-                crate::report::clock_hms(*until)
-            ),
-            None => "ready".into(),
-        }
-    ));
+    out.push(status(view));
     out.push(format!(
         "Alert queue ({}) and alerts you hold ({})",
         view.queue.len(),
@@ -379,9 +396,7 @@ pub fn console_text(view: &SeatView, console: &Console) -> Vec<String> {
         out.push(String::new());
         out.push(HELP.into());
     }
-    if let Some((ok, text)) = &console.feedback {
-        out.push(format!("{} {text}", if *ok { "✔" } else { "✘" }));
-    }
+    out.extend(feedback_line(&console.feedback));
     out
 }
 
@@ -846,28 +861,14 @@ impl RoleConsole {
 
     /// Records what the engine said about an action.
     pub fn outcome(&mut self, action: &Action, result: &Result<u64, String>) {
-        let mut c = Console::default();
-        c.outcome(action, result);
-        self.feedback = c.feedback;
+        self.feedback = Some(outcome_feedback(action, result));
     }
 }
 
 /// The text of a role's console, top to bottom.
 pub fn role_text(view: &SeatView, console: &RoleConsole, techniques: &[String]) -> Vec<String> {
     let list = items(view, techniques);
-    let mut out = vec![format!(
-        "{} · {} · {}",
-        view.seat,
-        view.role.label(),
-        match &view.working_on {
-            Some((a, until)) => format!(
-                "working on {:?} until {}",
-                a.name(),
-                crate::report::clock_hms(*until)
-            ),
-            None => "ready".into(),
-        }
-    )];
+    let mut out = vec![status(view)];
     if list.is_empty() {
         out.push("  (nothing to act on yet: wait for handoffs, findings or injects)".into());
     }
@@ -899,9 +900,7 @@ pub fn role_text(view: &SeatView, console: &RoleConsole, techniques: &[String]) 
     }
     out.push(String::new());
     out.push("j/k select · the keys beside a line act on it · p pause · +/- speed".into());
-    if let Some((ok, text)) = &console.feedback {
-        out.push(format!("{} {text}", if *ok { "✔" } else { "✘" }));
-    }
+    out.extend(feedback_line(&console.feedback));
     out
 }
 
