@@ -60,7 +60,7 @@ impl Plugin for SimPlugin {
         app.init_resource::<Agenda>()
             .init_resource::<Journal>()
             .init_resource::<Clock>()
-            .add_plugins((sim::plugin, soc::plugin));
+            .add_plugins(sim::plugin);
     }
 }
 

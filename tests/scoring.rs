@@ -163,7 +163,7 @@ fn the_golden_journal_is_unchanged() {
         );
     }
     assert_eq!(
-        socdrill::journal::digest_of_text(&golden),
+        socdrill::journal::digest_of_jsonl(&golden).expect("the golden file is a journal"),
         ex.journal().digest()
     );
 }

@@ -2,9 +2,11 @@
 //! stamped with simulated time, plus its digest and the replay comparison.
 //!
 //! The journal is the single source of truth for scoring: `score` reads nothing else
-//! besides the scenario. Each entry serialises to one JSON line; the digest is SHA-256
-//! over those lines, so two runs agree on the digest exactly when they agree on every
-//! line.
+//! besides the scenario. Each entry serialises to one JSON line (`journal.jsonl`); the
+//! digest is SHA-256 over the lines' canonical binary encoding ([`canon`]), so two runs
+//! agree on the digest exactly when they agree on every line.
+
+pub mod canon;
 
 use bevy::prelude::Resource;
 use serde::{Deserialize, Serialize};
@@ -382,17 +384,15 @@ impl Journal {
         out
     }
 
-    /// SHA-256 over the JSON lines, in hex.
+    /// SHA-256 over the lines' canonical encoding ([`canon`]), in hex. Each line is its
+    /// time and its entry, so the digest covers exactly what `journal.jsonl` holds.
     pub fn digest(&self) -> String {
-        let mut h = Sha256::new();
-        let mut buf = Vec::with_capacity(256);
+        let mut buf = Vec::with_capacity(self.lines.len() * 40);
         for line in &self.lines {
-            buf.clear();
-            serde_json::to_writer(&mut buf, line).expect("journal lines serialise to JSON");
-            buf.push(b'\n');
-            h.update(&buf);
+            canon::encode(&line.t, &mut buf);
+            canon::encode(&line.entry, &mut buf);
         }
-        hex(&h.finalize())
+        hex(&Sha256::digest(&buf))
     }
 }
 
@@ -401,15 +401,34 @@ pub fn to_json(line: &Line) -> String {
     serde_json::to_string(line).expect("journal lines serialise to JSON")
 }
 
-/// SHA-256 of JSON-lines text, in hex; equals [`Journal::digest`] of the same lines.
-pub fn digest_of_text(jsonl: &str) -> String {
-    let mut h = Sha256::new();
-    h.update(jsonl.as_bytes());
-    hex(&h.finalize())
+/// Whether `stored`, a digest read from a results file, belongs to `journal`, read
+/// from the JSON-lines `text`. Runs recorded before the digest hashed the canonical
+/// encoding carry the SHA-256 of their `journal.jsonl` text instead; that is accepted
+/// too, so older run directories still load and replay.
+pub fn is_digest_of(stored: &str, journal: &Journal, text: &str) -> bool {
+    stored == journal.digest() || stored == hex(&Sha256::digest(text.as_bytes()))
+}
+
+/// The digest of a recorded `journal.jsonl`: its lines read back and digested like a
+/// live journal. A line that is not a journal line is named by number.
+pub fn digest_of_jsonl(jsonl: &str) -> Result<String, String> {
+    let mut journal = Journal::default();
+    for (n, text) in jsonl.lines().enumerate() {
+        let line: Line = serde_json::from_str(text)
+            .map_err(|e| format!("line {}: not a journal line: {e}", n + 1))?;
+        journal.lines.push(line);
+    }
+    Ok(journal.digest())
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 15) as usize] as char);
+    }
+    s
 }
 
 /// Where a recorded journal and a re-simulated one first differ.
@@ -445,4 +464,40 @@ pub fn first_divergence(recorded: &str, replayed: &Journal) -> Option<Divergence
         recorded: Some(r),
         replayed: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn journal() -> Journal {
+        let mut j = Journal::default();
+        j.push(
+            0,
+            Entry::Ended {
+                reason: "time limit".into(),
+            },
+        );
+        j.push(5, Entry::AlertTaken { seat: 1, alert: 2 });
+        j
+    }
+
+    #[test]
+    fn the_digest_reads_back_from_the_json_lines() {
+        let j = journal();
+        let text = j.to_jsonl();
+        assert_eq!(digest_of_jsonl(&text).unwrap(), j.digest());
+        assert!(is_digest_of(&j.digest(), &j, &text));
+        // Runs recorded before the canonical encoding carry the text's SHA-256.
+        let legacy = hex(&Sha256::digest(text.as_bytes()));
+        assert_ne!(legacy, j.digest());
+        assert!(is_digest_of(&legacy, &j, &text));
+        // Any other change is caught.
+        let mut other = j.clone();
+        other.lines[1].t = 6;
+        assert_ne!(other.digest(), j.digest());
+        assert!(!is_digest_of(&other.digest(), &j, &text));
+        let err = digest_of_jsonl("{\"t\":0,\"ev\":\"Nope\"}\n").unwrap_err();
+        assert!(err.starts_with("line 1: not a journal line"), "{err}");
+    }
 }

@@ -102,7 +102,16 @@ pub struct Facts {
     pub inject_fired: Vec<Option<u64>>,
     /// Per inject: first answer (time, choice).
     pub inject_answer: Vec<Option<(u64, usize)>>,
+    /// Per host, account and observable: (time, intrusion) of each malicious record
+    /// that named it, in time order. Handoff scoring asks this for every item a sender
+    /// saw, so it is an index rather than a scan of the records.
+    named_by: [Vec<Vec<(u64, IntrusionIdx)>>; 3],
 }
+
+/// The slots of [`Facts::named_by`].
+const HOST: usize = 0;
+const ACCOUNT: usize = 1;
+const OBSERVABLE: usize = 2;
 
 /// Attacker holdings for one intrusion, replayed from the journal.
 #[derive(Default)]
@@ -181,6 +190,21 @@ impl Facts {
                             account: *account,
                         },
                     );
+                    let named = (host.iter().map(|&h| (HOST, h)))
+                        .chain(account.iter().map(|&a| (ACCOUNT, a)))
+                        .chain(
+                            scenario.intrusions[stage.0].stages[stage.1]
+                                .observables
+                                .iter()
+                                .map(|&o| (OBSERVABLE, o)),
+                        );
+                    for (kind, i) in named {
+                        let list = &mut f.named_by[kind];
+                        if list.len() <= i {
+                            list.resize_with(i + 1, Vec::new);
+                        }
+                        list[i].push((t, stage.0));
+                    }
                 }
                 Entry::AlertRaised {
                     alert,
@@ -290,58 +314,39 @@ impl Facts {
     /// The intrusions an evidence item is tied to by time `t`: the stage behind an
     /// alert or record, or the intrusions whose malicious records named the host,
     /// account or indicator. Empty for benign items.
-    pub fn intrusions_of(
-        &self,
-        scenario: &Scenario,
-        item: Evidence,
-        t: u64,
-    ) -> BTreeSet<IntrusionIdx> {
-        let before = |r: &&RecordFact| r.at <= t;
-        match item {
-            Evidence::Alert(a) => self
-                .alerts
-                .get(a as usize)
-                .and_then(|x| x.stage)
-                .map(|(i, _)| i)
-                .into_iter()
-                .collect(),
-            Evidence::Record(r) => self
-                .records
-                .get(&r)
-                .map(|x| x.stage.0)
-                .into_iter()
-                .collect(),
-            Evidence::Host(h) => self
-                .records
-                .values()
-                .filter(before)
-                .filter(|r| r.host == Some(h))
-                .map(|r| r.stage.0)
-                .collect(),
-            Evidence::Account(a) => self
-                .records
-                .values()
-                .filter(before)
-                .filter(|r| r.account == Some(a))
-                .map(|r| r.stage.0)
-                .collect(),
-            Evidence::Observable(o) => self
-                .records
-                .values()
-                .filter(before)
-                .filter(|r| {
-                    scenario.intrusions[r.stage.0].stages[r.stage.1]
-                        .observables
-                        .contains(&o)
-                })
-                .map(|r| r.stage.0)
-                .collect(),
-        }
+    pub fn intrusions_of(&self, item: Evidence, t: u64) -> BTreeSet<IntrusionIdx> {
+        let mut set = BTreeSet::new();
+        self.any_tie(item, t, |i| {
+            set.insert(i);
+            false
+        });
+        set
+    }
+
+    /// Calls `f` with each intrusion `item` is tied to by time `t` (see
+    /// [`Facts::intrusions_of`]; an intrusion may come more than once) until `f`
+    /// returns true; returns whether it did.
+    pub fn any_tie(&self, item: Evidence, t: u64, mut f: impl FnMut(IntrusionIdx) -> bool) -> bool {
+        let (kind, i) = match item {
+            Evidence::Alert(a) => {
+                let stage = self.alerts.get(a as usize).and_then(|x| x.stage);
+                return stage.is_some_and(|(i, _)| f(i));
+            }
+            Evidence::Record(r) => return self.records.get(&r).is_some_and(|x| f(x.stage.0)),
+            Evidence::Host(i) => (HOST, i),
+            Evidence::Account(i) => (ACCOUNT, i),
+            Evidence::Observable(i) => (OBSERVABLE, i),
+        };
+        self.named_by[kind].get(i).is_some_and(|v| {
+            v.iter()
+                .take_while(|(at, _)| *at <= t)
+                .any(|&(_, intrusion)| f(intrusion))
+        })
     }
 
     /// Whether an evidence item is tied to malicious activity that happened by time `t`.
-    pub fn relevant(&self, scenario: &Scenario, item: Evidence, t: u64) -> bool {
-        !self.intrusions_of(scenario, item, t).is_empty()
+    pub fn relevant(&self, item: Evidence, t: u64) -> bool {
+        self.any_tie(item, t, |_| true)
     }
 
     /// Benign hosts isolated.

@@ -23,7 +23,8 @@ use serde::{Deserialize, Serialize};
 use super::facts::Facts;
 use super::{ScoringProfile, round1};
 use crate::journal::{Entry, Journal};
-use crate::scenario::{Level, Role, Scenario};
+use crate::scenario::{IntrusionIdx, Level, Role, Scenario};
+use crate::soc::action::EvidenceSet;
 use crate::soc::{Evidence, HandoffDraft};
 
 /// One scored handoff.
@@ -127,7 +128,7 @@ pub fn score_all(
         }
     }
     let w = &profile.handoff;
-    let mut seen: BTreeMap<u16, BTreeSet<Evidence>> = BTreeMap::new();
+    let mut seen: BTreeMap<u16, EvidenceSet> = BTreeMap::new();
     let mut alert_taken: BTreeMap<u32, u64> = BTreeMap::new();
     let mut case_taken: BTreeMap<(u16, u32), u64> = BTreeMap::new();
     let mut last_hunt: BTreeMap<u16, u64> = BTreeMap::new();
@@ -136,7 +137,10 @@ pub fn score_all(
         let t = line.t;
         match &line.entry {
             Entry::Revealed { seat, items } => {
-                seen.entry(*seat).or_default().extend(items.iter().copied())
+                let set = seen.entry(*seat).or_default();
+                for &e in items {
+                    set.insert(e);
+                }
             }
             Entry::AlertTaken { alert, .. } => {
                 alert_taken.entry(*alert).or_insert(t);
@@ -153,7 +157,7 @@ pub fn score_all(
                 from,
                 draft,
             } => {
-                let empty = BTreeSet::new();
+                let empty = EvidenceSet::default();
                 let sender_seen = seen.get(seat).unwrap_or(&empty);
                 let held_since = match (from, draft) {
                     (Role::Tier1, HandoffDraft { alert: Some(a), .. }) => {
@@ -198,7 +202,7 @@ struct Sent<'a> {
     t: u64,
     from: Role,
     draft: &'a HandoffDraft,
-    seen: &'a BTreeSet<Evidence>,
+    seen: &'a EvidenceSet,
     held_since: u64,
 }
 
@@ -216,29 +220,35 @@ fn score_one(
     bounced: bool,
     sender: String,
 ) -> HandoffResult {
-    let relevant = |e: &Evidence| facts.relevant(scenario, *e, sent.t);
+    let relevant = |e: &Evidence| facts.relevant(*e, sent.t);
     let attached: BTreeSet<Evidence> = sent.draft.evidence.iter().copied().collect();
     // The handoff is about the intrusions its attached items (and escalated alert) are
     // tied to; what the sender had seen of *those* intrusions is what it should carry.
     // Items from an unrelated case it worked earlier do not count against it.
-    let about: BTreeSet<usize> = attached
+    let mut about: Vec<IntrusionIdx> = Vec::new();
+    for e in attached
         .iter()
         .copied()
         .chain(sent.draft.alert.map(Evidence::Alert))
-        .flat_map(|e| facts.intrusions_of(scenario, e, sent.t))
-        .collect();
-    let relevant_seen: BTreeSet<Evidence> = sent
+    {
+        facts.any_tie(e, sent.t, |i| {
+            about.push(i);
+            false
+        });
+    }
+    about.sort_unstable();
+    about.dedup();
+    // In item order, as `seen` iterates.
+    let relevant_seen: Vec<Evidence> = sent
         .seen
         .iter()
-        .copied()
-        .filter(|e| {
-            !facts
-                .intrusions_of(scenario, *e, sent.t)
-                .is_disjoint(&about)
-        })
+        .filter(|e| facts.any_tie(*e, sent.t, |i| about.binary_search(&i).is_ok()))
         .collect();
     let relevant_attached = attached.iter().filter(|e| relevant(e)).count();
-    let covered = relevant_seen.intersection(&attached).count();
+    let covered = relevant_seen
+        .iter()
+        .filter(|e| attached.contains(e))
+        .count();
     let completeness = if relevant_seen.is_empty() {
         1.0
     } else {
@@ -303,7 +313,11 @@ fn score_one(
         attached: attached.len(),
         relevant_seen: relevant_seen.len(),
         missing: relevant_seen.len() - covered,
-        missing_items: relevant_seen.difference(&attached).copied().collect(),
+        missing_items: relevant_seen
+            .iter()
+            .filter(|e| !attached.contains(e))
+            .copied()
+            .collect(),
         severity: sent.draft.severity,
         true_severity: truth,
         completeness: round3(completeness),

@@ -137,13 +137,13 @@ fn unmet(ctx: &Ctx, intrusion: IntrusionIdx, stage: StageIdx) -> Option<BlockRea
 
 /// Runs a due stage: checks preconditions, applies effects, writes telemetry, and
 /// schedules what comes next (successors, or the fallback if blocked).
-fn run_stage(due: On<StageDue>, mut ctx: Ctx) {
+pub(super) fn run_stage(ctx: &mut Ctx, due: StageDue) {
     let (ii, si) = (due.intrusion as usize, due.stage as usize);
     let scenario = ctx.scenario.0.clone();
     let stage = &scenario.intrusions[ii].stages[si];
     ctx.attack.intrusions[ii].scheduled -= 1;
 
-    if let Some(reason) = unmet(&ctx, ii, si) {
+    if let Some(reason) = unmet(ctx, ii, si) {
         ctx.attack.intrusions[ii].status[si] = StageStatus::Blocked;
         ctx.log(Entry::StageBlocked {
             intrusion: ii,
@@ -153,7 +153,7 @@ fn run_stage(due: On<StageDue>, mut ctx: Ctx) {
         });
         if let Some(f) = stage.fallback {
             ctx.attack.intrusions[ii].stands_for[f] = Some(si);
-            schedule_stage(&mut ctx, ii, f);
+            schedule_stage(ctx, ii, f);
         }
         ctx.conclude_if_resolved();
         return;
@@ -204,8 +204,8 @@ fn run_stage(due: On<StageDue>, mut ctx: Ctx) {
             }
         }
     }
-    write_stage_telemetry(&mut ctx, ii, si);
-    fire_stage_injects(&mut ctx, ii, si);
+    write_stage_telemetry(ctx, ii, si);
+    fire_stage_injects(ctx, ii, si);
 
     // This stage is satisfied, and so is every blocked stage it stands in for.
     let mut satisfied = vec![si];
@@ -225,7 +225,7 @@ fn run_stage(due: On<StageDue>, mut ctx: Ctx) {
                 .iter()
                 .all(|&a| ctx.attack.intrusions[ii].satisfied[a]);
             if ready {
-                schedule_stage(&mut ctx, ii, next);
+                schedule_stage(ctx, ii, next);
             }
         }
     }
@@ -242,8 +242,4 @@ impl Ctx<'_> {
             });
         }
     }
-}
-
-pub(super) fn plugin(app: &mut App) {
-    app.add_observer(run_stage);
 }

@@ -182,7 +182,7 @@ pub fn write_stage_telemetry(ctx: &mut Ctx, intrusion: IntrusionIdx, stage: Stag
 }
 
 /// A pending alert clears the pipeline and joins the Tier 1 queue.
-fn raise_alert(due: On<AlertDue>, mut ctx: Ctx) {
+pub(super) fn raise_alert(ctx: &mut Ctx, due: AlertDue) {
     let a = &ctx.ledger.alerts[due.alert as usize];
     let a_tenant = a.tenant;
     let entry = Entry::AlertRaised {
@@ -203,7 +203,7 @@ fn raise_alert(due: On<AlertDue>, mut ctx: Ctx) {
 }
 
 /// A benign alert arrives; the next one is scheduled.
-fn raise_benign_alert(due: On<BenignDue>, mut ctx: Ctx) {
+pub(super) fn raise_benign_alert(ctx: &mut Ctx, due: BenignDue) {
     let ri = due.rule as usize;
     if ctx.defense.rules[ri].generation != due.generation || !ctx.defense.rules[ri].enabled {
         return;
@@ -309,7 +309,7 @@ fn benign_subject(
 }
 
 /// A partner team carries out a measure.
-fn apply_measure(done: On<PartnerDone>, mut ctx: Ctx) {
+pub(super) fn apply_measure(ctx: &mut Ctx, done: PartnerDone) {
     let measure = ctx.defense.requests[done.request as usize];
     match measure {
         Measure::Isolate(h) => ctx.defense.isolated[h] = true,
@@ -344,7 +344,7 @@ fn apply_measure(done: On<PartnerDone>, mut ctx: Ctx) {
 }
 
 /// A detection engineer's rule change deploys.
-fn deploy_rule(done: On<RuleDeploy>, mut ctx: Ctx) {
+pub(super) fn deploy_rule(ctx: &mut Ctx, done: RuleDeploy) {
     let (rule, change) = ctx.defense.changes[done.change as usize];
     let live = &mut ctx.defense.rules[rule];
     match change {
@@ -373,14 +373,7 @@ fn deploy_rule(done: On<RuleDeploy>, mut ctx: Ctx) {
     let source = ctx.scenario.0.rules[rule].source;
     for r in 0..ctx.scenario.0.rules.len() {
         if ctx.scenario.0.rules[r].source == source {
-            arm_noise(&mut ctx, r);
+            arm_noise(ctx, r);
         }
     }
-}
-
-pub(super) fn plugin(app: &mut App) {
-    app.add_observer(raise_alert)
-        .add_observer(raise_benign_alert)
-        .add_observer(apply_measure)
-        .add_observer(deploy_rule);
 }

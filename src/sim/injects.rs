@@ -73,7 +73,7 @@ pub fn fire_detection_injects(ctx: &mut Ctx, intrusion: IntrusionIdx) {
 
 /// A timed inject comes up; a "not contained by" inject fires only if the intrusion
 /// has begun and still holds an active foothold.
-fn on_inject_due(due: On<InjectDue>, mut ctx: Ctx) {
+pub(super) fn on_inject_due(ctx: &mut Ctx, due: InjectDue) {
     let i = due.inject as usize;
     let when = ctx.scenario.0.injects[i].when;
     if let Trigger::NotContainedBy(intrusion, _) = when {
@@ -82,9 +82,5 @@ fn on_inject_due(due: On<InjectDue>, mut ctx: Ctx) {
             return;
         }
     }
-    fire(&mut ctx, i);
-}
-
-pub(super) fn plugin(app: &mut App) {
-    app.add_observer(on_inject_due);
+    fire(ctx, i);
 }

@@ -1,11 +1,14 @@
 //! The discrete-event core: simulated clock, the agenda of timed events, and the loop
 //! that fires them in (time, sequence) order.
 //!
-//! Every event is a Bevy [`Event`] with one observer that handles it; the loop in
-//! [`fire_due_events`] pops the agenda and triggers them one at a time. A headless run
-//! sets the horizon to the end and fires everything in one schedule run; a live run
-//! moves the horizon with the paced clock and fires what is due each frame. Both
-//! paths fire the same events in the same order.
+//! Every event kind has one handler, a plain function over the shared [`Ctx`] (and the
+//! seats, for the SOC's events); the [`fire_due_events`] system pops the agenda and
+//! calls them one at a time, in (time, sequence) order. It is a single system rather
+//! than an observer per event because an event is a few hundred nanoseconds of work
+//! and an observer's dispatch (finding it, fetching its parameters) cost as much
+//! again. A headless run sets the horizon to the end and fires everything in one
+//! schedule run; a live run moves the horizon with the paced clock and fires what is
+//! due each frame. Both paths fire the same events in the same order.
 
 pub mod attack;
 pub mod detect;
@@ -21,8 +24,8 @@ use bevy::prelude::*;
 
 use crate::journal::{Entry, Journal};
 use crate::scenario::Scenario;
-use crate::soc::SeatId;
 use crate::soc::ledger::Ledger;
+use crate::soc::{self, SeatId, SeatIndex, SeatQuery};
 use attack::AttackState;
 use detect::Defense;
 use rng::Stream;
@@ -31,15 +34,6 @@ use rng::Stream;
 /// (headless runner, live server, game window), never off frame time.
 #[derive(bevy::ecs::schedule::ScheduleLabel, Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SimSchedule;
-
-/// Ordered phases of [`SimSchedule`], chained once in the plugin.
-#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SimSystems {
-    /// Fire every agenda event up to the horizon.
-    Fire,
-    /// Close the exercise when its time is up or the attack is resolved.
-    Conclude,
-}
 
 /// Simulated time.
 #[derive(Resource, Debug, Clone, Default)]
@@ -63,7 +57,7 @@ pub struct ScenarioRes(pub Arc<Scenario>);
 pub struct Seed(pub u64);
 
 /// An attack stage is due.
-#[derive(Event, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StageDue {
     /// Intrusion.
     pub intrusion: u16,
@@ -72,14 +66,14 @@ pub struct StageDue {
 }
 
 /// An alert clears the detection pipeline and enters the queue.
-#[derive(Event, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AlertDue {
     /// Alert.
     pub alert: u32,
 }
 
 /// A benign alert arrives from a rule's noise process.
-#[derive(Event, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BenignDue {
     /// Rule.
     pub rule: u16,
@@ -88,43 +82,39 @@ pub struct BenignDue {
 }
 
 /// A seat should look for work.
-#[derive(Event, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SeatReady {
     /// Seat.
     pub seat: SeatId,
 }
 
 /// A seat's current action finishes.
-#[derive(Event, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ActionDone {
     /// Seat.
     pub seat: SeatId,
 }
 
 /// A partner team finishes a requested measure.
-#[derive(Event, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PartnerDone {
     /// Index into the pending-measure list.
     pub request: u32,
 }
 
 /// A rule change deploys.
-#[derive(Event, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RuleDeploy {
     /// Index into the pending-change list.
     pub change: u32,
 }
 
 /// An inject's time-based trigger comes up.
-#[derive(Event, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InjectDue {
     /// Inject.
     pub inject: u16,
 }
-
-/// The time limit is reached.
-#[derive(Event, Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TimeUp;
 
 /// Anything the agenda can hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,7 +135,7 @@ pub enum SimEvent {
     Deploy(RuleDeploy),
     /// See [`InjectDue`].
     Inject(InjectDue),
-    /// See [`TimeUp`].
+    /// The time limit is reached.
     TimeUp,
 }
 
@@ -299,68 +289,50 @@ impl Ctx<'_> {
     }
 }
 
-/// Pops and fires every event due by the horizon, in (time, sequence) order.
-pub fn fire_due_events(world: &mut World) {
-    loop {
-        if world.resource::<Clock>().ended {
-            return;
-        }
-        let horizon = world.resource::<Clock>().horizon;
-        let Some((at, event)) = world.resource_mut::<Agenda>().pop_due(horizon) else {
-            return;
+/// Pops and fires every event due by the horizon, in (time, sequence) order, then ends
+/// the exercise if every intrusion is over.
+pub fn fire_due_events(mut ctx: Ctx, index: Res<SeatIndex>, mut seats: SeatQuery) {
+    while !ctx.clock.ended {
+        let horizon = ctx.clock.horizon;
+        let Some((at, event)) = ctx.agenda.pop_due(horizon) else {
+            break;
         };
-        world.resource_mut::<Clock>().now = at;
+        ctx.clock.now = at;
         match event {
-            SimEvent::Stage(e) => world.trigger(e),
-            SimEvent::Alert(e) => world.trigger(e),
-            SimEvent::Benign(e) => world.trigger(e),
-            SimEvent::SeatReady(e) => world.trigger(e),
-            SimEvent::ActionDone(e) => world.trigger(e),
-            SimEvent::Partner(e) => world.trigger(e),
-            SimEvent::Deploy(e) => world.trigger(e),
-            SimEvent::Inject(e) => world.trigger(e),
-            SimEvent::TimeUp => world.trigger(TimeUp),
+            SimEvent::Stage(e) => attack::run_stage(&mut ctx, e),
+            SimEvent::Alert(e) => detect::raise_alert(&mut ctx, e),
+            SimEvent::Benign(e) => detect::raise_benign_alert(&mut ctx, e),
+            SimEvent::SeatReady(e) => soc::on_seat_ready(&mut ctx, &index, &mut seats, e),
+            SimEvent::ActionDone(e) => soc::on_action_done(&mut ctx, &index, &mut seats, e),
+            SimEvent::Partner(e) => detect::apply_measure(&mut ctx, e),
+            SimEvent::Deploy(e) => detect::deploy_rule(&mut ctx, e),
+            SimEvent::Inject(e) => injects::on_inject_due(&mut ctx, e),
+            SimEvent::TimeUp => end_at_time_limit(&mut ctx),
         }
     }
+    // Ends the exercise early once every intrusion is over: no stage left to run and
+    // no foothold left active. Nothing after that point could change the score.
+    ctx.conclude_if_resolved();
 }
 
 /// Ends the exercise at the time limit.
-fn end_at_time_limit(_: On<TimeUp>, mut clock: ResMut<Clock>, mut journal: ResMut<Journal>) {
-    if !clock.ended {
-        clock.ended = true;
-        let t = clock.now;
-        journal.push(
-            t,
-            Entry::Ended {
-                reason: "time limit".into(),
-            },
-        );
+fn end_at_time_limit(ctx: &mut Ctx) {
+    if !ctx.clock.ended {
+        ctx.clock.ended = true;
+        ctx.log(Entry::Ended {
+            reason: "time limit".into(),
+        });
     }
-}
-
-/// Ends the exercise early once every intrusion is over: no stage left to run and no
-/// foothold left active. Nothing after that point could change the score.
-fn conclude_when_resolved(mut ctx: Ctx) {
-    ctx.conclude_if_resolved();
 }
 
 /// Registers the simulation core.
 pub(crate) fn plugin(app: &mut App) {
     app.init_schedule(SimSchedule)
-        // One exclusive system fires every event in order: there is nothing to run in
-        // parallel, and waking a thread pool per run would cost more than the run.
+        // One system fires every event in order: there is nothing to run in parallel,
+        // and waking a thread pool per run would cost more than the run.
         .edit_schedule(SimSchedule, |schedule| {
             schedule.set_executor(bevy::ecs::schedule::SingleThreadedExecutor::new());
         })
-        .configure_sets(
-            SimSchedule,
-            (SimSystems::Fire, SimSystems::Conclude).chain(),
-        )
-        .add_systems(SimSchedule, fire_due_events.in_set(SimSystems::Fire))
-        .add_systems(
-            SimSchedule,
-            conclude_when_resolved.in_set(SimSystems::Conclude),
-        )
-        .add_observer(end_at_time_limit)
-        .add_plugins((attack::plugin, detect::plugin, injects::plugin));
+        .init_resource::<SeatIndex>()
+        .add_systems(SimSchedule, fire_due_events);
 }

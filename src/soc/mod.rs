@@ -928,7 +928,8 @@ pub(crate) fn act(
     Ok(ctx.ledger.board[seat.id as usize].until)
 }
 
-type SeatQuery<'w, 's> = Query<
+/// The seats' components, as the event handlers take them.
+pub(crate) type SeatQuery<'w, 's> = Query<
     'w,
     's,
     (
@@ -939,24 +940,36 @@ type SeatQuery<'w, 's> = Query<
     ),
 >;
 
-fn on_seat_ready(ev: On<SeatReady>, mut ctx: Ctx, index: Res<SeatIndex>, mut seats: SeatQuery) {
+/// A seat looks for work.
+pub(crate) fn on_seat_ready(
+    ctx: &mut Ctx,
+    index: &SeatIndex,
+    seats: &mut SeatQuery,
+    ev: SeatReady,
+) {
     ctx.ledger.board[ev.seat as usize].wake_pending = false;
     let Ok((seat, mut controller, mut knowledge, mut task)) =
         seats.get_mut(index.0[ev.seat as usize])
     else {
         return;
     };
-    dispatch(&mut ctx, seat, &mut controller, &mut knowledge, &mut task);
+    dispatch(ctx, seat, &mut controller, &mut knowledge, &mut task);
 }
 
-fn on_action_done(ev: On<ActionDone>, mut ctx: Ctx, index: Res<SeatIndex>, mut seats: SeatQuery) {
+/// A seat's action lands; the seat (a bot) learns from it and looks for work.
+pub(crate) fn on_action_done(
+    ctx: &mut Ctx,
+    index: &SeatIndex,
+    seats: &mut SeatQuery,
+    ev: ActionDone,
+) {
     let Ok((seat, mut controller, mut knowledge, mut task)) =
         seats.get_mut(index.0[ev.seat as usize])
     else {
         return;
     };
     let Some(action) = task.0.take() else { return };
-    let outcome = apply(&mut ctx, seat, &mut knowledge, &action);
+    let outcome = apply(ctx, seat, &mut knowledge, &action);
     ctx.ledger.board[seat.id as usize].busy = false;
     if let Controller::Bot(brain) = controller.as_mut() {
         let view = View {
@@ -970,9 +983,5 @@ fn on_action_done(ev: On<ActionDone>, mut ctx: Ctx, index: Res<SeatIndex>, mut s
         };
         brain.observe(&view, &action, &outcome);
     }
-    dispatch(&mut ctx, seat, &mut controller, &mut knowledge, &mut task);
-}
-
-pub(crate) fn plugin(app: &mut App) {
-    app.add_observer(on_seat_ready).add_observer(on_action_done);
+    dispatch(ctx, seat, &mut controller, &mut knowledge, &mut task);
 }

@@ -1,0 +1,273 @@
+//! The journal's canonical binary encoding: what the digest hashes.
+//!
+//! Every value the journal's serde types produce, written in order and unambiguously:
+//! integers in fixed-width little-endian, floats as their IEEE-754 bits, strings and
+//! bytes with a length prefix, enum variants by index, options and sequences with
+//! markers. Field names are not written (the types fix them), but the `ev` tag of an
+//! entry is, as its variant name. Two journals encode alike exactly when every line is
+//! alike, which is all a digest needs; the encoding is about a third of the JSON's size
+//! and several times cheaper to produce.
+
+use serde::Serialize;
+use serde::ser;
+
+/// Appends the canonical encoding of `value` to `out`.
+pub fn encode<T: Serialize + ?Sized>(value: &T, out: &mut Vec<u8>) {
+    value
+        .serialize(&mut Canon(out))
+        .expect("journal values encode canonically");
+}
+
+/// The encoder, writing into a buffer.
+struct Canon<'a>(&'a mut Vec<u8>);
+
+/// Never produced: every journal value encodes.
+#[derive(Debug)]
+pub struct Never(String);
+
+impl std::fmt::Display for Never {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Never {}
+
+impl ser::Error for Never {
+    fn custom<T: std::fmt::Display>(msg: T) -> Self {
+        Never(msg.to_string())
+    }
+}
+
+/// Marks one more element of a sequence or map; [`END`] closes it.
+const MORE: u8 = 1;
+const END: u8 = 0;
+
+impl Canon<'_> {
+    fn len(&mut self, n: usize) {
+        self.0.extend_from_slice(&(n as u64).to_le_bytes());
+    }
+
+    fn variant(&mut self, index: u32) {
+        self.0.extend_from_slice(&index.to_le_bytes());
+    }
+}
+
+impl<'a, 'b> ser::Serializer for &'a mut Canon<'b> {
+    type Ok = ();
+    type Error = Never;
+    type SerializeSeq = Self;
+    type SerializeTuple = Self;
+    type SerializeTupleStruct = Self;
+    type SerializeTupleVariant = Self;
+    type SerializeMap = Self;
+    type SerializeStruct = Self;
+    type SerializeStructVariant = Self;
+
+    fn serialize_bool(self, v: bool) -> Result<(), Never> {
+        self.0.push(v as u8);
+        Ok(())
+    }
+    fn serialize_i8(self, v: i8) -> Result<(), Never> {
+        self.0.extend_from_slice(&v.to_le_bytes());
+        Ok(())
+    }
+    fn serialize_i16(self, v: i16) -> Result<(), Never> {
+        self.0.extend_from_slice(&v.to_le_bytes());
+        Ok(())
+    }
+    fn serialize_i32(self, v: i32) -> Result<(), Never> {
+        self.0.extend_from_slice(&v.to_le_bytes());
+        Ok(())
+    }
+    fn serialize_i64(self, v: i64) -> Result<(), Never> {
+        self.0.extend_from_slice(&v.to_le_bytes());
+        Ok(())
+    }
+    fn serialize_u8(self, v: u8) -> Result<(), Never> {
+        self.0.push(v);
+        Ok(())
+    }
+    fn serialize_u16(self, v: u16) -> Result<(), Never> {
+        self.0.extend_from_slice(&v.to_le_bytes());
+        Ok(())
+    }
+    fn serialize_u32(self, v: u32) -> Result<(), Never> {
+        self.0.extend_from_slice(&v.to_le_bytes());
+        Ok(())
+    }
+    fn serialize_u64(self, v: u64) -> Result<(), Never> {
+        self.0.extend_from_slice(&v.to_le_bytes());
+        Ok(())
+    }
+    fn serialize_f32(self, v: f32) -> Result<(), Never> {
+        self.0.extend_from_slice(&v.to_bits().to_le_bytes());
+        Ok(())
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), Never> {
+        self.0.extend_from_slice(&v.to_bits().to_le_bytes());
+        Ok(())
+    }
+    fn serialize_char(self, v: char) -> Result<(), Never> {
+        self.serialize_u32(v as u32)
+    }
+    fn serialize_str(self, v: &str) -> Result<(), Never> {
+        self.len(v.len());
+        self.0.extend_from_slice(v.as_bytes());
+        Ok(())
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), Never> {
+        self.len(v.len());
+        self.0.extend_from_slice(v);
+        Ok(())
+    }
+    fn serialize_none(self) -> Result<(), Never> {
+        self.0.push(0);
+        Ok(())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Never> {
+        self.0.push(1);
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), Never> {
+        Ok(())
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Never> {
+        Ok(())
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        index: u32,
+        _: &'static str,
+    ) -> Result<(), Never> {
+        self.variant(index);
+        Ok(())
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), Never> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        index: u32,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), Never> {
+        self.variant(index);
+        value.serialize(self)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self, Never> {
+        Ok(self)
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self, Never> {
+        Ok(self)
+    }
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self, Never> {
+        Ok(self)
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        index: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self, Never> {
+        self.variant(index);
+        Ok(self)
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self, Never> {
+        Ok(self)
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, Never> {
+        Ok(self)
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        index: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self, Never> {
+        self.variant(index);
+        Ok(self)
+    }
+}
+
+impl ser::SerializeSeq for &mut Canon<'_> {
+    type Ok = ();
+    type Error = Never;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Never> {
+        self.0.push(MORE);
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> Result<(), Never> {
+        self.0.push(END);
+        Ok(())
+    }
+}
+
+impl ser::SerializeMap for &mut Canon<'_> {
+    type Ok = ();
+    type Error = Never;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Never> {
+        self.0.push(MORE);
+        key.serialize(&mut **self)
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Never> {
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> Result<(), Never> {
+        self.0.push(END);
+        Ok(())
+    }
+}
+
+/// Tuples and structs have a fixed shape: their elements, nothing more.
+macro_rules! fixed {
+    ($trait:ident, $method:ident $(, $name:ty)?) => {
+        impl ser::$trait for &mut Canon<'_> {
+            type Ok = ();
+            type Error = Never;
+            fn $method<T: Serialize + ?Sized>(&mut self, $(_: $name,)? value: &T) -> Result<(), Never> {
+                value.serialize(&mut **self)
+            }
+            fn end(self) -> Result<(), Never> {
+                Ok(())
+            }
+        }
+    };
+}
+
+fixed!(SerializeTuple, serialize_element);
+fixed!(SerializeTupleStruct, serialize_field);
+fixed!(SerializeTupleVariant, serialize_field);
+fixed!(SerializeStruct, serialize_field, &'static str);
+fixed!(SerializeStructVariant, serialize_field, &'static str);
+
+#[cfg(test)]
+mod tests {
+    use super::encode;
+
+    fn bytes<T: serde::Serialize>(v: &T) -> Vec<u8> {
+        let mut out = Vec::new();
+        encode(v, &mut out);
+        out
+    }
+
+    #[test]
+    fn strings_and_sequences_are_delimited() {
+        // Without length prefixes and markers these pairs would encode alike.
+        assert_ne!(bytes(&("ab", "c")), bytes(&("a", "bc")));
+        assert_ne!(
+            bytes(&(vec![1u8], vec![2u8])),
+            bytes(&(vec![1u8, 2], Vec::<u8>::new()))
+        );
+        assert_ne!(bytes(&Some(0u8)), bytes(&None::<u8>));
+        assert_ne!(bytes(&0.0f64), bytes(&-0.0f64));
+    }
+}
