@@ -1149,7 +1149,9 @@ fn convert(
             step: l.step,
             pass_score: l.pass_score,
         }),
+        lookup: Lookup::default(),
     }
+    .indexed()
 }
 
 /// Index of an observable in the interned list, adding it if new.

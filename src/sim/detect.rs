@@ -8,7 +8,7 @@ use bevy::prelude::*;
 use super::{AlertDue, BenignDue, Ctx, PartnerDone, RuleDeploy, SimEvent};
 use crate::journal::{Entry, Measure};
 use crate::scenario::attack::covers;
-use crate::scenario::{HostKind, IntrusionIdx, Partner, Role, Scenario, SourceKind, StageIdx};
+use crate::scenario::{IntrusionIdx, Partner, Role, Scenario, SourceKind, StageIdx};
 use crate::soc::action::RuleChange;
 use crate::soc::ledger::{Alert, Record};
 
@@ -275,18 +275,14 @@ fn benign_subject(
     {
         (None, Some(rng.below(s.accounts.len())))
     } else {
-        let web: Vec<usize> = (0..s.hosts.len())
-            .filter(|&h| s.hosts[h].kind == HostKind::WebServer)
-            .collect();
+        let web = &s.lookup.web_servers;
         let host = if kind == SourceKind::WebServer && !web.is_empty() {
             web[rng.below(web.len())]
         } else {
             rng.below(s.hosts.len())
         };
         let tenant = s.hosts[host].tenant;
-        let local: Vec<usize> = (0..s.accounts.len())
-            .filter(|&a| s.accounts[a].tenant == tenant)
-            .collect();
+        let local = &s.lookup.tenant_accounts[tenant];
         let account = (!local.is_empty() && rng.chance(0.5)).then(|| local[rng.below(local.len())]);
         (Some(host), account)
     };
@@ -294,12 +290,7 @@ fn benign_subject(
         || account.map_or(0, |a| s.accounts[a].tenant),
         |h| s.hosts[h].tenant,
     );
-    let lookalikes: Vec<usize> = s
-        .noise
-        .iter()
-        .filter(|n| n.source == source)
-        .flat_map(|n| n.lookalikes.iter().copied())
-        .collect();
+    let lookalikes = &s.lookup.source_lookalikes[source];
     let observables = if !lookalikes.is_empty() && rng.chance(0.6) {
         vec![lookalikes[rng.below(lookalikes.len())]]
     } else {
