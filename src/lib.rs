@@ -229,8 +229,16 @@ impl Exercise {
             end: s.time_limit,
             ended: false,
         });
-        world.insert_resource(Agenda::default());
-        world.insert_resource(Journal::default());
+        // A reset keeps the agenda's, journal's and ledger's allocations: a batch runs
+        // thousands of exercises in one world, and regrowing them was a tenth of each.
+        match world.get_resource_mut::<Agenda>() {
+            Some(mut agenda) => agenda.clear(),
+            None => world.insert_resource(Agenda::default()),
+        }
+        match world.get_resource_mut::<Journal>() {
+            Some(mut journal) => journal.lines.clear(),
+            None => world.insert_resource(Journal::default()),
+        }
         world.insert_resource(AttackState::default());
         world.insert_resource(Defense::new(&s));
         world.insert_resource(Rngs::new(seed, &s));
@@ -240,11 +248,11 @@ impl Exercise {
             .get_resource::<SeatIndex>()
             .map(|i| i.0.clone())
             .unwrap_or_default();
-        let mut ledger = Ledger {
-            injects_fired: vec![false; s.injects.len()],
-            false_positives: vec![0; s.rules.len()],
-            ..Ledger::default()
-        };
+        let mut ledger = world
+            .get_resource_mut::<Ledger>()
+            .map(|mut l| std::mem::take(&mut *l))
+            .unwrap_or_default();
+        ledger.recycle(s.injects.len(), s.rules.len());
         let mut index = Vec::new();
         let mut infos = Vec::new();
         for (id, (name, role)) in names.iter().enumerate() {

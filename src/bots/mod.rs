@@ -20,7 +20,7 @@ pub use profile::{HuntStrategy, Profile, TriageOrder, profile_named, profiles};
 
 use crate::scenario::Role;
 use crate::sim::rng::Stream;
-use crate::soc::{Action, CaseId, Evidence, HandoffId, Outcome, View};
+use crate::soc::{Action, CaseId, Evidence, EvidenceSet, HandoffId, Outcome, View};
 
 /// Role-specific working memory.
 #[derive(Debug, Clone, Default)]
@@ -30,13 +30,13 @@ pub struct Memory {
     /// Handoff being worked.
     pub handoff: Option<HandoffId>,
     /// Subjects already investigated.
-    pub investigated: BTreeSet<Evidence>,
+    pub investigated: EvidenceSet,
     /// Subjects still to investigate.
     pub pending: VecDeque<Evidence>,
     /// Items judged malicious.
-    pub suspicious: BTreeSet<Evidence>,
+    pub suspicious: EvidenceSet,
     /// Items judged benign that were looked at.
-    pub benign_leads: BTreeSet<Evidence>,
+    pub benign_leads: EvidenceSet,
     /// Investigations run on the current case.
     pub runs: u32,
     /// When the next hunt is due.
@@ -44,7 +44,7 @@ pub struct Memory {
     /// Techniques already hunted, in order.
     pub hunted: Vec<String>,
     /// Items the responder has already acted on.
-    pub contained: BTreeSet<Evidence>,
+    pub contained: EvidenceSet,
     /// Rules the engineer has already changed.
     pub changed_rules: BTreeSet<usize>,
 }

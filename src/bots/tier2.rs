@@ -125,8 +125,8 @@ fn conclude(brain: &mut Brain, view: &View, case: u32) {
         }
         return;
     }
-    let mut seen: Vec<Evidence> = brain.mem.suspicious.iter().copied().collect();
-    seen.extend(brain.mem.benign_leads.iter().copied());
+    let mut seen: Vec<Evidence> = brain.mem.suspicious.iter().collect();
+    seen.extend(brain.mem.benign_leads.iter());
     seen.retain(|e| view.knowledge.0.contains(e));
     let mut evidence = brain.pick_evidence(view, None, &seen);
     let containable = |e: &Evidence| matches!(e, Evidence::Host(_) | Evidence::Account(_));

@@ -204,9 +204,11 @@ impl Agenda {
         self.heap.len()
     }
 
-    /// Forgets everything (for reusing a world).
+    /// Forgets everything (for reusing a world), keeping the heap's allocation.
     pub fn clear(&mut self) {
-        *self = Agenda::default();
+        self.heap.clear();
+        self.next_seq = 0;
+        self.fired = 0;
     }
 }
 

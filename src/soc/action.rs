@@ -282,6 +282,14 @@ impl EvidenceSet {
     }
 }
 
+impl Extend<Evidence> for EvidenceSet {
+    fn extend<T: IntoIterator<Item = Evidence>>(&mut self, items: T) {
+        for e in items {
+            self.insert(e);
+        }
+    }
+}
+
 impl FromIterator<Evidence> for EvidenceSet {
     fn from_iter<T: IntoIterator<Item = Evidence>>(items: T) -> Self {
         let mut set = EvidenceSet::default();
