@@ -112,7 +112,7 @@ pub(super) fn observe(brain: &mut Brain, view: &View, action: &Action, outcome: 
     for &r in records {
         let truth = view.ledger.records[r as usize].stage.is_some();
         if brain.judge(truth, brain.profile.accuracy) && truth {
-            findings.extend(view.ledger.records[r as usize].items());
+            view.ledger.records[r as usize].push_items(&mut findings);
         }
     }
     if findings.is_empty() {

@@ -287,7 +287,18 @@ impl Facts {
                 _ => {}
             }
             // Containment is a state: track when each intrusion last entered "nothing
-            // active" and whether it left it again.
+            // active" and whether it left it again. Only these entries change it.
+            let changes_state = matches!(
+                line.entry,
+                Entry::StageFired { .. }
+                    | Entry::FootholdGained { .. }
+                    | Entry::FootholdRemoved { .. }
+                    | Entry::AccountCompromised { .. }
+                    | Entry::MeasureApplied { .. }
+            );
+            if !changes_state {
+                continue;
+            }
             let unusable = |a: &usize| disabled_now.contains(a) || reset_now.contains(a);
             for (i, h) in holdings.iter().enumerate() {
                 if f.fired[i].is_empty() {

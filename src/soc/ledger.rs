@@ -77,11 +77,16 @@ impl Record {
     /// The record's evidence items: itself and what it names.
     pub fn items(&self) -> Vec<Evidence> {
         let mut v = Vec::with_capacity(3 + self.observables.len());
-        v.push(Evidence::Record(self.id));
-        v.extend(self.host.map(Evidence::Host));
-        v.extend(self.account.map(Evidence::Account));
-        v.extend(self.observables.iter().map(|&o| Evidence::Observable(o)));
+        self.push_items(&mut v);
         v
+    }
+
+    /// Appends [`Record::items`] to `out` (no allocation of its own).
+    pub fn push_items(&self, out: &mut Vec<Evidence>) {
+        out.push(Evidence::Record(self.id));
+        out.extend(self.host.map(Evidence::Host));
+        out.extend(self.account.map(Evidence::Account));
+        out.extend(self.observables.iter().map(|&o| Evidence::Observable(o)));
     }
 
     /// Whether the record concerns `subject`.

@@ -466,7 +466,7 @@ fn apply(ctx: &mut Ctx, seat: &Seat, knowledge: &mut Knowledge, action: &Action)
             for e in &ho.draft.evidence {
                 match *e {
                     Evidence::Alert(a) => items.extend(ctx.ledger.alert_items(a)),
-                    Evidence::Record(r) => items.extend(ctx.ledger.records[r as usize].items()),
+                    Evidence::Record(r) => ctx.ledger.records[r as usize].push_items(&mut items),
                     _ => {}
                 }
             }
@@ -643,7 +643,7 @@ fn finish_search(
     let mut hit = Vec::new();
     for &r in &found {
         let rec = &ctx.ledger.records[r as usize];
-        items.extend(rec.items());
+        rec.push_items(&mut items);
         if let Some((i, _)) = rec.stage {
             hit.push(i);
         }
