@@ -48,19 +48,33 @@ const THREAT_MODEL: [&str; 30] = [
 /// as a gap.
 const RELIABLE_FIDELITY: f64 = 0.5;
 
-pub(super) fn next(brain: &mut Brain, view: &View) -> Option<Action> {
-    if view.now < brain.mem.next_hunt {
-        return None;
-    }
-    let mut candidates: Vec<&str> = THREAT_MODEL.to_vec();
-    candidates.extend(
+/// The hypotheses a hunter can pick, sorted and without repeats: the threat model plus
+/// every technique the SOC's rules name; with each, the rules whose techniques cover it.
+/// Which rules cover what never changes during an exercise (whether they are deployed
+/// does), so the hunter works it out once, from the scenario's index.
+pub(super) fn hypotheses(view: &View) -> Vec<(String, Vec<usize>)> {
+    let mut techniques: Vec<&str> = THREAT_MODEL.to_vec();
+    techniques.extend(
         view.scenario
             .rules
             .iter()
             .flat_map(|r| r.techniques.iter().map(String::as_str)),
     );
-    candidates.sort_unstable();
-    candidates.dedup();
+    techniques.sort_unstable();
+    techniques.dedup();
+    techniques
+        .into_iter()
+        .map(|t| (t.to_string(), view.scenario.lookup.rules_covering(t)))
+        .collect()
+}
+
+pub(super) fn next(brain: &mut Brain, view: &View) -> Option<Action> {
+    if view.now < brain.mem.next_hunt {
+        return None;
+    }
+    if brain.mem.hypotheses.is_empty() {
+        brain.mem.hypotheses = hypotheses(view);
+    }
     // Do not repeat the last few hypotheses.
     let recent: Vec<&str> = brain
         .mem
@@ -70,34 +84,39 @@ pub(super) fn next(brain: &mut Brain, view: &View) -> Option<Action> {
         .take(4)
         .map(String::as_str)
         .collect();
-    candidates.retain(|t| !recent.contains(t));
+    let candidates: Vec<&(String, Vec<usize>)> = brain
+        .mem
+        .hypotheses
+        .iter()
+        .filter(|(t, _)| !recent.contains(&t.as_str()))
+        .collect();
+    let rng = &mut brain.rng;
     let pick = match brain.profile.hunt_strategy {
-        HuntStrategy::Random => candidates[brain.rng.below(candidates.len())],
+        HuntStrategy::Random => candidates[rng.below(candidates.len())],
         HuntStrategy::Gaps => {
-            let uncovered: Vec<&str> = candidates
+            let uncovered: Vec<&(String, Vec<usize>)> = candidates
                 .iter()
                 .copied()
-                .filter(|t| {
+                .filter(|(_, rules)| {
                     // A technique counts as covered only by a deployed rule that would
                     // usually fire: a low-fidelity rule is a gap worth hunting.
-                    !view.scenario.rules.iter().enumerate().any(|(i, r)| {
+                    !rules.iter().any(|&i| {
                         let live = view.defense.rules[i];
-                        live.enabled
-                            && live.fidelity >= RELIABLE_FIDELITY
-                            && r.techniques.iter().any(|rt| covers(rt, t))
+                        live.enabled && live.fidelity >= RELIABLE_FIDELITY
                     })
                 })
                 .collect();
-            if !uncovered.is_empty() && brain.rng.chance(0.75) {
-                uncovered[brain.rng.below(uncovered.len())]
+            if !uncovered.is_empty() && rng.chance(0.75) {
+                uncovered[rng.below(uncovered.len())]
             } else {
-                candidates[brain.rng.below(candidates.len())]
+                candidates[rng.below(candidates.len())]
             }
         }
     };
-    brain.mem.hunted.push(pick.to_string());
+    let pick = pick.0.clone();
+    brain.mem.hunted.push(pick.clone());
     Some(Action::Hunt {
-        hypothesis: Hypothesis::Technique(pick.to_string()),
+        hypothesis: Hypothesis::Technique(pick),
         tenant: None,
         lookback: brain.profile.hunt_lookback.0,
     })

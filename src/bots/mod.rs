@@ -43,6 +43,9 @@ pub struct Memory {
     pub next_hunt: u64,
     /// Techniques already hunted, in order.
     pub hunted: Vec<String>,
+    /// The hunter's hypotheses with the rules covering each (see
+    /// `hunter::hypotheses`); empty until its first hunt.
+    pub hypotheses: Vec<(String, Vec<usize>)>,
     /// Items the responder has already acted on.
     pub contained: EvidenceSet,
     /// Rules the engineer has already changed.

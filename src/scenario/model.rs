@@ -97,6 +97,26 @@ pub struct Lookup {
     pub tenant_accounts: Vec<Vec<AccountIdx>>,
     /// Look-alike indicators of each data source's benign activity.
     pub source_lookalikes: Vec<Vec<ObservableIdx>>,
+    /// Per ATT&CK technique id: the rules that name it, in rule order.
+    pub rules_naming: std::collections::BTreeMap<String, Vec<RuleIdx>>,
+}
+
+impl Lookup {
+    /// The rules written for `technique` or for its parent technique (see
+    /// [`crate::scenario::attack::covers`]), in rule order.
+    pub fn rules_covering(&self, technique: &str) -> Vec<RuleIdx> {
+        let parent = technique.split_once('.').map(|(p, _)| p);
+        let mut rules: Vec<RuleIdx> = [Some(technique), parent]
+            .into_iter()
+            .flatten()
+            .filter_map(|t| self.rules_naming.get(t))
+            .flatten()
+            .copied()
+            .collect();
+        rules.sort_unstable();
+        rules.dedup();
+        rules
+    }
 }
 
 /// A step of a training ladder.
@@ -119,12 +139,21 @@ impl Scenario {
                 .collect(),
             tenant_accounts: vec![Vec::new(); self.tenants.len()],
             source_lookalikes: vec![Vec::new(); self.sources.len()],
+            rules_naming: Default::default(),
         };
         for (a, account) in self.accounts.iter().enumerate() {
             l.tenant_accounts[account.tenant].push(a);
         }
         for n in &self.noise {
             l.source_lookalikes[n.source].extend(n.lookalikes.iter().copied());
+        }
+        for (i, rule) in self.rules.iter().enumerate() {
+            for t in &rule.techniques {
+                let rules = l.rules_naming.entry(t.clone()).or_default();
+                if rules.last() != Some(&i) {
+                    rules.push(i);
+                }
+            }
         }
         self.lookup = l;
         self
@@ -631,5 +660,31 @@ impl Role {
     /// Parses a slug.
     pub fn from_slug(s: &str) -> Option<Role> {
         ALL_ROLES.into_iter().find(|r| r.slug() == s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::attack::{Catalogue, covers};
+
+    /// The index answers exactly what a scan of the rules with `covers` would, for every
+    /// ATT&CK technique, on the built-in scenario and the benchmark's MSSP.
+    #[test]
+    fn rules_covering_agrees_with_a_scan() {
+        for text in [
+            crate::scenario::DEFAULT_SCENARIO,
+            include_str!("../../benches/scale.ron"),
+        ] {
+            let s = crate::scenario::load(text).expect("valid");
+            let mut checked = 0;
+            for t in Catalogue::get().techniques() {
+                let scan: Vec<usize> = (0..s.rules.len())
+                    .filter(|&i| s.rules[i].techniques.iter().any(|rt| covers(rt, t.id)))
+                    .collect();
+                assert_eq!(s.lookup.rules_covering(t.id), scan, "{}", t.id);
+                checked += usize::from(!scan.is_empty());
+            }
+            assert!(checked > 0, "some technique is covered in {}", s.id);
+        }
     }
 }
