@@ -1,9 +1,11 @@
 //! Throughput of headless exercises on one core, against a plain priority-queue floor.
 //!
-//! Prints, for the default scenario with expert bots: exercises per second, simulated
-//! events per second, and the floor — the same number of events pushed through and
-//! popped from a `BinaryHeap` with no ECS — with the ratio of the two. Figures only; it
-//! asserts nothing about time. Run with `cargo bench --bench exercise`.
+//! Prints, for the default scenario with expert bots: exercises per second (reusing one
+//! world as `batch` does, and with a fresh world each), the time of each phase, simulated
+//! events per second (while simulating, and over whole exercises), and the floor — the
+//! same number of events pushed through and popped from a `BinaryHeap` with no ECS —
+//! with the ratios. Figures only; it asserts nothing about time. Run with
+//! `cargo bench --bench exercise`.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
