@@ -68,6 +68,17 @@ impl Canon<'_> {
     }
 }
 
+/// Integer methods of the serializer: each widens its value losslessly and writes it
+/// as a (zigzagged) varint.
+macro_rules! integers {
+    ($($method:ident($ty:ty) => $write:ident,)*) => {
+        $(fn $method(self, v: $ty) -> Result<(), Never> {
+            self.$write(v.into());
+            Ok(())
+        })*
+    };
+}
+
 impl<'a, 'b> ser::Serializer for &'a mut Canon<'b> {
     type Ok = ();
     type Error = Never;
@@ -83,36 +94,17 @@ impl<'a, 'b> ser::Serializer for &'a mut Canon<'b> {
         self.0.push(v as u8);
         Ok(())
     }
-    fn serialize_i8(self, v: i8) -> Result<(), Never> {
-        self.signed(i64::from(v));
-        Ok(())
-    }
-    fn serialize_i16(self, v: i16) -> Result<(), Never> {
-        self.signed(i64::from(v));
-        Ok(())
-    }
-    fn serialize_i32(self, v: i32) -> Result<(), Never> {
-        self.signed(i64::from(v));
-        Ok(())
-    }
-    fn serialize_i64(self, v: i64) -> Result<(), Never> {
-        self.signed(v);
-        Ok(())
+    integers! {
+        serialize_i8(i8) => signed,
+        serialize_i16(i16) => signed,
+        serialize_i32(i32) => signed,
+        serialize_i64(i64) => signed,
+        serialize_u16(u16) => varint,
+        serialize_u32(u32) => varint,
+        serialize_u64(u64) => varint,
     }
     fn serialize_u8(self, v: u8) -> Result<(), Never> {
         self.0.push(v);
-        Ok(())
-    }
-    fn serialize_u16(self, v: u16) -> Result<(), Never> {
-        self.varint(u64::from(v));
-        Ok(())
-    }
-    fn serialize_u32(self, v: u32) -> Result<(), Never> {
-        self.varint(u64::from(v));
-        Ok(())
-    }
-    fn serialize_u64(self, v: u64) -> Result<(), Never> {
-        self.varint(v);
         Ok(())
     }
     fn serialize_f32(self, v: f32) -> Result<(), Never> {
