@@ -789,18 +789,15 @@ fn load_run(dir: &Path) -> Result<Run> {
         );
     }
     let text = read_text(&journal_path)?;
-    let mut lines = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let parsed: journal::Line = serde_json::from_str(line).map_err(|e| {
-            anyhow::anyhow!(
-                "{}:{}: not a journal line: {e}",
-                journal_path.display(),
-                n + 1
-            )
-        })?;
-        lines.push(parsed);
-    }
-    let journal = journal::Journal { lines };
+    let journal = journal::parse_jsonl(&text).map_err(|b| {
+        anyhow::anyhow!(
+            "{}:{}:{}: {}",
+            journal_path.display(),
+            b.line,
+            b.column,
+            b.message
+        )
+    })?;
     if !journal::is_digest_of(&results.digest, &journal, &text) {
         bail!(
             "{} does not match {}: the journal's digest is {}, the results say {}; the directory was edited or mixed (`socdrill replay` shows where)",

@@ -330,7 +330,7 @@ fn missing_truncated_and_foreign_run_directories_are_refused_clearly() {
     let o = socdrill(&["report", arg]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("journal.jsonl:1: not a journal line"),
+        stderr(&o).contains("journal.jsonl:1:2: not a journal line: expected ident"),
         "{}",
         stderr(&o)
     );

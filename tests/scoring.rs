@@ -163,7 +163,9 @@ fn the_golden_journal_is_unchanged() {
         );
     }
     assert_eq!(
-        socdrill::journal::digest_of_jsonl(&golden).expect("the golden file is a journal"),
+        socdrill::journal::parse_jsonl(&golden)
+            .expect("the golden file is a journal")
+            .digest(),
         ex.journal().digest()
     );
 }

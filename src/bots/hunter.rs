@@ -4,7 +4,6 @@
 
 use super::{Brain, HuntStrategy};
 use crate::scenario::Role;
-use crate::scenario::attack::covers;
 use crate::soc::{Action, Evidence, HandoffDraft, Hypothesis, Outcome, View};
 
 /// The hunter's threat model: techniques that public threat reports (Red Canary's
@@ -164,9 +163,8 @@ pub(super) fn observe(brain: &mut Brain, view: &View, action: &Action, outcome: 
             summary: format!("hunt for {t} found activity no alert covered"),
         }));
     }
-    let dormant = view.scenario.rules.iter().enumerate().any(|(i, r)| {
-        !view.defense.rules[i].enabled && r.techniques.iter().any(|rt| covers(rt, t))
-    });
+    let dormant =
+        (view.scenario.lookup.rules_covering(t).iter()).any(|&i| !view.defense.rules[i].enabled);
     if dormant && view.scenario.seats_for(Role::Engineer) > 0 {
         brain.plan.push_back(Action::Handoff(HandoffDraft {
             to: Role::Engineer,

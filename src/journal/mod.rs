@@ -409,16 +409,38 @@ pub fn is_digest_of(stored: &str, journal: &Journal, text: &str) -> bool {
     stored == journal.digest() || stored == hex(&Sha256::digest(text.as_bytes()))
 }
 
-/// The digest of a recorded `journal.jsonl`: its lines read back and digested like a
-/// live journal. A line that is not a journal line is named by number.
-pub fn digest_of_jsonl(jsonl: &str) -> Result<String, String> {
+/// Where a recorded `journal.jsonl` is not a journal: 1-based line and column, and what
+/// is wrong there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadLine {
+    /// Line of the file.
+    pub line: usize,
+    /// Column within it.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// A recorded `journal.jsonl` read back into lines.
+pub fn parse_jsonl(jsonl: &str) -> Result<Journal, BadLine> {
     let mut journal = Journal::default();
     for (n, text) in jsonl.lines().enumerate() {
-        let line: Line = serde_json::from_str(text)
-            .map_err(|e| format!("line {}: not a journal line: {e}", n + 1))?;
+        let line: Line = serde_json::from_str(text).map_err(|e| {
+            // The position is given as line and column of the file instead.
+            let full = e.to_string();
+            let at = format!(" at line {} column {}", e.line(), e.column());
+            BadLine {
+                line: n + 1,
+                column: e.column(),
+                message: format!(
+                    "not a journal line: {}",
+                    full.strip_suffix(&at).unwrap_or(&full)
+                ),
+            }
+        })?;
         journal.lines.push(line);
     }
-    Ok(journal.digest())
+    Ok(journal)
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -486,7 +508,7 @@ mod tests {
     fn the_digest_reads_back_from_the_json_lines() {
         let j = journal();
         let text = j.to_jsonl();
-        assert_eq!(digest_of_jsonl(&text).unwrap(), j.digest());
+        assert_eq!(parse_jsonl(&text).unwrap().digest(), j.digest());
         assert!(is_digest_of(&j.digest(), &j, &text));
         // Runs recorded before the canonical encoding carry the text's SHA-256.
         let legacy = hex(&Sha256::digest(text.as_bytes()));
@@ -497,7 +519,15 @@ mod tests {
         other.lines[1].t = 6;
         assert_ne!(other.digest(), j.digest());
         assert!(!is_digest_of(&other.digest(), &j, &text));
-        let err = digest_of_jsonl("{\"t\":0,\"ev\":\"Nope\"}\n").unwrap_err();
-        assert!(err.starts_with("line 1: not a journal line"), "{err}");
+        let bad =
+            parse_jsonl("{\"t\":0,\"ev\":\"Ended\",\"reason\":\"x\"}\n{\"t\":0,\"ev\":\"Nope\"}\n")
+                .unwrap_err();
+        assert_eq!((bad.line, bad.column), (2, 19));
+        let m = &bad.message;
+        assert!(
+            m.starts_with("not a journal line: unknown variant `Nope`"),
+            "{m}"
+        );
+        assert!(!m.contains("at line"), "{m}");
     }
 }

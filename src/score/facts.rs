@@ -322,21 +322,10 @@ impl Facts {
         f
     }
 
-    /// The intrusions an evidence item is tied to by time `t`: the stage behind an
-    /// alert or record, or the intrusions whose malicious records named the host,
-    /// account or indicator. Empty for benign items.
-    pub fn intrusions_of(&self, item: Evidence, t: u64) -> BTreeSet<IntrusionIdx> {
-        let mut set = BTreeSet::new();
-        self.any_tie(item, t, |i| {
-            set.insert(i);
-            false
-        });
-        set
-    }
-
-    /// Calls `f` with each intrusion `item` is tied to by time `t` (see
-    /// [`Facts::intrusions_of`]; an intrusion may come more than once) until `f`
-    /// returns true; returns whether it did.
+    /// Calls `f` with each intrusion an evidence item is tied to by time `t` (the stage
+    /// behind an alert or record, or the intrusions whose malicious records named the
+    /// host, account or indicator; none for benign items; an intrusion may come more
+    /// than once) until `f` returns true; returns whether it did.
     pub fn any_tie(&self, item: Evidence, t: u64, mut f: impl FnMut(IntrusionIdx) -> bool) -> bool {
         let (kind, i) = match item {
             Evidence::Alert(a) => {
