@@ -425,7 +425,7 @@ fn par_is_measured_stored_and_read_back() {
 
 #[test]
 fn sigma_rules_become_the_detection_catalogue() {
-    let sigma = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/sigma/rules");
+    let sigma = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/sigma/rules");
     let o = socdrill(&["import-sigma", sigma]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let ron = String::from_utf8(o.stdout).unwrap();

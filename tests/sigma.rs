@@ -1,4 +1,4 @@
-//! The Sigma importer against the real SigmaHQ rules kept beside the project: every rule
+//! The Sigma importer against real SigmaHQ rules (`tests/data/sigma`): every rule
 //! parses and agrees with the index, v19 tags map back to v17, an import plays through
 //! an exercise, bad input is an error (never a panic), and the RON output reads back.
 
@@ -14,7 +14,7 @@ use socdrill::script::Script;
 use socdrill::sigma::{self, LevelDefaults, LogSource, SigmaRule};
 use socdrill::{Exercise, bots};
 
-const SIGMA_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/sigma");
+const SIGMA_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/sigma");
 
 /// One row of `index.tsv`.
 struct Row {
