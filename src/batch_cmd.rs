@@ -196,13 +196,16 @@ pub fn par_cmd(path: Option<&Path>, jobs: Option<usize>, dry_run: bool) -> Resul
         scenario::build(&source.raw, &source.src).map_err(|d| diagnostics(&source.name, &d))?,
     );
     let profile = bots::profile_named(par::PAR_PROFILE).expect("the expert profile ships");
-    let arms = [Arm {
-        name: "par".into(),
+    let typical =
+        bots::profile_named(par::TYPICAL_PROFILE).expect("the competent profile ships");
+    let arm = |name: &str, p: &bots::Profile| Arm {
+        name: name.into(),
         description: String::new(),
         changes: Vec::new(),
         scenario: s.clone(),
-        team: Team::uniform(profile),
-    }];
+        team: Team::uniform(p),
+    };
+    let arms = [arm("par", profile), arm("typical", typical)];
     let seeds = Seeds {
         first: *par::PAR_SEEDS.start(),
         count: par::PAR_SEEDS.end() - par::PAR_SEEDS.start() + 1,
@@ -212,11 +215,16 @@ pub fn par_cmd(path: Option<&Path>, jobs: Option<usize>, dry_run: bool) -> Resul
     if finished.interrupted {
         bail!("par needs every seed; the run was stopped");
     }
+    let band = acc.score_quantiles(1, 0.25, 0.75);
     let summary = acc.summary(&s, profile.name.as_str(), seeds);
-    let value = summary.arms[0]
-        .team_score
-        .median
-        .expect("par runs at least one seed");
+    let Some(value) = summary.arms[0].team_score.median else {
+        bail!(
+            "{}: no expert run over seeds {}..{} had a team score (nothing could be rated), so there is no par to store",
+            source.name,
+            par::PAR_SEEDS.start(),
+            par::PAR_SEEDS.end()
+        );
+    };
     let rounded = (value * 10.0).round() / 10.0;
     emit(&format!(
         "{}: par {rounded:.1} (median team score of expert bots over seeds {}..{}; was {})\n",
@@ -228,19 +236,33 @@ pub fn par_cmd(path: Option<&Path>, jobs: Option<usize>, dry_run: bool) -> Resul
             .par
             .map_or("not set".to_string(), |p| format!("{p:.1}"))
     ));
+    if let Some((lo, hi)) = band {
+        emit(&format!(
+            "{}: a typical team {lo:.1}–{hi:.1} (the middle half of competent bots' team scores over the same seeds; was {})\n",
+            source.name,
+            source
+                .raw
+                .typical
+                .map_or("not set".to_string(), |(a, b)| format!("{a:.1}–{b:.1}"))
+        ));
+    }
     match path {
         None => {
             emit("the built-in scenario is not a file: give a scenario file to store its par\n")
         }
         Some(_) if dry_run => emit("not stored (--dry-run)\n"),
         Some(p) => {
-            let text =
+            let mut text =
                 par::with_par(&source.src, rounded).map_err(|d| diagnostics(&source.name, &d))?;
+            if let Some(band) = band {
+                text = par::with_typical(&text, band)
+                    .map_err(|d| diagnostics(&source.name, &d))?;
+            }
             let tmp = p.with_extension("ron.par-tmp");
             fs::write(&tmp, &text).with_context(|| format!("cannot write {}", tmp.display()))?;
             fs::rename(&tmp, p).with_context(|| format!("cannot replace {}", p.display()))?;
             emit(&format!(
-                "stored in {}: scorecards and reports now show score against par\n",
+                "stored in {}: scorecards and reports now show score against par and a typical team\n",
                 p.display()
             ));
         }

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use socdrill::report::{clock, span};
+use socdrill::report::{clock, ending_note, ladder_note, rating_label, span, standing, team_score_text};
 use socdrill::scenario::Scenario;
 use socdrill::scenario::attack::Catalogue;
 use socdrill::score::Results;
@@ -14,7 +14,7 @@ fn opt_clock(t: Option<u64>) -> String {
 }
 
 /// The scorecard.
-pub fn scorecard(scenario: &Scenario, r: &Results) -> String {
+pub fn scorecard(r: &Results) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "socdrill · {} ({})", r.title, r.scenario);
     let _ = writeln!(
@@ -23,9 +23,18 @@ pub fn scorecard(scenario: &Scenario, r: &Results) -> String {
         r.seed,
         r.bots,
         clock(r.ended_at),
-        r.end_reason,
+        match r.ended_by {
+            socdrill::score::EndedBy::Defenders => format!(
+                "ended early; the attack ran on without defenders to {}",
+                clock(r.ran_to)
+            ),
+            _ => r.end_reason.clone(),
+        },
         r.journal_lines
     );
+    if let Some(note) = ending_note(r) {
+        let _ = writeln!(o, "{note}");
+    }
     let _ = writeln!(o, "\nIntrusions — dwell time, containment, impact");
     for i in &r.intrusions {
         let _ = writeln!(o, "  {} · {}", i.id, i.name);
@@ -34,16 +43,20 @@ pub fn scorecard(scenario: &Scenario, r: &Results) -> String {
             "    compromised {}  first alert {}  detected {}  contained {}  eradicated {}",
             opt_clock(i.compromised_at),
             opt_clock(i.first_alert_at),
-            match (i.detected_at, i.detected_by) {
-                (Some(t), Some(how)) =>
+            match (i.detected_at, i.detected_by, i.told_at) {
+                (Some(t), Some(how), _) =>
                     format!("{} ({})", clock(t), format!("{how:?}").to_lowercase()),
-                (t, _) => opt_clock(t),
+                (None, _, Some(told)) => format!("— (told by the attacker {})", clock(told)),
+                (t, ..) => opt_clock(t),
             },
             opt_clock(i.contained_at),
             opt_clock(i.eradicated_at)
         );
         let dwell = match (i.dwell_seconds, i.censored) {
             (Some(d), true) => format!("≥ {} (never detected)", span(d)),
+            (Some(d), false) if i.detected_at.is_none() => {
+                format!("{} (until the attacker announced it)", span(d))
+            }
             (Some(d), false) => span(d),
             (None, _) => "— (never started)".into(),
         };
@@ -121,7 +134,7 @@ pub fn scorecard(scenario: &Scenario, r: &Results) -> String {
     for h in r.handoffs.iter().take(12) {
         let _ = writeln!(
             o,
-            "  #{:<3} {:>9} → {:<9} {} by {:<12} quality {:>5.1}  complete {:.2} precise {:.2} severity {:.2} routing {:.0} timely {:.2} pickup {:.2}{}",
+            "  #{:<3} {:>9} → {:<9} {} by {:<12} quality {:>5.1}  complete {:.2} precise {:.2} severity {:.2} routing {:.0} timely {:.2} pickup {:.2} ({}){}",
             h.id,
             h.from,
             h.to,
@@ -134,6 +147,8 @@ pub fn scorecard(scenario: &Scenario, r: &Results) -> String {
             h.routing,
             h.timeliness,
             h.pickup,
+            h.pickup_seconds
+                .map_or("never picked up".into(), |p| format!("after {}", span(p))),
             if h.bounced { "  (returned)" } else { "" }
         );
     }
@@ -153,8 +168,11 @@ pub fn scorecard(scenario: &Scenario, r: &Results) -> String {
     for ob in &r.objectives {
         let _ = writeln!(
             o,
-            "  {:?}  {:<10} {}  — {}",
-            ob.rating, ob.id, ob.description, ob.evidence
+            "  {}  {:<10} {}  — {}",
+            rating_label(ob.rating),
+            ob.id,
+            ob.description,
+            ob.evidence
         );
     }
     let _ = writeln!(o, "\nRoles");
@@ -211,17 +229,32 @@ pub fn scorecard(scenario: &Scenario, r: &Results) -> String {
     let parts: Vec<String> = r
         .components
         .iter()
-        .map(|c| format!("{} {:.2}", c.name, c.score))
+        .map(|c| match c.score {
+            Some(s) => format!("{} {s:.2}", c.name),
+            None => format!("{} not rated", c.name),
+        })
         .collect();
     let _ = writeln!(
         o,
-        "\nTeam score {:.1} / 100{}  ({})",
-        r.team_score,
-        scenario
-            .par
-            .map_or(String::new(), |p| format!("  · par {p:.1}")),
+        "\nTeam score {}{}  ({})",
+        team_score_text(r),
+        standing(r).map_or(String::new(), |s| format!("  · {s}")),
         parts.join(", ")
     );
+    for c in r.components.iter().filter(|c| c.score.is_none()) {
+        let _ = writeln!(
+            o,
+            "  {} not rated ({}): left out of the team score",
+            c.name,
+            c.note.as_deref().unwrap_or("nothing to measure")
+        );
+    }
+    if let Some(why) = &r.team_score_note {
+        let _ = writeln!(o, "  {why}");
+    }
+    if let Some(l) = ladder_note(r) {
+        let _ = writeln!(o, "{l}");
+    }
     let _ = writeln!(o, "digest {}", r.digest);
     o
 }

@@ -13,7 +13,7 @@
 //! let mut ex = Exercise::new(scenario, 7, profile, &Default::default());
 //! ex.run_to_end();
 //! let results = ex.results();
-//! println!("{} {}", results.team_score, results.digest);
+//! println!("{:?} {}", results.team_score, results.digest);
 //! ```
 
 #![forbid(unsafe_code)]
@@ -228,6 +228,7 @@ impl Exercise {
             horizon: 0,
             end: s.time_limit,
             ended: false,
+            stood_down: None,
         });
         // A reset keeps the agenda's, journal's and ledger's allocations: a batch runs
         // thousands of exercises in one world, and regrowing them was a tenth of each.
@@ -349,6 +350,15 @@ impl Exercise {
         self.app.world().resource::<Agenda>().next_time()
     }
 
+    /// When the attacker's next stage is due, if one is scheduled (the facilitator's
+    /// jump stops before it).
+    pub fn next_stage_at(&self) -> Option<u64> {
+        self.app
+            .world()
+            .resource::<Agenda>()
+            .next_time_of(|e| matches!(e, SimEvent::Stage(_)))
+    }
+
     /// Runs a live-exercise operation at the horizon (see [`live`]).
     fn live_op(&mut self, op: soc::LiveOp) -> Result<u64, String> {
         let world = self.app.world_mut();
@@ -391,9 +401,19 @@ impl Exercise {
         self.live_op(soc::LiveOp::FireInject(inject)).map(|_| ())
     }
 
-    /// The facilitator ends the exercise now.
-    pub fn end_now(&mut self) -> Result<(), String> {
-        self.live_op(soc::LiveOp::End).map(|_| ())
+    /// Ends the exercise now, before its time limit (the facilitator, a trainee, a
+    /// player or a script): the defenders stand down, and the attack runs on to the time
+    /// limit (or until every intrusion is over) with nobody acting, so the exercise is
+    /// scored on what the attacker would have done unopposed. Returns when it stood down.
+    pub fn end_now(&mut self) -> Result<u64, String> {
+        let at = self.live_op(soc::LiveOp::End)?;
+        self.run_to_end();
+        Ok(at)
+    }
+
+    /// When the defenders stood down, if the exercise was ended before its time limit.
+    pub fn stood_down_at(&self) -> Option<u64> {
+        self.app.world().resource::<Clock>().stood_down
     }
 
     /// Runs the exercise to its end.

@@ -38,7 +38,8 @@ pub enum Move {
         /// Inject index.
         inject: usize,
     },
-    /// The facilitator ends the exercise.
+    /// The exercise ends before its time limit (the facilitator, a trainee or a
+    /// player): the defenders stand down and the attack runs on to the limit.
     End,
     /// The live clock reached this time (no effect; where a resumed exercise picks up).
     Clock,
@@ -91,7 +92,7 @@ pub fn play(ex: &mut Exercise, m: &Timed) -> Result<u64, String> {
         Move::Act { seat, action } => ex.act(*seat, action.clone()),
         Move::TakeSeat { seat } => ex.take_seat(*seat).map(|()| m.t),
         Move::FireInject { inject } => ex.fire_inject(*inject).map(|()| m.t),
-        Move::End => ex.end_now().map(|()| m.t),
+        Move::End => ex.end_now(),
         Move::Clock => Ok(m.t),
     }
 }

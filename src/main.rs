@@ -97,6 +97,11 @@ enum Command {
         /// Print the results as JSON instead of the scorecard.
         #[arg(long)]
         json: bool,
+        /// End the exercise at this simulated time (e.g. `6m`, `1h30m`), as a facilitator
+        /// pressing End would: the defenders stand down there and the attack runs on to
+        /// the time limit without them; the exercise is scored on that.
+        #[arg(long, value_name = "DURATION", value_parser = parse_end_at)]
+        end_at: Option<u64>,
     },
     /// Validate scenario files and list every problem as FILE:LINE:COL: message.
     Check {
@@ -269,14 +274,16 @@ fn main() -> ExitCode {
             actions,
             out,
             json,
-        } => run(
-            scenario.as_deref(),
+            end_at,
+        } => run(&RunArgs {
+            path: scenario.as_deref(),
             seed,
-            &bots,
-            actions.as_deref(),
-            out.as_deref(),
+            profile: &bots,
+            actions: actions.as_deref(),
+            out: out.as_deref(),
             json,
-        ),
+            end_at,
+        }),
         Command::Check { files } => check(&files),
         Command::Replay { dir } => replay(&dir),
         Command::Report { run, format, out } => report(&run, &format, out.as_deref()),
@@ -400,20 +407,63 @@ fn load_script(path: Option<&Path>, scenario: &Scenario) -> Result<(Script, Opti
     Ok((s, Some(src)))
 }
 
-fn run(
-    path: Option<&Path>,
+/// `--end-at`'s value: a duration such as `6m` or `1h30m`, in seconds.
+fn parse_end_at(text: &str) -> Result<u64, String> {
+    scenario::format::parse_duration(text)
+        .map_err(|e| format!("{e} (write a duration such as 6m, 90s or 1h30m)"))
+}
+
+/// `run`'s arguments.
+struct RunArgs<'a> {
+    path: Option<&'a Path>,
     seed: u64,
-    profile: &str,
-    actions: Option<&Path>,
-    out: Option<&Path>,
+    profile: &'a str,
+    actions: Option<&'a Path>,
+    out: Option<&'a Path>,
     json: bool,
-) -> Result<ExitCode> {
+    end_at: Option<u64>,
+}
+
+/// Runs an exercise to its end, or ends it at `end_at` the way a facilitator would.
+fn simulate(ex: &mut Exercise, end_at: Option<u64>) {
+    match end_at {
+        Some(t) if t < ex.scenario().time_limit => {
+            ex.advance_to(t);
+            // Ending early is refused only when the exercise is already over (every
+            // intrusion resolved before `t`): then there is nothing left to stop.
+            if ex.end_now().is_err() {
+                ex.run_to_end();
+            }
+        }
+        _ => ex.run_to_end(),
+    }
+}
+
+fn run(a: &RunArgs) -> Result<ExitCode> {
+    let RunArgs {
+        path,
+        seed,
+        profile,
+        actions,
+        out,
+        json,
+        end_at,
+    } = *a;
     let (scenario, src, _) = load_scenario(path)?;
     let (script, script_src) = load_script(actions, &scenario)?;
     let profile =
         bots::profile_named(profile).with_context(|| format!("unknown bot profile {profile:?}"))?;
+    if let Some(t) = end_at
+        && t >= scenario.time_limit
+    {
+        bail!(
+            "--end-at {} is not before the scenario's time limit ({}): leave it out to run to the limit",
+            socdrill::report::span(t),
+            socdrill::report::span(scenario.time_limit)
+        );
+    }
     let mut ex = Exercise::new(scenario.clone(), seed, profile, &script);
-    ex.run_to_end();
+    simulate(&mut ex, end_at);
     let results = ex.results();
     let results_json = serde_json::to_string_pretty(&results)?;
     if let Some(dir) = out {
@@ -441,7 +491,7 @@ fn run(
     if json {
         say!("{results_json}");
     } else {
-        say_raw!("{}", card::scorecard(&scenario, &results));
+        say_raw!("{}", card::scorecard(&results));
         if let Some(dir) = out {
             say!("results and journal written to {}", dir.display());
         }
@@ -504,7 +554,10 @@ fn replay(dir: &Path) -> Result<ExitCode> {
         .with_context(|| format!("unknown bot profile {bots_name:?} in results.json"))?;
     let recorded = read_text(&dir.join("journal.jsonl"))?;
     let mut ex = Exercise::new(scenario, seed, profile, &script);
-    ex.run_to_end();
+    // A run ended early (`run --end-at`) is ended at the same time again.
+    let end_at =
+        (results.ended_by == socdrill::score::EndedBy::Defenders).then_some(results.ended_at);
+    simulate(&mut ex, end_at);
     if let Some(d) = journal::first_divergence(&recorded, ex.journal()) {
         report_divergence(&d);
         return Ok(ExitCode::from(1));

@@ -40,6 +40,8 @@ pub enum Command {
     Faster,
     /// Halve the speed.
     Slower,
+    /// End the exercise (after a confirmation the window asks for).
+    End,
 }
 
 /// The escalation form: evidence to attach, severity, summary.
@@ -69,8 +71,7 @@ pub struct Console {
 }
 
 /// The keys, for the help line.
-pub const HELP: &str =
-    "j/k select · t take · m malicious · b benign · c close · e escalate · p pause · +/- speed";
+pub const HELP: &str = "j/k select · t take · m malicious · b benign · c close · e escalate · p pause · +/- speed · Q end";
 /// The keys inside the escalation form.
 pub const FORM_HELP: &str =
     "↑/↓ move · space tick evidence · 1-4 severity · type the summary · enter send · esc cancel";
@@ -170,6 +171,7 @@ impl Console {
             Key::Char('p') | Key::Space => Command::TogglePause,
             Key::Char('+') | Key::Char('=') => Command::Faster,
             Key::Char('-') => Command::Slower,
+            Key::Char('Q') => Command::End,
             Key::Char('t') => {
                 selected.map_or(Command::Nothing, |a| Command::Act(Action::TakeAlert(a)))
             }
@@ -842,6 +844,7 @@ impl RoleConsole {
             Key::Char('p') | Key::Space => Command::TogglePause,
             Key::Char('+') | Key::Char('=') => Command::Faster,
             Key::Char('-') => Command::Slower,
+            Key::Char('Q') => Command::End,
             Key::Char(c) => match list
                 .get(self.selected)
                 .and_then(|item| item.keys.iter().find(|(k, _, _)| *k == c))

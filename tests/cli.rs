@@ -35,7 +35,13 @@ fn run_json_follows_the_results_contract() {
     let o = socdrill(&["run", "--seed", "7", "--json", "--bots", "expert"]);
     assert!(o.status.success());
     let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("--json prints JSON");
-    assert_eq!(r["schema"], "socdrill.results/1");
+    assert_eq!(r["schema"], "socdrill.results/2");
+    // Nobody ended it early: it ran to its limit or until the intrusion was over.
+    assert!(
+        ["time_limit", "resolved"].contains(&r["ended_by"].as_str().unwrap()),
+        "{}",
+        r["ended_by"]
+    );
     assert_eq!(r["seed"], 7);
     assert_eq!(r["scenario"], "phish-to-exfil");
     assert_eq!(r["digest"].as_str().unwrap().len(), 64);

@@ -105,7 +105,7 @@ fn par_is_the_expert_median_over_the_calibration_seeds() {
         let Some(par) = s.par else { continue };
         let m = median(
             SEEDS
-                .map(|seed| run(&s, seed, "expert").team_score)
+                .map(|seed| common::score(&run(&s, seed, "expert")))
                 .collect(),
         );
         assert!(
@@ -125,7 +125,7 @@ fn ladders_run_from_step_one_without_gaps_and_get_harder() {
         if let Some(l) = &s.ladder {
             let competent = median(
                 SEEDS
-                    .map(|seed| run(&s, seed, "competent").team_score)
+                    .map(|seed| common::score(&run(&s, seed, "competent")))
                     .collect(),
             );
             tracks.entry(l.track.clone()).or_default().push((

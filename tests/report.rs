@@ -112,7 +112,10 @@ fn the_html_report_is_well_formed_and_complete() {
         );
         // The headline numbers are there.
         let r = &rep.results;
-        assert!(text.contains(&format!("{:.1}", r.team_score)), "team score");
+        assert!(
+            text.contains(&format!("{:.1}", r.team_score.expect("rated"))),
+            "team score"
+        );
         assert!(text.contains(&r.digest), "digest");
         for o in &r.objectives {
             assert!(
@@ -200,13 +203,13 @@ fn csv_and_json_carry_the_same_figures() {
     assert!(csv.lines().any(|l| l
         == format!(
             "exercise,phish-to-exfil,team_score,{}",
-            rep.results.team_score
+            rep.results.team_score.expect("rated")
         )));
     assert!(csv.lines().all(|l| !l.is_empty()));
     let json: serde_json::Value = serde_json::from_str(&rep.render(Format::Json)).unwrap();
     assert_eq!(
         json["results"]["team_score"].as_f64(),
-        Some(rep.results.team_score)
+        rep.results.team_score
     );
 }
 
@@ -306,7 +309,7 @@ fn missing_truncated_and_foreign_run_directories_are_refused_clearly() {
     // Foreign results: another tool's JSON, or another schema version.
     std::fs::write(
         run.join("results.json"),
-        results.replace("socdrill.results/1", "socdrill.results/99"),
+        results.replace("socdrill.results/2", "socdrill.results/99"),
     )
     .unwrap();
     for cmd in ["report", "compare"] {

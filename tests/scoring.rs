@@ -76,7 +76,7 @@ fn handoff_quality_by_hand() {
     let h = &r.handoffs[0];
     assert_eq!((h.from.as_str(), h.to.as_str()), ("tier1", "tier2"));
     assert_eq!((h.relevant_seen, h.attached, h.missing), (4, 2, 2));
-    assert_eq!((h.hold_seconds, h.pickup_seconds), (540, 180));
+    assert_eq!((h.hold_seconds, h.pickup_seconds), (540, Some(180)));
     assert_eq!(
         (h.completeness, h.precision, h.severity_score, h.routing),
         (0.5, 1.0, 1.0, 1.0)
@@ -91,7 +91,7 @@ fn handoff_quality_by_hand() {
     let h = &r.handoffs[1];
     assert_eq!((h.from.as_str(), h.to.as_str()), ("tier2", "responder"));
     assert_eq!((h.relevant_seen, h.attached), (4, 3));
-    assert_eq!((h.hold_seconds, h.pickup_seconds), (1020, 180));
+    assert_eq!((h.hold_seconds, h.pickup_seconds), (1020, Some(180)));
     assert_eq!(h.severity_score, 0.667);
     assert_eq!(h.quality, 87.5);
     assert_eq!(r.handoff_quality, Some(86.3));
@@ -101,9 +101,9 @@ fn handoff_quality_by_hand() {
 fn objectives_and_team_score_by_hand() {
     let (_, r) = hand_worked();
     // Dwell 15 min: over P (10m), within S (30m).
-    assert_eq!(r.objectives[0].rating, Rating::S);
+    assert_eq!(r.objectives[0].rating, Some(Rating::S));
     // Exposure 61 min: over S (1h), within M (2h).
-    assert_eq!(r.objectives[1].rating, Rating::M);
+    assert_eq!(r.objectives[1].rating, Some(Rating::M));
     assert_eq!(r.triage.true_positives, 1);
     assert_eq!(r.triage.accuracy, Some(100.0));
     // Raised at 600 s, taken at 1260 s: 11 min, within the Gold tenant's 30 min.
@@ -118,7 +118,7 @@ fn objectives_and_team_score_by_hand() {
     // handoffs    (85 + 87.5)/2/100        = 0.8625   × .10
     // objectives  (2/3 + 1/3)/2            = 0.5      × .15
     // sum = 0.861736 → 86.2
-    assert_eq!(r.team_score, 86.2);
+    assert_eq!(r.team_score, Some(86.2));
 }
 
 #[test]
@@ -275,8 +275,9 @@ fn triage_accuracy_weighs_missed_malicious_alerts_most() {
     // The escalated benign alert: nothing relevant attached, misrouted, severity Low = Low.
     let h = &r.handoffs[0];
     assert_eq!((h.precision, h.routing, h.severity_score), (0.0, 0.0, 1.0));
-    // Never picked up: latency runs to the end (40 s), within target.
-    assert_eq!(h.pickup_seconds, 40);
+    // Never picked up: no pickup time, and the pickup component is zero (it never
+    // reached anyone, however soon the exercise ended).
+    assert_eq!((h.pickup_seconds, h.pickup), (None, 0.0));
     // SLA (Gold, 30 min): the six alerts were raised at 10 s; by the end at 100 s none
     // taken has waited past 30 min, and the untaken are not yet past it: none judged.
     assert_eq!((t.sla_breaches, t.sla_met_percent), (0, None));
@@ -420,7 +421,7 @@ fn sla_breaches_cost_part_of_the_triage_component() {
     assert_eq!(r.triage.accuracy, Some(100.0));
     // 1.0 × (1 − 0.5 × 0.5) = 0.75
     let triage = r.components.iter().find(|c| c.name == "triage").unwrap();
-    assert_eq!(triage.score, 0.75);
+    assert_eq!(triage.score, Some(0.75));
 }
 
 #[test]

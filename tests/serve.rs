@@ -148,7 +148,7 @@ async fn seats_act_only_in_their_role_and_see_only_their_view() {
     // The board is read-only; the reveal is the facilitator's, and reaches everyone.
     let r = board.request("pause", json!({})).await;
     assert_eq!(r["ok"], false, "{r}");
-    let r = fac.request("reveal", json!({})).await;
+    let r = fac.request("reveal", json!({"confirm": true})).await;
     assert_eq!(r["ok"], true, "{r}");
     for c in [&mut t1, &mut t2, &mut board] {
         let s = c.until("the debrief", |s| !s["debrief"].is_null()).await;
@@ -479,7 +479,21 @@ async fn solo_mode_prints_one_link_and_starts_when_the_trainee_arrives() {
     assert_eq!(t.request("pause", json!({})).await["ok"], true);
     assert_eq!(t.request("fire", json!({"inject": 0})).await["ok"], false);
     assert_no_ground_truth("the trainee", &t);
-    assert_eq!(t.request("reveal", json!({})).await["ok"], true);
+    // Ending, revealing and jumping cannot be undone: without a confirmation the
+    // server says what they would do and does nothing.
+    for op in ["end", "reveal", "jump"] {
+        let r = t.request(op, json!({})).await;
+        assert_eq!(r["ok"], false, "{op}: {r}");
+        assert!(r["error"].as_str().unwrap().starts_with("confirm: "), "{r}");
+    }
+    let r = t.request("end", json!({})).await;
+    assert!(
+        r["error"].as_str().unwrap().contains("runs on without defenders"),
+        "{r}"
+    );
+    let s = t.until("still paused", |s| s["clock"]["phase"] == "paused").await;
+    assert!(s["debrief"].is_null());
+    assert_eq!(t.request("reveal", json!({"confirm": true})).await["ok"], true);
     let s = t.until("the debrief", |s| !s["debrief"].is_null()).await;
     assert!(s["debrief"]["results"]["team_score"].is_number());
 

@@ -298,7 +298,7 @@ fn experts_detect_sooner_and_score_higher_than_novices_on_every_scenario() {
                         .filter_map(|i| i.dwell_seconds)
                         .sum::<u64>() as f64,
                 );
-                score.push(r.team_score);
+                score.push(common::score(&r));
             }
             stats.push((median(dwell), median(score)));
         }

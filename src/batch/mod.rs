@@ -61,7 +61,7 @@ pub struct Record {
     /// Events fired.
     pub events: u64,
     /// Team score.
-    pub team_score: f64,
+    pub team_score: Option<f64>,
     /// Attacker impact realised, percent of possible.
     pub impact_percent: f64,
     /// Benign hosts and accounts contained without cause.
@@ -87,8 +87,8 @@ pub struct IntrusionRecord {
     pub censored: bool,
     /// Detection to containment, seconds.
     pub time_to_contain: Option<u64>,
-    /// Compromise to containment, seconds (to the end of the exercise when never
-    /// contained).
+    /// Compromise to containment, seconds; none when never contained (as in the
+    /// results: an uncontained intrusion has no exposure figure).
     pub exposure: Option<u64>,
     /// Per stage, in scenario order.
     pub stages: Vec<StageRecord>,
@@ -140,7 +140,6 @@ pub struct RoleRecord {
 impl Record {
     /// The record of a scored exercise.
     pub fn of(arm: &str, results: &Results, events: u64) -> Record {
-        let end = results.ended_at;
         Record {
             arm: arm.to_string(),
             seed: results.seed,
@@ -159,9 +158,7 @@ impl Record {
                     dwell: i.dwell_seconds,
                     censored: i.censored,
                     time_to_contain: i.time_to_contain_seconds,
-                    exposure: i
-                        .exposure_seconds
-                        .or_else(|| i.compromised_at.map(|c| end.saturating_sub(c))),
+                    exposure: i.exposure_seconds,
                     stages: i
                         .stages
                         .iter()
@@ -389,6 +386,12 @@ impl Accumulator {
         }
     }
 
+    /// The `lo` and `hi` quantiles of arm `arm`'s team scores, if any run had one.
+    pub fn score_quantiles(&self, arm: usize, lo: f64, hi: f64) -> Option<(f64, f64)> {
+        let h = &self.arms.get(arm)?.team_score;
+        Some((h.quantile(lo)?, h.quantile(hi)?))
+    }
+
     /// Adds one seed's records (one per arm, in arm order).
     pub fn add(&mut self, records: &[Record]) {
         self.seeds += 1;
@@ -396,7 +399,9 @@ impl Accumulator {
             acc.digest.update(rec.digest.as_bytes());
             acc.digest.update(b"\n");
             acc.events += rec.events;
-            acc.team_score.add(rec.team_score);
+            if let Some(s) = rec.team_score {
+                acc.team_score.add(s);
+            }
             acc.impact.add(rec.impact_percent);
             acc.collateral += u64::from(rec.collateral);
             for (ia, ir) in acc.intrusions.iter_mut().zip(&rec.intrusions) {

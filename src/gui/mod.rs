@@ -98,6 +98,9 @@ struct Game {
     saved: bool,
     bench: Option<(u32, Vec<f64>, Instant)>,
     banner: Option<String>,
+    /// The player pressed Q: what ending would do, shown until the next key confirms
+    /// (y) or cancels it.
+    confirm_end: Option<String>,
 }
 
 #[derive(Component)]
@@ -229,6 +232,7 @@ pub fn play(args: &PlayArgs) -> Result<ExitCode> {
         saved: false,
         bench: args.bench_frames.map(|n| (n, Vec::new(), Instant::now())),
         banner,
+        confirm_end: None,
     };
     let mut app = App::new();
     app.add_plugins(DefaultPlugins.set(WindowPlugin {
@@ -457,6 +461,19 @@ fn press(game: &mut Game, key: Key) {
         }
         Mode::Play { seat, role } => {
             let (seat, role) = (*seat, *role);
+            if game.confirm_end.take().is_some() {
+                if key == Key::Char('y') && !game.ex.ended() {
+                    let m = Timed {
+                        t: game.ex.horizon(),
+                        mv: Move::End,
+                    };
+                    if live::play(&mut game.ex, &m).is_ok() {
+                        game.moves.push(m);
+                        save(game);
+                    }
+                }
+                return;
+            }
             let Some(view) = game.ex.seat_view(seat) else {
                 return;
             };
@@ -470,6 +487,13 @@ fn press(game: &mut Game, key: Key) {
                 Command::TogglePause => game.paused = !game.paused,
                 Command::Faster => game.speed = (game.speed * 2.0).min(3600.0),
                 Command::Slower => game.speed = (game.speed / 2.0).max(0.1),
+                Command::End if !game.ex.ended() => {
+                    game.confirm_end = Some(format!(
+                        "End the exercise now? Nobody acts from here on, the attack runs on without defenders to {}, and the exercise is scored on that. It cannot be undone. Press y to end, any other key to carry on.",
+                        report::clock_hms(game.scenario.time_limit)
+                    ));
+                }
+                Command::End => {}
                 Command::Act(action) => {
                     let m = Timed {
                         t: game.ex.horizon(),
@@ -761,7 +785,7 @@ fn draw(
             ""
         }
     );
-    if let Some(b) = &game.banner {
+    for b in [&game.banner, &game.confirm_end].into_iter().flatten() {
         top.push('\n');
         top.push_str(b);
     }

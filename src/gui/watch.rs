@@ -219,16 +219,24 @@ pub fn debrief_text(s: &Scenario, ex: &Exercise) -> String {
     let r = ex.results();
     let mut out = Vec::new();
     out.push(format!(
-        "Team score {:.1} / 100{} · ended {} ({})",
-        r.team_score,
-        r.par.map(|p| format!(" · par {p:.1}")).unwrap_or_default(),
+        "Team score {}{} · ended {} ({})",
+        report::team_score_text(&r),
+        report::standing(&r)
+            .map(|s| format!(" · {s}"))
+            .unwrap_or_default(),
         report::clock_hms(r.ended_at),
         r.end_reason
     ));
+    out.extend(report::ending_note(&r));
+    out.extend(r.team_score_note.clone());
+    out.extend(report::ladder_note(&r));
     out.push(
         r.components
             .iter()
-            .map(|c| format!("{} {:.0}%", c.name, c.score * 100.0))
+            .map(|c| match c.score {
+                Some(s) => format!("{} {:.0}%", c.name, s * 100.0),
+                None => format!("{} not rated", c.name),
+            })
             .collect::<Vec<_>>()
             .join(" · "),
     );
@@ -270,7 +278,7 @@ pub fn debrief_text(s: &Scenario, ex: &Exercise) -> String {
         .min_by(|a, b| a.quality.total_cmp(&b.quality))
     {
         Some(h) => out.push(format!(
-            "Worst handoff: #{} {} → {} by {} at {}, quality {:.0}: {} of the relevant items attached ({} missing), precision {:.0}%, severity stated {:?} against {:?}{}",
+            "Worst handoff: #{} {} → {} by {} at {}, quality {:.0}: {} of the relevant items attached ({} missing), precision {:.0}%, severity stated {:?} against {:?}, {}{}",
             h.id,
             h.from,
             h.to,
@@ -282,6 +290,10 @@ pub fn debrief_text(s: &Scenario, ex: &Exercise) -> String {
             h.precision * 100.0,
             h.severity,
             h.true_severity,
+            h.pickup_seconds.map_or("never picked up".into(), |p| format!(
+                "picked up after {}",
+                report::span(p)
+            )),
             if h.bounced { ", bounced back" } else { "" }
         )),
         None => out.push("No handoffs were made.".into()),

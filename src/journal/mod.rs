@@ -225,6 +225,9 @@ pub enum Entry {
     Investigated {
         /// Seat.
         seat: SeatId,
+        /// The case the records were filed in, if any.
+        #[serde(default)]
+        case: Option<CaseId>,
         /// Subject.
         subject: Evidence,
         /// Records found.
@@ -344,6 +347,12 @@ pub enum Entry {
         /// Benign rate after the change.
         benign_per_hour: f64,
     },
+    /// The defenders stood down before the time limit: the facilitator, a trainee, a
+    /// player or a script ended the exercise. From here on no seat acts (actions under
+    /// way are abandoned; measures already with a partner team and rule changes already
+    /// requested still land), and the attack runs on to the time limit, so the exercise
+    /// is scored on what the attacker would have done unopposed.
+    StoodDown,
     /// The exercise ended.
     Ended {
         /// Why: `time limit` or `resolved`.

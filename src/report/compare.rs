@@ -6,7 +6,7 @@ use std::fmt::Write;
 use super::csv::field;
 use super::span;
 use super::svg::{self, esc};
-use crate::score::{Results, SCHEMA, mean, round1};
+use crate::score::{EndedBy, Results, SCHEMA, mean, round1};
 
 /// Why a results file cannot be compared.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -36,12 +36,26 @@ pub fn parse_results(text: &str) -> Result<Results, ResultsError> {
         .and_then(|v| v.as_str())
         .unwrap_or("")
         .to_string();
-    if found != SCHEMA {
+    if found != SCHEMA && found != SCHEMA_V1 {
         return Err(ResultsError::Schema { found });
     }
-    serde_json::from_value(value)
-        .map_err(|e| ResultsError::Malformed(format!("does not match the results schema: {e}")))
+    let mut r: Results = serde_json::from_value(value)
+        .map_err(|e| ResultsError::Malformed(format!("does not match the results schema: {e}")))?;
+    if found == SCHEMA_V1 {
+        // Version 1 had no `ended_by` or `ran_to`: an exercise ended by the facilitator
+        // stopped there, so the simulation ended where the defenders did.
+        r.ended_by = match r.end_reason.as_str() {
+            "resolved" => EndedBy::Resolved,
+            "time limit" => EndedBy::TimeLimit,
+            _ => EndedBy::Defenders,
+        };
+        r.ran_to = r.ended_at;
+    }
+    Ok(r)
 }
+
+/// The first results schema, still read.
+pub const SCHEMA_V1: &str = "socdrill.results/1";
 
 /// One exercise in a comparison.
 #[derive(Debug, Clone)]
@@ -75,8 +89,8 @@ pub struct Row {
     pub handoff_quality: Option<f64>,
     /// Triage accuracy.
     pub triage_accuracy: Option<f64>,
-    /// Team score.
-    pub score: f64,
+    /// Team score; none when nothing could be rated.
+    pub score: Option<f64>,
     /// Par.
     pub par: Option<f64>,
 }
@@ -159,8 +173,8 @@ pub fn text(rows: &[Row]) -> String {
                 opt_num(r.handoff_quality),
                 opt_num(r.triage_accuracy),
                 format!(
-                    "{:.1}{}",
-                    r.score,
+                    "{}{}",
+                    opt_num(r.score),
                     r.par.map_or(String::new(), |p| format!(" (par {p:.1})"))
                 ),
             ]
@@ -192,15 +206,15 @@ pub fn text(rows: &[Row]) -> String {
     for r in &table {
         o.push_str(&line(r.iter().map(String::as_str).collect()));
     }
-    if rows.len() >= 2 {
-        let first = &rows[0];
-        let last = &rows[rows.len() - 1];
+    let scored: Vec<&Row> = rows.iter().filter(|r| r.score.is_some()).collect();
+    if let (Some(first), Some(last)) = (scored.first(), scored.last())
+        && scored.len() >= 2
+    {
+        let (a, b) = (first.score.unwrap_or(0.0), last.score.unwrap_or(0.0));
         let _ = writeln!(
             o,
-            "\nscore {:.1} → {:.1} ({:+.1}) from {} to {}",
-            first.score,
-            last.score,
-            round1(last.score - first.score),
+            "\nscore {a:.1} → {b:.1} ({:+.1}) from {} to {}",
+            round1(b - a),
             first.label,
             last.label
         );
@@ -227,7 +241,7 @@ pub fn csv(rows: &[Row]) -> String {
             num(r.time_to_contain),
             num(r.handoff_quality),
             num(r.triage_accuracy),
-            r.score,
+            num(r.score),
             num(r.par)
         );
     }
@@ -248,7 +262,7 @@ pub fn html(rows: &[Row]) -> String {
     for r in rows {
         let _ = write!(
             o,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&r.label),
             esc(&r.date),
             esc(&r.scenario),
@@ -258,7 +272,7 @@ pub fn html(rows: &[Row]) -> String {
             opt_span(r.time_to_contain),
             opt_num(r.handoff_quality),
             opt_num(r.triage_accuracy),
-            r.score
+            opt_num(r.score)
         );
     }
     o.push_str("</tbody></table></section><section id=\"trend\"><h2>Scores and quality</h2>");
@@ -269,7 +283,7 @@ pub fn html(rows: &[Row]) -> String {
             (
                 "team score",
                 "#2471a3",
-                rows.iter().map(|r| Some(r.score)).collect(),
+                rows.iter().map(|r| r.score).collect(),
             ),
             (
                 "handoff quality",

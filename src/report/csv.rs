@@ -38,17 +38,34 @@ pub fn render(r: &Report) -> String {
     row(&mut o, "exercise", &r.scenario, "seed", res.seed);
     row(&mut o, "exercise", &r.scenario, "bots", &res.bots);
     row(&mut o, "exercise", &r.scenario, "digest", &res.digest);
+    row(
+        &mut o,
+        "exercise",
+        &r.scenario,
+        "ended_by",
+        format!("{:?}", res.ended_by).to_lowercase(),
+    );
     row(&mut o, "exercise", &r.scenario, "ended_at", res.ended_at);
+    row(&mut o, "exercise", &r.scenario, "ran_to", res.ran_to);
     row(
         &mut o,
         "exercise",
         &r.scenario,
         "team_score",
-        res.team_score,
+        opt(res.team_score),
     );
     row(&mut o, "exercise", &r.scenario, "par", opt(res.par));
+    if let Some((lo, hi)) = res.typical {
+        row(&mut o, "exercise", &r.scenario, "typical_low", lo);
+        row(&mut o, "exercise", &r.scenario, "typical_high", hi);
+    }
+    if let Some(l) = &res.ladder {
+        row(&mut o, "ladder", &l.track, "step", l.step);
+        row(&mut o, "ladder", &l.track, "pass_score", l.pass_score);
+        row(&mut o, "ladder", &l.track, "passed", opt(l.passed));
+    }
     for c in &res.components {
-        row(&mut o, "component", &c.name, "score", c.score);
+        row(&mut o, "component", &c.name, "score", opt(c.score));
         row(&mut o, "component", &c.name, "weight", c.weight);
     }
     for i in &res.intrusions {
@@ -152,7 +169,7 @@ pub fn render(r: &Report) -> String {
         row(&mut o, "handoff", &item, "to", &h.to);
         row(&mut o, "handoff", &item, "sent_at", h.sent_at);
         row(&mut o, "handoff", &item, "quality", h.quality);
-        row(&mut o, "handoff", &item, "pickup_seconds", h.pickup_seconds);
+        row(&mut o, "handoff", &item, "pickup_seconds", opt(h.pickup_seconds));
         row(&mut o, "handoff", &item, "bounced", h.bounced);
     }
     for ob in &res.objectives {
@@ -161,7 +178,7 @@ pub fn render(r: &Report) -> String {
             "objective",
             &ob.id,
             "rating",
-            format!("{:?}", ob.rating),
+            super::rating_label(ob.rating).replace('—', ""),
         );
         row(&mut o, "objective", &ob.id, "value", opt(ob.value));
     }

@@ -5,8 +5,7 @@ use std::fmt::Write;
 
 use super::svg::{self, esc};
 use super::tables::{self, Table};
-use super::{Report, clock, span};
-use crate::score::Rating;
+use super::{Report, clock, rating_label, span};
 
 const STYLE: &str = r#"
 :root { color-scheme: light; }
@@ -20,7 +19,7 @@ th, td { border: 1px solid #d5d8dc; padding: 4px 7px; text-align: left; vertical
 th { background: #f2f4f4; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .rating { font-weight: 700; text-align: center; width: 2.5em; }
-.P { background: #d5f5e3; } .S { background: #fcf3cf; } .M { background: #fad7a0; } .U { background: #f5b7b1; }
+.P { background: #d5f5e3; } .S { background: #fcf3cf; } .M { background: #fad7a0; } .U { background: #f5b7b1; } .NR { background: #f2f4f4; color: #566573; }
 .kpis { display: flex; flex-wrap: wrap; gap: 10px; margin: 12px 0; }
 .kpi { border: 1px solid #d5d8dc; border-radius: 6px; padding: 8px 12px; min-width: 140px; }
 .kpi b { display: block; font-size: 20px; }
@@ -118,9 +117,26 @@ pub fn render(r: &Report) -> String {
             esc(&value)
         );
     };
-    kpi("Team score", format!("{:.1}", res.team_score));
+    kpi(
+        "Team score",
+        res.team_score
+            .map_or_else(|| "none".into(), |s| format!("{s:.1}")),
+    );
     if let Some(p) = res.par {
         kpi("Par", format!("{p:.1}"));
+    }
+    if let Some((lo, hi)) = res.typical {
+        kpi("A typical team", format!("{lo:.1}–{hi:.1}"));
+    }
+    if let Some(l) = &res.ladder {
+        kpi(
+            &format!("Ladder step {}", l.step),
+            match l.passed {
+                Some(true) => "passed".into(),
+                Some(false) => "not passed".into(),
+                None => "no score".into(),
+            },
+        );
     }
     for i in &res.intrusions {
         kpi(
@@ -142,27 +158,25 @@ pub fn render(r: &Report) -> String {
     for s in &r.executive {
         let _ = write!(o, "<li>{}</li>", esc(s));
     }
-    o.push_str("</ul></section>");
+    o.push_str("</ul><h3>Score components</h3>");
+    table(&mut o, &tables::components(r));
+    o.push_str("</section>");
 
     o.push_str("<section id=\"objectives\"><h2>3. Objectives</h2>");
     o.push_str(
         "<table><thead><tr><th>Rating</th><th>Objective</th><th>Evidence</th></tr></thead><tbody>",
     );
     for ob in &res.objectives {
-        let rating = match ob.rating {
-            Rating::P => "P",
-            Rating::S => "S",
-            Rating::M => "M",
-            Rating::U => "U",
-        };
+        let rating = rating_label(ob.rating);
+        let class = if ob.rating.is_some() { rating } else { "NR" };
         let _ = write!(
             o,
-            "<tr><td class=\"rating {rating}\">{rating}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td class=\"rating {class}\">{rating}</td><td>{}</td><td>{}</td></tr>",
             esc(&ob.description),
             esc(&ob.evidence)
         );
     }
-    o.push_str("</tbody></table><p class=\"sub\">P performed without challenges · S with some challenges · M with major challenges · U unable to be performed.</p></section>");
+    o.push_str("</tbody></table><p class=\"sub\">P performed without challenges · S with some challenges · M with major challenges · U unable to be performed · — not rated: nothing to measure, left out of the team score.</p></section>");
 
     o.push_str("<section id=\"timeline\"><h2>4. Timeline</h2>");
     o.push_str(&svg::timeline(r));
@@ -175,6 +189,10 @@ pub fn render(r: &Report) -> String {
 
     o.push_str("<section id=\"handoffs\"><h2>6. Handoff flow</h2>");
     table(&mut o, &tables::flow(r));
+    if !res.handoffs.is_empty() {
+        o.push_str("<h3>Every handoff</h3>");
+        table(&mut o, &tables::handoffs(r));
+    }
     if !r.worst_handoffs.is_empty() {
         o.push_str("<h3>Weakest handoffs</h3><ol>");
         for w in &r.worst_handoffs {

@@ -84,6 +84,7 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(o, "- {s}");
     }
     o.push('\n');
+    table(&mut o, &tables::components(r));
 
     o.push_str("## 3. Objectives\n\n");
     let objectives = Table {
@@ -93,7 +94,7 @@ pub fn render(r: &Report) -> String {
             .iter()
             .map(|ob| {
                 vec![
-                    format!("**{:?}**", ob.rating),
+                    format!("**{}**", super::rating_label(ob.rating)),
                     ob.description.clone(),
                     ob.evidence.clone(),
                 ]
@@ -112,6 +113,9 @@ pub fn render(r: &Report) -> String {
 
     o.push_str("## 6. Handoff flow\n\n");
     table(&mut o, &tables::flow(r));
+    if !res.handoffs.is_empty() {
+        table(&mut o, &tables::handoffs(r));
+    }
     if !r.worst_handoffs.is_empty() {
         o.push_str("Weakest handoffs:\n\n");
         for (n, w) in r.worst_handoffs.iter().enumerate() {

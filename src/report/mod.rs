@@ -93,8 +93,10 @@ pub struct FlowRow {
     pub count: usize,
     /// Mean quality.
     pub mean_quality: f64,
-    /// Mean wait before pickup, seconds.
-    pub mean_pickup_seconds: f64,
+    /// Mean wait before pickup over the handoffs picked up, seconds.
+    pub mean_pickup_seconds: Option<f64>,
+    /// Handoffs nobody picked up.
+    pub never_picked_up: usize,
     /// Returned handoffs.
     pub bounces: usize,
 }
@@ -199,7 +201,7 @@ pub struct Lane {
 pub struct Rule {
     /// When.
     pub at: u64,
-    /// `detected` or `contained`.
+    /// `detected`, `contained` or `stood-down` (the exercise was ended early).
     pub kind: &'static str,
     /// Label.
     pub label: String,
@@ -266,6 +268,99 @@ pub fn span(t: u64) -> String {
     } else {
         format!("{s}s")
     }
+}
+
+/// A rating as a letter, or `—` when not rated.
+pub fn rating_label(r: Option<Rating>) -> &'static str {
+    match r {
+        Some(Rating::P) => "P",
+        Some(Rating::S) => "S",
+        Some(Rating::M) => "M",
+        Some(Rating::U) => "U",
+        None => "—",
+    }
+}
+
+/// The team score in words: `49.6 / 100`, or `no team score`.
+pub fn team_score_text(r: &Results) -> String {
+    r.team_score
+        .map_or_else(|| "no team score".into(), |s| format!("{s:.1} / 100"))
+}
+
+/// Where the score stands against par and what a typical team reaches, when known:
+/// `par 81.6 (below par) · a typical team 41.2–55.0 (within)`.
+pub fn standing(r: &Results) -> Option<String> {
+    let score = r.team_score?;
+    let mut parts = Vec::new();
+    if let Some(par) = r.par {
+        let side = if score >= par {
+            "at or above par"
+        } else {
+            "below par"
+        };
+        parts.push(format!("par {par:.1} ({side})"));
+    }
+    if let Some((lo, hi)) = r.typical {
+        let side = if score > hi {
+            "above"
+        } else if score >= lo {
+            "within"
+        } else {
+            "below"
+        };
+        parts.push(format!("a typical team {lo:.1}–{hi:.1} ({side})"));
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+/// How the exercise ended, when the defenders stood down before the time limit: the
+/// plain statement every scorecard, debrief and report carries.
+pub fn ending_note(r: &Results) -> Option<String> {
+    (r.ended_by == crate::score::EndedBy::Defenders).then(|| {
+        format!(
+            "The exercise was ended early at {}. The attack ran on to {} without defenders (nobody acted after {}), and the exercise is scored on that.",
+            clock(r.ended_at),
+            clock(r.ran_to),
+            clock(r.ended_at)
+        )
+    })
+}
+
+/// A ladder step's outcome in words, for a scenario on a training ladder.
+pub fn ladder_note(r: &Results) -> Option<String> {
+    let l = r.ladder.as_ref()?;
+    let next = l
+        .next
+        .as_ref()
+        .map_or_else(String::new, |n| format!(" next step: {n}"));
+    Some(match l.passed {
+        Some(true) => format!(
+            "Ladder {} step {}: PASSED (needed {:.1}).{}",
+            l.track,
+            l.step,
+            l.pass_score,
+            if next.is_empty() {
+                " This is the last step.".to_string()
+            } else {
+                format!(" Move up:{next}.")
+            }
+        ),
+        Some(false) => format!(
+            "Ladder {} step {}: NOT PASSED (needed {:.1}). Repeat this step before moving up{}.",
+            l.track,
+            l.step,
+            l.pass_score,
+            if next.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", next.trim())
+            }
+        ),
+        None => format!(
+            "Ladder {} step {}: no team score, so no pass (needed {:.1}).",
+            l.track, l.step, l.pass_score
+        ),
+    })
 }
 
 /// Words for an evidence item.
@@ -428,7 +523,7 @@ impl Report {
 }
 
 fn timeline(s: &Scenario, journal: &Journal, r: &Results) -> (Vec<Lane>, Vec<Rule>) {
-    let end = r.ended_at;
+    let end = r.ended_at.max(r.ran_to);
     let mut attacker = Lane {
         name: "Attacker".into(),
         marks: Vec::new(),
@@ -533,6 +628,13 @@ fn timeline(s: &Scenario, journal: &Journal, r: &Results) -> (Vec<Lane>, Vec<Rul
     let mut lanes = vec![attacker, alerts];
     lanes.extend(by_role.into_values());
     let mut rules = Vec::new();
+    if r.ended_by == crate::score::EndedBy::Defenders {
+        rules.push(Rule {
+            at: r.ended_at,
+            kind: "stood-down",
+            label: "exercise ended: the attack runs on without defenders".into(),
+        });
+    }
     for i in &r.intrusions {
         if let Some(t) = i.detected_at {
             rules.push(Rule {
@@ -586,9 +688,11 @@ fn flow(handoffs: &[HandoffResult]) -> Vec<FlowRow> {
             mean_quality: crate::score::round1(
                 hs.iter().map(|h| h.quality).sum::<f64>() / hs.len() as f64,
             ),
-            mean_pickup_seconds: (hs.iter().map(|h| h.pickup_seconds as f64).sum::<f64>()
-                / hs.len() as f64)
-                .round(),
+            mean_pickup_seconds: crate::score::mean(
+                hs.iter().filter_map(|h| h.pickup_seconds.map(|p| p as f64)),
+            )
+            .map(f64::round),
+            never_picked_up: hs.iter().filter(|h| h.pickup_seconds.is_none()).count(),
             bounces: hs.iter().filter(|h| h.bounced).count(),
         })
         .collect()
@@ -695,12 +799,21 @@ fn techniques(s: &Scenario, r: &Results) -> Vec<TechniqueRow> {
 }
 
 fn executive(r: &Results) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut out: Vec<String> = ending_note(r).into_iter().collect();
     for i in &r.intrusions {
         let sentence = match (i.compromised_at, i.detected_at, i.contained_at) {
+            (None, ..) if i.stages_blocked.is_empty() => {
+                format!("{} never began within the exercise.", i.name)
+            }
             (None, ..) => format!(
                 "{} never got a foothold: its first stage was stopped.",
                 i.name
+            ),
+            (Some(c), None, _) if i.told_at.is_some() => format!(
+                "{} began at {} and was not detected by the SOC: the attacker announced it at {}.",
+                i.name,
+                clock(c),
+                clock(i.told_at.unwrap_or(c))
             ),
             (Some(c), None, _) => format!(
                 "{} began at {} and was never detected; it ran for at least {} before the exercise ended.",
@@ -731,19 +844,29 @@ fn executive(r: &Results) -> Vec<String> {
         "The attackers realised {:.0} of {:.0} possible impact points ({:.0}%); {:.0} points were prevented.",
         r.impact.realised, r.impact.possible, r.impact.percent, prevented
     ));
-    out.push(match r.par {
-        Some(par) => format!(
-            "The team scored {:.1} of 100 against a par of {:.1} ({}).",
-            r.team_score,
-            par,
-            if r.team_score >= par {
-                "at or above par"
-            } else {
-                "below par"
-            }
+    out.push(match (r.team_score, standing(r)) {
+        (Some(score), Some(st)) => format!("The team scored {score:.1} of 100: {st}."),
+        (Some(score), None) => format!("The team scored {score:.1} of 100."),
+        (None, _) => format!(
+            "There is no team score: {}.",
+            r.team_score_note
+                .as_deref()
+                .unwrap_or("nothing could be rated")
         ),
-        None => format!("The team scored {:.1} of 100.", r.team_score),
     });
+    let unrated: Vec<&str> = r
+        .components
+        .iter()
+        .filter(|c| c.score.is_none())
+        .map(|c| c.name.as_str())
+        .collect();
+    if r.team_score.is_some() && !unrated.is_empty() {
+        out.push(format!(
+            "Not rated, for want of anything to measure, and left out of the team score: {}.",
+            unrated.join(", ")
+        ));
+    }
+    out.extend(ladder_note(r));
     out
 }
 
@@ -787,11 +910,18 @@ fn findings(rep: &mut Report) {
             }
             _ => {
                 improvements.push(Finding {
-                    text: format!("{} was never detected.", i.name),
+                    text: match i.told_at {
+                        Some(t) => format!(
+                            "{} was not detected by the SOC: the attacker announced it at {}.",
+                            i.name,
+                            clock(t)
+                        ),
+                        None => format!("{} was never detected.", i.name),
+                    },
                     evidence: vec![format!(
-                        "{} compromise; no correct identification by {}",
+                        "{} compromise; no seat judged its activity malicious by {}",
                         clock(c),
-                        clock(r.ended_at)
+                        clock(i.told_at.unwrap_or(r.ran_to))
                     )],
                 });
                 plan.push(PlanItem {
@@ -1001,12 +1131,12 @@ fn findings(rep: &mut Report) {
         });
     }
     for o in &r.objectives {
-        if o.rating == Rating::U {
+        if o.rating == Some(Rating::U) {
             improvements.push(Finding {
                 text: format!("Objective “{}” was not met.", o.description),
                 evidence: vec![o.evidence.clone()],
             });
-        } else if o.rating == Rating::P {
+        } else if o.rating == Some(Rating::P) {
             strengths.push(Finding {
                 text: format!("Objective “{}” was performed.", o.description),
                 evidence: vec![o.evidence.clone()],

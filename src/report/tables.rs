@@ -42,7 +42,15 @@ pub fn overview(r: &Report) -> Table {
             vec!["Bots".into(), res.bots.clone()],
             vec![
                 "Length".into(),
-                format!("{} ({})", span(res.ended_at), res.end_reason),
+                match res.ended_by {
+                    crate::score::EndedBy::Defenders => format!(
+                        "ended early at {}; the attack ran on without defenders to {} ({})",
+                        clock(res.ended_at),
+                        clock(res.ran_to),
+                        res.end_reason
+                    ),
+                    _ => format!("{} ({})", span(res.ended_at), res.end_reason),
+                },
             ],
             vec!["Journal digest".into(), res.digest.clone()],
         ],
@@ -138,6 +146,7 @@ pub fn flow(r: &Report) -> Table {
             "Handoffs",
             "Mean quality",
             "Mean wait before pickup",
+            "Never picked up",
             "Returned",
         ],
         rows: r
@@ -148,12 +157,66 @@ pub fn flow(r: &Report) -> Table {
                     format!("{} → {}", f.from, f.to),
                     f.count.to_string(),
                     format!("{:.1}", f.mean_quality),
-                    span(f.mean_pickup_seconds as u64),
+                    f.mean_pickup_seconds
+                        .map_or("—".into(), |s| span(s as u64)),
+                    f.never_picked_up.to_string(),
                     f.bounces.to_string(),
                 ]
             })
             .collect(),
-        numeric: &[1, 2, 3, 4],
+        numeric: &[1, 2, 3, 4, 5],
+    }
+}
+
+/// Every handoff with its quality and when it was picked up.
+pub fn handoffs(r: &Report) -> Table {
+    Table {
+        head: &[
+            "Handoff", "Sent", "From", "To", "Sender", "Quality", "Pickup", "Picked up by",
+        ],
+        rows: r
+            .results
+            .handoffs
+            .iter()
+            .map(|h| {
+                vec![
+                    h.id.to_string(),
+                    clock(h.sent_at),
+                    h.from.clone(),
+                    h.to.clone(),
+                    h.sender.clone(),
+                    format!("{:.1}", h.quality),
+                    h.pickup_seconds
+                        .map_or("never (pickup 0)".into(), |p| format!("after {}", span(p))),
+                    h.receiver.clone().unwrap_or_else(|| "—".into()),
+                ]
+            })
+            .collect(),
+        numeric: &[0, 5],
+    }
+}
+
+/// The team score's components: each one's value and weight, or why it is not rated.
+pub fn components(r: &Report) -> Table {
+    Table {
+        head: &["Component", "Score", "Weight"],
+        rows: r
+            .results
+            .components
+            .iter()
+            .map(|c| {
+                vec![
+                    c.name.clone(),
+                    match (c.score, &c.note) {
+                        (Some(s), _) => format!("{:.0}%", 100.0 * s),
+                        (None, Some(n)) => format!("not rated: {n}"),
+                        (None, None) => "not rated".into(),
+                    },
+                    format!("{:.2}", c.weight),
+                ]
+            })
+            .collect(),
+        numeric: &[2],
     }
 }
 

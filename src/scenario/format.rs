@@ -69,6 +69,10 @@ pub struct RawScenario {
     /// Median expert-bot team score, when it has been measured.
     #[serde(default)]
     pub par: Option<f64>,
+    /// What a typical team reaches: the middle half (25th to 75th percentile) of
+    /// competent bots' team scores over par's seeds, measured by `socdrill par`.
+    #[serde(default)]
+    pub typical: Option<(f64, f64)>,
     /// The band (low, high) the median dwell time of competent bots should fall in: the
     /// scenario's calibration of its difficulty, checked by the library's tests.
     #[serde(default)]
@@ -88,6 +92,9 @@ pub struct RawLadder {
     pub step: u32,
     /// Team score a trainee needs to move up to the next step.
     pub pass_score: f64,
+    /// The next step's scenario (its file name or id), named on the scorecard.
+    #[serde(default)]
+    pub next: Option<String>,
 }
 
 /// Scenario difficulty.
@@ -330,6 +337,11 @@ pub struct RawStage {
     /// How serious this activity is (ground truth for severity scoring).
     #[serde(default)]
     pub severity: Level,
+    /// The stage announces the intrusion to the organisation (a ransom note, encryption
+    /// users can see). If the SOC has not detected the intrusion by then, it counts as
+    /// told by the attacker, not detected by the SOC.
+    #[serde(default)]
+    pub announces: bool,
 }
 
 /// What a stage acts on.

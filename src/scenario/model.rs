@@ -78,6 +78,8 @@ pub struct Scenario {
     pub deployment_delay: u64,
     /// Median expert-bot team score, if measured.
     pub par: Option<f64>,
+    /// The middle half of competent bots' team scores, if measured.
+    pub typical: Option<(f64, f64)>,
     /// Band for the median dwell of competent bots, in seconds.
     pub dwell_band: Option<(u64, u64)>,
     /// Place in a training ladder.
@@ -128,6 +130,8 @@ pub struct Ladder {
     pub step: u32,
     /// Team score needed to move up.
     pub pass_score: f64,
+    /// The next step's scenario, if named.
+    pub next: Option<String>,
 }
 
 impl Scenario {
@@ -423,6 +427,8 @@ pub struct Stage {
     pub fallback_only: bool,
     /// Ground-truth severity.
     pub severity: Level,
+    /// Announces the intrusion to the organisation when it fires.
+    pub announces: bool,
 }
 
 impl Stage {

@@ -1,4 +1,5 @@
-//! Storing a measured par in a scenario's text, leaving the rest of the file as written.
+//! Storing a measured par (and what a typical team reaches) in a scenario's text,
+//! leaving the rest of the file as written.
 
 use super::diag::Diagnostics;
 use super::format::RawScenario;
@@ -9,51 +10,74 @@ pub const PAR_SEEDS: std::ops::RangeInclusive<u64> = 200..=219;
 /// The bot profile par is measured with.
 pub const PAR_PROFILE: &str = "expert";
 
+/// The bot profile a typical team is measured with.
+pub const TYPICAL_PROFILE: &str = "competent";
+
 /// Returns `src` with its top-level `par:` set to `par` (rounded to one decimal), added
 /// before the scenario's closing parenthesis when it has none. Comments, layout and every
 /// other field stay as written. The result is parsed again to prove it reads back.
 pub fn with_par(src: &str, par: f64) -> Result<String, Diagnostics> {
     // Scenario files are read with implicit `Some`, so the bare number is what authors write.
-    let value = format!("{:.1}", (par * 10.0).round() / 10.0);
-    let tokens = top_level(src);
-    let out = if let Some(&(start, end)) = tokens.par_value.as_ref() {
-        format!("{}{value}{}", &src[..start], &src[end..])
-    } else {
-        let close = tokens.close.ok_or_else(|| {
-            super::parse::<RawScenario>(src, "a scenario")
-                .err()
-                .unwrap_or_else(|| Diagnostics(Vec::new()))
-        })?;
-        let head = src[..close].trim_end();
-        let comma = if head.ends_with(',') || head.ends_with('(') {
-            ""
-        } else {
-            ","
-        };
-        format!(
-            "{head}{comma}\n    par: {value},\n{}",
-            src[close..].trim_start_matches([' ', '\t', '\n', '\r'])
-        )
-    };
+    let out = with_field(src, "par", &format!("{:.1}", round1(par)))?;
     let raw = super::parse::<RawScenario>(&out, "a scenario")?;
     debug_assert_eq!(
         raw.par.map(|p| format!("{p:.1}")),
-        Some(format!("{:.1}", (par * 10.0).round() / 10.0))
+        Some(format!("{:.1}", round1(par)))
     );
     Ok(out)
 }
 
+/// Returns `src` with its top-level `typical:` set to `(low, high)` (each rounded to one
+/// decimal), the same way [`with_par`] stores par.
+pub fn with_typical(src: &str, (low, high): (f64, f64)) -> Result<String, Diagnostics> {
+    let out = with_field(
+        src,
+        "typical",
+        &format!("({:.1}, {:.1})", round1(low), round1(high)),
+    )?;
+    super::parse::<RawScenario>(&out, "a scenario")?;
+    Ok(out)
+}
+
+fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+/// Sets the top-level field `name` to the RON text `value`, replacing its value where the
+/// field exists and adding it before the closing parenthesis where it does not.
+fn with_field(src: &str, name: &str, value: &str) -> Result<String, Diagnostics> {
+    let tokens = top_level(src, name);
+    if let Some(&(start, end)) = tokens.value.as_ref() {
+        return Ok(format!("{}{value}{}", &src[..start], &src[end..]));
+    }
+    let close = tokens.close.ok_or_else(|| {
+        super::parse::<RawScenario>(src, "a scenario")
+            .err()
+            .unwrap_or_else(|| Diagnostics(Vec::new()))
+    })?;
+    let head = src[..close].trim_end();
+    let comma = if head.ends_with(',') || head.ends_with('(') {
+        ""
+    } else {
+        ","
+    };
+    Ok(format!(
+        "{head}{comma}\n    {name}: {value},\n{}",
+        src[close..].trim_start_matches([' ', '\t', '\n', '\r'])
+    ))
+}
+
 #[derive(Default)]
 struct TopLevel {
-    /// Byte range of the value after a top-level `par:`.
-    par_value: Option<(usize, usize)>,
+    /// Byte range of the value after the top-level field asked for.
+    value: Option<(usize, usize)>,
     /// Byte offset of the parenthesis closing the scenario.
     close: Option<usize>,
 }
 
-/// Scans RON text for the top-level `par` field and the closing parenthesis, skipping
+/// Scans RON text for the top-level field `name` and the closing parenthesis, skipping
 /// strings and comments.
-fn top_level(src: &str) -> TopLevel {
+fn top_level(src: &str, name: &str) -> TopLevel {
     let b = src.as_bytes();
     let mut out = TopLevel::default();
     let mut depth = 0usize;
@@ -86,7 +110,7 @@ fn top_level(src: &str) -> TopLevel {
             b')' | b']' | b'}' => {
                 if depth == 1 {
                     if let Some(s) = value_start.take() {
-                        out.par_value = Some((s, trim_end_at(src, i)));
+                        out.value = Some((s, trim_end_at(src, i)));
                     }
                     if b[i] == b')' {
                         out.close = Some(i);
@@ -96,18 +120,19 @@ fn top_level(src: &str) -> TopLevel {
             }
             b',' if depth == 1 => {
                 if let Some(s) = value_start.take() {
-                    out.par_value = Some((s, trim_end_at(src, i)));
+                    out.value = Some((s, trim_end_at(src, i)));
                 }
             }
-            b'p' if depth == 1
-                && src[i..].starts_with("par")
-                && !is_ident(b.get(i + 3).copied())
+            c if depth == 1
+                && c == name.as_bytes()[0]
+                && src[i..].starts_with(name)
+                && !is_ident(b.get(i + name.len()).copied())
                 && (i == 0 || !is_ident(Some(b[i - 1]))) =>
             {
-                let rest = &src[i + 3..];
+                let rest = &src[i + name.len()..];
                 let colon = rest.len() - rest.trim_start().len();
                 if rest.trim_start().starts_with(':') {
-                    let after = i + 3 + colon + 1;
+                    let after = i + name.len() + colon + 1;
                     let ws = src[after..].len() - src[after..].trim_start().len();
                     value_start = Some(after + ws);
                     i = after;
@@ -137,8 +162,8 @@ mod tests {
 
     #[test]
     fn replaces_an_existing_par_and_keeps_comments() {
-        let scan = top_level(BASE);
-        let (s, e) = scan.par_value.unwrap();
+        let scan = top_level(BASE, "par");
+        let (s, e) = scan.value.unwrap();
         assert_eq!(&BASE[s..e], "None");
         let text = format!("{}Some(81.8){}", &BASE[..s], &BASE[e..]);
         assert!(text.contains("// the id"));
@@ -148,8 +173,8 @@ mod tests {
     #[test]
     fn finds_the_closing_parenthesis_past_strings_and_comments() {
         let src = "Scenario(\n  id: \"a)b\", /* ) */ tags: [\"(\"],\n)\n";
-        let scan = top_level(src);
-        assert_eq!(scan.par_value, None);
+        let scan = top_level(src, "par");
+        assert_eq!(scan.value, None);
         assert_eq!(scan.close, Some(src.rfind(')').unwrap()));
     }
 
@@ -165,5 +190,12 @@ mod tests {
         assert_eq!(again.matches("par:").count(), out.matches("par:").count());
         let raw: RawScenario = crate::scenario::parse(&again, "a scenario").unwrap();
         assert_eq!(raw.par, Some(80.0));
+        // The typical band goes in beside it the same way, and is replaced likewise.
+        let typical = with_typical(&again, (41.24, 55.06)).unwrap();
+        let raw: RawScenario = crate::scenario::parse(&typical, "a scenario").unwrap();
+        assert_eq!((raw.par, raw.typical), (Some(80.0), Some((41.2, 55.1))));
+        let twice = with_typical(&typical, (40.0, 50.0)).unwrap();
+        assert_eq!(twice.matches("typical:").count(), 1);
+        crate::scenario::load(&twice).expect("still a valid scenario");
     }
 }

@@ -349,6 +349,15 @@ pub fn validate(raw: &RawScenario, src: &str) -> Result<Scenario, Diagnostics> {
     {
         c.field(&[], "par", "par is a team score: between 0 and 100");
     }
+    if let Some((lo, hi)) = raw.typical
+        && !(0.0 <= lo && lo <= hi && hi <= 100.0)
+    {
+        c.field(
+            &[],
+            "typical",
+            "typical is (low, high): team scores with 0 ≤ low ≤ high ≤ 100",
+        );
+    }
 
     if !c.is_empty() {
         return Err(c.finish());
@@ -960,6 +969,7 @@ fn convert(
                         fallback: s.fallback.as_ref().map(|f| ids[f]),
                         fallback_only: s.fallback_only,
                         severity: s.severity,
+                        announces: s.announces,
                     }
                 })
                 .collect();
@@ -1143,11 +1153,13 @@ fn convert(
         partners,
         deployment_delay: raw.deployment_delay.map_or(1800, |d| d.0),
         par: raw.par,
+        typical: raw.typical,
         dwell_band: raw.dwell_band.map(|(lo, hi)| (lo.0, hi.0)),
         ladder: raw.ladder.as_ref().map(|l| Ladder {
             track: l.track.clone(),
             step: l.step,
             pass_score: l.pass_score,
+            next: l.next.clone(),
         }),
         lookup: Lookup::default(),
     }

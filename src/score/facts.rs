@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{IntrusionResult, StageResult};
 use crate::journal::{Entry, Journal, Measure, SeatInfo};
-use crate::scenario::{IntrusionIdx, Scenario, StageIdx};
+use crate::scenario::{IntrusionIdx, Role, Scenario, StageIdx};
 use crate::soc::{Evidence, Verdict};
 
 /// An alert as the journal tells it.
@@ -35,16 +35,17 @@ impl AlertFact {
     }
 }
 
-/// How a defender first identified an intrusion.
+/// How a seat first judged an item of an intrusion malicious (SCORING.md §3).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
 pub enum Detection {
     /// Tier 1 classified one of its alerts malicious or escalated it.
     Triage,
-    /// An investigation turned up its telemetry.
+    /// Tier 2 declared an incident on a case holding its telemetry or alerts, or handed
+    /// them on.
     Investigation,
-    /// A hunt turned up its telemetry.
+    /// A hunter handed on a finding of its telemetry.
     Hunt,
 }
 
@@ -66,8 +67,10 @@ pub struct RecordFact {
 pub struct Facts {
     /// Seats.
     pub seats: Vec<SeatInfo>,
-    /// When the exercise ended.
+    /// When the simulation ended: the time limit, or the moment every intrusion was over.
     pub end: u64,
+    /// When the defenders stood down, if the exercise was ended before its time limit.
+    pub stood_down: Option<u64>,
     /// Why.
     pub end_reason: String,
     /// Alerts by id.
@@ -80,8 +83,11 @@ pub struct Facts {
     pub blocked: Vec<Vec<(u64, StageIdx)>>,
     /// Per intrusion: impact points realised.
     pub impact: Vec<f64>,
-    /// Per intrusion: first correct identification, derived from defender acts.
+    /// Per intrusion: the first time a seat judged one of its items malicious, before
+    /// the attacker announced it.
     pub detected_at: Vec<Option<u64>>,
+    /// Per intrusion: when a stage marked `announces` fired.
+    pub told_at: Vec<Option<u64>>,
     /// Per intrusion: how that first identification came about.
     pub detected_by: Vec<Option<Detection>>,
     /// (intrusion, stage, how) for every stage whose records a search turned up.
@@ -129,6 +135,7 @@ impl Facts {
             blocked: vec![Vec::new(); n],
             impact: vec![0.0; n],
             detected_at: vec![None; n],
+            told_at: vec![None; n],
             detected_by: vec![None; n],
             contained_at: vec![None; n],
             eradicated_at: vec![None; n],
@@ -140,12 +147,17 @@ impl Facts {
         let mut isolated_now: BTreeSet<usize> = BTreeSet::new();
         let mut disabled_now: BTreeSet<usize> = BTreeSet::new();
         let mut reset_now: BTreeSet<usize> = BTreeSet::new();
+        // Once the attacker has announced itself, finding it is no longer the SOC's
+        // detection (incident reports count that as adversary notification).
         let detect = |f: &mut Facts, i: IntrusionIdx, t: u64, how: Detection| {
-            if f.detected_at[i].is_none() {
+            if f.detected_at[i].is_none() && f.told_at[i].is_none() {
                 f.detected_at[i] = Some(t);
                 f.detected_by[i] = Some(how);
             }
         };
+        // What each case holds: handed-over items and the records investigations filed.
+        let mut cases: BTreeMap<u32, BTreeSet<Evidence>> = BTreeMap::new();
+        let mut handoff_items: BTreeMap<u32, Vec<Evidence>> = BTreeMap::new();
         for line in &journal.lines {
             let t = line.t;
             match &line.entry {
@@ -154,7 +166,13 @@ impl Facts {
                     f.end = t;
                     f.end_reason = reason.clone();
                 }
-                Entry::StageFired { intrusion, stage } => f.fired[*intrusion].push((t, *stage)),
+                Entry::StoodDown => f.stood_down = Some(t),
+                Entry::StageFired { intrusion, stage } => {
+                    f.fired[*intrusion].push((t, *stage));
+                    if scenario.intrusions[*intrusion].stages[*stage].announces {
+                        f.told_at[*intrusion].get_or_insert(t);
+                    }
+                }
                 Entry::StageBlocked {
                     intrusion, stage, ..
                 } => f.blocked[*intrusion].push((t, *stage)),
@@ -240,28 +258,59 @@ impl Facts {
                         detect(&mut f, i, t, Detection::Triage);
                     }
                 }
-                Entry::HandoffSent { draft, .. } => {
+                Entry::HandoffSent {
+                    handoff,
+                    from,
+                    draft,
+                    ..
+                } => {
+                    // Escalating an alert, or handing on an alert or record, is judging
+                    // it malicious.
                     if let Some(a) = draft.alert.and_then(|a| f.alerts.get_mut(a as usize)) {
                         a.escalated = true;
                         if let Some((i, _)) = a.stage {
                             detect(&mut f, i, t, Detection::Triage);
                         }
                     }
-                }
-                Entry::Investigated { records, .. } | Entry::Hunted { records, .. } => {
-                    let how = match &line.entry {
-                        Entry::Hunted { .. } => Detection::Hunt,
+                    let how = match from {
+                        Role::Tier1 => Detection::Triage,
+                        Role::Hunter => Detection::Hunt,
                         _ => Detection::Investigation,
                     };
-                    let hits: Vec<(IntrusionIdx, StageIdx)> = records
-                        .iter()
-                        .filter_map(|r| f.records.get(r).map(|x| x.stage))
-                        .collect();
-                    for (i, st) in hits {
-                        f.found.insert((i, st, how));
+                    for i in f.intrusions_of(&draft.evidence) {
                         detect(&mut f, i, t, how);
                     }
+                    handoff_items.insert(*handoff, draft.evidence.clone());
                 }
+                Entry::HandoffTaken { handoff, case, .. } => {
+                    let items = handoff_items.get(handoff).cloned().unwrap_or_default();
+                    cases.entry(*case).or_default().extend(items);
+                }
+                Entry::CasesMerged { into, from, .. } => {
+                    let moved = cases.remove(from).unwrap_or_default();
+                    cases.entry(*into).or_default().extend(moved);
+                }
+                Entry::IncidentDeclared { case, .. } => {
+                    let items: Vec<Evidence> = cases
+                        .get(case)
+                        .map(|c| c.iter().copied().collect())
+                        .unwrap_or_default();
+                    for i in f.intrusions_of(&items) {
+                        detect(&mut f, i, t, Detection::Investigation);
+                    }
+                }
+                Entry::Investigated { records, case, .. } => {
+                    // Turning telemetry up is not judging it: it marks the stage as found
+                    // (coverage), and files the records in the case.
+                    f.mark_found(records, Detection::Investigation);
+                    if let Some(c) = case {
+                        cases
+                            .entry(*c)
+                            .or_default()
+                            .extend(records.iter().map(|&r| Evidence::Record(r)));
+                    }
+                }
+                Entry::Hunted { records, .. } => f.mark_found(records, Detection::Hunt),
                 Entry::MeasureApplied { measure } => match *measure {
                     Measure::Isolate(h) => {
                         isolated_now.insert(h);
@@ -344,9 +393,40 @@ impl Facts {
         })
     }
 
+    /// Notes the stages whose records a search turned up.
+    fn mark_found(&mut self, records: &[u32], how: Detection) {
+        for r in records {
+            if let Some(x) = self.records.get(r) {
+                self.found.insert((x.stage.0, x.stage.1, how));
+            }
+        }
+    }
+
+    /// The intrusions behind the alerts and records among `items` (hosts, accounts and
+    /// indicators are not judgements of activity), sorted, without repeats.
+    pub fn intrusions_of(&self, items: &[Evidence]) -> Vec<IntrusionIdx> {
+        let mut out: Vec<IntrusionIdx> = items
+            .iter()
+            .filter_map(|e| match *e {
+                Evidence::Alert(a) => self.alerts.get(a as usize).and_then(|x| x.stage),
+                Evidence::Record(r) => self.records.get(&r).map(|x| x.stage),
+                _ => None,
+            })
+            .map(|(i, _)| i)
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// Whether an evidence item is tied to malicious activity that happened by time `t`.
     pub fn relevant(&self, item: Evidence, t: u64) -> bool {
         self.any_tie(item, t, |_| true)
+    }
+
+    /// When the defenders stopped: the stand-down, or the end of the simulation.
+    pub fn defended_until(&self) -> u64 {
+        self.stood_down.unwrap_or(self.end)
     }
 
     /// Benign hosts isolated.
@@ -374,9 +454,12 @@ impl Facts {
                     .map(|a| a.raised_at)
                     .min();
                 let detected_at = self.detected_at[i];
+                let told_at = self.told_at[i];
                 let contained_at = compromised_at.and(self.contained_at[i]);
                 let eradicated_at = compromised_at.and(self.eradicated_at[i]);
-                let (dwell, censored) = match (compromised_at, detected_at) {
+                // Dwell ends when the SOC judged it malicious, or when the attacker told
+                // the organisation; otherwise it is a lower bound (censored).
+                let (dwell, censored) = match (compromised_at, detected_at.or(told_at)) {
                     (Some(c), Some(d)) => (Some(d.saturating_sub(c)), false),
                     (Some(c), None) => (Some(self.end.saturating_sub(c)), true),
                     (None, _) => (None, false),
@@ -387,6 +470,7 @@ impl Facts {
                     compromised_at,
                     first_alert_at,
                     detected_at,
+                    told_at,
                     contained_at,
                     eradicated_at,
                     dwell_seconds: dwell,

@@ -13,8 +13,8 @@
 //!   response or detection engineering), else 0;
 //! - timeliness: 1 while the sender's hold time is within its role's target, falling
 //!   linearly to 0 at three times the target;
-//! - pickup: the same curve for the receiver's pickup latency against the pickup target
-//!   (a handoff never picked up counts its latency to the end of the exercise).
+//! - pickup: the same curve for the receiver's pickup latency against the pickup target;
+//!   0 for a handoff nobody ever picked up (its work never reached anyone).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -44,8 +44,8 @@ pub struct HandoffResult {
     pub sent_at: u64,
     /// Seconds the sender held the work before sending.
     pub hold_seconds: u64,
-    /// Seconds until picked up (to the end if never).
-    pub pickup_seconds: u64,
+    /// Seconds until picked up; none when it never was.
+    pub pickup_seconds: Option<u64>,
     /// Returned to the sender's role.
     pub bounced: bool,
     /// Items attached.
@@ -281,11 +281,9 @@ fn score_one(
     let routing = if malicious && right_role { 1.0 } else { 0.0 };
     let hold = sent.t.saturating_sub(sent.held_since);
     let timeliness = decay(hold, hold_target);
-    let pickup_seconds = taken
-        .as_ref()
-        .map_or(facts.end, |(tt, _)| *tt)
-        .saturating_sub(sent.t);
-    let pickup = decay(pickup_seconds, w.pickup_target.0);
+    let pickup_seconds = taken.as_ref().map(|(tt, _)| tt.saturating_sub(sent.t));
+    // A handoff nobody took never reached anyone: it cannot score as if it had.
+    let pickup = pickup_seconds.map_or(0.0, |s| decay(s, w.pickup_target.0));
     let parts = [
         (w.completeness, completeness),
         (w.precision, precision),

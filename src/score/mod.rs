@@ -18,8 +18,40 @@ use crate::journal::{Entry, Journal};
 use crate::scenario::{Difficulty, Scenario};
 use crate::soc::Verdict;
 
-/// The version of the results schema. Bumped on any incompatible change.
-pub const SCHEMA: &str = "socdrill.results/1";
+/// The version of the results schema. Bumped on any incompatible change: version 2
+/// made the team score, components and objective ratings optional ("not rated") and
+/// added how the exercise ended. Version 1 files still read (see
+/// `report::compare::parse_results`).
+pub const SCHEMA: &str = "socdrill.results/2";
+
+/// What ended an exercise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum EndedBy {
+    /// It ran to its time limit.
+    #[default]
+    TimeLimit,
+    /// Every intrusion was over (nothing left to run, nothing active) before the limit.
+    Resolved,
+    /// It was ended before the limit (by the facilitator, a trainee, a player or a
+    /// script): the defenders stood down and the attack ran on without them.
+    Defenders,
+}
+
+/// A ladder step's outcome: whether the trainee reached the score that moves them up.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct LadderResult {
+    /// Track name.
+    pub track: String,
+    /// Step number, from 1.
+    pub step: u32,
+    /// Team score needed to move up.
+    pub pass_score: f64,
+    /// Whether the team score reached it; none when there is no team score.
+    pub passed: Option<bool>,
+    /// The next step's scenario, if this is not the last.
+    pub next: Option<String>,
+}
 
 /// Everything an exercise is judged on.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -40,15 +72,33 @@ pub struct Results {
     pub digest: String,
     /// Journal lines.
     pub journal_lines: usize,
-    /// When the exercise ended (seconds).
+    /// What ended the exercise.
+    #[serde(default)]
+    pub ended_by: EndedBy,
+    /// When the exercise ended for the defenders (seconds): when they stood down, or
+    /// the end of the simulation.
     pub ended_at: u64,
-    /// Why it ended.
+    /// Where the simulation ended and scores were taken (seconds): the time limit, or
+    /// the moment every intrusion was over. Later than `ended_at` when the defenders
+    /// stood down early and the attack ran on without them.
+    #[serde(default)]
+    pub ran_to: u64,
+    /// Why the simulation ended: `time limit` or `resolved`.
     pub end_reason: String,
-    /// Team score, 0–100.
-    pub team_score: f64,
+    /// Team score, 0–100; none when nothing could be rated (`team_score_note` says why).
+    pub team_score: Option<f64>,
+    /// Why there is no team score.
+    #[serde(default)]
+    pub team_score_note: Option<String>,
     /// The scenario's par, if known.
     pub par: Option<f64>,
-    /// Score components, each 0–1, with their weights.
+    /// What a typical team reaches: the middle half of competent bots' team scores.
+    #[serde(default)]
+    pub typical: Option<(f64, f64)>,
+    /// The ladder step's outcome, for a scenario on a training ladder.
+    #[serde(default)]
+    pub ladder: Option<LadderResult>,
+    /// Score components, each 0–1 or not rated, with their weights.
     pub components: Vec<Component>,
     /// Per intrusion.
     pub intrusions: Vec<IntrusionResult>,
@@ -102,10 +152,34 @@ pub struct RoleResult {
 pub struct Component {
     /// Name.
     pub name: String,
-    /// Value 0–1.
-    pub score: f64,
+    /// Value 0–1; none when there was nothing to measure, and then it is left out of
+    /// the team score (the other weights are renormalised).
+    pub score: Option<f64>,
     /// Weight.
     pub weight: f64,
+    /// Why it is not rated.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl Component {
+    fn rated(name: &str, score: f64, weight: f64) -> Component {
+        Component {
+            name: name.into(),
+            score: Some(score),
+            weight,
+            note: None,
+        }
+    }
+
+    fn not_rated(name: &str, weight: f64, why: &str) -> Component {
+        Component {
+            name: name.into(),
+            score: None,
+            weight,
+            note: Some(why.into()),
+        }
+    }
 }
 
 /// One intrusion's timeline.
@@ -119,15 +193,20 @@ pub struct IntrusionResult {
     pub compromised_at: Option<u64>,
     /// First alert on its activity.
     pub first_alert_at: Option<u64>,
-    /// First correct identification by a defender.
+    /// First time a seat judged an item of the intrusion malicious (before the attacker
+    /// announced it).
     pub detected_at: Option<u64>,
+    /// When the attacker announced the intrusion (a ransom note, encryption users see).
+    #[serde(default)]
+    pub told_at: Option<u64>,
     /// No foothold left active (and none regained).
     pub contained_at: Option<u64>,
     /// Every foothold eradicated and every stolen account unusable.
     pub eradicated_at: Option<u64>,
-    /// Detected − compromised, or end − compromised when undetected.
+    /// Detected − compromised; told − compromised when the attacker announced it first;
+    /// end − compromised when neither happened.
     pub dwell_seconds: Option<u64>,
-    /// Undetected at the end: dwell is a lower bound.
+    /// Neither detected nor announced by the end: dwell is a lower bound.
     pub censored: bool,
     /// Contained − detected.
     pub time_to_contain_seconds: Option<u64>,
@@ -261,75 +340,129 @@ pub fn score(
         collateral_accounts: facts.collateral_accounts(),
     };
     let handoff_quality = mean(handoffs.iter().map(|h| h.quality));
+    let started: Vec<&IntrusionResult> = intrusions
+        .iter()
+        .filter(|i| i.compromised_at.is_some())
+        .collect();
+    let at_stake = impact_at_stake(scenario, &facts);
+    let alerts_raised = facts.alerts.iter().any(|a| a.raised);
     let objectives = objectives::rate_all(
         scenario,
         &facts,
-        &intrusions,
-        &triage,
-        handoff_quality,
-        &impact,
+        &objectives::Measured {
+            intrusions: &intrusions,
+            triage: &triage,
+            handoff_quality,
+            impact: &impact,
+            impact_at_stake: at_stake,
+            alerts_raised,
+        },
     );
 
+    // Every component is rated only where there was something to measure; one with
+    // nothing to measure is left out and the other weights renormalised (SCORING.md §9).
     let t = &profile.team;
-    let per_intrusion =
-        |f: &dyn Fn(&IntrusionResult) -> f64| mean(intrusions.iter().map(f)).unwrap_or(1.0);
-    let detection = per_intrusion(&|i| match (i.compromised_at, i.censored, i.dwell_seconds) {
-        (None, _, _) => 1.0,
-        (_, true, _) | (_, _, None) => 0.0,
-        (_, false, Some(d)) => {
+    let no_intrusion = "no intrusion started";
+    let detection = match mean(started.iter().map(|i| match (i.detected_at, i.dwell_seconds) {
+        // Detected by the SOC; an intrusion the attacker announced first, or nobody
+        // found, scores 0.
+        (Some(_), Some(d)) => {
             (1.0 - d as f64 / t.detection_horizon.0.max(1) as f64).clamp(0.0, 1.0)
         }
-    });
-    let containment = per_intrusion(&|i| match (i.compromised_at, i.exposure_seconds) {
-        (None, _) => 1.0,
-        (_, None) => 0.0,
-        (_, Some(e)) => (1.0 - e as f64 / t.containment_horizon.0.max(1) as f64).clamp(0.0, 1.0),
-    });
-    let any_compromise = intrusions.iter().any(|i| i.compromised_at.is_some());
+        _ => 0.0,
+    })) {
+        Some(v) => Component::rated("detection", v, t.detection),
+        None => Component::not_rated("detection", t.detection, no_intrusion),
+    };
+    let containment = match mean(started.iter().map(|i| match i.exposure_seconds {
+        Some(e) => (1.0 - e as f64 / t.containment_horizon.0.max(1) as f64).clamp(0.0, 1.0),
+        None => 0.0,
+    })) {
+        Some(v) => Component::rated("containment", v, t.containment),
+        None => Component::not_rated("containment", t.containment, no_intrusion),
+    };
+    let impact_c = if at_stake {
+        Component::rated("impact", 1.0 - impact.percent / 100.0, t.impact)
+    } else {
+        Component::not_rated(
+            "impact",
+            t.impact,
+            "the attack never began, or had no impact to realise",
+        )
+    };
+    let triage_c = if alerts_raised {
+        // Accuracy, less a share for alerts picked up past their SLA; a queue nobody
+        // triaged at all scores 0.
+        let v = triage.accuracy.map_or(0.0, |a| {
+            let breached = 1.0 - triage.sla_met_percent.unwrap_or(100.0) / 100.0;
+            a / 100.0 * (1.0 - profile.triage.sla_weight * breached)
+        });
+        Component::rated("triage", v, t.triage)
+    } else {
+        Component::not_rated("triage", t.triage, "no alert was raised")
+    };
+    let handoffs_c = match handoff_quality {
+        Some(q) => Component::rated("handoffs", q / 100.0, t.handoffs),
+        // An intrusion to pass on and no handoff is a failure, not an absence.
+        None if !started.is_empty() => Component::rated("handoffs", 0.0, t.handoffs),
+        None => Component::not_rated("handoffs", t.handoffs, "nothing to hand on"),
+    };
+    let objectives_c = match mean(
+        objectives
+            .iter()
+            .filter_map(|o| o.rating.map(Rating::points)),
+    ) {
+        Some(v) => Component::rated("objectives", v, t.objectives),
+        None if scenario.objectives.is_empty() => {
+            Component::not_rated("objectives", t.objectives, "the scenario has no objectives")
+        }
+        None => Component::not_rated(
+            "objectives",
+            t.objectives,
+            "no objective had anything to measure",
+        ),
+    };
     let components = vec![
-        Component {
-            name: "detection".into(),
-            score: detection,
-            weight: t.detection,
-        },
-        Component {
-            name: "containment".into(),
-            score: containment,
-            weight: t.containment,
-        },
-        Component {
-            name: "impact".into(),
-            score: 1.0 - impact.percent / 100.0,
-            weight: t.impact,
-        },
-        Component {
-            name: "triage".into(),
-            // Accuracy, less a share for alerts picked up past their SLA.
-            score: triage
-                .accuracy
-                .map_or(if facts.alerts.is_empty() { 1.0 } else { 0.0 }, |a| {
-                    let breached = 1.0 - triage.sla_met_percent.unwrap_or(100.0) / 100.0;
-                    a / 100.0 * (1.0 - profile.triage.sla_weight * breached)
-                }),
-            weight: t.triage,
-        },
-        Component {
-            name: "handoffs".into(),
-            score: handoff_quality.map_or(if any_compromise { 0.0 } else { 1.0 }, |q| q / 100.0),
-            weight: t.handoffs,
-        },
-        Component {
-            name: "objectives".into(),
-            score: mean(objectives.iter().map(|o| o.rating.points())).unwrap_or(1.0),
-            weight: t.objectives,
-        },
+        detection,
+        containment,
+        impact_c,
+        triage_c,
+        handoffs_c,
+        objectives_c,
     ];
-    let weights: f64 = components.iter().map(|c| c.weight).sum();
-    let weighted: f64 =
-        components.iter().map(|c| c.score * c.weight).sum::<f64>() / weights.max(f64::EPSILON);
+    let rated: Vec<(f64, f64)> = components
+        .iter()
+        .filter_map(|c| c.score.map(|s| (s, c.weight)))
+        .collect();
+    let weights: f64 = rated.iter().map(|(_, w)| w).sum();
     let collateral =
         t.collateral_penalty * f64::from(impact.collateral_hosts + impact.collateral_accounts);
-    let team_score = round1((100.0 * weighted - collateral).clamp(0.0, 100.0));
+    let (team_score, team_score_note) = if rated.is_empty() || weights <= 0.0 {
+        let why: Vec<String> = components
+            .iter()
+            .filter_map(|c| c.note.as_ref().map(|n| format!("{}: {n}", c.name)))
+            .collect();
+        (
+            None,
+            Some(format!(
+                "nothing could be rated ({}), so there is no team score",
+                why.join("; ")
+            )),
+        )
+    } else {
+        let weighted = rated.iter().map(|(s, w)| s * w).sum::<f64>() / weights;
+        (
+            Some(round1((100.0 * weighted - collateral).clamp(0.0, 100.0))),
+            None,
+        )
+    };
+    let ladder = scenario.ladder.as_ref().map(|l| LadderResult {
+        track: l.track.clone(),
+        step: l.step,
+        pass_score: l.pass_score,
+        passed: team_score.map(|s| s >= l.pass_score),
+        next: l.next.clone(),
+    });
 
     let seats = seat_results(journal, &facts, &handoffs);
     let roles = role_results(&seats, &handoffs);
@@ -342,10 +475,19 @@ pub fn score(
         bots: bots.to_string(),
         digest: journal.digest(),
         journal_lines: journal.lines.len(),
-        ended_at: facts.end,
+        ended_by: match (facts.stood_down, facts.end_reason.as_str()) {
+            (Some(_), _) => EndedBy::Defenders,
+            (None, "resolved") => EndedBy::Resolved,
+            (None, _) => EndedBy::TimeLimit,
+        },
+        ended_at: facts.defended_until(),
+        ran_to: facts.end,
         end_reason: facts.end_reason.clone(),
         team_score,
+        team_score_note,
         par: scenario.par,
+        typical: scenario.typical,
+        ladder,
         components,
         mtta_seconds: mean(
             facts
@@ -373,6 +515,14 @@ pub fn score(
         roles,
         seats,
     }
+}
+
+/// Whether the attacker had impact to realise: the scenario can realise some, and the
+/// attack began (a stage fired or was blocked by the defenders). A team that blocked
+/// the very first stage prevented all of it; an attack that never began tests nothing.
+pub fn impact_at_stake(scenario: &Scenario, facts: &Facts) -> bool {
+    scenario.possible_impact() > 0.0
+        && (facts.fired.iter().any(|f| !f.is_empty()) || facts.blocked.iter().any(|b| !b.is_empty()))
 }
 
 fn role_results(seats: &[SeatResult], handoffs: &[HandoffResult]) -> Vec<RoleResult> {
@@ -505,7 +655,9 @@ fn seat_results(journal: &Journal, facts: &Facts, handoffs: &[HandoffResult]) ->
             Entry::ActionStarted { seat, until, .. } => {
                 if let Some(s) = out.get_mut(*seat as usize) {
                     s.actions += 1;
-                    s.busy_seconds += until.min(&facts.end).saturating_sub(line.t);
+                    // Work under way when the defenders stood down was abandoned there.
+                    let stop = facts.defended_until();
+                    s.busy_seconds += until.min(&stop).saturating_sub(line.t);
                 }
             }
             Entry::ActionRefused { seat, .. } => {
@@ -532,7 +684,7 @@ fn seat_results(journal: &Journal, facts: &Facts, handoffs: &[HandoffResult]) ->
         }
     }
     for s in &mut out {
-        s.utilisation = round3(s.busy_seconds as f64 / facts.end.max(1) as f64);
+        s.utilisation = round3(s.busy_seconds as f64 / facts.defended_until().max(1) as f64);
         let mine: Vec<f64> = handoffs
             .iter()
             .filter(|h| h.sender == s.seat)

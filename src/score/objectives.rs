@@ -2,10 +2,12 @@
 //!
 //! For a time or impact measure (lower is better) the value v rates P when v ≤ p, S
 //! when v ≤ s, M when v ≤ m, else U. For a percentage or quality (higher is better)
-//! the comparisons turn round: P when v ≥ p, and so on. A measure that cannot be taken
-//! counts as U (an undetected intrusion's dwell, an uncontained exposure, an inject
-//! never answered or answered wrongly) — except where nothing was asked of the team
-//! (an intrusion that never started, an inject that never fired), which counts as P.
+//! the comparisons turn round: P when v ≥ p, and so on. A measure the team failed to
+//! produce counts as U (an undetected intrusion's dwell, an uncontained exposure, an
+//! inject never answered or answered wrongly). Where nothing was asked of the team (an
+//! intrusion that never started, an inject that never fired, no alert at all) the
+//! objective is *not rated*: it has no rating and stays out of the team score. Nothing
+//! to measure is not a pass.
 
 use serde::{Deserialize, Serialize};
 
@@ -38,15 +40,15 @@ impl Rating {
     }
 }
 
-/// One rated objective.
+/// One objective and how it went.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ObjectiveResult {
     /// Id.
     pub id: String,
     /// Description.
     pub description: String,
-    /// Rating.
-    pub rating: Rating,
+    /// Rating; none when there was nothing to measure (`evidence` says why).
+    pub rating: Option<Rating>,
     /// The measured value (seconds for times), if it could be taken.
     pub value: Option<f64>,
     /// What set the rating, in words.
@@ -78,15 +80,27 @@ fn minutes(s: f64) -> String {
     format!("{:.0} min", s / 60.0)
 }
 
+/// What the objectives are rated against, besides the facts.
+pub struct Measured<'a> {
+    /// Per-intrusion timelines.
+    pub intrusions: &'a [IntrusionResult],
+    /// Triage figures.
+    pub triage: &'a Triage,
+    /// Mean handoff quality, if any handoff was made.
+    pub handoff_quality: Option<f64>,
+    /// Impact figures.
+    pub impact: &'a Impact,
+    /// Whether the attack had impact at stake (see `score::impact_at_stake`).
+    pub impact_at_stake: bool,
+    /// Whether any alert was raised.
+    pub alerts_raised: bool,
+}
+
 /// Rates every objective of the scenario.
-pub fn rate_all(
-    scenario: &Scenario,
-    facts: &Facts,
-    intrusions: &[IntrusionResult],
-    triage: &Triage,
-    handoff_quality: Option<f64>,
-    impact: &Impact,
-) -> Vec<ObjectiveResult> {
+pub fn rate_all(scenario: &Scenario, facts: &Facts, m: &Measured) -> Vec<ObjectiveResult> {
+    let (intrusions, triage, handoff_quality, impact) =
+        (m.intrusions, m.triage, m.handoff_quality, m.impact);
+    let any_started = intrusions.iter().any(|i| i.compromised_at.is_some());
     scenario
         .objectives
         .iter()
@@ -102,7 +116,14 @@ pub fn rate_all(
                 ObjectiveMeasure::DwellTime(i) => {
                     let r = &intrusions[i];
                     match (r.compromised_at, r.censored, r.dwell_seconds) {
-                        (None, ..) => return not_needed(o, "the intrusion never started"),
+                        (None, ..) => return not_rated(o, "the intrusion never started"),
+                        _ if r.told_at.is_some() && r.detected_at.is_none() => (
+                            None,
+                            format!(
+                                "not detected by the SOC: the attacker announced it at {}",
+                                crate::report::clock(r.told_at.unwrap_or_default())
+                            ),
+                        ),
                         (_, true, _) | (_, _, None) => (None, "never detected".into()),
                         (_, false, Some(d)) => (
                             Some(d as f64),
@@ -113,7 +134,7 @@ pub fn rate_all(
                 ObjectiveMeasure::Exposure(i) => {
                     let r = &intrusions[i];
                     match (r.compromised_at, r.exposure_seconds) {
-                        (None, _) => return not_needed(o, "the intrusion never started"),
+                        (None, _) => return not_rated(o, "the intrusion never started"),
                         (_, None) => (None, "never contained".into()),
                         (_, Some(e)) => (
                             Some(e as f64),
@@ -124,7 +145,7 @@ pub fn rate_all(
                 ObjectiveMeasure::TimeToContain(i) => {
                     let r = &intrusions[i];
                     match (r.compromised_at, r.time_to_contain_seconds) {
-                        (None, _) => return not_needed(o, "the intrusion never started"),
+                        (None, _) => return not_rated(o, "the intrusion never started"),
                         (_, None) => (None, "not both detected and contained".into()),
                         (_, Some(e)) => (
                             Some(e as f64),
@@ -141,7 +162,7 @@ pub fn rate_all(
                         .as_ref()
                         .map_or(0, |d| d.expected);
                     match (facts.inject_fired[i], facts.inject_answer[i]) {
-                        (None, _) => return not_needed(o, "the inject never fired"),
+                        (None, _) => return not_rated(o, "the inject never fired"),
                         (Some(_), None) => (None, "never answered".into()),
                         (Some(_), Some((_, c))) if c != expected => (
                             None,
@@ -153,6 +174,9 @@ pub fn rate_all(
                         }
                     }
                 }
+                ObjectiveMeasure::ImpactPercent if !m.impact_at_stake => {
+                    return not_rated(o, "the attack never began, or had no impact to realise");
+                }
                 ObjectiveMeasure::ImpactPercent => (
                     Some(impact.percent),
                     format!(
@@ -161,6 +185,7 @@ pub fn rate_all(
                     ),
                 ),
                 ObjectiveMeasure::TriageAccuracy => match triage.accuracy {
+                    _ if !m.alerts_raised => return not_rated(o, "no alert was raised"),
                     Some(a) => (
                         Some(a),
                         format!(
@@ -175,13 +200,16 @@ pub fn rate_all(
                         Some(q),
                         format!("mean handoff quality {q:.1} (P ≥ {})", o.thresholds[0]),
                     ),
+                    None if !any_started => {
+                        return not_rated(o, "no intrusion started: nothing to hand on");
+                    }
                     None => (None, "no handoff was made".into()),
                 },
             };
             ObjectiveResult {
                 id: o.id.clone(),
                 description: o.description.clone(),
-                rating: value.map_or(Rating::U, |v| rate(v, o.thresholds, lower)),
+                rating: Some(value.map_or(Rating::U, |v| rate(v, o.thresholds, lower))),
                 value,
                 evidence: note,
             }
@@ -189,12 +217,13 @@ pub fn rate_all(
         .collect()
 }
 
-fn not_needed(o: &crate::scenario::Objective, why: &str) -> ObjectiveResult {
+/// An objective with nothing to measure: no rating, and left out of the team score.
+fn not_rated(o: &crate::scenario::Objective, why: &str) -> ObjectiveResult {
     ObjectiveResult {
         id: o.id.clone(),
         description: o.description.clone(),
-        rating: Rating::P,
+        rating: None,
         value: None,
-        evidence: format!("{why}: nothing to do"),
+        evidence: format!("not rated: {why}"),
     }
 }

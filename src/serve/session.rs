@@ -138,7 +138,12 @@ pub struct Session {
     scores: Option<(Instant, Value)>,
     /// Journal length and phase at the last publish, to skip unchanged rounds.
     published: Option<(usize, Phase, bool, u64)>,
+    /// The facilitator's feed: what jumps passed over, and other notes, newest last.
+    feed: Vec<(u64, String)>,
 }
+
+/// How many lines the facilitator's feed keeps.
+const FEED_LINES: usize = 60;
 
 fn empty() -> watch::Sender<Arc<str>> {
     watch::Sender::new(Arc::from(""))
@@ -178,7 +183,18 @@ impl Session {
             out_board: empty(),
             scores: None,
             published: None,
+            feed: Vec::new(),
         }
+    }
+
+    /// Adds a line to the facilitator's feed.
+    fn note(&mut self, text: String) {
+        let t = self.ex.as_ref().map_or(0, Exercise::horizon);
+        self.feed.push((t, text));
+        if self.feed.len() > FEED_LINES {
+            self.feed.remove(0);
+        }
+        self.published = None;
     }
 
     /// Picks up a saved exercise: replays its moves and waits, paused, where it stopped.
@@ -470,6 +486,11 @@ impl Session {
                 ),
                 Who::Board => Err("the board is read-only".into()),
             },
+            // What cannot be undone is asked first: the client shows what it will do and
+            // sends it again with `confirm: true`.
+            "end" | "reveal" | "jump" if pacing && !confirmed(body) => {
+                Err(format!("confirm: {}", self.consequence(op)))
+            }
             "start" | "pause" | "resume" | "speed" | "jump" if pacing => self.pace(op, body),
             "fire" if who == Who::Facilitator => self.facilitate(op, body),
             // A trainee alone may end their drill and see the debrief.
@@ -487,6 +508,50 @@ impl Session {
         match result {
             Ok((message, until)) => reply_ok(id, &message, until),
             Err(e) => reply_err(id, &e),
+        }
+    }
+
+    /// What an irreversible op will do, for its confirmation.
+    fn consequence(&self, op: &str) -> String {
+        let end = report::clock_hms(self.cfg.scenario.time_limit);
+        match op {
+            "end" => format!(
+                "End stops the SOC now: nobody acts from here on, the attack runs on without defenders to the time limit ({end}), and the exercise is scored on that. It cannot be undone. Send end again with confirm: true."
+            ),
+            "reveal" => format!(
+                "Reveal {}shows every participant the debrief with the attacker's ground truth. It cannot be undone. Send reveal again with confirm: true.",
+                if self.phase == Phase::Ended {
+                    String::new()
+                } else {
+                    format!(
+                        "ends the exercise first (the attack runs on without defenders to the time limit, {end}) and "
+                    )
+                }
+            ),
+            _ => match self.jump_target() {
+                Some((t, before_stage)) => format!(
+                    "Jump moves the clock to {}{}; every alert and attacker stage on the way is listed in the facilitator's feed. It cannot be undone. Send jump again with confirm: true.",
+                    report::clock_hms(t),
+                    if before_stage {
+                        ", stopping just before the attacker's next stage"
+                    } else {
+                        ", the next timed inject"
+                    }
+                ),
+                None => "there is no timed inject still to come to jump to".into(),
+            },
+        }
+    }
+
+    /// Where a jump goes: the next timed inject, or just before the attacker's next
+    /// stage when one is due sooner (and more than a second away). The flag says which.
+    fn jump_target(&self) -> Option<(u64, bool)> {
+        let inject = self.next_inject_at()?;
+        let ex = self.ex.as_ref()?;
+        let now = ex.horizon();
+        match ex.next_stage_at() {
+            Some(stage) if stage <= inject && stage > now + 1 => Some((stage - 1, true)),
+            _ => Some((inject, false)),
         }
     }
 
@@ -576,14 +641,32 @@ impl Session {
                     return Err(format!("the exercise is {}", self.phase.name()));
                 }
                 self.tick();
-                let t = self
-                    .next_inject_at()
-                    .ok_or("no timed inject is still to come")?;
+                let (t, before_stage) =
+                    self.jump_target().ok_or("no timed inject is still to come")?;
                 let ex = self.ex.as_mut().expect("running or paused");
+                let from = ex.horizon();
+                let lines = ex.journal().lines.len();
                 ex.advance_to(t);
+                let passed = passed_over(&self.cfg.scenario, &ex.journal().lines[lines..]);
                 self.reanchor();
                 self.mark();
-                Ok((format!("jumped to {}", report::clock_hms(t)), None))
+                let message = format!(
+                    "jumped from {} to {}{}: {}",
+                    report::clock_hms(from),
+                    report::clock_hms(t),
+                    if before_stage {
+                        ", stopped before the attacker's next stage"
+                    } else {
+                        ""
+                    },
+                    if passed.is_empty() {
+                        "nothing happened on the way".to_string()
+                    } else {
+                        format!("on the way {}", passed.join("; "))
+                    }
+                );
+                self.note(message.clone());
+                Ok((message, None))
             }
             _ => unreachable!("pace is called with pacing ops only"),
         }
@@ -745,9 +828,9 @@ impl Session {
             "report": "report",
         }));
         eprintln!(
-            "exercise ended ({}): team score {:.1}; digest {}; results, journal and report in {}",
+            "exercise ended ({}): team score {}; digest {}; results, journal and report in {}",
             results.end_reason,
-            results.team_score,
+            socdrill::report::team_score_text(&results),
             results.digest,
             dir.display()
         );
@@ -883,6 +966,7 @@ impl Session {
             "injects": injects,
             "next_inject_at": self.next_inject_at(),
             "scores": self.scores.as_ref().map(|(_, v)| v),
+            "feed": self.feed.iter().map(|(t, text)| json!({"t": t, "text": text})).collect::<Vec<_>>(),
             "board_link": format!("/b/{}", self.cfg.board_key),
         })
     }
@@ -942,6 +1026,56 @@ impl Session {
         };
         json!({"type": "hello", "mode": mode, "seat": seat, "scenario": scenario}).to_string()
     }
+}
+
+/// Whether a request carries `confirm: true`.
+fn confirmed(body: &Value) -> bool {
+    body.get("confirm").and_then(Value::as_bool) == Some(true)
+}
+
+/// What a stretch of journal holds that the facilitator must not miss: attacker stages
+/// that fired or were blocked, and alerts raised (with their rules).
+fn passed_over(s: &Scenario, lines: &[socdrill::journal::Line]) -> Vec<String> {
+    use socdrill::journal::Entry;
+    let mut out = Vec::new();
+    let mut alerts = Vec::new();
+    for l in lines {
+        match &l.entry {
+            Entry::StageFired { intrusion, stage } => out.push(format!(
+                "attacker stage {}/{} fired at {}",
+                s.intrusions[*intrusion].id,
+                s.intrusions[*intrusion].stages[*stage].id,
+                report::clock_hms(l.t)
+            )),
+            Entry::StageBlocked {
+                intrusion, stage, ..
+            } => out.push(format!(
+                "attacker stage {}/{} blocked at {}",
+                s.intrusions[*intrusion].id,
+                s.intrusions[*intrusion].stages[*stage].id,
+                report::clock_hms(l.t)
+            )),
+            Entry::AlertRaised { alert, rule, .. } => alerts.push(format!(
+                "{alert} ({}, {})",
+                s.rules[*rule].id,
+                report::clock_hms(l.t)
+            )),
+            Entry::InjectFired { inject } => out.push(format!(
+                "inject {:?} fired at {}",
+                s.injects[*inject].title,
+                report::clock_hms(l.t)
+            )),
+            _ => {}
+        }
+    }
+    if !alerts.is_empty() {
+        out.push(format!(
+            "{} alert(s) raised: {}",
+            alerts.len(),
+            alerts.join(", ")
+        ));
+    }
+    out
 }
 
 fn send_if_changed(tx: &watch::Sender<Arc<str>>, msg: String) {

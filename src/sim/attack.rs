@@ -43,8 +43,10 @@ pub struct IntrusionState {
     pub scheduled: u32,
     /// When the first stage happened.
     pub compromised_at: Option<u64>,
-    /// Whether a defender has correctly identified the intrusion.
+    /// Whether a seat has judged one of its items malicious.
     pub detected: bool,
+    /// Whether the attacker has announced itself (a stage marked `announces` fired).
+    pub told: bool,
 }
 
 /// The attacker's progress in every intrusion.
@@ -164,6 +166,7 @@ pub(super) fn run_stage(ctx: &mut Ctx, due: StageDue) {
         let state = &mut ctx.attack.intrusions[ii];
         state.status[si] = StageStatus::Fired;
         state.compromised_at.get_or_insert(now);
+        state.told |= stage.announces;
     }
     ctx.log(Entry::StageFired {
         intrusion: ii,

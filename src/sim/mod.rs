@@ -46,6 +46,17 @@ pub struct Clock {
     pub end: u64,
     /// Whether the exercise has ended.
     pub ended: bool,
+    /// When the defenders stood down, if the exercise was ended before its time limit:
+    /// from then on no seat acts, and the attack runs on to the limit without them.
+    pub stood_down: Option<u64>,
+}
+
+impl Clock {
+    /// Whether seats may still act: the exercise is on and the defenders have not
+    /// stood down.
+    pub fn defending(&self) -> bool {
+        !self.ended && self.stood_down.is_none()
+    }
 }
 
 /// The scenario being played.
@@ -182,6 +193,16 @@ impl Agenda {
     /// Time of the next event, if any.
     pub fn next_time(&self) -> Option<u64> {
         self.heap.peek().map(|Reverse(s)| s.at)
+    }
+
+    /// Time of the earliest scheduled event that `pick` selects (a scan: for the
+    /// facilitator's console, not the hot path).
+    pub fn next_time_of(&self, pick: impl Fn(&SimEvent) -> bool) -> Option<u64> {
+        self.heap
+            .iter()
+            .filter(|Reverse(s)| pick(&s.event))
+            .map(|Reverse(s)| s.at)
+            .min()
     }
 
     /// Pops the next event if it is due by `horizon`.

@@ -86,6 +86,9 @@ pub struct View<'a> {
 impl Ctx<'_> {
     /// Wakes every idle seat of `role` that is not already due to wake.
     pub fn wake(&mut self, role: Role) {
+        if !self.clock.defending() {
+            return;
+        }
         let now = self.clock.now;
         for id in 0..self.ledger.board.len() {
             let slot = &mut self.ledger.board[id];
@@ -97,14 +100,32 @@ impl Ctx<'_> {
         }
     }
 
-    /// Records the first correct identification of an intrusion.
+    /// Records the first time a seat judged an item of an intrusion malicious (SPEC §3),
+    /// unless the attacker has already announced it.
     fn detect(&mut self, intrusion: IntrusionIdx, seat: SeatId) {
-        if self.attack.intrusions[intrusion].detected {
+        let state = &self.attack.intrusions[intrusion];
+        if state.detected || state.told {
             return;
         }
         self.attack.intrusions[intrusion].detected = true;
         self.log(Entry::Detected { intrusion, seat });
         fire_detection_injects(self, intrusion);
+    }
+
+    /// The intrusions behind the alerts and records among `items`, sorted, once each.
+    fn truth_behind(&self, items: &[Evidence]) -> Vec<IntrusionIdx> {
+        let mut out: Vec<IntrusionIdx> = items
+            .iter()
+            .filter_map(|e| match *e {
+                Evidence::Alert(a) => self.ledger.alerts.get(a as usize).and_then(|x| x.stage),
+                Evidence::Record(r) => self.ledger.records.get(r as usize).and_then(|x| x.stage),
+                _ => None,
+            })
+            .map(|(i, _)| i)
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// Makes items visible to a seat, journaling the new ones.
@@ -428,9 +449,11 @@ fn apply(ctx: &mut Ctx, seat: &Seat, knowledge: &mut Knowledge, action: &Action)
                 let al = &mut ctx.ledger.alerts[a as usize];
                 al.escalated = true;
                 al.closed = true;
-                if let Some((i, _)) = al.stage {
-                    ctx.detect(i, id);
-                }
+            }
+            // Handing an alert or record on is judging it malicious.
+            let items: Vec<Evidence> = draft.evidence.iter().copied().chain(draft.alert.map(Evidence::Alert)).collect();
+            for i in ctx.truth_behind(&items) {
+                ctx.detect(i, id);
             }
             ctx.wake(draft.to);
         }
@@ -498,6 +521,7 @@ fn apply(ctx: &mut Ctx, seat: &Seat, knowledge: &mut Knowledge, action: &Action)
             return finish_search(ctx, id, knowledge, *case, found, |records| {
                 Entry::Investigated {
                     seat: id,
+                    case: *case,
                     subject: *subject,
                     records,
                 }
@@ -547,11 +571,16 @@ fn apply(ctx: &mut Ctx, seat: &Seat, knowledge: &mut Knowledge, action: &Action)
             let cs = &mut ctx.ledger.cases[*c as usize];
             cs.incident = true;
             cs.severity = *sev;
+            let items = cs.evidence.clone();
             ctx.log(Entry::IncidentDeclared {
                 seat: id,
                 case: *c,
                 severity: *sev,
             });
+            // Declaring the case is judging what it holds malicious.
+            for i in ctx.truth_behind(&items) {
+                ctx.detect(i, id);
+            }
         }
         Action::MergeCases(a, b) => {
             let moved = std::mem::take(&mut ctx.ledger.cases[*b as usize].evidence);
@@ -629,7 +658,7 @@ fn apply(ctx: &mut Ctx, seat: &Seat, knowledge: &mut Knowledge, action: &Action)
     Outcome::Done
 }
 
-/// Journals a search, reveals what it found, files it in the case, and detects.
+/// Journals a search, reveals what it found and files it in the case.
 fn finish_search(
     ctx: &mut Ctx,
     seat: SeatId,
@@ -640,13 +669,8 @@ fn finish_search(
 ) -> Outcome {
     ctx.log(entry(found.clone()));
     let mut items = Vec::new();
-    let mut hit = Vec::new();
     for &r in &found {
-        let rec = &ctx.ledger.records[r as usize];
-        rec.push_items(&mut items);
-        if let Some((i, _)) = rec.stage {
-            hit.push(i);
-        }
+        ctx.ledger.records[r as usize].push_items(&mut items);
     }
     ctx.reveal(seat, knowledge, items);
     if let Some(c) = case {
@@ -657,11 +681,8 @@ fn finish_search(
             }
         }
     }
-    hit.sort_unstable();
-    hit.dedup();
-    for i in hit {
-        ctx.detect(i, seat);
-    }
+    // Turning records up is not judging them: detection waits for the seat to declare
+    // the case or hand the records on.
     Outcome::Records(found)
 }
 
@@ -752,7 +773,7 @@ fn dispatch(
         Controller::Person => 0,
     };
     for _ in 0..tries {
-        if ctx.clock.ended || ctx.ledger.board[seat.id as usize].busy {
+        if !ctx.clock.defending() || ctx.ledger.board[seat.id as usize].busy {
             return;
         }
         let now = ctx.now();
@@ -818,7 +839,7 @@ pub(crate) enum LiveOp {
     TakeSeat(SeatId),
     /// The facilitator fires an inject now.
     FireInject(usize),
-    /// The facilitator ends the exercise.
+    /// The exercise ends for the defenders (they stand down).
     End,
 }
 
@@ -830,7 +851,7 @@ pub(crate) fn live_op(
     index: Res<SeatIndex>,
     mut seats: SeatQuery,
 ) -> Result<u64, String> {
-    if ctx.clock.ended {
+    if !ctx.clock.defending() {
         return Err("the exercise has ended".into());
     }
     ctx.clock.now = ctx.clock.now.max(ctx.clock.horizon);
@@ -883,11 +904,15 @@ pub(crate) fn live_op(
             Ok(ctx.now())
         }
         LiveOp::End => {
-            ctx.clock.ended = true;
-            ctx.log(Entry::Ended {
-                reason: "ended by the facilitator".into(),
-            });
-            Ok(ctx.now())
+            if ctx.clock.stood_down.is_some() {
+                return Err("the defenders have already stood down".into());
+            }
+            // The meeting ending does not stop the attacker: the SOC stands down here and
+            // the caller runs the attack on to the time limit.
+            let now = ctx.now();
+            ctx.clock.stood_down = Some(now);
+            ctx.log(Entry::StoodDown);
+            Ok(now)
         }
     }
 }
@@ -905,7 +930,7 @@ pub(crate) fn act(
     action: Action,
     dry_run: bool,
 ) -> Result<u64, String> {
-    if ctx.clock.ended {
+    if !ctx.clock.defending() {
         return Err("the exercise has ended".into());
     }
     if !matches!(controller, Controller::Person) {
@@ -969,6 +994,11 @@ pub(crate) fn on_action_done(
         return;
     };
     let Some(action) = task.0.take() else { return };
+    if !ctx.clock.defending() {
+        // The defenders stood down while this was under way: it never lands.
+        ctx.ledger.board[seat.id as usize].busy = false;
+        return;
+    }
     let outcome = apply(ctx, seat, &mut knowledge, &action);
     ctx.ledger.board[seat.id as usize].busy = false;
     if let Controller::Bot(brain) = controller.as_mut() {

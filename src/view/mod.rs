@@ -451,6 +451,7 @@ fn findings(world: &World, s: &Scenario, l: &Ledger, seat: u16) -> Vec<FindingCa
                     seat: by,
                     subject,
                     records,
+                    ..
                 } if *by == seat => ("investigation", label(s, l, *subject), records),
                 Entry::Hunted {
                     seat: by,

@@ -48,10 +48,16 @@ pub fn default_scenario() -> Arc<Scenario> {
     Arc::new(scenario::load(scenario::DEFAULT_SCENARIO).unwrap())
 }
 
-/// The median of some values (the upper one for an even count).
+/// The median of some values, as the library defines it everywhere (the mean of the two
+/// middle values for an even count: `batch::stats::median`).
 pub fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
+    socdrill::batch::stats::median(&mut v).expect("a median of no values")
+}
+
+/// A run's team score; every run these tests make has something to rate.
+pub fn score(r: &socdrill::score::Results) -> f64 {
+    r.team_score
+        .unwrap_or_else(|| panic!("{} seed {}: no team score", r.scenario, r.seed))
 }
 
 /// Runs the `socdrill` binary in the project directory.
