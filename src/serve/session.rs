@@ -822,8 +822,17 @@ impl Session {
             Some(crate::utc_now()),
         );
         write("report.html", &rep.render(Format::Html))?;
+        // The sentences every debrief must carry, worded once (the scorecard and the
+        // report say the same): an early end, why there is no team score, the ladder.
+        let notes: Vec<String> = report::ending_note(&results)
+            .into_iter()
+            .chain(results.team_score_note.clone())
+            .chain(report::standing(&results))
+            .chain(report::ladder_note(&results))
+            .collect();
         self.debrief = Some(json!({
             "results": results,
+            "notes": notes,
             "timeline": rep.timeline_svg(),
             "report": "report",
         }));
@@ -1011,6 +1020,11 @@ impl Session {
             "roles": ALL_ROLES.iter().map(|r| json!({"role": r, "label": r.label()})).collect::<Vec<_>>(),
             "durations": durations,
             "techniques": techniques,
+            // A waiting handoff past this is late for the scoring's pickup component.
+            "pickup_target_seconds": socdrill::score::ScoringProfile::default_profile()
+                .handoff
+                .pickup_target
+                .0,
         });
         let (mode, seat) = match who {
             Who::Seat(id) => {
