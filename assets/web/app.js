@@ -25,8 +25,17 @@ function fmtDur(s) {
   const h = Math.floor(s / 3600), m = Math.floor(s / 60) % 60, x = s % 60;
   return h ? `${h}:${pad(m)}:${pad(x)}` : `${m}:${pad(x)}`;
 }
+/** A span in words as the reports write it: `45s`, `12m`, `1h05m`. */
+function fmtSpan(s) {
+  s = Math.max(0, Math.floor(s || 0));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m}m` : `${Math.floor(m / 60)}h${pad(m % 60)}m`;
+}
 function num(x, d = 1) { return x == null || Number.isNaN(+x) ? '—' : Number(x).toFixed(d); }
 function pct(x) { return x == null ? '—' : `${Math.round(x * 100)}%`; }
+/** A 0–100 figure as a percentage; "—" when there was nothing to measure. */
+function pct100(x, d = 1) { return x == null ? '—' : `${num(x, d)}%`; }
 /** Record labels say "T+3427s"; show every such time as T+h:mm:ss. */
 function pretty(label) { return String(label ?? '').replace(/T\+(\d+)s\b/g, (_, n) => fmtT(+n)); }
 /** Replace an element's markup only when it changed (keeps focus, scroll, open menus). */
@@ -70,7 +79,7 @@ const S = {
   mode: null, key: null,
   hello: null, state: null, view: {}, clockAt: 0,
   ws: null, nextId: 1, pending: new Map(), retry: 0, stopped: false,
-  role: null, built: false,
+  role: null, built: false, confirm: null,
   ui: { alert: null, alertIdx: 0, escOpen: false, escFor: null, finding: null, openCases: new Set() },
 };
 
@@ -214,6 +223,10 @@ const act = (action, opts) => send('act', { action }, opts);
 function onReply(msg) {
   const p = S.pending.get(msg.id) || {};
   S.pending.delete(msg.id);
+  if (!msg.ok && p.confirm && /^confirm: /.test(msg.error || '')) {
+    askConfirm(p.confirm, msg.error.slice('confirm: '.length));
+    return;
+  }
   if (msg.ok) {
     let text = `accepted: ${msg.message || 'ok'}`;
     if (msg.until != null) text += ` — busy until ${fmtT(msg.until)}`;
@@ -224,15 +237,56 @@ function onReply(msg) {
   }
 }
 
+/** Shows a reply in the status bar: ok true (accepted), false (refused) or null (neither). */
 function feedback(ok, text) {
   const el = $('#feedback');
-  el.className = `feedback ${ok ? 'ok' : 'refused'}`;
+  el.className = `feedback ${ok == null ? '' : ok ? 'ok' : 'refused'}`;
   el.textContent = text;
   el.classList.remove('flash');
   void el.offsetWidth; // restart the highlight animation
   el.classList.add('flash');
 }
 const invalid = (text) => feedback(false, `not sent: ${text}`);
+
+// ---------------------------------------------------------------- confirmation
+
+/* End, reveal and jump cannot be undone, so the server acts on them only with
+ * `confirm: true`. The page sends them without it first: the refusal says what the op
+ * would do, worded by the server for the exercise as it stands, and the dialog shows
+ * that. Confirm sends the same op again with the flag; Cancel and Escape send nothing. */
+const CONFIRM = {
+  end: { title: 'End the exercise?', ok: 'End the exercise' },
+  reveal: { title: 'Reveal the debrief to everyone?', ok: 'Reveal the debrief' },
+  jump: { title: 'Jump the clock forward?', ok: 'Jump' },
+};
+
+function sendConfirmable(op, fields = {}) { send(op, fields, { confirm: { op, fields } }); }
+
+function askConfirm(req, text) {
+  const dlg = $('#confirm-dialog'), c = CONFIRM[req.op] || { title: `${req.op}?`, ok: 'Confirm' };
+  S.confirm = req;
+  $('#confirm-title').textContent = c.title;
+  // The last sentence tells a client what to send; here the Confirm button does that.
+  $('#confirm-text').textContent = text.replace(/\s*Send \w+ again with confirm: true\.?\s*$/, '');
+  $('#confirm-ok').textContent = c.ok;
+  feedback(null, `${c.title} Confirm or cancel in the dialog.`);
+  if (!dlg.open) dlg.showModal();
+  $('#confirm-cancel').focus(); // the safe choice is the default: Enter or Space cancels
+}
+
+function confirmOk() {
+  const req = S.confirm;
+  S.confirm = null; // before close(): the close handler treats a pending request as cancelled
+  $('#confirm-dialog').close();
+  if (req) send(req.op, { ...req.fields, confirm: true });
+}
+
+/** Cancel, Escape or any other close: nothing is sent. */
+function confirmClosed() {
+  if (!S.confirm) return;
+  feedback(null, `cancelled: ${S.confirm.op} not sent`);
+  S.confirm = null;
+}
 
 // ---------------------------------------------------------------- clock
 
@@ -255,7 +309,23 @@ function tick() {
     el.classList.toggle('soon', !late && left < 120);
   }
   for (const el of $$('[data-since]')) el.textContent = fmtDur(Math.max(0, now - +el.dataset.since));
+  for (const el of $$('[data-waiting]')) {
+    const age = Math.max(0, now - +el.dataset.waiting), [cls, word] = ageBand(age);
+    el.className = `age ${cls}`;
+    el.textContent = `${fmtDur(age)} ${word}`;
+  }
 }
+
+/** How late a waiting handoff is against the scoring's pickup target: the pickup
+ * component starts to fall past the target, so warn from half of it. */
+function ageBand(age) {
+  const target = pickupTarget();
+  if (age > 2 * target) return ['age-overdue', 'overdue'];
+  if (age > target) return ['age-late', 'late'];
+  if (age >= target / 2) return ['age-soon', 'due soon'];
+  return ['age-ok', 'in time'];
+}
+const pickupTarget = () => sc().pickup_target_seconds || 1800;
 
 // ---------------------------------------------------------------- page skeletons
 
@@ -304,9 +374,10 @@ function handoffsPanel(canReturn, cls = '') {
       <label>Return handoff <select id="return-handoff"></select></label>
       <label class="grow">Feedback to the sender <textarea id="return-feedback" rows="2" placeholder="What is missing, or why this is not for Tier 2"></textarea></label>
       <button type="button" id="return-go">Return to sender</button></div>` : '';
+  const due = `Pick each up within ${fmtSpan(pickupTarget())}: its age turns amber at half that, red past it.`;
   return panel('p-handoffs', 'Waiting handoffs <span class="count" id="handoffs-count"></span>',
-    canReturn ? 'Work handed to your role. Take one to open a case with its evidence, or return it with feedback if it is incomplete or misrouted.'
-      : 'Work handed to your role. Take one to pick up its evidence.',
+    canReturn ? `Work handed to your role. Take one to open a case with its evidence, or return it with feedback if it is incomplete or misrouted. ${due}`
+      : `Work handed to your role. Take one to pick up its evidence. ${due}`,
     `<table class="tbl"><thead><tr><th>#</th><th>From</th><th>Sev</th><th>Summary</th><th class="num">Items</th><th class="num">Waiting</th><th></th></tr></thead>
      <tbody id="handoffs-body"></tbody></table>${ret}`, cls);
 }
@@ -470,6 +541,8 @@ function buildFacilitator() {
     ${col('span5', panel('p-injects', 'Injects', 'Scenario events. Timed ones fire on their own; fire any of them now to add pressure.',
       `<table class="tbl"><thead><tr><th>#</th><th>Inject</th><th>To</th><th>When</th><th></th></tr></thead>
        <tbody id="injects-body"></tbody></table>`),
+    panel('p-feed', 'Feed <span class="count" id="feed-count"></span>',
+      'What a jump passed over (attacker stages, injects, alerts), newest first.', '<ol id="feed" class="feed"></ol>'),
     panel('p-truth', 'Ground truth <span class="tag red">facilitator only</span>',
       'What the attacker has done. Never show this screen to the players before the debrief.', '<div id="truth"></div>', 'truth'))}
     ${panel('p-workload', 'SOC workload', 'The floor as the manager and the board see it.', '<div id="workload"></div>', 'span12')}</div>`;
@@ -663,7 +736,7 @@ function renderHandoffs(canReturn) {
   $('#handoffs-count').textContent = list.length;
   put($('#handoffs-body'), list.map((h) => `<tr data-testid="handoff-row" data-handoff="${h.id}">
     <td class="mono">#${h.id}</td><td>${esc(roleLabel(h.from))}</td><td>${sevBadge(h.severity)}</td>
-    <td>${esc(h.summary) || '<span class="muted">(no summary)</span>'}</td><td class="num">${h.evidence}</td><td class="num">${since(h.sent_at)}</td>
+    <td>${esc(h.summary) || '<span class="muted">(no summary)</span>'}</td><td class="num">${h.evidence}</td><td class="num"><span data-waiting="${h.sent_at}"></span></td>
     <td class="btns"><button type="button" class="primary" data-testid="take-handoff" data-handoff="${h.id}">Take</button>${canReturn
       ? `<button type="button" data-testid="return-handoff" data-handoff="${h.id}">Return…</button>` : ''}</td></tr>`).join('')
     || emptyRow(7, 'No handoffs waiting for your role.'));
@@ -869,6 +942,7 @@ function renderFacilitator() {
   for (const [id, phases] of [['fac-start', ['lobby']], ['fac-pause', ['running']], ['fac-resume', ['paused']]]) {
     $(`#${id}`).classList.toggle('dim', !phases.includes(c.phase));
   }
+  $('#fac-jump').classList.toggle('dim', v.next_inject_at == null || !['running', 'paused'].includes(c.phase));
   const bl = $('#board-link');
   if (v.board_link && bl.getAttribute('href') !== v.board_link) { bl.href = v.board_link; bl.textContent = location.origin + v.board_link; }
   put($('#seats-body'), (v.seats || []).map((s) => {
@@ -883,6 +957,12 @@ function renderFacilitator() {
     <td><b>${esc(i.title)}</b><br><span class="muted mono">${esc(i.id)}</span></td><td>${(i.to || []).map((r) => esc(roleLabel(r))).join(', ')}</td>
     <td class="mono">${esc(i.when)}</td><td>${i.fired ? tag('fired', 'green')
       : `<button type="button" data-testid="fire-inject" data-inject="${i.index}">Fire now</button>`}</td></tr>`).join('') || emptyRow(5, 'No injects.'));
+  const feed = (v.feed || []).slice().reverse();
+  $('#feed-count').textContent = feed.length;
+  // One line per thing passed over, so a long jump reads as a list.
+  put($('#feed'), feed.map((f) => `<li data-testid="feed-line"><span class="t mono">${fmtT(f.t)}</span>` +
+    `<span class="text">${String(f.text).split('; ').map(esc).join(';<br>')}</span></li>`).join('')
+    || '<li class="muted">Nothing yet: a jump lists here what it passed over.</li>');
   put($('#scores'), scoreHTML(v.scores, false));
   put($('#truth'), truthHTML(v.truth));
   put($('#workload'), workloadHTML(v.workload));
@@ -905,27 +985,69 @@ function miniBar(x) {
   const w = Math.max(0, Math.min(1, x || 0)) * 100;
   return `<svg class="mini" viewBox="0 0 100 8" preserveAspectRatio="none"><rect width="100" height="8" class="bg"></rect><rect width="${w.toFixed(1)}" height="8" class="fg"></rect></svg>`;
 }
+/** When a handoff was picked up: past the pickup target its pickup score falls, and one never picked up scores 0 for it. */
+function pickupHTML(s) {
+  if (s == null) return tag('never picked up', 'red');
+  return `<span class="${s > pickupTarget() ? 'bad' : ''}">after ${fmtSpan(s)}</span>`;
+}
 const dur = (s, censored) => (s == null ? '—' : `${fmtDur(s)}${censored ? ' <span class="tag amber">censored</span>' : ''}`);
+
+/** The team score against par and a typical team's band (the middle half of competent bots). */
+function standingHTML(r) {
+  const s = r.team_score, out = [];
+  if (r.par != null) {
+    out.push(`par ${num(r.par)}${s == null ? '' : s >= r.par ? ' · at or above par' : ` · ${num(r.par - s)} below par`}`);
+  }
+  if (r.typical) {
+    const [lo, hi] = r.typical;
+    const side = s == null ? '' : s > hi ? ' · above it' : s >= lo ? ' · within it' : ' · below it';
+    out.push(`a typical team scores ${num(lo)}–${num(hi)}${side}`);
+  }
+  return out.length ? out.map(esc).join('<br>') : 'no par';
+}
+
+function ladderHTML(l) {
+  if (!l) return '';
+  const [word, cls] = l.passed === true ? ['passed', 'green'] : l.passed === false ? ['not passed', 'red'] : ['no pass: no team score', 'amber'];
+  return `<div class="ladder" data-testid="ladder">${tag(word, cls)} ladder ${esc(l.track)}, step ${l.step}: needs ${num(l.pass_score)}` +
+    `${l.next ? ` · next step ${esc(l.next)}` : ' · the last step'}</div>`;
+}
+
+/** A component's row. Points are its share of the team score: the weights of the rated
+ * components, scaled up to fill the share of those not rated (before any collateral penalty). */
+function componentRow(c, rated) {
+  if (c.score == null) {
+    return `<tr data-testid="component" class="not-rated"><td>${esc(c.name)}</td><td colspan="2" class="muted" data-testid="component-score">not rated — ${esc(c.note || 'nothing to measure')}</td>
+      <td class="num muted">${pct(c.weight)}</td><td class="num muted">—</td></tr>`;
+  }
+  return `<tr data-testid="component"><td>${esc(c.name)}</td><td class="barcell">${miniBar(c.score)}</td><td class="num" data-testid="component-score">${pct(c.score)}</td>
+    <td class="num">${pct(c.weight)}</td><td class="num">${rated > 0 ? num(c.score * c.weight / rated * 100) : '—'}</td></tr>`;
+}
 
 function scoreHTML(r, full) {
   if (!r) return '<p class="muted">No scores yet.</p>';
-  const par = r.par != null ? `par ${num(r.par)} · ${r.team_score >= r.par ? 'at or above par' : `${num(r.par - r.team_score)} below par`}` : 'no par';
-  let html = `<div class="scorehead"><div class="big">${num(r.team_score)}</div><div>team score<br><span class="muted">${par}</span></div>
+  const comps = r.components || [];
+  const rated = comps.reduce((w, c) => w + (c.score == null ? 0 : c.weight), 0);
+  const big = r.team_score != null ? `<div class="big">${num(r.team_score)}</div><div>team score<br><span class="muted">${standingHTML(r)}</span></div>`
+    : `<div class="big none">no team score</div><div class="why">${esc(r.team_score_note || 'nothing could be rated')}<br>${standingHTML(r)}</div>`;
+  let html = `<div class="scorehead">${big}
     <div class="facts"><span>MTTA ${r.mtta_seconds != null ? fmtDur(r.mtta_seconds) : '—'}</span><span>MTTD ${r.mttd_seconds != null ? fmtDur(r.mttd_seconds) : '—'}</span>
     <span>MTTC ${r.mttc_seconds != null ? fmtDur(r.mttc_seconds) : '—'}</span>${r.impact ? `<span>impact ${num(r.impact.percent, 0)}% of possible</span>` : ''}</div></div>
+    ${full && r.ladder ? ladderHTML(r.ladder) : ''}
     <table class="tbl"><thead><tr><th>Component</th><th></th><th class="num">Score</th><th class="num">Weight</th><th class="num">Points</th></tr></thead><tbody>
-    ${(r.components || []).map((c) => `<tr><td>${esc(c.name)}</td><td class="barcell">${miniBar(c.score)}</td><td class="num">${pct(c.score)}</td>
-      <td class="num">${pct(c.weight)}</td><td class="num">${num(c.score * c.weight * 100)}</td></tr>`).join('')}</tbody></table>
+    ${comps.map((c) => componentRow(c, rated)).join('')}</tbody></table>
+    ${comps.some((c) => c.score == null) && rated > 0 ? '<p class="muted">A component with nothing to measure is not rated and left out: the rated ones share its weight.</p>' : ''}
     <table class="tbl"><thead><tr><th>Intrusion</th><th>Compromised</th><th>Detected</th><th>Dwell</th><th>Contained</th><th>Time to contain</th><th>Stages</th></tr></thead><tbody>
     ${(r.intrusions || []).map((i) => `<tr><td>${esc(i.name || i.id)}</td><td class="mono">${i.compromised_at != null ? fmtT(i.compromised_at) : '—'}</td>
-      <td>${i.detected_at != null ? `<span class="mono">${fmtT(i.detected_at)}</span>${i.detected_by ? ` <span class="muted">by ${esc(i.detected_by)}</span>` : ''}` : tag('not detected', 'red')}</td>
-      <td>${dur(i.dwell_seconds, i.detected_at == null)}</td>
+      <td>${i.detected_at != null ? `<span class="mono">${fmtT(i.detected_at)}</span>${i.detected_by ? ` <span class="muted">by ${esc(i.detected_by)}</span>` : ''}`
+        : i.told_at != null ? `${tag('not detected', 'red')} <span class="muted">announced by the attacker at ${fmtT(i.told_at)}</span>` : tag('not detected', 'red')}</td>
+      <td>${dur(i.dwell_seconds, i.censored)}</td>
       <td>${i.contained_at != null ? `<span class="mono">${fmtT(i.contained_at)}</span>` : tag('not contained', 'red')}</td>
       <td>${dur(i.time_to_contain_seconds, i.contained_at == null || (i.censored && i.contained_at == null))}</td>
       <td>${(i.stages_fired || []).length} fired, ${(i.stages_blocked || []).length} blocked</td></tr>`).join('') || emptyRow(7, 'No intrusions.')}</tbody></table>`;
   const t = r.triage;
   if (!full) {
-    if (t) html += `<p class="muted">Triage accuracy ${num(t.accuracy)}% · SLA met ${num(t.sla_met_percent, 0)}% · handoff quality ${num(r.handoff_quality)}</p>`;
+    if (t) html += `<p class="muted">Triage accuracy ${pct100(t.accuracy)} · SLA met ${pct100(t.sla_met_percent, 0)} · handoff quality ${num(r.handoff_quality)}</p>`;
     return html;
   }
   if (t) {
@@ -933,19 +1055,21 @@ function scoreHTML(r, full) {
       <tr><th>called malicious</th><td class="good">${t.true_positives} true positives</td><td class="bad">${t.false_positives} false positives</td></tr>
       <tr><th>called benign</th><td class="bad">${t.false_negatives} false negatives</td><td class="good">${t.true_negatives} true negatives</td></tr>
       <tr><th>never triaged</th><td>${t.untriaged_malicious}</td><td>${t.untriaged_benign}</td></tr></tbody></table>
-      <ul class="plain"><li>Accuracy <b>${num(t.accuracy)}%</b></li><li>Needless escalations ${t.needless_escalations}</li>
-      <li>SLA breaches ${t.sla_breaches} (${num(t.sla_met_percent, 0)}% met)</li></ul></div>`;
+      <ul class="plain"><li>Accuracy <b>${pct100(t.accuracy)}</b></li><li>Needless escalations ${t.needless_escalations}</li>
+      <li>SLA breaches ${t.sla_breaches} (${pct100(t.sla_met_percent, 0)} met)</li></ul></div>`;
   }
   html += `<h3>Handoffs <span class="muted">mean quality ${num(r.handoff_quality)}</span></h3>
-    <table class="tbl"><thead><tr><th>#</th><th>From → to</th><th>Sent</th><th>Severity (true)</th><th class="num">Complete</th><th class="num">Precise</th><th class="num">Missing</th><th>Bounced</th><th class="num">Quality</th></tr></thead><tbody>
+    <table class="tbl"><thead><tr><th>#</th><th>From → to</th><th>Sent</th><th>Severity (true)</th><th class="num">Complete</th><th class="num">Precise</th><th class="num">Missing</th><th>Bounced</th><th>Pickup</th><th class="num">Quality</th></tr></thead><tbody>
     ${(r.handoffs || []).map((h) => `<tr><td class="mono">${h.id}</td><td>${esc(h.sender)} → ${esc(h.receiver || h.to)}</td><td class="mono">${fmtT(h.sent_at)}</td>
       <td>${esc(h.severity)}${h.severity !== h.true_severity ? ` <span class="bad">(${esc(h.true_severity)})</span>` : ''}</td>
       <td class="num">${pct(h.completeness)}</td><td class="num">${pct(h.precision)}</td><td class="num">${h.missing}</td><td>${h.bounced ? tag('returned', 'amber') : ''}</td>
-      <td class="num"><b>${num(h.quality)}</b></td></tr>`).join('') || emptyRow(9, 'No handoffs.')}</tbody></table>
+      <td data-testid="pickup">${pickupHTML(h.pickup_seconds)}</td><td class="num"><b>${num(h.quality)}</b></td></tr>`).join('') || emptyRow(10, 'No handoffs.')}</tbody></table>
     <h3>Objectives</h3><table class="tbl"><tbody>
-    ${(r.objectives || []).map((o) => `<tr data-testid="objective"><td><span class="rating r-${esc(o.rating)}" title="P performed · S some difficulty · M major difficulty · U unable">${esc(o.rating)}</span></td>
+    ${(r.objectives || []).map((o) => `<tr data-testid="objective"><td>${o.rating == null
+      ? '<span class="rating r-none" title="not rated: nothing to measure">—</span>'
+      : `<span class="rating r-${esc(o.rating)}" title="P performed · S some difficulty · M major difficulty · U unable">${esc(o.rating)}</span>`}</td>
       <td>${esc(o.description)}<br><span class="muted">${esc(o.evidence)}</span></td></tr>`).join('')}</tbody></table>
-    <p class="muted">P performed without challenges · S with some challenges · M with major challenges · U unable to perform</p>
+    <p class="muted">P performed without challenges · S with some challenges · M with major challenges · U unable to perform · — not rated (nothing to measure)</p>
     <h3>Seats</h3><table class="tbl"><thead><tr><th>Seat</th><th>Role</th><th>Played by</th><th class="num">Actions</th><th class="num">Refused</th><th class="num">Busy</th><th class="num">Classified (correct)</th><th class="num">Handoffs</th><th class="num">Handoff quality</th></tr></thead><tbody>
     ${(r.seats || []).map((s) => `<tr><td class="mono">${esc(s.seat)}</td><td>${esc(roleLabel(s.role))}</td><td>${esc(s.controller)}</td><td class="num">${s.actions}</td>
       <td class="num">${s.refused}</td><td class="num">${pct(s.utilisation)}</td><td class="num">${s.classified} (${s.classified_correctly})</td>
@@ -960,10 +1084,17 @@ function renderDebrief() {
   if (!d) return;
   const r = d.results || {};
   const showTimeline = d.timeline && !(S.mode === 'board' && S.view.timeline);
+  const early = r.ended_by === 'defenders';
+  const how = early ? `The exercise was ended early, at ${fmtT(r.ended_at)}; the attack ran on to ${fmtT(r.ran_to)} without defenders.`
+    : r.ended_by === 'resolved' ? `The exercise is over: every intrusion was over by ${fmtT(r.ran_to)}.`
+      : `The exercise ran to its time limit (${fmtT(r.ran_to)}).`;
+  // The sentences the debrief must carry, first and large. The server puts the early
+  // end first when there is one; it leads in red so nobody reads the score without it.
+  const notes = (d.notes || []).map((n, i) => `<p class="note${early && i === 0 ? ' lead' : ''}" data-testid="debrief-note">${esc(n)}</p>`).join('');
   put(el, `<div class="panel span12"><header><h2>Debrief — ${esc(r.title || sc().title || '')}</h2>
-    <p class="help">The exercise is over${r.end_reason ? ` (${esc(r.end_reason)}, at ${fmtT(r.ended_at)})` : ''}. How the team did, against the attacker's ground truth.
+    <p class="help">${esc(how)} How the team did, against the attacker's ground truth.
     ${d.report ? `<a id="report-link" href="${esc(d.report)}" target="_blank" rel="noopener">Open the after-action report</a>` : ''}</p></header>
-    <div class="body">${scoreHTML(r, true)}${showTimeline ? `<h3>Timeline</h3><div class="timeline-svg">${d.timeline}</div>` : ''}</div></div>`);
+    <div class="body">${notes ? `<div id="debrief-notes" class="notes${early ? ' early' : ''}" role="status">${notes}</div>` : ''}${scoreHTML(r, true)}${showTimeline ? `<h3>Timeline</h3><div class="timeline-svg">${d.timeline}</div>` : ''}</div></div>`);
 }
 
 // ---------------------------------------------------------------- events
@@ -1044,7 +1175,8 @@ const ON_ID = {
     act({ ChangeRule: [+idx, { Tune: { fidelity: f === '' ? null : +f, benign_per_hour: b === '' ? null : +b } }] });
   },
   'fac-start': () => send('start'), 'fac-pause': () => send('pause'), 'fac-resume': () => send('resume'),
-  'fac-jump': () => send('jump'), 'fac-end': () => send('end'), 'fac-reveal': () => send('reveal'),
+  'fac-jump': () => sendConfirmable('jump'), 'fac-end': () => sendConfirmable('end'), 'fac-reveal': () => sendConfirmable('reveal'),
+  'confirm-ok': confirmOk, 'confirm-cancel': () => $('#confirm-dialog').close(),
   'fac-speed-set': () => {
     const el = $('#fac-speed'), x = +el.value;
     if (!(x >= 0.1 && x <= 3600)) return invalid('speed must be between 0.1 and 3600');
@@ -1100,6 +1232,7 @@ function onChange(e) {
 }
 
 function onKey(e) {
+  if ($('#confirm-dialog').open) return; // modal: its own buttons and Escape only
   if (e.key === 'Enter' && e.target.id === 'fac-speed') { ON_ID['fac-speed-set'](); return; }
   if (S.mode !== 'seat' || S.role !== 'Tier1') return;
   if (e.key === 'Escape') {
@@ -1130,6 +1263,7 @@ function main() {
   document.addEventListener('click', onClick);
   document.addEventListener('change', onChange);
   document.addEventListener('keydown', onKey);
+  $('#confirm-dialog').addEventListener('close', confirmClosed);
   document.addEventListener('input', (e) => { if (e.target.id === 'fac-speed') e.target._dirty = true; });
   document.addEventListener('toggle', (e) => {
     const d = e.target;

@@ -4,8 +4,10 @@
 // Starts the server on a free loopback port (seed 1, speed 300), opens the facilitator,
 // Tier 1, Tier 2, the board and the other seats in headless Debian Chromium (driven by
 // playwright-core, no Playwright browser download), plays one malicious alert from the
-// Tier 1 queue through escalation to a Tier 2 investigation, pauses and resumes, takes
-// a full-page screenshot of every console, reveals the debrief and screenshots it.
+// Tier 1 queue through escalation to a Tier 2 investigation, pauses and resumes, asks to
+// end and cancels the confirmation, jumps the clock through its confirmation, takes a
+// full-page screenshot of every console, ends and reveals through the confirmations and
+// checks and screenshots the debrief.
 //
 // Environment:
 //   SOCDRILL_BIN  server binary (default: target/release/socdrill, else target/debug/socdrill)
@@ -175,7 +177,7 @@ async function waitIdle(page, untilT, what) {
 
 const secondsOf = (t) => { const m = /T\+(\d+):(\d\d):(\d\d)/.exec(t || ''); return m ? +m[1] * 3600 + +m[2] * 60 + +m[3] : null; };
 
-async function shot(page, name, { minText = 200 } = {}) {
+async function shot(page, name, { minText = 200, fullPage = true } = {}) {
   const file = path.join(SHOTS, `${name}.png`);
   const text = await page.evaluate(() => {
     const b = document.body;
@@ -183,7 +185,7 @@ async function shot(page, name, { minText = 200 } = {}) {
     return r.width > 0 && r.height > 0 && getComputedStyle(b).visibility !== 'hidden' ? b.innerText.trim().length : 0;
   });
   if (text < minText) fail(`${page.__name}: the page shows only ${text} characters of visible text before screenshot ${name}`);
-  await page.screenshot({ path: file, fullPage: true, timeout: WAIT });
+  await page.screenshot({ path: file, fullPage, timeout: WAIT });
   const size = fs.statSync(file).size;
   if (size < 8000) fail(`${file} is only ${size} bytes: blank?`);
   let share = '';
@@ -194,6 +196,41 @@ async function shot(page, name, { minText = 200 } = {}) {
     else share = ` — ${(/([\d.]+% of pixels)/.exec(r.stdout) || [, ''])[1]} inked`;
   }
   note(`${name}.png ${Math.round(size / 1024)} KiB, ${text} chars of text${share}`);
+}
+
+/**
+ * Clicks a button for an irreversible op (end, reveal, jump) and waits for the page's
+ * confirmation dialog. Returns what it shows and which element has the focus.
+ */
+async function askConfirm(page, selector) {
+  await page.locator(selector).click({ timeout: WAIT });
+  await until(page, `the confirmation dialog after ${selector}`, () => document.querySelector('#confirm-dialog')?.open);
+  await page.locator('#confirm-dialog').waitFor({ state: 'visible', timeout: WAIT });
+  return page.evaluate(() => {
+    const d = document.querySelector('#confirm-dialog');
+    return {
+      title: document.querySelector('#confirm-title').textContent.trim(),
+      text: document.querySelector('#confirm-text').textContent.trim(),
+      ok: document.querySelector('#confirm-ok').textContent.trim(),
+      focused: document.activeElement?.id ?? null,
+      role: d.getAttribute('role'),
+      modal: d.getAttribute('aria-modal'),
+    };
+  });
+}
+
+/** Fails unless the dialog `d` (from askConfirm) is the accessible, safe-by-default one. */
+function checkDialog(page, d, title, text) {
+  if (!title.test(d.title)) fail(`${page.__name}: the dialog's title is "${d.title}", wanted ${title}`);
+  if (!text.test(d.text)) fail(`${page.__name}: the dialog says "${d.text}", wanted ${text}`);
+  if (d.role !== 'dialog' || d.modal !== 'true') fail(`${page.__name}: the dialog has role=${d.role} aria-modal=${d.modal}`);
+  if (d.focused !== 'confirm-cancel') fail(`${page.__name}: the dialog opened with the focus on #${d.focused}, not on Cancel`);
+}
+
+/** Waits until the confirmation dialog is closed and gone from view. */
+async function dialogGone(page) {
+  await until(page, 'the confirmation dialog to close', () => !document.querySelector('#confirm-dialog').open);
+  if (await page.locator('#confirm-dialog').isVisible()) fail(`${page.__name}: the confirmation dialog is closed but still visible`);
 }
 
 // ---------------------------------------------------------------- the test
@@ -214,7 +251,7 @@ async function main() {
   const browser = await chromium.launch({ executablePath: CHROME, headless: !process.env.E2E_HEADFUL, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
   cleanup.browser = browser;
   const errors = [];
-  const viewport = { width: 1440, height: 900 };
+  const viewport = { width: 1280, height: 900 };
   const person = async () => browser.newContext({ viewport });
   const [facCtx, t1Ctx, t2Ctx, watchCtx] = await Promise.all([person(), person(), person(), person()]);
   const open = async (ctx, name, url) => {
@@ -341,6 +378,12 @@ async function main() {
     Array.from(document.querySelectorAll('[data-testid=handoff-row]')).some((r) => r.textContent.includes(s)), summary);
   const hid = await hrow.getAttribute('data-handoff');
   note(`handoff #${hid} arrived at ${await t2.locator('#clock').textContent()}`);
+  const age = await until(t2, 'the waiting handoff\'s age against the pickup target', (id) => {
+    const el = document.querySelector(`[data-testid=handoff-row][data-handoff="${id}"] .age`);
+    const band = el && /\bage-(ok|soon|late|overdue)\b/.exec(el.className);
+    return band && /^\d+:\d\d(:\d\d)? (in time|due soon|late|overdue)$/.test(el.textContent.trim()) ? `${el.textContent.trim()} (${band[0]})` : null;
+  }, hid);
+  note(`waiting for ${age}`);
   const th = await clickForReply(t2, `[data-testid=handoff-row][data-handoff="${hid}"] [data-testid=take-handoff]`, /accepted: TakeHandoff started/);
   note(th.text);
   await waitIdle(t2, th.until, 'TakeHandoff');
@@ -383,17 +426,91 @@ async function main() {
   await Promise.all(pages.map((p) => phaseIs(p, 'running')));
   await until(P.board, 'the clock to move again', (c) => document.querySelector('#clock').textContent !== c, c2);
 
+  // ---- confirmations: nothing irreversible happens without one
+  step('facilitator clicks End and cancels the confirmation');
+  const askEnd = await askConfirm(fac, '#fac-end');
+  checkDialog(fac, askEnd, /^End the exercise\?$/, /without defenders/);
+  note(`"${askEnd.title}" — ${askEnd.text}`);
+  await shot(fac, 'facilitator-confirm-end', { fullPage: false });
+  await fac.locator('#confirm-cancel').click();
+  await dialogGone(fac);
+  await fac.waitForTimeout(600); // a stray end would show within a state update or two
+  for (const p of [fac, t1]) {
+    const ph = await p.locator('#phase').textContent();
+    if (!['running', 'paused'].includes(ph.trim())) fail(`${p.__name}: the phase is "${ph}" after cancelling End`);
+    if (!(await p.evaluate(() => document.querySelector('#debrief').hidden))) fail(`${p.__name}: a debrief is shown after cancelling End`);
+  }
+  const fbCancel = (await fac.locator('#feedback').textContent()).trim();
+  if (!/^cancelled: end not sent/.test(fbCancel)) fail(`facilitator: after Cancel the status says "${fbCancel}"`);
+  note(`still ${(await fac.locator('#phase').textContent()).trim()}; status: ${fbCancel}`);
+
+  step('facilitator clicks Reveal and presses Escape');
+  const askReveal = await askConfirm(fac, '#fac-reveal');
+  checkDialog(fac, askReveal, /^Reveal the debrief/, /debrief/);
+  await fac.keyboard.press('Escape');
+  await dialogGone(fac);
+  await fac.waitForTimeout(600);
+  if ((await fac.locator('#phase').textContent()).trim() === 'ended') fail('facilitator: Escape on the reveal dialog ended the exercise');
+  if (!(await P.board.evaluate(() => document.querySelector('#debrief').hidden))) fail('board: a debrief is shown after Escape on the reveal dialog');
+  note('dialog closed, nothing sent');
+
+  step('facilitator jumps to the next inject through the confirmation');
+  const askJump = await askConfirm(fac, '#fac-jump');
+  checkDialog(fac, askJump, /^Jump/, /^Jump moves the clock to T\+\d+:\d\d:\d\d/);
+  note(askJump.text);
+  const before = secondsOf(await fac.locator('#clock').textContent());
+  const jumped = await clickForReply(fac, '#confirm-ok', /accepted: jumped from T\+/);
+  await dialogGone(fac);
+  note(jumped.text.length > 240 ? `${jumped.text.slice(0, 240)}…` : jumped.text);
+  const feedLine = await until(fac, 'a line starting "jumped from" in the feed', () => {
+    const first = document.querySelector('#feed [data-testid=feed-line] .text');
+    return first && first.textContent.startsWith('jumped from') ? first.textContent : null;
+  });
+  const after = secondsOf(await fac.locator('#clock').textContent());
+  if (!(after > before)) fail(`facilitator: the clock did not move forward on the jump (${before} s → ${after} s)`);
+  note(`feed: ${feedLine.slice(0, 120)}${feedLine.length > 120 ? '…' : ''}`);
+
   // ---- screenshots
   step('screenshots of every console');
   for (const name of ['tier1', 'tier2', 'hunter', 'responder', 'manager', 'engineer', 'facilitator', 'board']) {
     await shot(P[name], name);
   }
 
-  step('facilitator reveals the debrief');
-  await clickForReply(fac, '#fac-reveal', /accepted: revealed/);
+  step('facilitator ends the exercise through the confirmation');
+  const askEnd2 = await askConfirm(fac, '#fac-end');
+  checkDialog(fac, askEnd2, /^End the exercise\?$/, /without defenders/);
+  await clickForReply(fac, '#confirm-ok', /accepted: ended/);
+  await dialogGone(fac);
   await Promise.all(pages.map((p) => phaseIs(p, 'ended')));
+  if (!(await t1.evaluate(() => document.querySelector('#debrief').hidden))) fail('tier1: the debrief shows before the facilitator revealed it');
+  note('every page says ended; no debrief before the reveal');
+
+  step('facilitator reveals the debrief through the confirmation');
+  const askReveal2 = await askConfirm(fac, '#fac-reveal');
+  checkDialog(fac, askReveal2, /^Reveal the debrief/, /debrief/);
+  if (/ends the exercise first/.test(askReveal2.text)) fail(`facilitator: the reveal dialog still offers to end the ended exercise: ${askReveal2.text}`);
+  await clickForReply(fac, '#confirm-ok', /accepted: revealed/);
+  await dialogGone(fac);
   for (const p of pages) {
     await until(p, 'the debrief', () => { const d = document.querySelector('#debrief'); return !d.hidden && d.textContent.includes('Debrief'); });
+    // Ended early: the note saying the attack ran on without defenders leads the debrief.
+    const d = await until(p, 'the debrief notes', () => {
+      const n = document.querySelector('#debrief #debrief-notes');
+      const lead = n && n.querySelector('.note.lead');
+      if (!n || !lead) return null;
+      const box = n.getBoundingClientRect(), score = document.querySelector('#debrief .scorehead').getBoundingClientRect();
+      const pickup = Array.from(document.querySelectorAll('#debrief [data-testid=pickup]')).map((c) => c.textContent.trim());
+      const heads = Array.from(document.querySelectorAll('#debrief th')).map((th) => th.textContent.trim());
+      const comps = Array.from(document.querySelectorAll('#debrief [data-testid=component-score]')).map((c) => c.textContent.trim());
+      return { lead: lead.textContent.trim(), notes: n.querySelectorAll('.note').length, above: box.bottom <= score.top, visible: box.height > 0, pickup, pickupHead: heads.includes('Pickup'), comps };
+    });
+    if (!/without defenders/.test(d.lead)) fail(`${p.__name}: the leading debrief note does not say the attack ran on without defenders: "${d.lead}"`);
+    if (!d.visible || !d.above) fail(`${p.__name}: the debrief notes are not shown above the score`);
+    if (!d.pickupHead) fail(`${p.__name}: the debrief's handoffs table has no Pickup column`);
+    if (!d.pickup.length || !d.pickup.every((x) => /^(after \d+(s|m|h\d\dm)|never picked up)$/.test(x))) fail(`${p.__name}: unexpected pickup cells: ${d.pickup.join(' | ')}`);
+    if (!d.pickup.some((x) => x.startsWith('after'))) fail(`${p.__name}: no handoff shows as picked up, though Tier 2 took one`);
+    if (!d.comps.length || !d.comps.every((x) => /^(\d+%|not rated — .+)$/.test(x))) fail(`${p.__name}: unexpected component scores: ${d.comps.join(' | ')}`);
+    if (p === t1) note(`${d.notes} note(s), leading with: ${d.lead}; pickups: ${d.pickup.join(', ')}`);
   }
   const report = await t1.locator('#report-link').getAttribute('href');
   if (!report) fail('tier1: the debrief has no report link');
