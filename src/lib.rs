@@ -20,6 +20,7 @@
 
 pub mod batch;
 pub mod bots;
+pub mod content;
 pub mod journal;
 pub mod live;
 pub mod play;
@@ -59,6 +60,7 @@ impl Plugin for SimPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<Agenda>()
             .init_resource::<Journal>()
+            .init_resource::<sim::truth::Truth>()
             .init_resource::<Clock>()
             .add_plugins(sim::plugin);
     }
@@ -240,6 +242,10 @@ impl Exercise {
             Some(mut journal) => journal.lines.clear(),
             None => world.insert_resource(Journal::default()),
         }
+        match world.get_resource_mut::<sim::truth::Truth>() {
+            Some(mut truth) => truth.clear(),
+            None => world.insert_resource(sim::truth::Truth::default()),
+        }
         world.insert_resource(AttackState::default());
         world.insert_resource(Defense::new(&s));
         world.insert_resource(Rngs::new(seed, &s));
@@ -253,7 +259,7 @@ impl Exercise {
             .get_resource_mut::<Ledger>()
             .map(|mut l| std::mem::take(&mut *l))
             .unwrap_or_default();
-        ledger.recycle(s.injects.len(), s.rules.len());
+        ledger.recycle(&s);
         let mut index = Vec::new();
         let mut infos = Vec::new();
         for (id, (name, role)) in names.iter().enumerate() {

@@ -145,6 +145,7 @@ impl Console {
                         evidence: form.evidence.iter().filter(|e| e.2).map(|e| e.0).collect(),
                         severity: form.severity,
                         summary: form.summary,
+                        technique: None,
                     }))
                 }
             };
@@ -324,6 +325,37 @@ pub fn floor(workload: &Workload, player: Option<u16>) -> Vec<Desk> {
         .collect()
 }
 
+/// The cues of an item in one line, as the console shows them.
+pub fn cue_text(c: &crate::view::CueCard) -> String {
+    let mut parts = vec![format!("seen on {} host(s) in 30 days", c.prevalence)];
+    for (on, what) in [
+        (c.first_seen, "first seen on this host"),
+        (c.unusual_parent, "unusual parent or client"),
+        (c.new_destination, "new external destination"),
+        (c.volume, "unusual volume"),
+        (c.off_hours, "outside business hours"),
+        (c.privileged, "privileged account"),
+    ] {
+        if on {
+            parts.push(what.into());
+        }
+    }
+    parts.push(match &c.intel {
+        Some(i) => format!(
+            "intel: {:?} ({:.0}%){}",
+            i.verdict,
+            100.0 * i.confidence,
+            if i.note.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", i.note)
+            }
+        ),
+        None => "intel: not enriched".into(),
+    });
+    parts.join(" · ")
+}
+
 /// The console's lines of text, top to bottom: what the window prints in the console
 /// panel (and what the window test looks for on screen).
 pub fn console_text(view: &SeatView, console: &Console) -> Vec<String> {
@@ -378,6 +410,8 @@ pub fn console_text(view: &SeatView, console: &Console) -> Vec<String> {
         if !a.observables.is_empty() {
             out.push(format!("  observables: {}", a.observables.join(", ")));
         }
+        out.push(format!("  {} log: {}", a.source, a.line));
+        out.push(format!("  {}", cue_text(&a.cues)));
     }
     if let Some(form) = &console.escalation {
         out.push(String::new());
@@ -639,6 +673,26 @@ pub fn items(view: &SeatView, techniques: &[String]) -> Vec<Item> {
     }
     match view.role {
         Role::Tier1 => {}
+        Role::Intel => {
+            for i in &view.indicators {
+                let known = i.intel.as_ref().map_or_else(
+                    || "not enriched".to_string(),
+                    |x| format!("intel: {:?} ({:.0}%) {}", x.verdict, 100.0 * x.confidence, x.note),
+                );
+                let Evidence::Observable(o) = i.item else {
+                    continue;
+                };
+                out.push(Item {
+                    label: format!(
+                        "{} · in {} alert(s){} · {known}",
+                        i.label,
+                        i.alerts,
+                        if i.in_case { " and a case" } else { "" }
+                    ),
+                    keys: vec![('n', "enrich", Action::Enrich(o))],
+                });
+            }
+        }
         Role::Tier2 => {
             let case = view.cases.first().map(|c| c.id);
             for c in &view.cases {
@@ -666,6 +720,7 @@ pub fn items(view: &SeatView, techniques: &[String]) -> Vec<Item> {
                                 evidence: c.evidence.iter().map(|e| e.item).collect(),
                                 severity: Level::High,
                                 summary: format!("case #{}: confirmed malicious, contain", c.id),
+                                technique: None,
                             }),
                         ),
                     ],
@@ -719,6 +774,7 @@ pub fn items(view: &SeatView, techniques: &[String]) -> Vec<Item> {
                             evidence: f.records.iter().map(|r| r.item).collect(),
                             severity: Level::High,
                             summary: format!("hunt finding: {}", f.subject),
+                            technique: None,
                         }),
                     )],
                 });

@@ -72,6 +72,9 @@ pub struct RawHandoff {
     /// Summary.
     #[serde(default)]
     pub summary: String,
+    /// The ATT&CK technique a hunter's finding is about.
+    #[serde(default)]
+    pub technique: Option<String>,
 }
 
 /// An action by name. See [`Action`] for what each does.
@@ -119,6 +122,7 @@ pub enum RawAction {
         #[serde(default)]
         benign_per_hour: Option<f64>,
     },
+    Enrich(String),
 }
 
 /// Resolved script: seat name → timed actions, in time order.
@@ -254,6 +258,7 @@ fn resolve(a: &RawAction, s: &Scenario) -> Result<Action, (String, String)> {
                 .collect::<Result<_, _>>()?,
             severity: h.severity,
             summary: h.summary.clone(),
+            technique: h.technique.clone(),
         }),
         RawAction::TakeHandoff(n) => Action::TakeHandoff(*n),
         RawAction::ReturnHandoff(n, f) => Action::ReturnHandoff(*n, f.clone()),
@@ -286,6 +291,9 @@ fn resolve(a: &RawAction, s: &Scenario) -> Result<Action, (String, String)> {
         RawAction::DisableAccount(a) => Action::DisableAccount(account(a)?),
         RawAction::ResetCredentials(a) => Action::ResetCredentials(account(a)?),
         RawAction::Block(o) => Action::Block(find(&s.observables, o, |x| &x.value, "observable")?),
+        RawAction::Enrich(o) => {
+            Action::Enrich(find(&s.observables, o, |x| &x.value, "observable")?)
+        }
         RawAction::AnswerInject(i, c) => {
             Action::AnswerInject(find(&s.injects, i, |x| &x.id, "inject")?, *c)
         }

@@ -1,23 +1,23 @@
 //! Detection engineer bot: switches on dormant rules a hunter shows were needed, and
-//! tunes (or, less wisely, disables) rules whose false positives pile up.
+//! tunes (or, less wisely, disables) rules whose alerts Tier 1 keeps calling benign.
 
 use super::Brain;
 use crate::scenario::Role;
 use crate::scenario::attack::covers;
-use crate::soc::{Action, Evidence, Outcome, RuleChange, View};
+use crate::soc::{Action, Perception, RuleChange};
 
-pub(super) fn next(brain: &mut Brain, view: &View) -> Option<Action> {
-    if let Some(h) = view.ledger.handoffs_for(Role::Engineer).next() {
+pub(super) fn next(brain: &mut Brain, view: &Perception) -> Option<Action> {
+    if let Some(h) = view.desk.handoffs_for(Role::Engineer).next() {
         return Some(Action::TakeHandoff(h.id));
     }
     let threshold = brain.profile.fp_threshold;
     let noisy = (0..view.scenario.rules.len()).find(|&r| {
-        view.ledger.false_positives[r] >= threshold
-            && view.defense.rules[r].enabled
+        view.desk.false_positives[r] >= threshold
+            && view.rule(r).enabled
             && !brain.mem.changed_rules.contains(&r)
     })?;
     brain.mem.changed_rules.insert(noisy);
-    let live = view.defense.rules[noisy];
+    let live = view.rule(noisy);
     let change = if brain.rng.chance(brain.profile.disable_noisy) {
         RuleChange::Disable
     } else {
@@ -29,23 +29,22 @@ pub(super) fn next(brain: &mut Brain, view: &View) -> Option<Action> {
     Some(Action::ChangeRule(noisy, change))
 }
 
-pub(super) fn observe(brain: &mut Brain, view: &View, outcome: &Outcome) {
-    let Outcome::Case(case) = outcome else { return };
-    for e in &view.ledger.cases[*case as usize].evidence {
-        let Evidence::Record(r) = *e else { continue };
-        let Some((i, s)) = view.ledger.records[r as usize].stage else {
-            continue;
-        };
-        let technique = &view.scenario.intrusions[i].stages[s].technique;
-        for (ri, rule) in view.scenario.rules.iter().enumerate() {
-            if !view.defense.rules[ri].enabled
-                && rule.techniques.iter().any(|t| covers(t, technique))
-                && brain.mem.changed_rules.insert(ri)
-            {
-                brain
-                    .plan
-                    .push_back(Action::ChangeRule(ri, RuleChange::Enable));
-            }
+/// A hunter's detection gap: enable the disabled rules written for its technique.
+pub(super) fn observe(brain: &mut Brain, view: &Perception, action: &Action) {
+    let Action::TakeHandoff(h) = *action else {
+        return;
+    };
+    let Some(technique) = view.desk.handoffs[h as usize].draft.technique.clone() else {
+        return;
+    };
+    for (ri, rule) in view.scenario.rules.iter().enumerate() {
+        if !view.rule(ri).enabled
+            && rule.techniques.iter().any(|t| covers(t, &technique))
+            && brain.mem.changed_rules.insert(ri)
+        {
+            brain
+                .plan
+                .push_back(Action::ChangeRule(ri, RuleChange::Enable));
         }
     }
 }

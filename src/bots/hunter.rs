@@ -1,10 +1,11 @@
-//! Threat hunter bot: runs hunts on a cadence, picks hypotheses by its strategy, and
-//! turns findings into cases for Tier 2 (or straight to incident response for an
-//! expert), plus a detection proposal when a dormant rule would have caught it.
+//! Threat hunter bot: runs hunts on a cadence, picks hypotheses by its strategy, judges
+//! what each hunt turns up from its cues, and turns what it judges malicious into cases
+//! for Tier 2 (or straight to incident response for an expert), plus a detection
+//! proposal when a dormant rule would have caught it.
 
 use super::{Brain, HuntStrategy};
 use crate::scenario::Role;
-use crate::soc::{Action, Evidence, HandoffDraft, Hypothesis, Outcome, View};
+use crate::soc::{Action, Evidence, EvidenceSet, HandoffDraft, Hypothesis, Outcome, Perception};
 
 /// The hunter's threat model: techniques that public threat reports (Red Canary's
 /// Threat Detection Report, Mandiant M-Trends, The DFIR Report) rank among the most
@@ -51,7 +52,7 @@ const RELIABLE_FIDELITY: f64 = 0.5;
 /// every technique the SOC's rules name; with each, the rules whose techniques cover it.
 /// Which rules cover what never changes during an exercise (whether they are deployed
 /// does), so the hunter works it out once, from the scenario's index.
-pub(super) fn hypotheses(view: &View) -> Vec<(String, Vec<usize>)> {
+pub(super) fn hypotheses(view: &Perception) -> Vec<(String, Vec<usize>)> {
     let mut techniques: Vec<&str> = THREAT_MODEL.to_vec();
     techniques.extend(
         view.scenario
@@ -63,11 +64,11 @@ pub(super) fn hypotheses(view: &View) -> Vec<(String, Vec<usize>)> {
     techniques.dedup();
     techniques
         .into_iter()
-        .map(|t| (t.to_string(), view.scenario.lookup.rules_covering(t)))
+        .map(|t| (t.to_string(), view.scenario.rules_covering(t)))
         .collect()
 }
 
-pub(super) fn next(brain: &mut Brain, view: &View) -> Option<Action> {
+pub(super) fn next(brain: &mut Brain, view: &Perception) -> Option<Action> {
     if view.now < brain.mem.next_hunt {
         return None;
     }
@@ -100,7 +101,7 @@ pub(super) fn next(brain: &mut Brain, view: &View) -> Option<Action> {
                     // A technique counts as covered only by a deployed rule that would
                     // usually fire: a low-fidelity rule is a gap worth hunting.
                     !rules.iter().any(|&i| {
-                        let live = view.defense.rules[i];
+                        let live = view.rule(i);
                         live.enabled && live.fidelity >= RELIABLE_FIDELITY
                     })
                 })
@@ -121,25 +122,34 @@ pub(super) fn next(brain: &mut Brain, view: &View) -> Option<Action> {
     })
 }
 
-pub(super) fn observe(brain: &mut Brain, view: &View, action: &Action, outcome: &Outcome) {
+pub(super) fn observe(brain: &mut Brain, view: &Perception, action: &Action, outcome: &Outcome) {
     let (Action::Hunt { hypothesis, .. }, Outcome::Records(records)) = (action, outcome) else {
         return;
     };
     brain.mem.next_hunt = view.now + brain.profile.hunt_every.0;
     let mut findings = Vec::new();
+    let mut total = 0.0;
     for &r in records {
-        let truth = view.ledger.records[r as usize].stage.is_some();
-        if brain.judge(truth, brain.profile.accuracy) && truth {
-            view.ledger.records[r as usize].push_items(&mut findings);
+        // A hunter reads what it turned up at leisure: no queue presses it.
+        let margin = brain
+            .read(view, Evidence::Record(r), 0.0)
+            .unwrap_or(f64::NEG_INFINITY);
+        if margin >= 0.0 {
+            total += margin;
+            view.desk.records[r as usize].push_items(&mut findings);
         }
     }
-    if findings.is_empty() {
+    // One odd record is a lead to note, not a case to open.
+    if findings.is_empty() || total < super::FINDING_BAR {
         return;
     }
     findings.sort_unstable();
     findings.dedup();
     findings.retain(|e| view.knowledge.0.contains(e));
-    let to = if brain.profile.hunt_to_responder && view.scenario.seats_for(Role::Responder) > 0 {
+    let to = if brain.profile.hunt_to_responder
+        && total >= super::STRAIGHT_TO_RESPONSE
+        && view.scenario.seats_for(Role::Responder) > 0
+    {
         Role::Responder
     } else {
         Role::Tier2
@@ -148,8 +158,9 @@ pub(super) fn observe(brain: &mut Brain, view: &View, action: &Action, outcome: 
         .iter()
         .copied()
         .find(|e| matches!(e, Evidence::Record(_)));
-    let evidence = brain.pick_evidence(view, lead, &findings);
-    let severity = brain.rate_severity(super::true_severity(view, &findings));
+    let suspicious: EvidenceSet = findings.iter().copied().collect();
+    let evidence = brain.pick_evidence(lead, &findings, &suspicious);
+    let severity = brain.rate_severity(view, &findings);
     let Hypothesis::Technique(t) = hypothesis else {
         return;
     };
@@ -161,10 +172,10 @@ pub(super) fn observe(brain: &mut Brain, view: &View, action: &Action, outcome: 
             evidence: evidence.clone(),
             severity,
             summary: format!("hunt for {t} found activity no alert covered"),
+            technique: Some(t.clone()),
         }));
     }
-    let dormant =
-        (view.scenario.lookup.rules_covering(t).iter()).any(|&i| !view.defense.rules[i].enabled);
+    let dormant = (view.scenario.rules_covering(t).iter()).any(|&i| !view.rule(i).enabled);
     if dormant && view.scenario.seats_for(Role::Engineer) > 0 {
         brain.plan.push_back(Action::Handoff(HandoffDraft {
             to: Role::Engineer,
@@ -173,6 +184,7 @@ pub(super) fn observe(brain: &mut Brain, view: &View, action: &Action, outcome: 
             evidence,
             severity,
             summary: format!("detection gap for {t}: a disabled rule covers it"),
+            technique: Some(t.clone()),
         }));
     }
 }

@@ -1,10 +1,10 @@
 //! SOC manager bot: answers the decisions injects ask for.
 
 use super::Brain;
-use crate::soc::{Action, View};
+use crate::soc::{Action, Perception};
 
-pub(super) fn next(brain: &mut Brain, view: &View) -> Option<Action> {
-    let &inject = view.ledger.inbox.first()?;
+pub(super) fn next(brain: &mut Brain, view: &Perception) -> Option<Action> {
+    let &inject = view.desk.inbox.first()?;
     let decision = view.scenario.injects[inject].decision.as_ref()?;
     let right = brain.rng.chance(brain.profile.decision_accuracy);
     let choice = if right || decision.options.len() < 2 {

@@ -2,12 +2,19 @@
 //!
 //! A bot keeps a short plan of actions. When its seat is idle it takes the next planned
 //! action or, with none, looks at its queue; when an action ends it reads the outcome
-//! and plans the next steps. Judgements (is this alert malicious? is this record?) are
-//! drawn against the ground truth with the profile's accuracy, from the bot's own
-//! random stream.
+//! and plans the next steps.
+//!
+//! A bot decides only from its [`Perception`]: the desk as the SOC sees it and what its
+//! seat knows. It never reads the ground truth. Is this alert malicious? It reads the
+//! item's cues into a suspicion score, adds noise as wide as its profile's
+//! discrimination is poor, and calls it malicious when the sum reaches its threshold —
+//! a threshold that drifts towards "benign, close it" as the queue fills and the shift
+//! wears on, as real analysts' does. Evidence and severity come from what the seat has
+//! seen and how it judged it.
 
 mod engineer;
 mod hunter;
+mod intel;
 mod manager;
 mod profile;
 mod responder;
@@ -18,9 +25,10 @@ use std::collections::{BTreeSet, VecDeque};
 
 pub use profile::{HuntStrategy, Profile, TriageOrder, profile_named, profiles};
 
-use crate::scenario::Role;
+use crate::content;
+use crate::scenario::{Level, Role};
 use crate::sim::rng::Stream;
-use crate::soc::{Action, CaseId, Evidence, EvidenceSet, HandoffId, Outcome, View};
+use crate::soc::{Action, CaseId, Evidence, EvidenceSet, HandoffId, Outcome, Perception};
 
 /// Role-specific working memory.
 #[derive(Debug, Clone, Default)]
@@ -37,6 +45,9 @@ pub struct Memory {
     pub suspicious: EvidenceSet,
     /// Items judged benign that were looked at.
     pub benign_leads: EvidenceSet,
+    /// How far, in total, the alerts and records of the current case judged malicious
+    /// cleared the bar: those handed over, and those its investigations turned up.
+    pub judged: (f64, f64),
     /// Investigations run on the current case.
     pub runs: u32,
     /// When the next hunt is due.
@@ -50,6 +61,10 @@ pub struct Memory {
     pub contained: EvidenceSet,
     /// Rules the engineer has already changed.
     pub changed_rules: BTreeSet<usize>,
+    /// Indicators the intel analyst has noticed, in the order it noticed them.
+    pub noticed: VecDeque<usize>,
+    /// Indicators the intel analyst has noticed or enriched.
+    pub seen_indicators: EvidenceSet,
 }
 
 /// A bot's mind.
@@ -79,7 +94,7 @@ impl Brain {
     }
 
     /// The next action to take, if any.
-    pub fn next(&mut self, view: &View) -> Option<Action> {
+    pub fn next(&mut self, view: &Perception) -> Option<Action> {
         if self.role == Role::Responder
             && let Some(take) = responder::preempt(self, view)
         {
@@ -98,23 +113,24 @@ impl Brain {
             Role::Responder => responder::next(self, view),
             Role::Manager => manager::next(self, view),
             Role::Engineer => engineer::next(self, view),
+            Role::Intel => intel::next(self, view),
         }
     }
 
     /// Reads a finished action's outcome and plans what follows.
-    pub fn observe(&mut self, view: &View, action: &Action, outcome: &Outcome) {
+    pub fn observe(&mut self, view: &Perception, action: &Action, outcome: &Outcome) {
         match self.role {
             Role::Tier1 => tier1::observe(self, view, action),
             Role::Tier2 => tier2::observe(self, view, action, outcome),
             Role::Hunter => hunter::observe(self, view, action, outcome),
             Role::Responder => responder::observe(self, view, outcome),
-            Role::Engineer => engineer::observe(self, view, outcome),
-            Role::Manager => {}
+            Role::Engineer => engineer::observe(self, view, action),
+            Role::Manager | Role::Intel => {}
         }
     }
 
     /// With nothing to do now, how long until the bot wants to look again.
-    pub fn wake_after(&self, view: &View) -> Option<u64> {
+    pub fn wake_after(&self, view: &Perception) -> Option<u64> {
         if self.plan.front().is_some_and(|a| !ready(view, a)) {
             return Some(RECHECK);
         }
@@ -124,20 +140,44 @@ impl Brain {
         }
     }
 
-    /// Draws a judgement: right with probability `p`.
-    fn judge(&mut self, truth: bool, p: f64) -> bool {
-        if self.rng.chance(p.clamp(0.0, 1.0)) {
-            truth
-        } else {
-            !truth
-        }
+    /// Reads an alert or a record from what the console shows: its suspicion score,
+    /// with the profile's noise, less the seat's threshold. The item looks malicious to
+    /// the bot when the result is 0 or more; the larger, the surer. `load` (0 to 1) is
+    /// how full the seat's queue is: load and hours on shift raise the threshold, so a
+    /// tired, busy analyst closes more as benign. Tier 2 weighs with a higher bar than
+    /// Tier 1 (escalating costs a look; declaring an incident takes hosts off the
+    /// network), a hunter with a lower one (a hunt is a search for weak signals, read
+    /// at leisure).
+    fn read(&mut self, view: &Perception, item: Evidence, load: f64) -> Option<f64> {
+        let score = view.suspicion(item)?;
+        let p = &self.profile;
+        let u = self.rng.unit().clamp(1e-9, 1.0 - 1e-9);
+        // Logistic noise: a bell a little wider in the tails than a normal one.
+        let noise = p.noise_scale() * (u / (1.0 - u)).ln();
+        // Hours into the current eight-hour shift: a long exercise changes shifts.
+        let hours = (view.now % SHIFT) as f64 / 3600.0;
+        let bar = match self.role {
+            Role::Tier2 => SECOND_LOOK,
+            Role::Hunter => -HUNTER_EYE,
+            _ => 0.0,
+        };
+        let threshold = p.threshold
+            + bar
+            + p.load_drift * load.clamp(0.0, 1.0)
+            + p.shift_drift * hours / 8.0;
+        Some(score + noise - threshold)
+    }
+
+    /// Whether an alert or record looks malicious to the bot (see [`Brain::read`]).
+    fn judge(&mut self, view: &Perception, item: Evidence, load: f64) -> bool {
+        self.read(view, item, load).is_some_and(|m| m >= 0.0)
     }
 }
 
 /// The waiting handoff a bot of this profile picks up next: the oldest for a FIFO
 /// profile, else the most severe (oldest first among equals).
-fn next_handoff(brain: &Brain, view: &View, role: Role) -> Option<HandoffId> {
-    let mut waiting = view.ledger.handoffs_for(role);
+fn next_handoff(brain: &Brain, view: &Perception, role: Role) -> Option<HandoffId> {
+    let mut waiting = view.desk.handoffs_for(role);
     match brain.profile.triage_order {
         TriageOrder::Fifo => waiting.next().map(|h| h.id),
         TriageOrder::Severity => waiting
@@ -149,57 +189,63 @@ fn next_handoff(brain: &Brain, view: &View, role: Role) -> Option<HandoffId> {
 /// How long a bot waits before checking again on a step that is not ready yet.
 const RECHECK: u64 = 600;
 
+/// How much higher than Tier 1's Tier 2's bar is.
+const SECOND_LOOK: f64 = 0.3;
+
+/// How much lower than Tier 1's a hunter's bar is: none. A hunt is a search for weak
+/// signals, but what it turns up is mostly the tooling that looks like the technique.
+const HUNTER_EYE: f64 = 0.0;
+
+/// How far, in total, the items of a case that look malicious must clear Tier 2's bar
+/// before it declares an incident.
+const CASE_BAR: f64 = 1.5;
+
+/// How far what Tier 2's own investigations turned up must clear its bar on top of what
+/// it was handed: an alert, however bad it looks, around which nothing else looks wrong
+/// goes back. (The escalation itself already counted as a detection if it was real.)
+const CORROBORATION: f64 = 0.3;
+
+/// How far what Tier 2 was handed must clear its bar to stand on its own, with nothing
+/// else found: an alert that looks plainly malicious (several odd things at once).
+const PLAINLY: f64 = 2.2;
+
+/// How far, in total, what one hunt turned up must clear the hunter's bar before the
+/// hunter hands it on.
+const FINDING_BAR: f64 = 1.5;
+
+/// How far, in total, what one hunt turned up must clear the hunter's bar for a hunter
+/// who may call incident response directly to do so; anything less goes to Tier 2.
+const STRAIGHT_TO_RESPONSE: f64 = 3.0;
+
+/// The length of a shift: fatigue builds over one and starts again with the next.
+const SHIFT: u64 = 8 * 3600;
+
 /// Whether a planned action can go ahead now. A host goes back into service only once
 /// its eradication has landed: recovering it earlier would hand the attacker's
 /// persistence its network back.
-fn ready(view: &View, action: &Action) -> bool {
+fn ready(view: &Perception, action: &Action) -> bool {
     match *action {
-        Action::Recover(h) => view.defense.eradicated[h],
+        Action::Recover(h) => view.eradication_landed(h),
         _ => true,
     }
 }
 
-/// Whether an evidence item is tied to malicious activity as far as the ground truth
-/// at `view.now` goes: an alert or record behind a stage, a host the attacker holds or
-/// held, an account it compromised, an observable of a stage that happened.
-pub fn malicious(view: &View, item: Evidence) -> bool {
-    match item {
-        Evidence::Alert(a) => view.ledger.alerts[a as usize].stage.is_some(),
-        Evidence::Record(r) => view.ledger.records[r as usize].stage.is_some(),
-        Evidence::Host(h) => {
-            view.attack
-                .intrusions
-                .iter()
-                .any(|i| i.footholds.contains(&h))
-                || view.ledger.in_malicious_records.contains(&item)
-        }
-        Evidence::Account(a) => {
-            view.attack
-                .intrusions
-                .iter()
-                .any(|i| i.accounts.contains(&a))
-                || view.ledger.in_malicious_records.contains(&item)
-        }
-        Evidence::Observable(_) => view.ledger.in_malicious_records.contains(&item),
-    }
-}
-
 impl Brain {
-    /// Chooses what to attach to a handoff from the items the seat has seen: each
-    /// relevant one with the profile's thoroughness, each irrelevant one with its
-    /// sloppiness. The lead item (the alert or case subject) always goes in.
+    /// Chooses what to attach to a handoff from the items the seat has seen: each it
+    /// judged malicious (`suspicious`) with the profile's thoroughness, each other with
+    /// its sloppiness. The lead item (the alert or case subject) always goes in.
     fn pick_evidence(
         &mut self,
-        view: &View,
         lead: Option<Evidence>,
         seen: &[Evidence],
+        suspicious: &EvidenceSet,
     ) -> Vec<Evidence> {
         let mut out: Vec<Evidence> = lead.into_iter().collect();
         for &item in seen {
             if Some(item) == lead || out.contains(&item) {
                 continue;
             }
-            let p = if malicious(view, item) {
+            let p = if suspicious.contains(&item) {
                 self.profile.thoroughness
             } else {
                 self.profile.sloppiness
@@ -211,15 +257,37 @@ impl Brain {
         out
     }
 
-    /// The severity the bot assigns: the true one with the profile's accuracy, else a
-    /// neighbouring level.
-    fn rate_severity(&mut self, truth: crate::scenario::Level) -> crate::scenario::Level {
-        use crate::scenario::Level::*;
+    /// The severity the bot assigns to what it hands on, from what it saw: the highest
+    /// alert severity among the items (Medium for records alone), one step up when the
+    /// items look plainly bad or touch a critical host or a privileged account; right
+    /// with the profile's severity accuracy, else a neighbouring level.
+    fn rate_severity(&mut self, view: &Perception, items: &[Evidence]) -> Level {
+        use Level::*;
+        let mut level = items
+            .iter()
+            .filter_map(|e| match *e {
+                Evidence::Alert(a) => view.desk.alerts.get(a as usize).map(|x| x.severity),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(Medium);
+        let strongest = items
+            .iter()
+            .filter_map(|&e| view.suspicion(e))
+            .fold(0.0_f64, f64::max);
+        let critical = items.iter().any(|e| match *e {
+            Evidence::Host(h) => view.scenario.hosts[h].criticality >= Critical,
+            Evidence::Account(a) => content::privileged(view.scenario.accounts[a].privilege),
+            _ => false,
+        });
+        if (strongest >= self.profile.threshold + 2.0 || critical) && level < Critical {
+            level = [Low, Medium, High, Critical][level as usize + 1];
+        }
         if self.rng.chance(self.profile.severity_accuracy) {
-            return truth;
+            return level;
         }
         let levels = [Low, Medium, High, Critical];
-        let i = truth as usize;
+        let i = level as usize;
         let j = match i {
             0 => 1,
             3 => 2,
@@ -228,19 +296,4 @@ impl Brain {
         };
         levels[j]
     }
-}
-
-/// The true severity of a set of items: the worst stage behind them, or Low.
-pub fn true_severity(view: &View, items: &[Evidence]) -> crate::scenario::Level {
-    let stage_of = |item: &Evidence| match *item {
-        Evidence::Alert(a) => view.ledger.alerts[a as usize].stage,
-        Evidence::Record(r) => view.ledger.records[r as usize].stage,
-        _ => None,
-    };
-    items
-        .iter()
-        .filter_map(stage_of)
-        .map(|(i, s)| view.scenario.intrusions[i].stages[s].severity)
-        .max()
-        .unwrap_or(crate::scenario::Level::Low)
 }

@@ -34,9 +34,10 @@ pub enum HuntStrategy {
 pub struct Profile {
     pub name: String,
     pub speed: f64,
-    pub accuracy: f64,
-    pub fidelity_penalty: f64,
-    pub fatigue: f64,
+    pub discrimination: f64,
+    pub threshold: f64,
+    pub load_drift: f64,
+    pub shift_drift: f64,
     pub fatigue_queue: u32,
     pub thoroughness: f64,
     pub sloppiness: f64,
@@ -54,6 +55,14 @@ pub struct Profile {
     pub decision_accuracy: f64,
     pub fp_threshold: u32,
     pub disable_noisy: f64,
+}
+
+impl Profile {
+    /// The scale of the logistic noise a bot adds to a suspicion score: 0.1 for perfect
+    /// discrimination, 1.6 for none.
+    pub fn noise_scale(&self) -> f64 {
+        0.1 + 1.5 * (1.0 - self.discrimination.clamp(0.0, 1.0))
+    }
 }
 
 const PROFILES: &str = include_str!("../../assets/bots.ron");
@@ -80,7 +89,9 @@ mod tests {
         let p = profiles();
         let names: Vec<&str> = p.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, ["novice", "competent", "expert"]);
-        assert!(p[0].accuracy < p[1].accuracy && p[1].accuracy < p[2].accuracy);
+        assert!(p[0].discrimination < p[1].discrimination);
+        assert!(p[1].discrimination < p[2].discrimination);
+        assert!(p[0].load_drift > p[2].load_drift, "novices tire faster");
         assert!(p[0].speed > p[2].speed, "experts are faster");
         assert!(p[0].thoroughness < p[2].thoroughness);
     }

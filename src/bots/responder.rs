@@ -4,15 +4,15 @@
 
 use super::Brain;
 use crate::scenario::{ObservableKind, Role};
-use crate::soc::{Action, Evidence, Outcome, View};
+use crate::soc::{Action, Evidence, Outcome, Perception};
 
-pub(super) fn next(brain: &mut Brain, view: &View) -> Option<Action> {
+pub(super) fn next(brain: &mut Brain, view: &Perception) -> Option<Action> {
     super::next_handoff(brain, view, Role::Responder).map(Action::TakeHandoff)
 }
 
 /// Containment comes before cleanup: a new incident waiting in the queue is taken before
 /// the next eradication or recovery step.
-pub(super) fn preempt(brain: &mut Brain, view: &View) -> Option<Action> {
+pub(super) fn preempt(brain: &mut Brain, view: &Perception) -> Option<Action> {
     let cleanup_next = brain
         .plan
         .front()
@@ -23,10 +23,10 @@ pub(super) fn preempt(brain: &mut Brain, view: &View) -> Option<Action> {
     super::next_handoff(brain, view, Role::Responder).map(Action::TakeHandoff)
 }
 
-pub(super) fn observe(brain: &mut Brain, view: &View, outcome: &Outcome) {
+pub(super) fn observe(brain: &mut Brain, view: &Perception, outcome: &Outcome) {
     let Outcome::Case(case) = outcome else { return };
     // Act on what was handed over and is visible to this seat, nothing else.
-    let evidence: Vec<Evidence> = view.ledger.cases[*case as usize]
+    let evidence: Vec<Evidence> = view.desk.cases[*case as usize]
         .evidence
         .iter()
         .copied()

@@ -1,12 +1,12 @@
-//! Tier 1 triage bot: takes the next alert, classifies it, closes benign ones and
-//! escalates malicious ones to Tier 2 with a handoff.
+//! Tier 1 triage bot: takes the next alert, judges it from its cues, closes the ones it
+//! judges benign and escalates the ones it judges malicious to Tier 2 with a handoff.
 
-use super::{Brain, TriageOrder, true_severity};
+use super::{Brain, TriageOrder};
 use crate::scenario::Role;
-use crate::soc::{Action, AlertId, Evidence, HandoffDraft, Verdict, View};
+use crate::soc::{Action, AlertId, Evidence, EvidenceSet, HandoffDraft, Perception, Verdict};
 
-pub(super) fn next(brain: &mut Brain, view: &View) -> Option<Action> {
-    let l = view.ledger;
+pub(super) fn next(brain: &mut Brain, view: &Perception) -> Option<Action> {
+    let l = view.desk;
     if l.assigned_waiting > 0 {
         // The manager's assignments first; never an alert meant for someone else.
         let me = Some(view.seat.id);
@@ -29,7 +29,7 @@ pub(super) fn next(brain: &mut Brain, view: &View) -> Option<Action> {
     Some(Action::TakeAlert(pick))
 }
 
-pub(super) fn observe(brain: &mut Brain, view: &View, action: &Action) {
+pub(super) fn observe(brain: &mut Brain, view: &Perception, action: &Action) {
     match *action {
         Action::TakeAlert(a) => classify(brain, view, a),
         Action::Classify(a, Verdict::Malicious) => escalate(brain, view, a),
@@ -38,25 +38,10 @@ pub(super) fn observe(brain: &mut Brain, view: &View, action: &Action) {
     }
 }
 
-/// Judges the alert: accuracy falls with the rule's fidelity and with queue load.
-fn classify(brain: &mut Brain, view: &View, a: AlertId) {
-    let al = &view.ledger.alerts[a as usize];
-    let p = &brain.profile;
-    let load = (view.ledger.queue.len() as f64 / f64::from(p.fatigue_queue.max(1))).min(1.0);
-    // A benign alert carrying a look-alike of an attacker's indicator (IT's own encoded
-    // PowerShell, the sanctioned file-share domain) is easier to get wrong.
-    let lookalike = al.stage.is_none() && !al.observables.is_empty();
-    let accuracy = p.accuracy
-        - p.fidelity_penalty * (1.0 - al.fidelity)
-        - p.fatigue * load
-        - if lookalike {
-            p.fidelity_penalty * 0.5
-        } else {
-            0.0
-        };
-    let truth = al.stage.is_some();
-    let says_malicious = brain.judge(truth, accuracy);
-    let verdict = if says_malicious {
+/// Judges the alert from its cues; the fuller the queue, the readier to close.
+fn classify(brain: &mut Brain, view: &Perception, a: AlertId) {
+    let load = view.desk.queue.len() as f64 / f64::from(brain.profile.fatigue_queue.max(1));
+    let verdict = if brain.judge(view, Evidence::Alert(a), load) {
         Verdict::Malicious
     } else {
         Verdict::Benign
@@ -64,13 +49,14 @@ fn classify(brain: &mut Brain, view: &View, a: AlertId) {
     brain.plan.push_back(Action::Classify(a, verdict));
 }
 
-fn escalate(brain: &mut Brain, view: &View, a: AlertId) {
-    let al = &view.ledger.alerts[a as usize];
-    let mut seen = view.ledger.alert_items(a);
+fn escalate(brain: &mut Brain, view: &Perception, a: AlertId) {
+    let al = &view.desk.alerts[a as usize];
+    let mut seen = view.desk.alert_items(a);
     seen.retain(|e| view.knowledge.0.contains(e));
-    let evidence = brain.pick_evidence(view, Some(Evidence::Alert(a)), &seen);
-    let truth = true_severity(view, &[Evidence::Alert(a)]).max(al.severity);
-    let severity = brain.rate_severity(truth);
+    // Judged malicious: everything the alert shows is, to this analyst, part of it.
+    let suspicious: EvidenceSet = seen.iter().copied().collect();
+    let evidence = brain.pick_evidence(Some(Evidence::Alert(a)), &seen, &suspicious);
+    let severity = brain.rate_severity(view, &evidence);
     let rule = &view.scenario.rules[al.rule];
     let subject = match (al.host, al.account) {
         (Some(h), _) => view.scenario.hosts[h].id.clone(),
@@ -87,5 +73,6 @@ fn escalate(brain: &mut Brain, view: &View, a: AlertId) {
             "{} on {subject}: looks malicious, please investigate",
             rule.name
         ),
+        technique: None,
     }));
 }

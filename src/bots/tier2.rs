@@ -1,12 +1,13 @@
-//! Tier 2 investigation bot: takes a handoff, investigates its subjects and pivots on
-//! what it finds, then declares an incident and hands it to incident response, or
-//! returns the handoff to its sender with feedback when nothing malicious turns up.
+//! Tier 2 investigation bot: takes a handoff, judges what it was handed, investigates
+//! its subjects and pivots on what it judges malicious, then declares an incident and
+//! hands it to incident response, or returns the handoff to its sender with feedback
+//! when nothing it found looks malicious.
 
-use super::{Brain, malicious, true_severity};
+use super::Brain;
 use crate::scenario::Role;
-use crate::soc::{Action, Evidence, HandoffDraft, Outcome, View};
+use crate::soc::{Action, Evidence, HandoffDraft, Outcome, Perception};
 
-pub(super) fn next(brain: &mut Brain, view: &View) -> Option<Action> {
+pub(super) fn next(brain: &mut Brain, view: &Perception) -> Option<Action> {
     if brain.mem.case.is_some() {
         // A case with no planned step means a step was refused: carry on from there.
         investigate_next(brain, view);
@@ -15,7 +16,38 @@ pub(super) fn next(brain: &mut Brain, view: &View) -> Option<Action> {
     super::next_handoff(brain, view, Role::Tier2).map(Action::TakeHandoff)
 }
 
-pub(super) fn observe(brain: &mut Brain, view: &View, action: &Action, outcome: &Outcome) {
+/// How busy Tier 2 is: handoffs waiting, against the profile's notion of a full queue.
+fn load(brain: &Brain, view: &Perception) -> f64 {
+    view.desk.handoffs_for(Role::Tier2).count() as f64
+        / f64::from(brain.profile.fatigue_queue.max(1))
+}
+
+/// Judges an alert or record the seat was handed or found: malicious ones join the
+/// case's suspicions (and their hosts and accounts the investigations to run), the
+/// others are kept as leads looked at.
+fn weigh(brain: &mut Brain, view: &Perception, item: Evidence, items: &[Evidence], found: bool) {
+    let load = load(brain, view);
+    let margin = brain.read(view, item, load).unwrap_or(f64::NEG_INFINITY);
+    if margin >= 0.0 {
+        if found {
+            brain.mem.judged.1 += margin;
+        } else {
+            brain.mem.judged.0 += margin;
+        }
+        for &e in items {
+            brain.mem.suspicious.insert(e);
+            if matches!(e, Evidence::Host(_) | Evidence::Account(_))
+                && !brain.mem.investigated.contains(&e)
+            {
+                brain.mem.pending.push_back(e);
+            }
+        }
+    } else {
+        brain.mem.benign_leads.insert(item);
+    }
+}
+
+pub(super) fn observe(brain: &mut Brain, view: &Perception, action: &Action, outcome: &Outcome) {
     match (action, outcome) {
         (Action::TakeHandoff(h), Outcome::Case(c)) => {
             brain.mem = super::Memory {
@@ -24,25 +56,31 @@ pub(super) fn observe(brain: &mut Brain, view: &View, action: &Action, outcome: 
                 next_hunt: brain.mem.next_hunt,
                 ..Default::default()
             };
-            let evidence = &view.ledger.handoffs[*h as usize].draft.evidence;
-            for &e in evidence {
+            let evidence = view.desk.handoffs[*h as usize].draft.evidence.clone();
+            for e in evidence {
                 match e {
                     Evidence::Host(_) | Evidence::Account(_) | Evidence::Observable(_) => {
                         brain.mem.pending.push_back(e)
                     }
+                    // A second opinion on what the sender judged malicious. The alert and
+                    // the record it fired on are one piece of evidence, weighed once.
                     Evidence::Alert(a) => {
-                        let al = &view.ledger.alerts[a as usize];
+                        let items = view.desk.alert_items(a);
+                        if let Some(r) = view.record_of(a) {
+                            brain.mem.investigated.insert(Evidence::Record(r));
+                        }
+                        weigh(brain, view, e, &items, false);
+                        let al = &view.desk.alerts[a as usize];
                         brain.mem.pending.extend(al.host.map(Evidence::Host));
                         brain.mem.pending.extend(al.account.map(Evidence::Account));
                     }
                     Evidence::Record(r) => {
-                        let rec = &view.ledger.records[r as usize];
+                        let rec = &view.desk.records[r as usize];
+                        let items = rec.items();
                         brain.mem.pending.extend(rec.host.map(Evidence::Host));
                         brain.mem.pending.extend(rec.account.map(Evidence::Account));
-                        // A hunter's finding is already evidence in its own right.
-                        if rec.stage.is_some() && brain.judge(true, brain.profile.accuracy) {
-                            brain.mem.suspicious.extend(rec.items());
-                        }
+                        brain.mem.investigated.insert(e);
+                        weigh(brain, view, e, &items, false);
                     }
                 }
             }
@@ -52,27 +90,22 @@ pub(super) fn observe(brain: &mut Brain, view: &View, action: &Action, outcome: 
         (Action::Investigate { .. }, Outcome::Records(records)) => {
             brain.mem.runs += 1;
             for &r in records {
-                let rec = &view.ledger.records[r as usize];
-                let truth = rec.stage.is_some();
-                // Benign records are usually easy to dismiss; experts rarely chase them.
-                let p = if truth {
-                    brain.profile.accuracy
-                } else {
-                    1.0 - (1.0 - brain.profile.accuracy) * 0.5
-                };
-                if brain.judge(truth, p) {
-                    for item in rec.items() {
-                        brain.mem.suspicious.insert(item);
-                        if matches!(item, Evidence::Host(_) | Evidence::Account(_))
-                            && !brain.mem.investigated.contains(&item)
-                        {
-                            brain.mem.pending.push_back(item);
-                        }
-                    }
-                } else {
-                    brain.mem.benign_leads.insert(Evidence::Record(r));
+                // Each record is weighed once per case, however often it turns up; a
+                // record behind an alert Tier 1 already closed as benign was looked at.
+                if !brain.mem.investigated.insert(Evidence::Record(r)) {
+                    continue;
                 }
+                let cleared = view.desk.records[r as usize].alert.is_some_and(|a| {
+                    view.desk.alerts[a as usize].verdict == Some(crate::soc::Verdict::Benign)
+                });
+                if cleared {
+                    brain.mem.benign_leads.insert(Evidence::Record(r));
+                    continue;
+                }
+                let items = view.desk.records[r as usize].items();
+                weigh(brain, view, Evidence::Record(r), &items, true);
             }
+            brain.mem.pending.retain(|e| view.knowledge.0.contains(e));
             investigate_next(brain, view);
         }
         _ => {}
@@ -82,7 +115,7 @@ pub(super) fn observe(brain: &mut Brain, view: &View, action: &Action, outcome: 
 /// Runs the next pending investigation, or concludes the case. Hosts and accounts come
 /// before indicators: they are where the attacker can be contained, and pivoting through
 /// them is how an analyst finds the next compromised machine.
-fn investigate_next(brain: &mut Brain, view: &View) {
+fn investigate_next(brain: &mut Brain, view: &Perception) {
     let Some(case) = brain.mem.case else { return };
     brain
         .mem
@@ -113,14 +146,20 @@ fn investigate_next(brain: &mut Brain, view: &View) {
     conclude(brain, view, case);
 }
 
-fn conclude(brain: &mut Brain, view: &View, case: u32) {
+fn conclude(brain: &mut Brain, view: &Perception, case: u32) {
     let handoff = brain.mem.handoff.take();
     brain.mem.case = None;
-    if brain.mem.suspicious.is_empty() {
+    // An incident takes hosts off the network: it rests on items that, together, look
+    // malicious, and on something the investigation turned up besides what was handed
+    // over, unless what was handed over looks plainly malicious by itself. Anything less
+    // goes back with feedback.
+    let (handed, found) = brain.mem.judged;
+    let corroborated = found >= super::CORROBORATION && handed + found >= super::CASE_BAR;
+    if !corroborated && handed < super::PLAINLY {
         if let Some(h) = handoff {
             brain.plan.push_back(Action::ReturnHandoff(
                 h,
-                "investigated: no malicious activity found".into(),
+                "investigated: nothing here looks malicious".into(),
             ));
         }
         return;
@@ -128,7 +167,8 @@ fn conclude(brain: &mut Brain, view: &View, case: u32) {
     let mut seen: Vec<Evidence> = brain.mem.suspicious.iter().collect();
     seen.extend(brain.mem.benign_leads.iter());
     seen.retain(|e| view.knowledge.0.contains(e));
-    let mut evidence = brain.pick_evidence(view, None, &seen);
+    let suspicious = brain.mem.suspicious.clone();
+    let mut evidence = brain.pick_evidence(None, &seen, &suspicious);
     let containable = |e: &Evidence| matches!(e, Evidence::Host(_) | Evidence::Account(_));
     if !evidence.iter().any(containable) {
         // Incident response needs something to contain: whatever the sloppiness, the
@@ -136,12 +176,13 @@ fn conclude(brain: &mut Brain, view: &View, case: u32) {
         evidence.extend(
             seen.iter()
                 .copied()
-                .filter(|e| containable(e) && brain.mem.suspicious.contains(e)),
+                .filter(|e| containable(e) && suspicious.contains(e)),
         );
     }
-    // What the bot believes is malicious goes first; what it wrongly suspects rides along.
-    evidence.sort_by_key(|e| !malicious(view, *e));
-    let severity = brain.rate_severity(true_severity(view, &seen));
+    // What the bot believes is malicious goes first; what it looked at rides along.
+    evidence.sort_by_key(|e| !suspicious.contains(e));
+    let judged_items: Vec<Evidence> = suspicious.iter().collect();
+    let severity = brain.rate_severity(view, &judged_items);
     brain
         .plan
         .push_back(Action::DeclareIncident(case, severity));
@@ -159,6 +200,7 @@ fn conclude(brain: &mut Brain, view: &View, case: u32) {
             summary: format!(
                 "confirmed intrusion: {hosts} host(s) involved, contain and eradicate"
             ),
+            technique: None,
         }));
     }
 }

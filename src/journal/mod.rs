@@ -325,6 +325,19 @@ pub enum Entry {
         /// Option chosen.
         choice: usize,
     },
+    /// Threat intelligence enriched an indicator: every item carrying it now shows this.
+    Enriched {
+        /// Seat.
+        seat: SeatId,
+        /// Indicator.
+        observable: ObservableIdx,
+        /// What the sources say.
+        verdict: crate::content::IntelVerdict,
+        /// How sure they are, 0 to 1.
+        confidence: f64,
+        /// Their words.
+        note: String,
+    },
     /// A rule change was requested.
     RuleChangeRequested {
         /// Seat.

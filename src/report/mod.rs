@@ -434,6 +434,7 @@ fn action_kind(a: &Action) -> &'static str {
         | Action::Recover(_) => "contain",
         Action::AnswerInject(..) | Action::SetSeverity(..) | Action::Assign(..) => "decide",
         Action::ChangeRule(..) => "engineer",
+        Action::Enrich(_) => "intel",
     }
 }
 

@@ -80,6 +80,58 @@ pub struct RawScenario {
     /// The scenario's place in a training ladder.
     #[serde(default)]
     pub ladder: Option<RawLadder>,
+    /// The time of day at T+0, `"HH:MM"` (default `"09:00"`): sets which items fall
+    /// outside business hours (08:00 to 18:00).
+    #[serde(default)]
+    pub starts_at: Option<String>,
+    /// The scenario's own lines of ordinary activity, beside the shipped catalogue.
+    #[serde(default)]
+    pub benign: Vec<RawBenign>,
+    /// What threat intelligence knows about indicators.
+    #[serde(default)]
+    pub intel: Vec<RawIntel>,
+}
+
+/// A line of ordinary activity a scenario adds (see `assets/benign.ron` for the fill-ins).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBenign {
+    /// The data source whose log carries it.
+    pub source: String,
+    /// The line, with fill-ins such as `{host}` and `{user}`.
+    pub text: String,
+    /// Its cue profile (default `"routine"`).
+    #[serde(default)]
+    pub profile: Option<String>,
+    /// Techniques whose rules fire on it (its false positives); empty for ordinary
+    /// activity.
+    #[serde(default)]
+    pub techniques: Vec<String>,
+    /// The privilege of the account it runs as, when that matters.
+    #[serde(default)]
+    pub account: Option<Privilege>,
+    /// The indicator kinds `{indicator}` stands for, when the text names one.
+    #[serde(default)]
+    pub indicator: Vec<ObservableKind>,
+}
+
+/// What threat intelligence knows about one indicator.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIntel {
+    /// The indicator's value, as a stage's observables or a look-alike writes it.
+    pub indicator: String,
+    /// The verdict.
+    pub verdict: crate::content::IntelVerdict,
+    /// How sure the source is, 0 to 1.
+    pub confidence: f64,
+    /// What the source says, shown to whoever sees the enrichment.
+    #[serde(default)]
+    pub note: String,
+    /// In the threat feed from T+0 (every console shows it at once); otherwise the
+    /// threat intel analyst learns it by enriching the indicator.
+    #[serde(default)]
+    pub known: bool,
 }
 
 /// A step of a training ladder (for example the Tier 1 onboarding track).
@@ -337,6 +389,10 @@ pub struct RawStage {
     /// How serious this activity is (ground truth for severity scoring).
     #[serde(default)]
     pub severity: Level,
+    /// How ordinary its telemetry looks, 0 (loud: first seen, rare, an odd parent) to 1
+    /// (quiet: looks like everyday work). Default 0.25.
+    #[serde(default)]
+    pub subtlety: Option<f64>,
     /// The stage announces the intrusion to the organisation (a ransom note, encryption
     /// users can see). If the SOC has not detected the intrusion by then, it counts as
     /// told by the attacker, not detected by the SOC.
@@ -583,6 +639,8 @@ pub enum RoleName {
     Manager,
     /// Detection engineer.
     Engineer,
+    /// Threat intel analyst.
+    Intel,
 }
 
 /// Override of one action's duration.
@@ -636,6 +694,8 @@ pub enum ActionName {
     ChangeRule,
     /// The manager assigns a queued alert to a Tier 1 analyst.
     Assign,
+    /// The threat intel analyst enriches an indicator.
+    Enrich,
 }
 
 /// Override of one partner team's delay.

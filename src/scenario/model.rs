@@ -84,8 +84,29 @@ pub struct Scenario {
     pub dwell_band: Option<(u64, u64)>,
     /// Place in a training ladder.
     pub ladder: Option<Ladder>,
+    /// Seconds after midnight at T+0.
+    pub starts_at: u64,
+    /// Lines of ordinary activity: the shipped catalogue, then the scenario's own.
+    pub benign: Vec<crate::content::BenignLine>,
+    /// Cue profiles the lines refer to.
+    pub profiles: Vec<crate::content::Profile>,
+    /// What threat intelligence knows, per indicator it knows anything about.
+    pub intel: Vec<IntelEntry>,
     /// Lists derived from the fields above for the simulation's hot paths.
     pub lookup: Lookup,
+}
+
+/// Threat intelligence on one indicator.
+#[derive(Debug, Clone)]
+pub struct IntelEntry {
+    /// The indicator.
+    pub observable: ObservableIdx,
+    /// What is known.
+    pub intel: crate::content::Intel,
+    /// The source's words.
+    pub note: String,
+    /// In the feed from T+0.
+    pub known: bool,
 }
 
 /// Lists derived from a scenario's hosts, accounts and noise, each in index order: a
@@ -101,6 +122,15 @@ pub struct Lookup {
     pub source_lookalikes: Vec<Vec<ObservableIdx>>,
     /// Per ATT&CK technique id: the rules that name it, in rule order.
     pub rules_naming: std::collections::BTreeMap<String, Vec<RuleIdx>>,
+    /// Per rule: the benign lines its false positives say (triggers for its techniques
+    /// on its kind of log, else the log's ordinary lines).
+    pub rule_lines: Vec<Vec<u16>>,
+    /// Per data source: its ordinary benign lines.
+    pub source_lines: Vec<Vec<u16>>,
+    /// Per tenant: its hosts.
+    pub tenant_hosts: Vec<Vec<HostIdx>>,
+    /// Per observable: what threat intelligence knows of it, as an index into `intel`.
+    pub intel_of: Vec<Option<usize>>,
 }
 
 impl Lookup {
@@ -144,10 +174,55 @@ impl Scenario {
             tenant_accounts: vec![Vec::new(); self.tenants.len()],
             source_lookalikes: vec![Vec::new(); self.sources.len()],
             rules_naming: Default::default(),
+            rule_lines: Vec::new(),
+            source_lines: Vec::new(),
+            tenant_hosts: vec![Vec::new(); self.tenants.len()],
+            intel_of: vec![None; self.observables.len()],
         };
         for (a, account) in self.accounts.iter().enumerate() {
             l.tenant_accounts[account.tenant].push(a);
         }
+        for (h, host) in self.hosts.iter().enumerate() {
+            l.tenant_hosts[host.tenant].push(h);
+        }
+        for (i, e) in self.intel.iter().enumerate() {
+            l.intel_of[e.observable] = Some(i);
+        }
+        let carries = |line: &crate::content::BenignLine, source: usize| {
+            line.source.is_none_or(|s| s == source)
+                && line.kinds.contains(&self.sources[source].kind)
+        };
+        l.source_lines = (0..self.sources.len())
+            .map(|s| {
+                (0..self.benign.len())
+                    .filter(|&i| self.benign[i].techniques.is_empty() && carries(&self.benign[i], s))
+                    .map(|i| i as u16)
+                    .collect()
+            })
+            .collect();
+        l.rule_lines = self
+            .rules
+            .iter()
+            .map(|rule| {
+                let related = |t: &String| {
+                    rule.techniques
+                        .iter()
+                        .any(|r| crate::scenario::attack::covers(t, r) || crate::scenario::attack::covers(r, t))
+                };
+                let triggers: Vec<u16> = (0..self.benign.len())
+                    .filter(|&i| {
+                        let line = &self.benign[i];
+                        carries(line, rule.source) && line.techniques.iter().any(related)
+                    })
+                    .map(|i| i as u16)
+                    .collect();
+                if triggers.is_empty() {
+                    l.source_lines[rule.source].clone()
+                } else {
+                    triggers
+                }
+            })
+            .collect();
         for n in &self.noise {
             l.source_lookalikes[n.source].extend(n.lookalikes.iter().copied());
         }
@@ -429,6 +504,8 @@ pub struct Stage {
     pub severity: Level,
     /// Announces the intrusion to the organisation when it fires.
     pub announces: bool,
+    /// How ordinary its telemetry looks, 0 loud to 1 quiet.
+    pub subtlety: f64,
 }
 
 impl Stage {
@@ -573,6 +650,7 @@ impl Durations {
         set(&mut v, SetSeverity, Timing::Uniform(30, 120));
         set(&mut v, ChangeRule, Timing::Uniform(900, 1800));
         set(&mut v, Assign, Timing::Uniform(15, 45));
+        set(&mut v, Enrich, Timing::Uniform(300, 900));
         Durations(v)
     }
 
@@ -583,7 +661,7 @@ impl Durations {
 }
 
 /// Every action kind, in declaration order.
-pub const ALL_ACTIONS: [ActionName; 19] = {
+pub const ALL_ACTIONS: [ActionName; 20] = {
     use ActionName::*;
     [
         TakeAlert,
@@ -605,6 +683,7 @@ pub const ALL_ACTIONS: [ActionName; 19] = {
         SetSeverity,
         ChangeRule,
         Assign,
+        Enrich,
     ]
 };
 
@@ -629,13 +708,14 @@ impl PartnerDelays {
 }
 
 /// Every role, in the order seats are numbered and listed.
-pub const ALL_ROLES: [Role; 6] = [
+pub const ALL_ROLES: [Role; 7] = [
     Role::Tier1,
     Role::Tier2,
     Role::Hunter,
     Role::Responder,
     Role::Manager,
     Role::Engineer,
+    Role::Intel,
 ];
 
 impl Role {
@@ -648,6 +728,7 @@ impl Role {
             Role::Responder => "responder",
             Role::Manager => "manager",
             Role::Engineer => "engineer",
+            Role::Intel => "intel",
         }
     }
 
@@ -660,6 +741,7 @@ impl Role {
             Role::Responder => "Incident response",
             Role::Manager => "SOC manager",
             Role::Engineer => "Detection engineering",
+            Role::Intel => "Threat intelligence",
         }
     }
 

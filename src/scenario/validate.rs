@@ -349,6 +349,63 @@ pub fn validate(raw: &RawScenario, src: &str) -> Result<Scenario, Diagnostics> {
     {
         c.field(&[], "par", "par is a team score: between 0 and 100");
     }
+    if let Some(t) = &raw.starts_at
+        && clock_of_day(t).is_none()
+    {
+        c.at(
+            &[],
+            Some(t),
+            format!("starts_at {t:?} is not a time of day: write \"HH:MM\", e.g. \"09:00\" or \"22:30\""),
+        );
+    }
+    let profiles = crate::content::Catalogue::get();
+    for b in &raw.benign {
+        let at = [b.source.as_str()];
+        refer(&mut c, &[], &sources, &b.source, "data source");
+        if let Some(p) = &b.profile
+            && profiles.profile(p).is_none()
+        {
+            let names: Vec<&str> = profiles.profiles.iter().map(|p| p.name.as_str()).collect();
+            c.at(
+                &at,
+                Some(p),
+                format!("no cue profile {p:?}: use one of {}", names.join(", ")),
+            );
+        }
+        for t in &b.techniques {
+            if catalogue.technique(t).is_none() {
+                c.at(&at, Some(t), unknown_technique(t));
+            }
+        }
+        if let Err(e) = crate::content::check_text(&b.text, !b.indicator.is_empty()) {
+            c.at(&at, Some(&b.text), e);
+        }
+    }
+    let known: BTreeSet<&str> = raw
+        .intrusions
+        .iter()
+        .flat_map(|i| i.stages.iter().flat_map(|s| s.observables.iter()))
+        .chain(raw.noise.iter().flat_map(|n| n.lookalikes.iter()))
+        .map(|o| o.value.as_str())
+        .collect();
+    let mut seen_intel = BTreeSet::new();
+    for e in &raw.intel {
+        let at = [e.indicator.as_str()];
+        if !known.contains(e.indicator.as_str()) {
+            c.at(
+                &[],
+                Some(&e.indicator),
+                format!(
+                    "intel names {:?}, which no stage observable or look-alike carries: nothing in the exercise could show it",
+                    e.indicator
+                ),
+            );
+        }
+        if !seen_intel.insert(e.indicator.as_str()) {
+            c.at(&[], Some(&e.indicator), format!("intel on {:?} is given twice", e.indicator));
+        }
+        probability(&mut c, &at, "confidence", e.confidence);
+    }
     if let Some((lo, hi)) = raw.typical
         && !(0.0 <= lo && lo <= hi && hi <= 100.0)
     {
@@ -599,6 +656,9 @@ fn check_intrusion(
         }
         if s.fallback_only && !s.after.is_empty() {
             c.field(&at, "after", "a fallback_only stage runs when the stage it stands in for is blocked; drop its `after`");
+        }
+        if let Some(v) = s.subtlety {
+            probability(c, &at, "subtlety", v);
         }
         if let Some(f) = &s.fallback {
             refer(c, &at, &stages, f, "fallback stage");
@@ -896,7 +956,6 @@ fn convert(
                 .collect()
         })
         .collect();
-    // Look-alikes come after every stage observable, so stage indices do not move.
     let lookalike_ids: Vec<Vec<usize>> = raw
         .noise
         .iter()
@@ -905,6 +964,62 @@ fn convert(
                 .iter()
                 .map(|o| intern(&mut observables, o))
                 .collect()
+        })
+        .collect();
+    // Indicators are numbered in (kind, value) order, not in the order the file names
+    // them: the attack's would otherwise come first, and an index would say which
+    // indicator is the attacker's.
+    let mut order: Vec<usize> = (0..observables.len()).collect();
+    order.sort_by(|&a, &b| {
+        (observables[a].kind, &observables[a].value).cmp(&(observables[b].kind, &observables[b].value))
+    });
+    let mut remap = vec![0; observables.len()];
+    for (new, &old) in order.iter().enumerate() {
+        remap[old] = new;
+    }
+    let observables: Vec<Observable> = order.iter().map(|&i| observables[i].clone()).collect();
+    let observable_ids: Vec<Vec<Vec<usize>>> = observable_ids
+        .into_iter()
+        .map(|per_stage| {
+            per_stage
+                .into_iter()
+                .map(|ids| ids.into_iter().map(|i| remap[i]).collect())
+                .collect()
+        })
+        .collect();
+    let lookalike_ids: Vec<Vec<usize>> = lookalike_ids
+        .into_iter()
+        .map(|ids| ids.into_iter().map(|i| remap[i]).collect())
+        .collect();
+    let catalogue = crate::content::Catalogue::get();
+    let mut benign = catalogue.lines.clone();
+    for b in &raw.benign {
+        benign.push(crate::content::BenignLine {
+            kinds: vec![raw.data_sources[sources[&b.source]].kind],
+            source: Some(sources[&b.source]),
+            techniques: b.techniques.clone(),
+            profile: catalogue
+                .profile(b.profile.as_deref().unwrap_or("routine"))
+                .expect("validation checked the profile"),
+            account: b.account,
+            indicator: b.indicator.clone(),
+            text: b.text.clone(),
+        });
+    }
+    let intel: Vec<IntelEntry> = raw
+        .intel
+        .iter()
+        .map(|e| IntelEntry {
+            observable: observables
+                .iter()
+                .position(|o| o.value == e.indicator)
+                .expect("validation checked intel names a known indicator"),
+            intel: crate::content::Intel {
+                verdict: e.verdict,
+                confidence: e.confidence,
+            },
+            note: e.note.clone(),
+            known: e.known,
         })
         .collect();
     let intrusions_model: Vec<Intrusion> = raw
@@ -970,6 +1085,7 @@ fn convert(
                         fallback_only: s.fallback_only,
                         severity: s.severity,
                         announces: s.announces,
+                        subtlety: s.subtlety.unwrap_or(DEFAULT_SUBTLETY),
                     }
                 })
                 .collect();
@@ -1161,9 +1277,30 @@ fn convert(
             pass_score: l.pass_score,
             next: l.next.clone(),
         }),
+        starts_at: raw
+            .starts_at
+            .as_deref()
+            .and_then(clock_of_day)
+            .unwrap_or(DEFAULT_STARTS_AT),
+        benign,
+        profiles: catalogue.profiles.clone(),
+        intel,
         lookup: Lookup::default(),
     }
     .indexed()
+}
+
+/// A stage's subtlety when the file gives none.
+pub const DEFAULT_SUBTLETY: f64 = 0.25;
+
+/// T+0's time of day when the file gives none: 09:00.
+pub const DEFAULT_STARTS_AT: u64 = 9 * 3600;
+
+/// `"HH:MM"` as seconds after midnight.
+fn clock_of_day(text: &str) -> Option<u64> {
+    let (h, m) = text.trim().split_once(':')?;
+    let (h, m): (u64, u64) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60 && text.trim().len() == 5).then_some(h * 3600 + m * 60)
 }
 
 /// Index of an observable in the interned list, adding it if new.

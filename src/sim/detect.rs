@@ -6,10 +6,11 @@
 use bevy::prelude::*;
 
 use super::{AlertDue, BenignDue, Ctx, PartnerDone, RuleDeploy, SimEvent};
+use crate::content::{self, Cues, LineRef};
 use crate::journal::{Entry, Measure};
 use crate::scenario::attack::covers;
 use crate::scenario::{IntrusionIdx, Partner, Role, Scenario, SourceKind, StageIdx};
-use crate::soc::action::RuleChange;
+use crate::soc::action::{AlertId, Evidence, RuleChange};
 use crate::soc::ledger::{Alert, Record};
 
 /// A rule as currently deployed.
@@ -134,17 +135,30 @@ pub fn write_stage_telemetry(ctx: &mut Ctx, intrusion: IntrusionIdx, stage: Stag
     let scenario = ctx.scenario.0.clone();
     let st = &scenario.intrusions[intrusion].stages[stage];
     let tenant = scenario.intrusions[intrusion].tenant;
-    for spec in &st.telemetry {
-        let record = ctx.ledger.add_record(Record {
-            id: 0,
-            at: ctx.clock.now,
-            source: spec.source,
-            tenant,
-            host: spec.host,
-            account: spec.account,
-            observables: st.observables.clone(),
-            stage: Some((intrusion, stage)),
-        });
+    let now = ctx.clock.now;
+    for (k, spec) in st.telemetry.iter().enumerate() {
+        let kind = scenario.sources[spec.source].kind;
+        let mut cues = content::draw(&mut ctx.rngs.cues, kind, content::attack_odds(st.subtlety));
+        structural_cues(&scenario, &mut cues, now, spec.account);
+        let record = ctx.add_record(
+            Record {
+                id: 0,
+                at: now,
+                source: spec.source,
+                tenant,
+                host: spec.host,
+                account: spec.account,
+                observables: st.observables.clone(),
+                cues,
+                alert: None,
+            },
+            Some((intrusion, stage)),
+            LineRef::Stage {
+                intrusion: intrusion as u16,
+                stage: stage as u16,
+                spec: k as u16,
+            },
+        );
         ctx.log(Entry::Telemetry {
             record,
             source: spec.source,
@@ -163,43 +177,60 @@ pub fn write_stage_telemetry(ctx: &mut Ctx, intrusion: IntrusionIdx, stage: Stag
             if !ctx.rngs.detect[ri].chance(live.fidelity) {
                 continue;
             }
-            let alert = ctx.ledger.add_alert(Alert {
-                rule: ri,
-                severity: rule.severity,
-                tenant,
-                host: spec.host,
-                account: spec.account,
-                observables: st.observables.clone(),
-                record: Some(record),
-                stage: Some((intrusion, stage)),
-                raised_at: ctx.clock.now + rule.latency,
-                fidelity: live.fidelity,
-                ..Alert::default()
-            });
+            let alert = ctx.add_alert(
+                Alert {
+                    rule: ri,
+                    severity: rule.severity,
+                    tenant,
+                    host: spec.host,
+                    account: spec.account,
+                    observables: st.observables.clone(),
+                    record: Some(record),
+                    raised_at: now + rule.latency,
+                    ..Alert::default()
+                },
+                Some((intrusion, stage)),
+            );
             ctx.after(rule.latency, SimEvent::Alert(AlertDue { alert }));
         }
     }
 }
 
-/// A pending alert clears the pipeline and joins the Tier 1 queue.
-pub(super) fn raise_alert(ctx: &mut Ctx, due: AlertDue) {
-    let a = &ctx.ledger.alerts[due.alert as usize];
-    let a_tenant = a.tenant;
+/// Sets the cues that follow from the item itself: the hour, and who.
+fn structural_cues(s: &Scenario, cues: &mut Cues, at: u64, account: Option<usize>) {
+    cues.off_hours = content::off_hours(at, s.starts_at);
+    cues.privileged = account.is_some_and(|a| content::privileged(s.accounts[a].privilege));
+}
+
+/// Puts a raised alert in the Tier 1 queue, its indicators on the watchlist, and wakes
+/// Tier 1.
+fn enqueue(ctx: &mut Ctx, alert: AlertId, stage: Option<crate::sim::truth::StageRef>) {
+    let a = &ctx.ledger.alerts[alert as usize];
     let entry = Entry::AlertRaised {
-        alert: a.id,
+        alert,
         rule: a.rule,
         severity: a.severity,
         tenant: a.tenant,
         host: a.host,
-        stage: a.stage,
+        stage,
     };
+    let tenant = a.tenant;
     ctx.log(entry);
-    let target = ctx.scenario.0.tenants[a_tenant].sla.pickup_target();
+    let target = ctx.scenario.0.tenants[tenant].sla.pickup_target();
     let ledger = &mut *ctx.ledger;
-    ledger
-        .queue
-        .push(&ledger.alerts[due.alert as usize], target);
+    let al = &ledger.alerts[alert as usize];
+    for &o in &al.observables {
+        ledger.watchlist.insert(Evidence::Observable(o));
+    }
+    ledger.queue.push(al, target);
     ctx.wake(Role::Tier1);
+    ctx.wake(Role::Intel);
+}
+
+/// A pending alert clears the pipeline and joins the Tier 1 queue.
+pub(super) fn raise_alert(ctx: &mut Ctx, due: AlertDue) {
+    let stage = ctx.truth.alert(due.alert);
+    enqueue(ctx, due.alert, stage);
 }
 
 /// A benign alert arrives; the next one is scheduled.
@@ -210,43 +241,37 @@ pub(super) fn raise_benign_alert(ctx: &mut Ctx, due: BenignDue) {
     }
     let scenario = ctx.scenario.0.clone();
     let rule = &scenario.rules[ri];
-    let (host, account, tenant, observables) =
-        benign_subject(&scenario, rule.source, &mut ctx.rngs.noise[ri]);
     let now = ctx.clock.now;
-    let record = ctx.ledger.add_record(Record {
-        id: 0,
-        at: now,
-        source: rule.source,
-        tenant,
-        host,
-        account,
-        observables: observables.clone(),
-        stage: None,
-    });
-    let alert = ctx.ledger.add_alert(Alert {
-        rule: ri,
-        severity: rule.severity,
-        tenant,
-        host,
-        account,
-        observables,
-        record: Some(record),
-        raised_at: now,
-        fidelity: ctx.defense.rules[ri].fidelity,
-        ..Alert::default()
-    });
-    ctx.log(Entry::AlertRaised {
-        alert,
-        rule: ri,
-        severity: rule.severity,
-        tenant,
-        host,
-        stage: None,
-    });
-    let target = scenario.tenants[tenant].sla.pickup_target();
-    let ledger = &mut *ctx.ledger;
-    ledger.queue.push(&ledger.alerts[alert as usize], target);
-    ctx.wake(Role::Tier1);
+    let (record, line) = benign_record(
+        &scenario,
+        rule.source,
+        &scenario.lookup.rule_lines[ri],
+        About::Anything,
+        &mut ctx.rngs.noise[ri],
+        now,
+    );
+    let (host, account, tenant, observables) = (
+        record.host,
+        record.account,
+        record.tenant,
+        record.observables.clone(),
+    );
+    let record = ctx.add_record(record, None, line);
+    let alert = ctx.add_alert(
+        Alert {
+            rule: ri,
+            severity: rule.severity,
+            tenant,
+            host,
+            account,
+            observables,
+            record: Some(record),
+            raised_at: now,
+            ..Alert::default()
+        },
+        None,
+    );
+    enqueue(ctx, alert, None);
     // Keep the same process going: draw the next arrival.
     let rate = benign_rate(&scenario, &ctx.defense, ri);
     if rate > 0.0 {
@@ -261,42 +286,141 @@ pub(super) fn raise_benign_alert(ctx: &mut Ctx, due: BenignDue) {
     }
 }
 
-/// Who a benign alert on `source` is about: identity and cloud-audit alerts concern an
-/// account, others a host (web-server logs a web server where there is one); the source's
-/// look-alike indicators ride along on some of them.
-fn benign_subject(
+/// What a benign record is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum About {
+    /// Whatever the source logs: identity and cloud-audit records concern an account,
+    /// others a host (web-server logs a web server where there is one).
+    Anything,
+    /// This host (an investigation's subject).
+    Host(usize),
+    /// This account.
+    Account(usize),
+    /// Activity carrying this indicator.
+    Observable(usize),
+}
+
+/// A benign record of `source` at time `at`: its subject, a line from `candidates`
+/// (filled with the scenario's names) and cues drawn from the line's profile. The
+/// source's look-alike indicators ride along on some records, with a line that names
+/// them. Draws from `rng` only.
+pub fn benign_record(
     s: &Scenario,
     source: usize,
+    candidates: &[u16],
+    about: About,
     rng: &mut crate::sim::rng::Stream,
-) -> (Option<usize>, Option<usize>, usize, Vec<usize>) {
+    at: u64,
+) -> (Record, LineRef) {
     let kind = s.sources[source].kind;
-    let (host, account) = if matches!(kind, SourceKind::Identity | SourceKind::CloudAudit)
-        && !s.accounts.is_empty()
-    {
-        (None, Some(rng.below(s.accounts.len())))
+    // The indicator first: the line must be able to name it.
+    let lookalikes = &s.lookup.source_lookalikes[source];
+    let indicator = match about {
+        About::Observable(o) => Some(o),
+        _ if !lookalikes.is_empty() && rng.chance(0.6) => {
+            Some(lookalikes[rng.below(lookalikes.len())])
+        }
+        _ => None,
+    };
+    let candidates = if candidates.is_empty() {
+        &s.lookup.source_lines[source][..]
     } else {
-        let web = &s.lookup.web_servers;
-        let host = if kind == SourceKind::WebServer && !web.is_empty() {
-            web[rng.below(web.len())]
-        } else {
-            rng.below(s.hosts.len())
-        };
-        let tenant = s.hosts[host].tenant;
-        let local = &s.lookup.tenant_accounts[tenant];
-        let account = (!local.is_empty() && rng.chance(0.5)).then(|| local[rng.below(local.len())]);
-        (Some(host), account)
+        candidates
+    };
+    let (line, keeps) = content::pick_line(
+        rng,
+        &s.benign,
+        &s.profiles,
+        candidates,
+        indicator.map(|o| s.observables[o].kind),
+    )
+    .unwrap_or((0, false));
+    let wants = s.benign.get(line as usize).and_then(|l| l.account);
+    let (host, account) = match about {
+        About::Host(h) => (Some(h), None),
+        About::Account(a) => (None, Some(a)),
+        _ if matches!(kind, SourceKind::Identity | SourceKind::CloudAudit)
+            && !s.accounts.is_empty() =>
+        {
+            (None, Some(rng.below(s.accounts.len())))
+        }
+        _ => {
+            let web = &s.lookup.web_servers;
+            let host = if kind == SourceKind::WebServer && !web.is_empty() {
+                web[rng.below(web.len())]
+            } else {
+                rng.below(s.hosts.len())
+            };
+            (Some(host), None)
+        }
     };
     let tenant = host.map_or_else(
         || account.map_or(0, |a| s.accounts[a].tenant),
         |h| s.hosts[h].tenant,
     );
-    let lookalikes = &s.lookup.source_lookalikes[source];
-    let observables = if !lookalikes.is_empty() && rng.chance(0.6) {
-        vec![lookalikes[rng.below(lookalikes.len())]]
+    // Who: the account the line runs as (an administrator for an admin's script), else
+    // someone of the tenant now and then.
+    let account = account.or_else(|| {
+        let local = &s.lookup.tenant_accounts[tenant];
+        let fitting: Vec<usize> = match wants {
+            Some(p) => local
+                .iter()
+                .copied()
+                .filter(|&a| s.accounts[a].privilege == p)
+                .collect(),
+            None => Vec::new(),
+        };
+        if !fitting.is_empty() {
+            Some(fitting[rng.below(fitting.len())])
+        } else if !local.is_empty() && rng.chance(0.5) {
+            Some(local[rng.below(local.len())])
+        } else {
+            None
+        }
+    });
+    let hosts = &s.lookup.tenant_hosts[tenant];
+    let peer = if hosts.is_empty() {
+        0
     } else {
-        Vec::new()
+        hosts[rng.below(hosts.len())]
     };
-    (host, account, tenant, observables)
+    let n = rng.below(u16::MAX as usize) as u16;
+    // Pivoting on an indicator shows how it is used across the estate: a look-alike that
+    // looked odd on one alert turns out to be everyday traffic, so its records show the
+    // cues of ordinary activity, not of the look-alike's alert.
+    let profile = match about {
+        About::Observable(_) => s.profiles.first().map(|p| p.odds()),
+        _ => s
+            .benign
+            .get(line as usize)
+            .and_then(|l| s.profiles.get(l.profile))
+            .map(|p| p.odds()),
+    }
+    .unwrap_or_else(|| content::attack_odds(1.0));
+    let mut cues = content::draw(rng, kind, profile);
+    structural_cues(s, &mut cues, at, account);
+    let observables = match (indicator, keeps, about) {
+        (Some(o), _, About::Observable(_)) | (Some(o), true, _) => vec![o],
+        _ => Vec::new(),
+    };
+    (
+        Record {
+            id: 0,
+            at,
+            source,
+            tenant,
+            host,
+            account,
+            observables,
+            cues,
+            alert: None,
+        },
+        LineRef::Benign {
+            line,
+            peer: peer as u16,
+            n,
+        },
+    )
 }
 
 /// A partner team carries out a measure.
@@ -308,7 +432,10 @@ pub(super) fn apply_measure(ctx: &mut Ctx, done: PartnerDone) {
         Measure::DisableAccount(a) => ctx.defense.disabled[a] = true,
         Measure::ResetCredentials(a) => ctx.defense.reset[a] = true,
         Measure::Block(o) => ctx.defense.blocked[o] = true,
-        Measure::Eradicate(h) => ctx.defense.eradicated[h] = true,
+        Measure::Eradicate(h) => {
+            ctx.defense.eradicated[h] = true;
+            ctx.ledger.eradicated[h] = true;
+        }
     }
     ctx.log(Entry::MeasureApplied { measure });
     if let Measure::Eradicate(h) = measure {

@@ -14,6 +14,7 @@ pub mod attack;
 pub mod detect;
 pub mod injects;
 pub mod rng;
+pub mod truth;
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -248,6 +249,9 @@ pub struct Rngs {
     pub partners: Stream,
     /// Durations of scripted seats' actions.
     pub scripted: Stream,
+    /// Cues of the attack's telemetry (its own stream, so the attacker's timing does not
+    /// move with the number of records a stage writes).
+    pub cues: Stream,
 }
 
 impl Rngs {
@@ -268,6 +272,7 @@ impl Rngs {
             activity: Stream::new(seed, "activity"),
             partners: Stream::new(seed, "partners"),
             scripted: Stream::new(seed, "scripted"),
+            cues: Stream::new(seed, "cues"),
         }
     }
 }
@@ -289,6 +294,8 @@ pub struct Ctx<'w> {
     pub defense: ResMut<'w, Defense>,
     /// Alerts, records, cases and handoffs.
     pub ledger: ResMut<'w, Ledger>,
+    /// Which stage wrote what (never shown to a seat).
+    pub truth: ResMut<'w, truth::Truth>,
     /// Random streams.
     pub rngs: ResMut<'w, Rngs>,
 }
@@ -303,6 +310,29 @@ impl Ctx<'_> {
     pub fn log(&mut self, entry: Entry) {
         let t = self.clock.now;
         self.journal.push(t, entry);
+    }
+
+    /// Writes a record on the desk, and its truth and line beside it.
+    pub fn add_record(
+        &mut self,
+        record: soc::ledger::Record,
+        stage: Option<truth::StageRef>,
+        line: crate::content::LineRef,
+    ) -> soc::RecordId {
+        let id = self.ledger.add_record(record);
+        self.truth.label_record(id, stage, line);
+        id
+    }
+
+    /// Puts an alert on the desk (not yet in the queue), and its truth beside it.
+    pub fn add_alert(
+        &mut self,
+        alert: soc::ledger::Alert,
+        stage: Option<truth::StageRef>,
+    ) -> soc::AlertId {
+        let id = self.ledger.add_alert(alert);
+        self.truth.label_alert(id, stage);
+        id
     }
 
     /// Schedules an event `delay` seconds from now.

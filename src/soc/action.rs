@@ -82,6 +82,10 @@ pub struct HandoffDraft {
     pub severity: Level,
     /// Free-text summary.
     pub summary: String,
+    /// The ATT&CK technique a hunter's finding is about (a detection gap for the
+    /// engineer to close).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub technique: Option<String>,
 }
 
 /// One action a seat takes. Each takes simulated time; its effect lands when it ends.
@@ -141,6 +145,9 @@ pub enum Action {
     ChangeRule(RuleIdx, RuleChange),
     /// Manager: assign a queued alert to a Tier 1 seat; only that seat may take it.
     Assign(AlertId, SeatId),
+    /// Threat intel: enrich an indicator the SOC has come across; what the sources know
+    /// of it then shows on every item carrying it, for every seat.
+    Enrich(ObservableIdx),
 }
 
 impl Action {
@@ -166,6 +173,7 @@ impl Action {
             Action::SetSeverity(..) => ActionName::SetSeverity,
             Action::ChangeRule(..) => ActionName::ChangeRule,
             Action::Assign(..) => ActionName::Assign,
+            Action::Enrich(_) => ActionName::Enrich,
         }
     }
 
@@ -191,6 +199,7 @@ impl Action {
                 role == Manager
             }
             Action::ChangeRule(..) => role == Engineer,
+            Action::Enrich(_) => role == Intel,
         }
     }
 

@@ -1,6 +1,10 @@
-//! The SOC's shared desk: alerts, telemetry records, cases, handoffs, the inject inbox
-//! and the seat board. Everything is kept in dense id-indexed arenas, so lookups are
-//! direct and every iteration runs in id order (never in entity or hash order).
+//! The SOC's shared desk: alerts, telemetry records, cases, handoffs, the inject inbox,
+//! what threat intelligence knows, and the seat board. Everything is kept in dense
+//! id-indexed arenas, so lookups are direct and every iteration runs in id order (never
+//! in entity or hash order).
+//!
+//! The desk holds only what the SOC can see: no ground truth. Which stage wrote an alert
+//! or a record lives in [`crate::sim::truth::Truth`], which no seat perceives.
 
 use std::cmp::Reverse;
 use std::collections::BTreeSet;
@@ -10,9 +14,9 @@ use bevy::prelude::*;
 use super::action::{
     AlertId, CaseId, Evidence, EvidenceSet, HandoffDraft, HandoffId, RecordId, SeatId, Verdict,
 };
+use crate::content::{Cues, Intel, IntelVerdict};
 use crate::scenario::{
-    AccountIdx, HostIdx, InjectIdx, IntrusionIdx, Level, ObservableIdx, Role, RuleIdx, SourceIdx,
-    StageIdx, TenantIdx,
+    AccountIdx, HostIdx, InjectIdx, Level, ObservableIdx, Role, RuleIdx, SourceIdx, TenantIdx,
 };
 
 /// An alert.
@@ -32,14 +36,10 @@ pub struct Alert {
     pub account: Option<AccountIdx>,
     /// Indicators in it.
     pub observables: Vec<ObservableIdx>,
-    /// The record it fired on.
+    /// The record it fired on (its line and cues are the alert's).
     pub record: Option<RecordId>,
-    /// Ground truth: the stage behind it, or none for benign.
-    pub stage: Option<(IntrusionIdx, StageIdx)>,
     /// When it entered the queue.
     pub raised_at: u64,
-    /// Rule fidelity when it fired (harder to judge when low).
-    pub fidelity: f64,
     /// Seat holding it.
     pub taken_by: Option<SeatId>,
     /// Tier 1's verdict.
@@ -69,8 +69,10 @@ pub struct Record {
     pub account: Option<AccountIdx>,
     /// Indicators.
     pub observables: Vec<ObservableIdx>,
-    /// Ground truth: the stage behind it.
-    pub stage: Option<(IntrusionIdx, StageIdx)>,
+    /// What a console shows beside it.
+    pub cues: Cues,
+    /// The alert a rule raised on it, if one did (the console links the two).
+    pub alert: Option<AlertId>,
 }
 
 impl Record {
@@ -251,9 +253,14 @@ pub struct Ledger {
     pub assigned_waiting: u32,
     /// Telemetry records by id.
     pub records: Vec<Record>,
-    /// Hosts, accounts and indicators some malicious record mentions (ground truth,
-    /// kept as records arrive so asking costs a lookup, not a scan).
-    pub in_malicious_records: EvidenceSet,
+    /// Indicators the SOC has come across (in raised alerts, handoffs and cases): what
+    /// the threat intel analyst may enrich.
+    pub watchlist: EvidenceSet,
+    /// Per indicator: what threat intelligence has told the SOC, once it has.
+    pub intel: Vec<Option<Intel>>,
+    /// Per host: an eradication has landed since the SOC last asked for one (the
+    /// responder's signal that the host may go back into service).
+    pub eradicated: Vec<bool>,
     /// Cases by id.
     pub cases: Vec<Case>,
     /// Handoffs by id.
@@ -264,26 +271,32 @@ pub struct Ledger {
     pub injects_fired: Vec<bool>,
     /// Per rule: alerts Tier 1 closed as benign (the detection engineer's tuning input).
     pub false_positives: Vec<u32>,
+    /// Per rule: alerts Tier 1 called malicious.
+    pub malicious_calls: Vec<u32>,
     /// Seats by id.
     pub board: Vec<Slot>,
 }
 
 impl Ledger {
-    /// An empty desk for a scenario with `injects` injects and `rules` rules, reusing
-    /// this one's allocations (a batch resets the same world thousands of times).
-    /// Every field is named, so a new one cannot be forgotten here.
-    pub fn recycle(&mut self, injects: usize, rules: usize) {
+    /// An empty desk for `scenario`, reusing this one's allocations (a batch resets the
+    /// same world thousands of times). Every field is named, so a new one cannot be
+    /// forgotten here.
+    pub fn recycle(&mut self, scenario: &crate::scenario::Scenario) {
+        let (injects, rules) = (scenario.injects.len(), scenario.rules.len());
         let Ledger {
             alerts,
             queue,
             assigned_waiting,
             records,
-            in_malicious_records,
+            watchlist,
+            intel,
+            eradicated,
             cases,
             handoffs,
             inbox,
             injects_fired,
             false_positives,
+            malicious_calls,
             board,
         } = self;
         alerts.clear();
@@ -299,7 +312,15 @@ impl Ledger {
         *arrived = 0;
         *assigned_waiting = 0;
         records.clear();
-        *in_malicious_records = EvidenceSet::default();
+        *watchlist = EvidenceSet::default();
+        // The threat feed: what is known from T+0.
+        intel.clear();
+        intel.resize(scenario.observables.len(), None);
+        for e in scenario.intel.iter().filter(|e| e.known) {
+            intel[e.observable] = Some(e.intel);
+        }
+        eradicated.clear();
+        eradicated.resize(scenario.hosts.len(), false);
         cases.clear();
         handoffs.clear();
         inbox.clear();
@@ -307,32 +328,54 @@ impl Ledger {
         injects_fired.resize(injects, false);
         false_positives.clear();
         false_positives.resize(rules, 0);
+        malicious_calls.clear();
+        malicious_calls.resize(rules, 0);
         board.clear();
     }
 
-    /// Adds an alert, assigning its id.
+    /// Adds an alert, assigning its id, and links its record to it.
     pub fn add_alert(&mut self, mut alert: Alert) -> AlertId {
-        alert.id = self.alerts.len() as AlertId;
+        let id = self.alerts.len() as AlertId;
+        alert.id = id;
+        if let Some(r) = alert.record.and_then(|r| self.records.get_mut(r as usize)) {
+            r.alert.get_or_insert(id);
+        }
         self.alerts.push(alert);
-        self.alerts.len() as AlertId - 1
+        id
     }
 
     /// Adds a record, assigning its id.
     pub fn add_record(&mut self, mut record: Record) -> RecordId {
         record.id = self.records.len() as RecordId;
-        if record.stage.is_some() {
-            let items = record
-                .host
-                .map(Evidence::Host)
-                .into_iter()
-                .chain(record.account.map(Evidence::Account))
-                .chain(record.observables.iter().map(|&o| Evidence::Observable(o)));
-            for item in items {
-                self.in_malicious_records.insert(item);
-            }
-        }
         self.records.push(record);
         self.records.len() as RecordId - 1
+    }
+
+    /// Puts indicators on the watchlist.
+    pub fn watch(&mut self, items: &[Evidence]) {
+        for &e in items {
+            if let Evidence::Observable(_) = e {
+                self.watchlist.insert(e);
+            }
+        }
+    }
+
+    /// What threat intelligence has told the SOC about the indicators of an item: the
+    /// strongest verdict among them (malicious over benign over unknown, then the surer).
+    pub fn intel_on(&self, observables: &[ObservableIdx]) -> Option<Intel> {
+        observables
+            .iter()
+            .filter_map(|&o| self.intel.get(o).copied().flatten())
+            .max_by(|a, b| {
+                let rank = |i: &Intel| match i.verdict {
+                    IntelVerdict::Malicious => 2,
+                    IntelVerdict::Benign => 1,
+                    IntelVerdict::Unknown => 0,
+                };
+                rank(a)
+                    .cmp(&rank(b))
+                    .then(a.confidence.total_cmp(&b.confidence))
+            })
     }
 
     /// An alert's evidence items: itself, its host, account, indicators and record.
@@ -372,6 +415,21 @@ impl Ledger {
         self.handoffs
             .iter()
             .filter(move |h| h.draft.to == role && h.taken_by.is_none() && !h.returned)
+    }
+
+    /// Handoffs waiting for any role, oldest first.
+    pub fn handoffs_for_anyone(&self) -> impl Iterator<Item = &Handoff> {
+        self.handoffs
+            .iter()
+            .filter(|h| h.taken_by.is_none() && !h.returned)
+    }
+
+    /// The share of a rule's judged alerts Tier 1 called benign, with a prior of three
+    /// undecided calls: a rule earns its reputation for noise.
+    pub fn rule_noise(&self, rule: usize) -> f64 {
+        let benign = f64::from(self.false_positives.get(rule).copied().unwrap_or(0));
+        let malicious = f64::from(self.malicious_calls.get(rule).copied().unwrap_or(0));
+        benign / (benign + malicious + 3.0)
     }
 
     /// Whether an evidence item points at something that exists.

@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod ledger;
+pub mod perception;
 
 use std::collections::VecDeque;
 
@@ -16,9 +17,9 @@ use crate::sim::detect::Defense;
 use crate::sim::injects::fire_detection_injects;
 use crate::sim::{ActionDone, Ctx, PartnerDone, RuleDeploy, SeatReady, SimEvent};
 pub use action::*;
-use ledger::Ledger;
 
 use crate::scenario::{IntrusionIdx, Role, Scenario};
+use crate::sim::detect::About;
 
 /// A seat: one person's or bot's place in the SOC.
 #[derive(Component, Debug, Clone)]
@@ -65,23 +66,7 @@ pub enum Outcome {
     Case(CaseId),
 }
 
-/// Read-only view a bot decides from.
-pub struct View<'a> {
-    /// Current time.
-    pub now: u64,
-    /// The seat.
-    pub seat: &'a Seat,
-    /// The scenario.
-    pub scenario: &'a Scenario,
-    /// The desk.
-    pub ledger: &'a Ledger,
-    /// Attacker ground truth, used only to draw whether a bot judges correctly.
-    pub attack: &'a crate::sim::attack::AttackState,
-    /// Environment state.
-    pub defense: &'a Defense,
-    /// What the seat knows.
-    pub knowledge: &'a Knowledge,
-}
+pub use perception::Perception;
 
 impl Ctx<'_> {
     /// Wakes every idle seat of `role` that is not already due to wake.
@@ -98,6 +83,18 @@ impl Ctx<'_> {
                     .at(now, SimEvent::SeatReady(SeatReady { seat: id as SeatId }));
             }
         }
+    }
+
+    /// The perception of a seat now: all a bot may decide from.
+    fn perceive<'a>(&'a self, seat: &'a Seat, knowledge: &'a Knowledge) -> Perception<'a> {
+        Perception::new(
+            self.clock.now,
+            seat,
+            knowledge,
+            &self.ledger,
+            &self.scenario.0,
+            &self.defense,
+        )
     }
 
     /// Records the first time a seat judged an item of an intrusion malicious (SPEC §3),
@@ -117,8 +114,8 @@ impl Ctx<'_> {
         let mut out: Vec<IntrusionIdx> = items
             .iter()
             .filter_map(|e| match *e {
-                Evidence::Alert(a) => self.ledger.alerts.get(a as usize).and_then(|x| x.stage),
-                Evidence::Record(r) => self.ledger.records.get(r as usize).and_then(|x| x.stage),
+                Evidence::Alert(a) => self.truth.alert(a),
+                Evidence::Record(r) => self.truth.record(r),
                 _ => None,
             })
             .map(|(i, _)| i)
@@ -316,6 +313,13 @@ pub fn refusal(ctx: &Ctx, seat: &Seat, knowledge: &Knowledge, action: &Action) -
                 return hidden("that observable");
             }
         }
+        Action::Enrich(o) => {
+            if !l.watchlist.contains(&Evidence::Observable(*o)) {
+                return Some(format!(
+                    "indicator {o} has not come up in any alert, handoff or case yet"
+                ));
+            }
+        }
         Action::AnswerInject(i, c) => {
             if !l.inbox.contains(i) {
                 return Some(format!("inject {i} has no open decision"));
@@ -406,12 +410,16 @@ fn apply(ctx: &mut Ctx, seat: &Seat, knowledge: &mut Knowledge, action: &Action)
         Action::Classify(a, verdict) => {
             let al = &mut ctx.ledger.alerts[*a as usize];
             al.verdict = Some(*verdict);
-            let (stage, rule) = (al.stage, al.rule);
+            let rule = al.rule;
+            let stage = ctx.truth.alert(*a);
             ctx.log(Entry::Classified {
                 seat: id,
                 alert: *a,
                 verdict: *verdict,
             });
+            if *verdict == Verdict::Malicious {
+                ctx.ledger.malicious_calls[rule] += 1;
+            }
             match (verdict, stage) {
                 (Verdict::Malicious, Some((i, _))) => ctx.detect(i, id),
                 (Verdict::Benign, _) => {
@@ -450,8 +458,15 @@ fn apply(ctx: &mut Ctx, seat: &Seat, knowledge: &mut Knowledge, action: &Action)
                 al.escalated = true;
                 al.closed = true;
             }
+            ctx.ledger.watch(&draft.evidence);
+            ctx.wake(Role::Intel);
             // Handing an alert or record on is judging it malicious.
-            let items: Vec<Evidence> = draft.evidence.iter().copied().chain(draft.alert.map(Evidence::Alert)).collect();
+            let items: Vec<Evidence> = draft
+                .evidence
+                .iter()
+                .copied()
+                .chain(draft.alert.map(Evidence::Alert))
+                .collect();
             for i in ctx.truth_behind(&items) {
                 ctx.detect(i, id);
             }
@@ -517,7 +532,19 @@ fn apply(ctx: &mut Ctx, seat: &Seat, knowledge: &mut Knowledge, action: &Action)
                 .filter(|r| r.at >= from && r.at <= now && r.about(*subject))
                 .map(|r| r.id)
                 .collect();
-            found.extend(benign_activity(ctx, *subject, None, *lookback));
+            // Ordinary activity drawn by earlier searches (a line from the catalogue on
+            // no alert) that falls in the window is found again, and counts towards it.
+            let already = found
+                .iter()
+                .filter(|&&r| {
+                    ctx.ledger.records[r as usize].alert.is_none()
+                        && matches!(
+                            ctx.truth.record_line.get(r as usize),
+                            Some(crate::content::LineRef::Benign { .. })
+                        )
+                })
+                .count();
+            found.extend(benign_activity(ctx, *subject, Lines::Any, *lookback, already));
             return finish_search(ctx, id, knowledge, *case, found, |records| {
                 Entry::Investigated {
                     seat: id,
@@ -539,24 +566,25 @@ fn apply(ctx: &mut Ctx, seat: &Seat, knowledge: &mut Knowledge, action: &Action)
                 .records
                 .iter()
                 .filter(|r| r.at >= from && r.at <= now && tenant.is_none_or(|t| r.tenant == t))
-                .filter(|r| match hypothesis {
-                    Hypothesis::Technique(t) => r.stage.is_some_and(|(i, st)| {
+                .filter(|r| match (hypothesis, ctx.truth.record(r.id)) {
+                    (Hypothesis::Technique(t), Some((i, st))) => {
                         crate::scenario::attack::covers(t, &s.intrusions[i].stages[st].technique)
-                    }),
-                    Hypothesis::Source(src) => r.stage.is_some() && r.source == *src,
+                    }
+                    (Hypothesis::Source(src), Some(_)) => r.source == *src,
+                    (_, None) => false,
                 })
                 .map(|r| r.id)
                 .collect();
             let mut found = found;
-            let source = match hypothesis {
-                Hypothesis::Source(src) => Some(*src),
-                Hypothesis::Technique(_) => None,
-            };
             found.extend(benign_activity(
                 ctx,
                 Evidence::Record(u32::MAX),
-                source,
+                match hypothesis {
+                    Hypothesis::Source(src) => Lines::Source(*src),
+                    Hypothesis::Technique(t) => Lines::Technique(t),
+                },
                 *lookback,
+                0,
             ));
             let hypothesis = hypothesis.clone();
             return finish_search(ctx, id, knowledge, None, found, move |records| {
@@ -630,8 +658,34 @@ fn apply(ctx: &mut Ctx, seat: &Seat, knowledge: &mut Knowledge, action: &Action)
         Action::DisableAccount(a) => request(ctx, id, Measure::DisableAccount(*a)),
         Action::Block(o) => request(ctx, id, Measure::Block(*o)),
         Action::ResetCredentials(a) => request(ctx, id, Measure::ResetCredentials(*a)),
-        Action::Eradicate(h) => request(ctx, id, Measure::Eradicate(*h)),
+        Action::Eradicate(h) => {
+            ctx.ledger.eradicated[*h] = false;
+            request(ctx, id, Measure::Eradicate(*h));
+        }
         Action::Recover(h) => request(ctx, id, Measure::Recover(*h)),
+        Action::Enrich(o) => {
+            // What the sources say, or that they know nothing: either way the SOC now
+            // knows, and every item carrying the indicator shows it.
+            let s = &ctx.scenario.0;
+            let (intel, note) = match s.lookup.intel_of.get(*o).copied().flatten() {
+                Some(i) => (s.intel[i].intel, s.intel[i].note.clone()),
+                None => (
+                    crate::content::Intel {
+                        verdict: crate::content::IntelVerdict::Unknown,
+                        confidence: 0.0,
+                    },
+                    String::new(),
+                ),
+            };
+            ctx.ledger.intel[*o] = Some(intel);
+            ctx.log(Entry::Enriched {
+                seat: id,
+                observable: *o,
+                verdict: intel.verdict,
+                confidence: intel.confidence,
+                note,
+            });
+        }
         Action::AnswerInject(i, choice) => {
             ctx.log(Entry::InjectAnswered {
                 seat: id,
@@ -686,20 +740,36 @@ fn finish_search(
     Outcome::Records(found)
 }
 
+/// Which benign lines a search's haystack says.
+enum Lines<'a> {
+    /// Ordinary activity of any source with benign activity.
+    Any,
+    /// Ordinary activity of this source (a hunt over a data source).
+    Source(usize),
+    /// What rules for this technique fire on when nothing is wrong (a hunt for a
+    /// technique turns up the same look-alikes its rules alert on).
+    Technique(&'a str),
+}
+
 /// Benign records an investigation or hunt turns up: the haystack around the needle.
 /// Their number follows the scenario's benign activity rate, capped to what one analyst
 /// would list, and they are drawn from their own stream.
 fn benign_activity(
     ctx: &mut Ctx,
     subject: Evidence,
-    source: Option<usize>,
+    lines: Lines,
     lookback: u64,
+    already: usize,
 ) -> Vec<RecordId> {
     let s = ctx.scenario.0.clone();
+    let only = match lines {
+        Lines::Source(src) => Some(src),
+        _ => None,
+    };
     let per_hour: f64 = s
         .noise
         .iter()
-        .filter(|n| source.is_none_or(|src| n.source == src))
+        .filter(|n| only.is_none_or(|src| n.source == src))
         .map(|n| n.activity_per_hour)
         .sum();
     if per_hour <= 0.0 || s.noise.is_empty() {
@@ -708,38 +778,64 @@ fn benign_activity(
     // Activity spreads over every host; an analyst surfaces about one in a thousand
     // records as worth a look.
     let expected = per_hour * (lookback as f64 / 3600.0) / (s.hosts.len().max(1) as f64 * 50.0);
-    let n = (expected.min(4.0) + ctx.rngs.activity.unit()).floor() as usize;
+    // Records an earlier search already turned up in the window are part of the same
+    // activity: only what is missing is drawn.
+    let n = ((expected.min(4.0) + ctx.rngs.activity.unit()).floor() as usize).saturating_sub(already);
     let now = ctx.now();
-    let mut out = Vec::new();
+    let about = match subject {
+        Evidence::Host(h) => About::Host(h),
+        Evidence::Account(a) => About::Account(a),
+        Evidence::Observable(o) => About::Observable(o),
+        _ => About::Anything,
+    };
+    let triggers: Vec<(usize, Vec<u16>)> = match lines {
+        Lines::Technique(t) => technique_lines(&s, t),
+        _ => Vec::new(),
+    };
+    let mut out = Vec::with_capacity(n);
     for _ in 0..n {
-        let noise = &s.noise[ctx.rngs.activity.below(s.noise.len())];
-        let src = source.unwrap_or(noise.source);
-        let (host, account) = match subject {
-            Evidence::Host(h) => (Some(h), None),
-            Evidence::Account(a) => (None, Some(a)),
-            _ => (Some(ctx.rngs.activity.below(s.hosts.len())), None),
+        let (src, candidates): (usize, &[u16]) = if triggers.is_empty() {
+            let noise = &s.noise[ctx.rngs.activity.below(s.noise.len())];
+            let src = only.unwrap_or(noise.source);
+            (src, &s.lookup.source_lines[src])
+        } else {
+            let (src, lines) = &triggers[ctx.rngs.activity.below(triggers.len())];
+            (*src, lines)
         };
-        let tenant = host
-            .map(|h| s.hosts[h].tenant)
-            .or(account.map(|a| s.accounts[a].tenant))
-            .unwrap_or(0);
         let at = now.saturating_sub(ctx.rngs.activity.between(0, lookback));
-        let observables = match subject {
-            Evidence::Observable(o) => vec![o],
-            _ => Vec::new(),
-        };
-        out.push(ctx.ledger.add_record(ledger::Record {
-            id: 0,
+        let (record, line) = crate::sim::detect::benign_record(
+            &s,
+            src,
+            candidates,
+            about,
+            &mut ctx.rngs.activity,
             at,
-            source: src,
-            tenant,
-            host,
-            account,
-            observables,
-            stage: None,
-        }));
+        );
+        out.push(ctx.add_record(record, None, line));
     }
     out
+}
+
+/// Per data source of the scenario: the benign lines a rule for `technique` would fire
+/// on in that source's log (sources without any are left out).
+fn technique_lines(s: &Scenario, technique: &str) -> Vec<(usize, Vec<u16>)> {
+    use crate::scenario::attack::covers;
+    (0..s.sources.len())
+        .filter_map(|src| {
+            let lines: Vec<u16> = (0..s.benign.len())
+                .filter(|&i| {
+                    let l = &s.benign[i];
+                    l.source.is_none_or(|x| x == src)
+                        && l.kinds.contains(&s.sources[src].kind)
+                        && l.techniques
+                            .iter()
+                            .any(|t| covers(t, technique) || covers(technique, t))
+                })
+                .map(|i| i as u16)
+                .collect();
+            (!lines.is_empty()).then_some((src, lines))
+        })
+        .collect()
 }
 
 /// Asks a partner team for a measure; it lands after the team's delay.
@@ -779,19 +875,13 @@ fn dispatch(
         let now = ctx.now();
         let action = match controller {
             Controller::Bot(brain) => {
-                let view = View {
-                    now,
-                    seat,
-                    scenario: &ctx.scenario.0,
-                    ledger: &ctx.ledger,
-                    attack: &ctx.attack,
-                    defense: &ctx.defense,
-                    knowledge,
-                };
-                match brain.next(&view) {
+                let view = ctx.perceive(seat, knowledge);
+                let next = brain.next(&view);
+                let later = next.is_none().then(|| brain.wake_after(&view)).flatten();
+                match next {
                     Some(a) => a,
                     None => {
-                        if let Some(later) = brain.wake_after(&view) {
+                        if let Some(later) = later {
                             ctx.after(
                                 later.max(1),
                                 SimEvent::SeatReady(SeatReady { seat: seat.id }),
@@ -1002,15 +1092,7 @@ pub(crate) fn on_action_done(
     let outcome = apply(ctx, seat, &mut knowledge, &action);
     ctx.ledger.board[seat.id as usize].busy = false;
     if let Controller::Bot(brain) = controller.as_mut() {
-        let view = View {
-            now: ctx.now(),
-            seat,
-            scenario: &ctx.scenario.0,
-            ledger: &ctx.ledger,
-            attack: &ctx.attack,
-            defense: &ctx.defense,
-            knowledge: &knowledge,
-        };
+        let view = ctx.perceive(seat, &knowledge);
         brain.observe(&view, &action, &outcome);
     }
     dispatch(ctx, seat, &mut controller, &mut knowledge, &mut task);

@@ -1,7 +1,8 @@
 //! What each seat may see, as plain structs for every front end (CLI, web, game window).
 //!
 //! A seat's view holds only what the seat has discovered or been handed, plus the
-//! queues of its role. Nothing in it says whether an alert or record is malicious:
+//! queues of its role. Nothing in it says whether an alert or record is malicious: every
+//! alert and record carries its log line and the same cue fields, whoever wrote it, and
 //! ground truth is in [`FacilitatorView`] alone, which the facilitator sees throughout
 //! and everyone sees at the debrief.
 
@@ -13,6 +14,8 @@ use crate::scenario::{Level, Role, Scenario};
 use crate::sim::attack::{AttackState, StageStatus};
 use crate::sim::detect::Defense;
 use crate::sim::{Clock, ScenarioRes};
+use crate::content::{self, LineRef};
+use crate::sim::truth::Truth;
 use crate::soc::ledger::{Alert, Ledger, Record};
 use crate::soc::{Action, Evidence, Hypothesis, Knowledge, RuleChange, Seat, SeatIndex, Task};
 
@@ -46,6 +49,60 @@ pub struct AlertCard {
     pub items: Vec<Evidence>,
     /// The Tier 1 seat the manager assigned it to, if any.
     pub assigned_to: Option<u16>,
+    /// The data source the alert's record comes from.
+    pub source: String,
+    /// The log line the rule fired on.
+    pub line: String,
+    /// What the console shows beside it.
+    pub cues: CueCard,
+}
+
+/// The cues a console shows beside an alert or a record: always every field, whoever
+/// wrote the item.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CueCard {
+    /// Hosts in the organisation showing the same activity over 30 days.
+    pub prevalence: u16,
+    /// First time seen on this host.
+    pub first_seen: bool,
+    /// An unusual parent and child, or an unusual client or method.
+    pub unusual_parent: bool,
+    /// A new external destination, sender or source.
+    pub new_destination: bool,
+    /// Far more bytes, files or events than usual.
+    pub volume: bool,
+    /// Outside business hours.
+    pub off_hours: bool,
+    /// A privileged or service account.
+    pub privileged: bool,
+    /// What threat intelligence has said of its indicators, if anything yet.
+    pub intel: Option<IntelCard>,
+}
+
+/// Threat intelligence on an indicator, as the SOC has been told it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct IntelCard {
+    /// `Malicious`, `Benign` or `Unknown`.
+    pub verdict: crate::content::IntelVerdict,
+    /// How sure the source is, 0 to 1.
+    pub confidence: f64,
+    /// The source's words.
+    pub note: String,
+}
+
+/// An indicator on the threat intel analyst's watchlist.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct IndicatorCard {
+    /// The indicator.
+    pub item: Evidence,
+    /// Its kind and value.
+    pub label: String,
+    /// Raised alerts carrying it.
+    pub alerts: u32,
+    /// Whether a case or a waiting handoff holds it.
+    pub in_case: bool,
+    /// What threat intelligence says, once known.
+    pub intel: Option<IntelCard>,
 }
 
 /// A case a seat owns.
@@ -176,8 +233,10 @@ pub struct HandoffCard {
 pub struct EvidenceCard {
     /// The item.
     pub item: Evidence,
-    /// What it is, in words.
+    /// What it is, in words (for a record: its source, time and log line).
     pub label: String,
+    /// For alerts and records: the cues a console shows.
+    pub cues: Option<CueCard>,
 }
 
 /// An inject addressed to the seat's role.
@@ -226,6 +285,8 @@ pub struct SeatView {
     pub known: Vec<EvidenceCard>,
     /// Injects that fired for this role.
     pub inbox: Vec<InjectCard>,
+    /// Threat intel: the indicators the SOC has come across, newest first.
+    pub indicators: Vec<IndicatorCard>,
 }
 
 /// Ground truth, for the facilitator and the debrief.
@@ -241,12 +302,13 @@ pub struct FacilitatorView {
     pub alerts: Vec<(u32, bool)>,
 }
 
-fn card(s: &Scenario, a: &Alert) -> AlertCard {
+fn card(s: &Scenario, l: &Ledger, truth: &Truth, a: &Alert) -> AlertCard {
     let mut items = vec![Evidence::Alert(a.id)];
     items.extend(a.record.map(Evidence::Record));
     items.extend(a.host.map(Evidence::Host));
     items.extend(a.account.map(Evidence::Account));
     items.extend(a.observables.iter().map(|&o| Evidence::Observable(o)));
+    let record = a.record.and_then(|r| l.records.get(r as usize));
     AlertCard {
         id: a.id,
         rule: s.rules[a.rule].name.clone(),
@@ -265,29 +327,102 @@ fn card(s: &Scenario, a: &Alert) -> AlertCard {
             .collect(),
         items,
         assigned_to: a.assigned,
+        source: s.sources[s.rules[a.rule].source].id.clone(),
+        line: record.map_or_else(String::new, |r| line_text(s, truth, r)),
+        cues: cue_card(s, l, record.map(|r| r.cues).unwrap_or_default(), &a.observables),
+    }
+}
+
+/// The cues of an item as a console shows them, with what threat intelligence has said
+/// of its indicators so far.
+pub fn cue_card(
+    s: &Scenario,
+    l: &Ledger,
+    c: crate::content::Cues,
+    observables: &[usize],
+) -> CueCard {
+    CueCard {
+        prevalence: c.prevalence,
+        first_seen: c.first_seen,
+        unusual_parent: c.unusual_parent,
+        new_destination: c.new_destination,
+        volume: c.volume,
+        off_hours: c.off_hours,
+        privileged: c.privileged,
+        intel: l.intel_on(observables).map(|i| {
+            // The note of the indicator the verdict came from.
+            let note = observables
+                .iter()
+                .filter(|&&o| l.intel.get(o).copied().flatten() == Some(i))
+                .find_map(|&o| s.lookup.intel_of.get(o).copied().flatten())
+                .map_or_else(String::new, |e| s.intel[e].note.clone());
+            IntelCard {
+                verdict: i.verdict,
+                confidence: i.confidence,
+                note,
+            }
+        }),
+    }
+}
+
+/// A record's log line: its stage's telemetry, or its catalogue line filled in.
+pub fn line_text(s: &Scenario, truth: &Truth, r: &Record) -> String {
+    match truth.record_line.get(r.id as usize) {
+        Some(&LineRef::Stage {
+            intrusion,
+            stage,
+            spec,
+        }) => s.intrusions[intrusion as usize].stages[stage as usize].telemetry[spec as usize]
+            .summary
+            .clone(),
+        Some(&LineRef::Benign { line, peer, n }) => {
+            let Some(l) = s.benign.get(line as usize) else {
+                return String::new();
+            };
+            let tenant_hosts = &s.lookup.tenant_hosts[r.tenant];
+            let host = r
+                .host
+                .or_else(|| tenant_hosts.first().copied())
+                .map_or("", |h| s.hosts[h].id.as_str());
+            let user = r
+                .account
+                .or_else(|| s.lookup.tenant_accounts[r.tenant].first().copied())
+                .map_or("SYSTEM", |a| s.accounts[a].id.as_str());
+            let indicator = r
+                .observables
+                .first()
+                .map_or("", |&o| s.observables[o].value.as_str());
+            content::render(
+                &l.text,
+                &content::Fill {
+                    host,
+                    peer: s.hosts.get(peer as usize).map_or(host, |h| h.id.as_str()),
+                    user,
+                    tenant: s.tenants[r.tenant].name.as_str(),
+                    indicator,
+                    n,
+                },
+            )
+        }
+        None => String::new(),
     }
 }
 
 /// What a record says, as a log line would.
-pub fn record_summary(s: &Scenario, r: &Record) -> String {
-    let text = r
-        .stage
-        .and_then(|(i, st)| {
-            s.intrusions[i].stages[st]
-                .telemetry
-                .iter()
-                .find(|t| t.source == r.source && t.host == r.host)
-                .map(|t| t.summary.clone())
-        })
-        .unwrap_or_else(|| "routine activity".into());
-    format!("{} record at T+{}s: {text}", s.sources[r.source].id, r.at)
+pub fn record_summary(s: &Scenario, truth: &Truth, r: &Record) -> String {
+    format!(
+        "{} record at T+{}s: {}",
+        s.sources[r.source].id,
+        r.at,
+        line_text(s, truth, r)
+    )
 }
 
 /// An evidence item in words, as a seat sees it.
-pub fn label(s: &Scenario, l: &Ledger, item: Evidence) -> String {
+pub fn label(s: &Scenario, l: &Ledger, truth: &Truth, item: Evidence) -> String {
     match item {
         Evidence::Alert(a) => format!("alert {a}: {}", s.rules[l.alerts[a as usize].rule].name),
-        Evidence::Record(r) => record_summary(s, &l.records[r as usize]),
+        Evidence::Record(r) => record_summary(s, truth, &l.records[r as usize]),
         Evidence::Host(h) => format!("host {}", s.hosts[h].id),
         Evidence::Account(a) => format!("account {}", s.accounts[a].id),
         Evidence::Observable(o) => {
@@ -296,11 +431,36 @@ pub fn label(s: &Scenario, l: &Ledger, item: Evidence) -> String {
     }
 }
 
+/// An evidence item as a card: its label, and for alerts and records their cues.
+pub fn evidence_card(s: &Scenario, l: &Ledger, truth: &Truth, item: Evidence) -> EvidenceCard {
+    let cues = match item {
+        Evidence::Alert(a) => l.alerts.get(a as usize).map(|al| {
+            let c = al
+                .record
+                .and_then(|r| l.records.get(r as usize))
+                .map(|r| r.cues)
+                .unwrap_or_default();
+            cue_card(s, l, c, &al.observables)
+        }),
+        Evidence::Record(r) => l
+            .records
+            .get(r as usize)
+            .map(|rec| cue_card(s, l, rec.cues, &rec.observables)),
+        _ => None,
+    };
+    EvidenceCard {
+        item,
+        label: label(s, l, truth, item),
+        cues,
+    }
+}
+
 /// The view of seat `seat` (by seat id), or none if there is no such seat.
 pub fn seat_view(world: &World, seat: u16) -> Option<SeatView> {
     let entity = *world.get_resource::<SeatIndex>()?.0.get(seat as usize)?;
     let s = &world.resource::<ScenarioRes>().0;
     let l = world.resource::<Ledger>();
+    let truth = world.resource::<Truth>();
     let now = world.resource::<Clock>().now;
     let info = world.get::<Seat>(entity)?;
     let knowledge = world.get::<Knowledge>(entity)?;
@@ -309,7 +469,7 @@ pub fn seat_view(world: &World, seat: u16) -> Option<SeatView> {
     let queue = if matches!(info.role, Role::Tier1 | Role::Manager) {
         l.queue
             .iter()
-            .map(|a| card(s, &l.alerts[a as usize]))
+            .map(|a| card(s, l, truth, &l.alerts[a as usize]))
             .collect()
     } else {
         Vec::new()
@@ -324,7 +484,7 @@ pub fn seat_view(world: &World, seat: u16) -> Option<SeatView> {
             .alerts
             .iter()
             .filter(|a| a.taken_by == Some(info.id) && !a.closed)
-            .map(|a| card(s, a))
+            .map(|a| card(s, l, truth, a))
             .collect(),
         handoffs: l
             .handoffs_for(info.role)
@@ -350,14 +510,11 @@ pub fn seat_view(world: &World, seat: u16) -> Option<SeatView> {
                     .evidence
                     .iter()
                     .filter(|e| knowledge.0.contains(e))
-                    .map(|&item| EvidenceCard {
-                        item,
-                        label: label(s, l, item),
-                    })
+                    .map(|&item| evidence_card(s, l, truth, item))
                     .collect(),
             })
             .collect(),
-        findings: findings(world, s, l, info.id),
+        findings: findings(world, s, l, truth, info.id),
         partners: if info.role == Role::Responder {
             partners(world, s, info.id)
         } else {
@@ -372,10 +529,7 @@ pub fn seat_view(world: &World, seat: u16) -> Option<SeatView> {
         known: knowledge
             .0
             .iter()
-            .map(|item| EvidenceCard {
-                item,
-                label: label(s, l, item),
-            })
+            .map(|item| evidence_card(s, l, truth, item))
             .collect(),
         inbox: s
             .injects
@@ -396,8 +550,58 @@ pub fn seat_view(world: &World, seat: u16) -> Option<SeatView> {
                 },
             })
             .collect(),
+        indicators: if info.role == Role::Intel {
+            indicators(s, l, now)
+        } else {
+            Vec::new()
+        },
     })
 }
+
+/// The threat intel analyst's watchlist: every indicator the SOC has come across,
+/// newest alert first, with how often it came up and what is known of it.
+fn indicators(s: &Scenario, l: &Ledger, now: u64) -> Vec<IndicatorCard> {
+    let mut alerts = vec![0u32; s.observables.len()];
+    let mut last = vec![0u32; s.observables.len()];
+    // Alerts still in the pipeline are on the desk already, but not yet raised.
+    for a in l.alerts.iter().filter(|a| a.raised_at <= now) {
+        for &o in &a.observables {
+            alerts[o] += 1;
+            last[o] = last[o].max(a.id + 1);
+        }
+    }
+    let held = |item: &Evidence| {
+        l.cases
+            .iter()
+            .any(|c| c.merged_into.is_none() && c.evidence.contains(item))
+            || l.handoffs_for_anyone()
+                .any(|h| h.draft.evidence.contains(item))
+    };
+    let mut out: Vec<IndicatorCard> = l
+        .watchlist
+        .iter()
+        .filter_map(|item| {
+            let Evidence::Observable(o) = item else {
+                return None;
+            };
+            let card = cue_card(s, l, content::Cues::default(), &[o]);
+            Some(IndicatorCard {
+                item,
+                label: format!("{:?} {}", s.observables[o].kind, s.observables[o].value),
+                alerts: alerts[o],
+                in_case: held(&item),
+                intel: card.intel,
+            })
+        })
+        .collect();
+    out.sort_by_key(|c| match c.item {
+        Evidence::Observable(o) => (std::cmp::Reverse(last[o]), o),
+        _ => (std::cmp::Reverse(0), 0),
+    });
+    out
+}
+
+
 
 /// The facilitator's view: everything, including the attacker's ground truth.
 pub fn facilitator_view(world: &World) -> FacilitatorView {
@@ -435,12 +639,12 @@ pub fn facilitator_view(world: &World) -> FacilitatorView {
             .alerts
             .iter()
             .filter(|a| a.raised_at <= world.resource::<Clock>().now)
-            .map(|a| (a.id, a.stage.is_some()))
+            .map(|a| (a.id, world.resource::<Truth>().alert(a.id).is_some()))
             .collect(),
     }
 }
 
-fn findings(world: &World, s: &Scenario, l: &Ledger, seat: u16) -> Vec<FindingCard> {
+fn findings(world: &World, s: &Scenario, l: &Ledger, truth: &Truth, seat: u16) -> Vec<FindingCard> {
     let journal = world.resource::<Journal>();
     let mut out: Vec<FindingCard> = journal
         .lines
@@ -452,7 +656,7 @@ fn findings(world: &World, s: &Scenario, l: &Ledger, seat: u16) -> Vec<FindingCa
                     subject,
                     records,
                     ..
-                } if *by == seat => ("investigation", label(s, l, *subject), records),
+                } if *by == seat => ("investigation", label(s, l, truth, *subject), records),
                 Entry::Hunted {
                     seat: by,
                     hypothesis,
@@ -474,10 +678,7 @@ fn findings(world: &World, s: &Scenario, l: &Ledger, seat: u16) -> Vec<FindingCa
                 subject,
                 records: records
                     .into_iter()
-                    .map(|r| EvidenceCard {
-                        item: Evidence::Record(r),
-                        label: label(s, l, Evidence::Record(r)),
-                    })
+                    .map(|r| evidence_card(s, l, truth, Evidence::Record(r)))
                     .collect(),
             })
         })

@@ -1,0 +1,40 @@
+//! Threat intel analyst bot: enriches the indicators the SOC comes across, one at a
+//! time. A profile that orders by severity looks first at the indicators of cases and
+//! handoffs (where an analyst is waiting on the answer), then at the rest in the order
+//! they turned up; a first-in-first-out profile takes them as they come.
+
+use super::{Brain, TriageOrder};
+use crate::soc::{Action, Evidence, Perception};
+
+pub(super) fn next(brain: &mut Brain, view: &Perception) -> Option<Action> {
+    // Notice what has turned up since the last look, in the order the desk lists it.
+    for e in view.desk.watchlist.iter() {
+        if let Evidence::Observable(o) = e
+            && brain.mem.seen_indicators.insert(e)
+        {
+            brain.mem.noticed.push_back(o);
+        }
+    }
+    let open = |o: &usize| view.desk.intel.get(*o).is_some_and(Option::is_none);
+    brain.mem.noticed.retain(open);
+    let pick = match brain.profile.triage_order {
+        TriageOrder::Fifo => brain.mem.noticed.front().copied(),
+        TriageOrder::Severity => {
+            let wanted = |o: usize| {
+                let item = Evidence::Observable(o);
+                view.desk
+                    .cases
+                    .iter()
+                    .any(|c| c.merged_into.is_none() && c.evidence.contains(&item))
+                    || view
+                        .desk
+                        .handoffs_for_anyone()
+                        .any(|h| h.draft.evidence.contains(&item))
+            };
+            let first = brain.mem.noticed.iter().copied().find(|&o| wanted(o));
+            first.or_else(|| brain.mem.noticed.front().copied())
+        }
+    }?;
+    brain.mem.noticed.retain(|&o| o != pick);
+    Some(Action::Enrich(pick))
+}
