@@ -39,6 +39,7 @@ fn colour(kind: &str) -> &'static str {
         "hunt" => "#27ae60",
         "contain" => "#d35400",
         "decide" => "#2c3e50",
+        "intel" => "#1abc9c",
         _ => "#f39c12",
     }
 }
@@ -146,10 +147,10 @@ pub fn timeline(r: &Report) -> String {
     let mut rules: Vec<&super::Rule> = r.rules.iter().collect();
     rules.sort_by_key(|rule| rule.at);
     for (k, rule) in rules.into_iter().enumerate() {
-        let c = if rule.kind == "detected" {
-            "#27ae60"
-        } else {
-            "#2471a3"
+        let c = match rule.kind {
+            "detected" => "#27ae60",
+            "stood-down" => "#c0392b",
+            _ => "#2471a3",
         };
         let xr = x(rule.at);
         let _ = write!(

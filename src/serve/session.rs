@@ -712,7 +712,8 @@ impl Session {
                     self.phase = Phase::Ended;
                     self.finish().map_err(|e| format!("{e:#}"))?;
                 }
-                if op == "reveal" {
+                // Nobody facilitates a solo drill: the trainee who ends it sees the debrief.
+                if op == "reveal" || self.cfg.solo.is_some() {
                     self.revealed = true;
                     Ok(("revealed to everyone".into(), None))
                 } else {

@@ -25,9 +25,11 @@ pub struct Truth {
     pub record_stage: Vec<Option<StageRef>>,
     /// Per record id: where its line comes from.
     pub record_line: Vec<LineRef>,
-    /// For tests of the bots' blindness: when set, the engine keeps no labels, so
-    /// everything the attack writes is, to its own bookkeeping, ordinary activity.
-    /// Nothing a seat perceives changes, which is the point.
+    /// For tests of the bots' blindness: when set, the labels are withheld from the
+    /// engine's bookkeeping (the journal's labels and detection), so everything the
+    /// attack writes is, to it, ordinary activity. The world itself is unchanged: hunts
+    /// still turn up what the attack wrote. Nothing a seat perceives changes, which is
+    /// the point.
     pub withheld: bool,
 }
 
@@ -42,23 +44,37 @@ impl Truth {
     /// Notes the truth of a new alert (ids come in order).
     pub fn label_alert(&mut self, alert: AlertId, stage: Option<StageRef>) {
         debug_assert_eq!(alert as usize, self.alert_stage.len());
-        self.alert_stage.push(stage.filter(|_| !self.withheld));
+        self.alert_stage.push(stage);
     }
 
     /// Notes the truth and line of a new record (ids come in order).
     pub fn label_record(&mut self, record: RecordId, stage: Option<StageRef>, line: LineRef) {
         debug_assert_eq!(record as usize, self.record_stage.len());
-        self.record_stage.push(stage.filter(|_| !self.withheld));
+        self.record_stage.push(stage);
         self.record_line.push(line);
     }
 
-    /// The stage behind an alert.
+    /// The stage behind an alert, as the engine's bookkeeping knows it.
     pub fn alert(&self, alert: AlertId) -> Option<StageRef> {
-        self.alert_stage.get(alert as usize).copied().flatten()
+        self.alert_stage
+            .get(alert as usize)
+            .copied()
+            .flatten()
+            .filter(|_| !self.withheld)
     }
 
-    /// The stage behind a record.
+    /// The stage behind a record, as the engine's bookkeeping knows it.
     pub fn record(&self, record: RecordId) -> Option<StageRef> {
+        self.record_stage
+            .get(record as usize)
+            .copied()
+            .flatten()
+            .filter(|_| !self.withheld)
+    }
+
+    /// The stage that wrote a record, for the world's own workings (a hunt for a
+    /// technique turns up what the attack wrote for it), whatever the bookkeeping says.
+    pub fn written_by(&self, record: RecordId) -> Option<StageRef> {
         self.record_stage.get(record as usize).copied().flatten()
     }
 }

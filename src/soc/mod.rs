@@ -566,7 +566,7 @@ fn apply(ctx: &mut Ctx, seat: &Seat, knowledge: &mut Knowledge, action: &Action)
                 .records
                 .iter()
                 .filter(|r| r.at >= from && r.at <= now && tenant.is_none_or(|t| r.tenant == t))
-                .filter(|r| match (hypothesis, ctx.truth.record(r.id)) {
+                .filter(|r| match (hypothesis, ctx.truth.written_by(r.id)) {
                     (Hypothesis::Technique(t), Some((i, st))) => {
                         crate::scenario::attack::covers(t, &s.intrusions[i].stages[st].technique)
                     }
