@@ -8,11 +8,13 @@ use crate::soc::{Action, Evidence, Perception};
 
 pub(super) fn next(brain: &mut Brain, view: &Perception) -> Option<Action> {
     // Notice what has turned up since the last look, in the order the desk lists it.
-    for e in view.desk.watchlist.iter() {
-        if let Evidence::Observable(o) = e
-            && brain.mem.seen_indicators.insert(e)
-        {
-            brain.mem.noticed.push_back(o);
+    if view.desk.watchlist.len() > brain.mem.seen_indicators.len() {
+        for e in view.desk.watchlist.iter() {
+            if let Evidence::Observable(o) = e
+                && brain.mem.seen_indicators.insert(e)
+            {
+                brain.mem.noticed.push_back(o);
+            }
         }
     }
     let open = |o: &usize| view.desk.intel.get(*o).is_some_and(Option::is_none);

@@ -45,8 +45,8 @@ pub struct Memory {
     pub suspicious: EvidenceSet,
     /// Items judged benign that were looked at.
     pub benign_leads: EvidenceSet,
-    /// How far, in total, the alerts and records of the current case judged malicious
-    /// cleared the bar: those handed over, and those its investigations turned up.
+    /// How far the alerts and records of the current case judged malicious cleared the
+    /// bar: those handed over (in total), and the strongest its investigations turned up.
     pub judged: (f64, f64),
     /// Investigations run on the current case.
     pub runs: u32,
@@ -200,10 +200,11 @@ const HUNTER_EYE: f64 = 0.0;
 /// before it declares an incident.
 const CASE_BAR: f64 = 1.5;
 
-/// How far what Tier 2's own investigations turned up must clear its bar on top of what
-/// it was handed: an alert, however bad it looks, around which nothing else looks wrong
-/// goes back. (The escalation itself already counted as a detection if it was real.)
-const CORROBORATION: f64 = 0.3;
+/// How far the strongest thing Tier 2's own investigations turned up must clear its bar
+/// on top of what it was handed: an alert, however bad it looks, around which nothing
+/// else looks wrong goes back. (The escalation itself already counted as a detection
+/// if it was real.)
+const CORROBORATION: f64 = 0.5;
 
 /// How far what Tier 2 was handed must clear its bar to stand on its own, with nothing
 /// else found: an alert that looks plainly malicious (several odd things at once).

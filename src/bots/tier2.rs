@@ -30,7 +30,9 @@ fn weigh(brain: &mut Brain, view: &Perception, item: Evidence, items: &[Evidence
     let margin = brain.read(view, item, load).unwrap_or(f64::NEG_INFINITY);
     if margin >= 0.0 {
         if found {
-            brain.mem.judged.1 += margin;
+            // The strongest thing the investigation turned up: the more records an
+            // analyst reads, the likelier one is odd by chance, so they do not add up.
+            brain.mem.judged.1 = brain.mem.judged.1.max(margin);
         } else {
             brain.mem.judged.0 += margin;
         }

@@ -305,42 +305,44 @@ pub fn pick_line(
     indicator: Option<ObservableKind>,
 ) -> Option<(u16, bool)> {
     if let Some(kind) = indicator {
-        let fits: Vec<u16> = candidates
-            .iter()
-            .copied()
-            .filter(|&i| lines[i as usize].indicator.contains(&kind))
-            .collect();
-        if let Some(i) = weighted(rng, lines, profiles, &fits) {
+        let fits = |i: u16| lines[i as usize].indicator.contains(&kind);
+        if let Some(i) = weighted(rng, lines, profiles, candidates, fits) {
             return Some((i, true));
         }
     }
-    let plain: Vec<u16> = candidates
-        .iter()
-        .copied()
-        .filter(|&i| lines[i as usize].indicator.is_empty())
-        .collect();
-    weighted(rng, lines, profiles, &plain).map(|i| (i, false))
+    let plain = |i: u16| lines[i as usize].indicator.is_empty();
+    weighted(rng, lines, profiles, candidates, plain).map(|i| (i, false))
 }
 
-/// One of `pool`, in proportion to its profile's weight.
-fn weighted(rng: &mut Stream, lines: &[BenignLine], profiles: &[Profile], pool: &[u16]) -> Option<u16> {
+/// One of the candidates `keep` accepts, in proportion to its profile's weight (no
+/// allocation: a benign item is drawn for every benign alert and record).
+fn weighted(
+    rng: &mut Stream,
+    lines: &[BenignLine],
+    profiles: &[Profile],
+    candidates: &[u16],
+    keep: impl Fn(u16) -> bool,
+) -> Option<u16> {
     let weight = |i: u16| {
         profiles
             .get(lines[i as usize].profile)
             .map_or(1.0, |p| p.weight.max(0.0))
     };
-    let total: f64 = pool.iter().map(|&i| weight(i)).sum();
-    if pool.is_empty() || total <= 0.0 {
-        return pool.first().copied();
+    let pool = || candidates.iter().copied().filter(|&i| keep(i));
+    let total: f64 = pool().map(weight).sum();
+    if total <= 0.0 {
+        return pool().next();
     }
     let mut x = rng.unit() * total;
-    for &i in pool {
+    let mut last = None;
+    for i in pool() {
         x -= weight(i);
+        last = Some(i);
         if x < 0.0 {
             return Some(i);
         }
     }
-    pool.last().copied()
+    last
 }
 
 /// The fill-ins of a benign line.

@@ -131,6 +131,36 @@ pub struct Lookup {
     pub tenant_hosts: Vec<Vec<HostIdx>>,
     /// Per observable: what threat intelligence knows of it, as an index into `intel`.
     pub intel_of: Vec<Option<usize>>,
+    /// Per ATT&CK technique a benign line is a trigger for: those lines, in order.
+    pub lines_naming: std::collections::BTreeMap<String, Vec<u16>>,
+}
+
+impl Lookup {
+    /// The benign lines whose techniques relate to `technique` (the same, its parent, or
+    /// one of its sub-techniques), sorted, once each: what a rule or a hunt for it
+    /// turns up when nothing is wrong.
+    pub fn lines_related(&self, technique: &str) -> Vec<u16> {
+        let parent = technique.split_once('.').map(|(p, _)| p);
+        let mut out: Vec<u16> = [Some(technique), parent]
+            .into_iter()
+            .flatten()
+            .filter_map(|t| self.lines_naming.get(t))
+            .flatten()
+            .copied()
+            .collect();
+        if parent.is_none() {
+            let children = format!("{technique}.");
+            out.extend(
+                self.lines_naming
+                    .range(children.clone()..)
+                    .take_while(|(k, _)| k.starts_with(&children))
+                    .flat_map(|(_, v)| v.iter().copied()),
+            );
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
 }
 
 impl Lookup {
@@ -178,7 +208,13 @@ impl Scenario {
             source_lines: Vec::new(),
             tenant_hosts: vec![Vec::new(); self.tenants.len()],
             intel_of: vec![None; self.observables.len()],
+            lines_naming: Default::default(),
         };
+        for (i, line) in self.benign.iter().enumerate() {
+            for t in &line.techniques {
+                l.lines_naming.entry(t.clone()).or_default().push(i as u16);
+            }
+        }
         for (a, account) in self.accounts.iter().enumerate() {
             l.tenant_accounts[account.tenant].push(a);
         }
@@ -773,6 +809,21 @@ mod tests {
                 checked += usize::from(!scan.is_empty());
             }
             assert!(checked > 0, "some technique is covered in {}", s.id);
+            // The benign lines related to a technique, likewise against a scan.
+            let mut related = 0;
+            for t in Catalogue::get().techniques() {
+                let scan: Vec<u16> = (0..s.benign.len() as u16)
+                    .filter(|&i| {
+                        s.benign[i as usize]
+                            .techniques
+                            .iter()
+                            .any(|l| covers(l, t.id) || covers(t.id, l))
+                    })
+                    .collect();
+                assert_eq!(s.lookup.lines_related(t.id), scan, "{}", t.id);
+                related += usize::from(!scan.is_empty());
+            }
+            assert!(related > 20, "the catalogue has triggers for many techniques");
         }
     }
 }

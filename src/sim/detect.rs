@@ -219,12 +219,15 @@ fn enqueue(ctx: &mut Ctx, alert: AlertId, stage: Option<crate::sim::truth::Stage
     let target = ctx.scenario.0.tenants[tenant].sla.pickup_target();
     let ledger = &mut *ctx.ledger;
     let al = &ledger.alerts[alert as usize];
+    let mut new = false;
     for &o in &al.observables {
-        ledger.watchlist.insert(Evidence::Observable(o));
+        new |= ledger.watchlist.insert(Evidence::Observable(o));
     }
     ledger.queue.push(al, target);
     ctx.wake(Role::Tier1);
-    ctx.wake(Role::Intel);
+    if new {
+        ctx.wake(Role::Intel);
+    }
 }
 
 /// A pending alert clears the pipeline and joins the Tier 1 queue.

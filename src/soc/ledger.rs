@@ -351,13 +351,15 @@ impl Ledger {
         self.records.len() as RecordId - 1
     }
 
-    /// Puts indicators on the watchlist.
-    pub fn watch(&mut self, items: &[Evidence]) {
+    /// Puts indicators on the watchlist; true when one was new.
+    pub fn watch(&mut self, items: &[Evidence]) -> bool {
+        let mut new = false;
         for &e in items {
             if let Evidence::Observable(_) = e {
-                self.watchlist.insert(e);
+                new |= self.watchlist.insert(e);
             }
         }
+        new
     }
 
     /// What threat intelligence has told the SOC about the indicators of an item: the

@@ -458,8 +458,9 @@ fn apply(ctx: &mut Ctx, seat: &Seat, knowledge: &mut Knowledge, action: &Action)
                 al.escalated = true;
                 al.closed = true;
             }
-            ctx.ledger.watch(&draft.evidence);
-            ctx.wake(Role::Intel);
+            if ctx.ledger.watch(&draft.evidence) {
+                ctx.wake(Role::Intel);
+            }
             // Handing an alert or record on is judging it malicious.
             let items: Vec<Evidence> = draft
                 .evidence
@@ -819,19 +820,19 @@ fn benign_activity(
 /// Per data source of the scenario: the benign lines a rule for `technique` would fire
 /// on in that source's log (sources without any are left out).
 fn technique_lines(s: &Scenario, technique: &str) -> Vec<(usize, Vec<u16>)> {
-    use crate::scenario::attack::covers;
+    let related = s.lookup.lines_related(technique);
+    if related.is_empty() {
+        return Vec::new();
+    }
     (0..s.sources.len())
         .filter_map(|src| {
-            let lines: Vec<u16> = (0..s.benign.len())
+            let lines: Vec<u16> = related
+                .iter()
+                .copied()
                 .filter(|&i| {
-                    let l = &s.benign[i];
-                    l.source.is_none_or(|x| x == src)
-                        && l.kinds.contains(&s.sources[src].kind)
-                        && l.techniques
-                            .iter()
-                            .any(|t| covers(t, technique) || covers(technique, t))
+                    let l = &s.benign[i as usize];
+                    l.source.is_none_or(|x| x == src) && l.kinds.contains(&s.sources[src].kind)
                 })
-                .map(|i| i as u16)
                 .collect();
             (!lines.is_empty()).then_some((src, lines))
         })
