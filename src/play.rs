@@ -456,6 +456,18 @@ mod tests {
             observables: vec![],
             items: vec![Evidence::Alert(id), Evidence::Host(3)],
             assigned_to: None,
+            source: "edr".into(),
+            line: "EXCEL.EXE spawned powershell.exe -nop -w hidden -enc".into(),
+            cues: crate::view::CueCard {
+                prevalence: 2,
+                first_seen: true,
+                unusual_parent: true,
+                new_destination: false,
+                volume: false,
+                off_hours: false,
+                privileged: false,
+                intel: None,
+            },
         }
     }
 
@@ -480,15 +492,18 @@ mod tests {
                         EvidenceCard {
                             item: Evidence::Alert(a),
                             label: format!("alert {a}"),
+                            cues: Some(card(a).cues),
                         },
                         EvidenceCard {
                             item: Evidence::Host(3),
                             label: "host ws-fin-07".into(),
+                            cues: None,
                         },
                     ]
                 })
                 .collect(),
             inbox: vec![],
+            indicators: vec![],
         }
     }
 
@@ -561,6 +576,7 @@ mod tests {
                 evidence: vec![Evidence::Alert(9)],
                 severity: Level::Critical,
                 summary: "beacon to cd".into(),
+                technique: None,
             }))
         );
         assert!(c.escalation.is_none());
@@ -984,10 +1000,12 @@ mod role_tests {
             EvidenceCard {
                 item: Evidence::Host(4),
                 label: "host ws-fin-07".into(),
+                cues: None,
             },
             EvidenceCard {
                 item: Evidence::Account(1),
                 label: "account a.patel".into(),
+                cues: None,
             },
         ];
         v

@@ -53,6 +53,7 @@ fn next_move(ex: &Exercise, escalated: &mut Vec<u32>) -> Option<Action> {
                 evidence: a.items.iter().copied().filter(|e| known(*e)).collect(),
                 severity: socdrill::scenario::Level::High,
                 summary: "suspicious".into(),
+                technique: None,
             }));
         }
     }

@@ -121,6 +121,64 @@ fn objectives_and_team_score_by_hand() {
     assert_eq!(r.team_score, Some(86.2));
 }
 
+/// SCORING.md §11, "a second contrast": an objective on an inject that never fires is
+/// not rated and leaves the team score where it was.
+#[test]
+fn an_objective_whose_inject_never_fires_is_not_rated() {
+    let text = SCENARIO
+        .replace(
+            "(role: Responder, seats: 1)]",
+            "(role: Responder, seats: 1), (role: Manager, seats: 1)]",
+        )
+        .replace(
+            "    objectives: [",
+            "    injects: [(id: \"brief\", title: \"Brief the client\", when: AfterStage(\"I\", \"move\"),
+               to: [Manager], decision: Some((options: [\"now\", \"later\"], expected: 0)))],
+    objectives: [
+        (id: \"brief\", description: \"Brief the client within 30 minutes\", measure: InjectResponse(\"brief\"), p: \"10m\", s: \"20m\", m: \"30m\"),",
+        );
+    let s = Arc::new(scenario::load(&text).unwrap_or_else(|d| panic!("{}", d.render("x"))));
+    let script = script::load(ACTIONS, &s).expect("the hand-worked script is valid");
+    let mut ex = Exercise::new(s, 42, bots::profile_named("competent").unwrap(), &script);
+    ex.run_to_end();
+    let r = ex.results();
+    let brief = &r.objectives[0];
+    assert_eq!(brief.id, "brief");
+    assert_eq!(brief.rating, None);
+    assert_eq!(brief.evidence, "not rated: the inject never fired");
+    // (2/3 + 1/3) / 2 over the two rated objectives, as before.
+    let objectives = r.components.iter().find(|c| c.name == "objectives").unwrap();
+    assert_eq!(objectives.score, Some(0.5));
+    assert_eq!(r.team_score, Some(86.2));
+}
+
+/// SCORING.md §12: the hand-worked case ended at T+5m, before its first stage. The
+/// attack runs on without defenders; everything it does goes unanswered.
+#[test]
+fn the_hand_worked_case_ended_at_five_minutes_scores_nothing() {
+    let s = Arc::new(scenario::load(SCENARIO).expect("valid"));
+    let script = script::load(ACTIONS, &s).expect("valid");
+    let mut ex = Exercise::new(s, 42, bots::profile_named("competent").unwrap(), &script);
+    ex.advance_to(300);
+    ex.end_now().unwrap();
+    let r = ex.results();
+    assert_eq!(
+        (r.ended_by, r.ended_at, r.ran_to),
+        (score::EndedBy::Defenders, 300, 14400)
+    );
+    let i = &r.intrusions[0];
+    assert_eq!((i.compromised_at, i.detected_at), (Some(600), None));
+    assert_eq!((i.dwell_seconds, i.censored), (Some(13800), true));
+    assert_eq!(i.impact_points, 100.0);
+    assert_eq!(r.triage.accuracy, Some(0.0));
+    assert_eq!(r.triage.sla_breaches, 1);
+    for c in &r.components {
+        assert_eq!(c.score, Some(0.0), "{}", c.name);
+    }
+    assert!(r.objectives.iter().all(|o| o.rating == Some(Rating::U)));
+    assert_eq!(r.team_score, Some(0.0));
+}
+
 #[test]
 fn the_engine_refuses_actions_outside_the_role() {
     let (ex, r) = hand_worked();
@@ -210,6 +268,7 @@ fn escalate(handoff: u32, alert: u32, severity: scenario::Level) -> Entry {
             evidence: vec![Evidence::Alert(alert)],
             severity,
             summary: String::new(),
+            technique: None,
         },
     }
 }

@@ -175,7 +175,13 @@ pub(super) fn observe(brain: &mut Brain, view: &Perception, action: &Action, out
             technique: Some(t.clone()),
         }));
     }
-    let dormant = (view.scenario.rules_covering(t).iter()).any(|&i| !view.rule(i).enabled);
+    // The rules covering each hypothesis were worked out with the hypotheses.
+    let dormant = brain
+        .mem
+        .hypotheses
+        .iter()
+        .find(|(h, _)| h == t)
+        .is_some_and(|(_, rules)| rules.iter().any(|&i| !view.rule(i).enabled));
     if dormant && view.scenario.seats_for(Role::Engineer) > 0 {
         brain.plan.push_back(Action::Handoff(HandoffDraft {
             to: Role::Engineer,

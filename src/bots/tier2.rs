@@ -25,7 +25,7 @@ fn load(brain: &Brain, view: &Perception) -> f64 {
 /// Judges an alert or record the seat was handed or found: malicious ones join the
 /// case's suspicions (and their hosts and accounts the investigations to run), the
 /// others are kept as leads looked at.
-fn weigh(brain: &mut Brain, view: &Perception, item: Evidence, items: &[Evidence], found: bool) {
+fn weigh(brain: &mut Brain, view: &Perception, item: Evidence, found: bool) {
     let load = load(brain, view);
     let margin = brain.read(view, item, load).unwrap_or(f64::NEG_INFINITY);
     if margin >= 0.0 {
@@ -36,9 +36,15 @@ fn weigh(brain: &mut Brain, view: &Perception, item: Evidence, items: &[Evidence
         } else {
             brain.mem.judged.0 += margin;
         }
-        for &e in items {
-            brain.mem.suspicious.insert(e);
-            if matches!(e, Evidence::Host(_) | Evidence::Account(_))
+        let items = match item {
+            Evidence::Alert(a) => view.desk.alert_items(a),
+            Evidence::Record(r) => view.desk.records[r as usize].items(),
+            other => vec![other],
+        };
+        for e in items {
+            let new = brain.mem.suspicious.insert(e);
+            if new
+                && matches!(e, Evidence::Host(_) | Evidence::Account(_))
                 && !brain.mem.investigated.contains(&e)
             {
                 brain.mem.pending.push_back(e);
@@ -67,22 +73,20 @@ pub(super) fn observe(brain: &mut Brain, view: &Perception, action: &Action, out
                     // A second opinion on what the sender judged malicious. The alert and
                     // the record it fired on are one piece of evidence, weighed once.
                     Evidence::Alert(a) => {
-                        let items = view.desk.alert_items(a);
                         if let Some(r) = view.record_of(a) {
                             brain.mem.investigated.insert(Evidence::Record(r));
                         }
-                        weigh(brain, view, e, &items, false);
+                        weigh(brain, view, e, false);
                         let al = &view.desk.alerts[a as usize];
                         brain.mem.pending.extend(al.host.map(Evidence::Host));
                         brain.mem.pending.extend(al.account.map(Evidence::Account));
                     }
                     Evidence::Record(r) => {
                         let rec = &view.desk.records[r as usize];
-                        let items = rec.items();
                         brain.mem.pending.extend(rec.host.map(Evidence::Host));
                         brain.mem.pending.extend(rec.account.map(Evidence::Account));
                         brain.mem.investigated.insert(e);
-                        weigh(brain, view, e, &items, false);
+                        weigh(brain, view, e, false);
                     }
                 }
             }
@@ -104,8 +108,7 @@ pub(super) fn observe(brain: &mut Brain, view: &Perception, action: &Action, out
                     brain.mem.benign_leads.insert(Evidence::Record(r));
                     continue;
                 }
-                let items = view.desk.records[r as usize].items();
-                weigh(brain, view, Evidence::Record(r), &items, true);
+                weigh(brain, view, Evidence::Record(r), true);
             }
             brain.mem.pending.retain(|e| view.knowledge.0.contains(e));
             investigate_next(brain, view);

@@ -155,9 +155,25 @@ impl Facts {
                 f.detected_by[i] = Some(how);
             }
         };
-        // What each case holds: handed-over items and the records investigations filed.
-        let mut cases: BTreeMap<u32, BTreeSet<Evidence>> = BTreeMap::new();
-        let mut handoff_items: BTreeMap<u32, Vec<Evidence>> = BTreeMap::new();
+        // The intrusions behind what each case holds (handed-over items and the records
+        // investigations filed), and behind what each handoff carried: declaring a case an
+        // incident judges them all.
+        let mut cases: Vec<Vec<IntrusionIdx>> = Vec::new();
+        let mut handoffs: Vec<Vec<IntrusionIdx>> = Vec::new();
+        let slot = |v: &mut Vec<Vec<IntrusionIdx>>, i: u32| -> usize {
+            let i = i as usize;
+            if v.len() <= i {
+                v.resize_with(i + 1, Vec::new);
+            }
+            i
+        };
+        let join = |into: &mut Vec<IntrusionIdx>, more: &[IntrusionIdx]| {
+            for &i in more {
+                if !into.contains(&i) {
+                    into.push(i);
+                }
+            }
+        };
         for line in &journal.lines {
             let t = line.t;
             match &line.entry {
@@ -277,25 +293,29 @@ impl Facts {
                         Role::Hunter => Detection::Hunt,
                         _ => Detection::Investigation,
                     };
-                    for i in f.intrusions_of(&draft.evidence) {
+                    let tied = f.intrusions_of(&draft.evidence);
+                    for &i in &tied {
                         detect(&mut f, i, t, how);
                     }
-                    handoff_items.insert(*handoff, draft.evidence.clone());
+                    let h = slot(&mut handoffs, *handoff);
+                    handoffs[h] = tied;
                 }
                 Entry::HandoffTaken { handoff, case, .. } => {
-                    let items = handoff_items.get(handoff).cloned().unwrap_or_default();
-                    cases.entry(*case).or_default().extend(items);
+                    let h = slot(&mut handoffs, *handoff);
+                    let c = slot(&mut cases, *case);
+                    let tied = std::mem::take(&mut handoffs[h]);
+                    join(&mut cases[c], &tied);
+                    handoffs[h] = tied;
                 }
                 Entry::CasesMerged { into, from, .. } => {
-                    let moved = cases.remove(from).unwrap_or_default();
-                    cases.entry(*into).or_default().extend(moved);
+                    let from = slot(&mut cases, *from);
+                    let into = slot(&mut cases, *into);
+                    let moved = std::mem::take(&mut cases[from]);
+                    join(&mut cases[into], &moved);
                 }
                 Entry::IncidentDeclared { case, .. } => {
-                    let items: Vec<Evidence> = cases
-                        .get(case)
-                        .map(|c| c.iter().copied().collect())
-                        .unwrap_or_default();
-                    for i in f.intrusions_of(&items) {
+                    let c = slot(&mut cases, *case);
+                    for i in cases[c].clone() {
                         detect(&mut f, i, t, Detection::Investigation);
                     }
                 }
@@ -303,11 +323,13 @@ impl Facts {
                     // Turning telemetry up is not judging it: it marks the stage as found
                     // (coverage), and files the records in the case.
                     f.mark_found(records, Detection::Investigation);
-                    if let Some(c) = case {
-                        cases
-                            .entry(*c)
-                            .or_default()
-                            .extend(records.iter().map(|&r| Evidence::Record(r)));
+                    if let Some(case) = case {
+                        let tied: Vec<IntrusionIdx> = records
+                            .iter()
+                            .filter_map(|r| f.records.get(r).map(|x| x.stage.0))
+                            .collect();
+                        let c = slot(&mut cases, *case);
+                        join(&mut cases[c], &tied);
                     }
                 }
                 Entry::Hunted { records, .. } => f.mark_found(records, Detection::Hunt),
