@@ -66,6 +66,69 @@ function countdown(deadline, late = '') {
 }
 const since = (t) => `<span class="mono" data-since="${t}"></span>`;
 
+// ---------------------------------------------------------------- evidence and cues
+
+/* Nothing a seat sees says whether an item is malicious: every alert and record carries
+ * its log line and the same cue fields, and every one is drawn the same way. A chip's
+ * look depends on that cue alone (a "rare" chip looks the same on every item), never on
+ * the item's wording, so nobody can read the answer off the styling. */
+const CUE_HELP = {
+  prevalence: 'Hosts in the organisation showing the same activity in the last 30 days; 3 or fewer is rare.',
+  first_seen: 'The first activity of its kind on this host.',
+  unusual_parent: 'An unusual parent and child process, or an unusual client, method or logon type.',
+  new_destination: 'An external destination, sender or source address never seen before.',
+  volume: 'Far more bytes, files or events than this host or account usually shows.',
+  off_hours: 'Outside business hours (08:00–18:00).',
+  privileged: 'An administrator, domain administrator or service account is involved.',
+  intel: 'What threat intelligence says of an indicator the item carries. The threat intel analyst enriches indicators.',
+};
+const CUE_FLAGS = [
+  ['first_seen', 'first seen on this host'],
+  ['unusual_parent', 'unusual parent/client'],
+  ['new_destination', 'new external destination'],
+  ['volume', 'unusual volume'],
+  ['off_hours', 'off-hours'],
+  ['privileged', 'privileged account'],
+];
+const cueName = (k) => `cue-${k.replace(/_/g, '-')}`;
+/** A chip; `note` (free text, may be long) wraps, the chip's own words never break. */
+function chip(cls, text, help, note = '') {
+  return `<span class="cue ${cls}" title="${esc(help)}">${esc(text)}${note ? `<span class="cue-note"> — ${esc(note)}</span>` : ''}</span>`;
+}
+
+/** What threat intelligence said (or that nobody asked), as one chip. */
+function intelChip(i) {
+  if (!i) return chip('cue-intel cue-intel-none', 'intel: not enriched', CUE_HELP.intel);
+  if (i.verdict === 'Malicious') return chip('cue-intel cue-intel-bad', `intel: known bad ${pct(i.confidence)}`, CUE_HELP.intel, i.note);
+  if (i.verdict === 'Benign') return chip('cue-intel cue-intel-good', `intel: known good ${pct(i.confidence)}`, CUE_HELP.intel, i.note);
+  return chip('cue-intel cue-intel-unknown', 'intel: nothing known', CUE_HELP.intel, i.note);
+}
+
+/** An alert's or record's cues as chips: prevalence always, every other cue only when
+ * present, then the intel. Null (hosts, accounts, indicators) draws nothing. */
+function cuesHTML(c) {
+  if (!c) return '';
+  const n = c.prevalence, rare = n <= 3;
+  const chips = [chip(`cue-prevalence${rare ? ' cue-rare' : ''}`, `seen on ${n} host${n === 1 ? '' : 's'}${rare ? ' · rare' : ''}`, CUE_HELP.prevalence)];
+  for (const [k, text] of CUE_FLAGS) if (c[k]) chips.push(chip(cueName(k), text, CUE_HELP[k]));
+  chips.push(intelChip(c.intel));
+  return `<span class="cues" data-testid="cues">${chips.join('')}</span>`;
+}
+
+/** A record's label is "<source> record at T+<seconds>s: <log line>". */
+const RECORD_LABEL = /^(\S+) record at T\+(\d+)s: (.*)$/s;
+
+/** An evidence card's text: a record as time, source and log line; anything else as its label. */
+function evidenceText(c) {
+  const m = itemKind(c.item) === 'Record' && RECORD_LABEL.exec(c.label);
+  if (!m) return `<span class="label">${esc(pretty(c.label))}</span>`;
+  return `<span class="label"><span class="t mono">${fmtT(+m[2])}</span> <span class="src">${esc(m[1])}</span> ` +
+    `<span class="logline">${esc(m[3])}</span></span>`;
+}
+/** One evidence card in a list: its kind, its text and, for alerts and records, its cues. */
+const evidenceItem = (c) => `<li class="ev-item" data-testid="evidence" data-kind="${esc(itemKind(c.item))}">` +
+  `<span class="kind">${esc(itemKind(c.item))}</span><span class="ev-body">${evidenceText(c)}${cuesHTML(c.cues)}</span></li>`;
+
 /** A stack of panels in one grid column. */
 const col = (cls, ...panels) => `<div class="col ${cls}">${panels.join('')}</div>`;
 function panel(id, title, help, body, cls = '') {
@@ -80,7 +143,7 @@ const S = {
   hello: null, state: null, view: {}, clockAt: 0,
   ws: null, nextId: 1, pending: new Map(), retry: 0, stopped: false,
   role: null, built: false, confirm: null,
-  ui: { alert: null, alertIdx: 0, escOpen: false, escFor: null, finding: null, openCases: new Set() },
+  ui: { alert: null, alertIdx: 0, escOpen: false, escFor: null, finding: null, openCases: new Set(), indicator: null },
 };
 
 const sc = () => (S.hello && S.hello.scenario) || {};
@@ -90,11 +153,11 @@ function roleLabel(role) {
   return r ? r.label : role;
 }
 function itemKind(item) { return Object.keys(item)[0]; }
-function knownLabel(item) {
+function knownCard(item) {
   const key = J(item);
-  const k = (S.view.known || []).find((c) => J(c.item) === key);
-  return k ? k.label : null;
+  return (S.view.known || []).find((c) => J(c.item) === key) || null;
 }
+function knownLabel(item) { const k = knownCard(item); return k ? k.label : null; }
 function itemLabel(item) {
   const k = knownLabel(item);
   if (k) return k;
@@ -103,18 +166,23 @@ function itemLabel(item) {
   if (kind === 'Account') return `account ${(sc().accounts || [])[i]?.id ?? i}`;
   return `${kind.toLowerCase()} ${i}`;
 }
-/** An alert's own evidence items, labelled (its observables come in the card's order). */
+/** An alert's own evidence items as cards (its observables come in the card's order).
+ * The alert and its record carry the alert's cues: the record is what the rule fired on. */
 function alertItemCards(a) {
   let o = 0;
   return (a.items || []).map((item) => {
-    const kind = itemKind(item);
+    const kind = itemKind(item), known = knownCard(item);
     const obs = kind === 'Observable' ? a.observables[o++] : null;
-    let label = knownLabel(item);
-    if (kind === 'Alert') label = `alert ${a.id}: ${a.rule}`;
-    else if (!label && obs) label = obs;
-    else if (!label && kind === 'Record') label = `record ${item.Record} (the telemetry behind the alert)`;
-    return { item, label: label || itemLabel(item) };
+    if (kind === 'Alert') return { item, label: `alert ${a.id}: ${a.rule}`, cues: a.cues };
+    if (known) return known;
+    if (kind === 'Record') return { item, label: `${a.source} record behind alert ${a.id}: ${a.line}`, cues: a.cues };
+    return { item, label: obs || itemLabel(item), cues: null };
   });
+}
+/** An indicator by its observable index, as the intel watchlist or the seat's knowledge names it. */
+function indicatorLabel(o) {
+  const i = (S.view.indicators || []).find((x) => x.item.Observable === o);
+  return i ? i.label : itemLabel({ Observable: o });
 }
 function describeAction(a) {
   if (!a || typeof a !== 'object') return String(a);
@@ -141,6 +209,7 @@ function describeAction(a) {
     case 'AnswerInject': return `Answer inject ${v[0]}`;
     case 'SetSeverity': return `Set case ${v[0]} severity to ${v[1]}`;
     case 'ChangeRule': return `Change rule ${v[0]}`;
+    case 'Enrich': return `Enrich ${indicatorLabel(v)}`;
     default: return k;
   }
 }
@@ -259,15 +328,21 @@ const CONFIRM = {
   reveal: { title: 'Reveal the debrief to everyone?', ok: 'Reveal the debrief' },
   jump: { title: 'Jump the clock forward?', ok: 'Jump' },
 };
+/* Nobody facilitates a solo drill: ending it opens the trainee's debrief at once. */
+const SOLO_CONFIRM = {
+  end: { title: 'End your drill?', ok: 'End and see the debrief', more: 'Your debrief opens straight away.' },
+  reveal: { title: 'Show the debrief?', ok: 'Show the debrief' },
+};
 
 function sendConfirmable(op, fields = {}) { send(op, fields, { confirm: { op, fields } }); }
 
 function askConfirm(req, text) {
-  const dlg = $('#confirm-dialog'), c = CONFIRM[req.op] || { title: `${req.op}?`, ok: 'Confirm' };
+  const dlg = $('#confirm-dialog');
+  const c = (isSolo() && SOLO_CONFIRM[req.op]) || CONFIRM[req.op] || { title: `${req.op}?`, ok: 'Confirm' };
   S.confirm = req;
   $('#confirm-title').textContent = c.title;
   // The last sentence tells a client what to send; here the Confirm button does that.
-  $('#confirm-text').textContent = text.replace(/\s*Send \w+ again with confirm: true\.?\s*$/, '');
+  $('#confirm-text').textContent = text.replace(/\s*Send \w+ again with confirm: true\.?\s*$/, '') + (c.more ? ` ${c.more}` : '');
   $('#confirm-ok').textContent = c.ok;
   feedback(null, `${c.title} Confirm or cancel in the dialog.`);
   if (!dlg.open) dlg.showModal();
@@ -333,7 +408,8 @@ function build() {
   const h = S.hello;
   $('#scenario-title').textContent = sc().title || '';
   if (S.mode === 'seat' && h.seat) {
-    $('#who').textContent = `${h.seat.name} · ${h.seat.role_label || roleLabel(h.seat.role)}`;
+    $('#who').textContent = `${h.seat.name} · ${h.seat.role_label || roleLabel(h.seat.role)}${h.seat.solo ? ' · solo' : ''}`;
+    if (h.seat.solo) $('#lobby').textContent = 'Starting your drill…';
     document.title = `${h.seat.role_label || h.seat.role} — socdrill`;
   } else {
     $('#who').textContent = S.mode === 'facilitator' ? 'Facilitator' : 'SOC floor board';
@@ -517,6 +593,18 @@ const BUILD = {
         <button type="button" class="primary" id="tune-go">Deploy tuning</button></div>`), handoffsPanel(false))}
     ${knownPanel('span6')}${inboxPanel('span6')}</div>`,
 };
+BUILD.Intel = () => {
+  const mean = (sc().durations || {}).Enrich;
+  return `<div class="grid">
+    ${col('span7', panel('p-indicators', 'Indicators <span class="count" id="indicators-count"></span>',
+      `Indicators the SOC has come across in alerts, handoffs and cases, newest first. Enriching one asks the threat intelligence
+       sources what they know of it${mean ? ` (about ${fmtSpan(mean)})` : ''}; the answer then shows beside every alert and record carrying it, on every console.
+       Select one (click, or j/k) and enrich it (n).`,
+      `<table class="tbl sel"><thead><tr><th>Indicator</th><th class="num">Alerts</th><th>Case</th><th>Intel</th><th></th></tr></thead>
+       <tbody id="indicators-body"></tbody></table>
+       <div class="keys"><kbd>j</kbd>/<kbd>k</kbd> or <kbd>↓</kbd>/<kbd>↑</kbd> select · <kbd>n</kbd> enrich the selected indicator</div>`))}
+    ${col('span5', inboxPanel(), knownPanel())}</div>`;
+};
 const buildGeneric = () => `<div class="grid">${knownPanel('span6')}${inboxPanel('span6')}</div>`;
 
 function buildFacilitator() {
@@ -582,6 +670,26 @@ function renderHeader() {
   $('#clock-meta').textContent = `of ${fmtT(c.end)} · ×${num(c.speed, c.speed % 1 ? 1 : 0)}`;
   const lobby = $('#lobby');
   lobby.hidden = c.phase !== 'lobby' || S.mode === 'facilitator';
+  if (isSolo()) renderSoloControls(c);
+}
+
+const isSolo = () => !!(S.mode === 'seat' && S.hello && S.hello.seat && S.hello.seat.solo);
+/** Simulated seconds per wall second a trainee may choose from (the current one is always offered). */
+const SOLO_SPEEDS = [1, 10, 30, 60, 120, 300, 600, 1800];
+
+/** A solo trainee's pacing: only what applies now is shown, so the header stays small. */
+function renderSoloControls(c) {
+  const live = ['running', 'paused'].includes(c.phase), reveal = c.phase === 'ended' && !S.state.debrief;
+  $('#solo-controls').hidden = !live && !reveal;
+  $('#solo-pause').hidden = c.phase !== 'running';
+  $('#solo-resume').hidden = c.phase !== 'paused';
+  $('#solo-end').hidden = !live;
+  $('#solo-reveal').hidden = !reveal;
+  const sel = $('#solo-speed');
+  sel.closest('label').hidden = !live;
+  const speeds = [...new Set([...SOLO_SPEEDS, c.speed])].sort((a, b) => a - b);
+  fillSelect(sel, speeds.map((x) => [x, `×${num(x, x % 1 ? 1 : 0)}`]));
+  if (document.activeElement !== sel) sel.value = String(c.speed);
 }
 
 function renderBusy() {
@@ -607,10 +715,11 @@ function assignedTag(a) {
 }
 
 function alertRow(a, testid, inQueue) {
-  const who = [a.host, a.account].filter(Boolean).join(' / ') || '—';
+  // Host and account each stay whole; a narrow table breaks the cell at the slash.
+  const who = [a.host, a.account].filter(Boolean).map((x) => `<span class="nw">${esc(x)}</span>`).join(' / ') || '—';
   const last = inQueue ? countdown(a.raised_at + a.sla_seconds, 'breached') : tag('held');
   return `<tr data-testid="${testid}" data-alert="${a.id}"${S.ui.alert === a.id ? ' class="selected"' : ''}>` +
-    `<td>${sevBadge(a.severity)}</td><td>${esc(a.rule)}${assignedTag(a)}</td><td>${esc(a.tenant)}</td><td class="mono">${esc(who)}</td>` +
+    `<td>${sevBadge(a.severity)}</td><td>${esc(a.rule)}${assignedTag(a)}</td><td>${esc(a.tenant)}</td><td class="mono wrap">${who}</td>` +
     `<td class="num">${since(a.raised_at)}</td><td class="num">${last}</td></tr>`;
 }
 
@@ -640,10 +749,12 @@ function renderAlertDetail(a, held) {
   const acct = (sc().accounts || []).find((x) => x.id === a.account);
   const techName = (t) => { const f = (sc().techniques || []).find(([id]) => id === t); return f ? `${t} ${f[1]}` : t; };
   const row = (k, v) => `<dt>${k}</dt><dd>${v}</dd>`;
+  // The evidence first: the line the rule fired on and what the console knows about it.
   put($('#alert-detail'), `<dl class="kv">
     ${row('Alert', `<span class="mono">#${a.id}</span> ${sevBadge(a.severity)} ${held ? tag('held by you', 'blue') : tag('in queue')}`)}
-    ${row('Rule', esc(a.rule))}
-    ${row('Rule id', `<span class="mono">${esc(a.rule_id)}</span>`)}
+    ${row('Rule', `${esc(a.rule)} <span class="mono muted">${esc(a.rule_id)}</span>`)}
+    ${row('Log line', `<span class="src">${esc(a.source)}</span><div class="logline" data-testid="logline">${esc(a.line) || '<span class="muted">(no record)</span>'}</div>`)}
+    ${row('Cues', cuesHTML(a.cues))}
     ${row('Techniques', `<span class="mono">${a.techniques.map((t) => esc(techName(t))).join(', ') || '—'}</span>`)}
     ${row('Tenant', esc(a.tenant))}
     ${row('Host', a.host ? `<span class="mono">${esc(a.host)}</span>${host ? ` <span class="muted">${esc(host.kind)}, ${esc(host.criticality)} criticality</span>` : ''}` : '—')}
@@ -679,7 +790,7 @@ function renderPicker(el, cards, defaults, resetKey) {
     seen.add(v);
     const on = el._checked.has(v) ? el._checked.get(v) : defaults.has(v);
     rows.push(`<label class="pick"><input type="checkbox" data-testid="evidence-option" value="${esc(v)}"${on ? ' checked' : ''}>` +
-      `<span class="kind">${esc(itemKind(c.item))}</span> ${esc(pretty(c.label))}</label>`);
+      `<span class="kind">${esc(itemKind(c.item))}</span><span class="ev-body">${evidenceText(c)}${cuesHTML(c.cues)}</span></label>`);
   }
   put(el, rows.join('') || '<div class="muted">Nothing to attach yet.</div>');
 }
@@ -755,15 +866,16 @@ function renderCases() {
     <td class="mono">#${c.id}</td><td>${sevBadge(c.severity)}</td><td>${c.incident ? tag('incident', 'red') : tag('case')}</td>
     <td class="mono">${fmtT(c.opened_at)}</td>
     <td><details data-case="${c.id}"${S.ui.openCases.has(c.id) ? ' open' : ''}><summary>${c.evidence.length} items</summary>
-      <ul class="plain ev">${c.evidence.map((e) => `<li><span class="kind">${esc(itemKind(e.item))}</span> ${esc(pretty(e.label))}</li>`).join('')}</ul></details></td></tr>`).join('')
+      <ul class="plain ev">${c.evidence.map(evidenceItem).join('')}</ul></details></td></tr>`).join('')
     || emptyRow(5, 'No cases yet. Taking a handoff opens one.'));
 }
 
+/** A record on a finding's timeline. Every record is drawn alike, whatever it says. */
 function recordItem(c) {
-  const m = /^(\S+) record at T\+(\d+)s: (.*)$/s.exec(c.label);
-  if (!m) return `<li><span class="text">${esc(pretty(c.label))}</span></li>`;
-  return `<li${m[3] === 'routine activity' ? ' class="routine"' : ''}><span class="t mono">${fmtT(+m[2])}</span>` +
-    `<span class="src">${esc(m[1])}</span><span class="text">${esc(m[3])}</span></li>`;
+  const m = RECORD_LABEL.exec(c.label);
+  const [t, src, line] = m ? [fmtT(+m[2]), m[1], m[3]] : ['', '', pretty(c.label)];
+  return `<li class="rec" data-testid="record"><span class="t mono">${t}</span><span class="src">${esc(src)}</span>` +
+    `<span class="rec-body"><span class="logline">${esc(line)}</span>${cuesHTML(c.cues)}</span></li>`;
 }
 const findingKey = (f) => `${f.at}|${f.kind}|${f.subject}`;
 
@@ -774,7 +886,7 @@ function renderFindings(withHandoff) {
     <header>${tag(f.kind, 'blue')} <b>${esc(pretty(f.subject))}</b> <span class="muted mono">${fmtT(f.at)}</span>
       <span class="muted">${f.records.length} record${f.records.length === 1 ? '' : 's'}</span>
       ${withHandoff ? `<button type="button" data-testid="finding-handoff" data-key="${esc(findingKey(f))}">Open a case…</button>` : ''}</header>
-    <ol class="timeline">${f.records.map(recordItem).join('') || '<li class="routine"><span class="text">Nothing found in that window.</span></li>'}</ol></article>`).join('')
+    <ol class="timeline">${f.records.map(recordItem).join('') || '<li class="none">Nothing found in that window.</li>'}</ol></article>`).join('')
     || '<p class="muted">No results yet.</p>');
 }
 
@@ -783,8 +895,7 @@ function renderKnown() {
   if (!el) return;
   const known = S.view.known || [];
   $('#known-count').textContent = known.length;
-  put(el, known.map((c) => `<li><span class="kind">${esc(itemKind(c.item))}</span> ${esc(pretty(c.label))}</li>`).join('')
-    || '<li class="muted">Nothing yet.</li>');
+  put(el, known.map(evidenceItem).join('') || '<li class="muted">Nothing yet.</li>');
 }
 
 function renderInbox() {
@@ -884,7 +995,40 @@ function pickTuneRule(index) {
   $('#tune-fidelity').focus();
 }
 
-const RENDER = { Tier1: renderTier1, Tier2: renderTier2, Hunter: renderHunter, Responder: renderResponder, Manager: renderManager, Engineer: renderEngineer };
+// --- threat intel
+
+function renderIntel() {
+  const list = S.view.indicators || [], w = S.view.working_on;
+  const enriching = w && w[0] && w[0].Enrich != null ? w[0].Enrich : null;
+  if (!list.some((i) => i.item.Observable === S.ui.indicator)) S.ui.indicator = list.length ? list[0].item.Observable : null;
+  $('#indicators-count').textContent = list.length;
+  put($('#indicators-body'), list.map((i) => {
+    const o = i.item.Observable;
+    const status = enriching === o ? `${tag('enriching…', 'amber')} ${countdown(w[1])}` : intelChip(i.intel);
+    return `<tr data-testid="indicator-row" data-indicator="${o}"${S.ui.indicator === o ? ' class="selected"' : ''}>` +
+      `<td class="mono wrap anywhere">${esc(i.label)}</td><td class="num">${i.alerts}</td><td>${i.in_case ? tag('in a case', 'blue') : ''}</td>` +
+      `<td data-testid="indicator-intel">${status}</td><td class="btns"><button type="button" data-testid="enrich" data-indicator="${o}"` +
+      `${i.intel ? ' title="Ask the sources again"' : ''}>${i.intel ? 'Enrich again' : 'Enrich'}</button></td></tr>`;
+  }).join('') || emptyRow(5, 'No indicators yet: they come up with the alerts.'));
+}
+function selectIndicator(o) {
+  S.ui.indicator = o;
+  renderIntel();
+  const row = $(`tr[data-indicator="${o}"]`);
+  if (row && row.scrollIntoView) row.scrollIntoView({ block: 'nearest' });
+}
+function moveIndicator(d) {
+  const ids = $$('#indicators-body tr[data-indicator]').map((r) => +r.dataset.indicator);
+  if (!ids.length) return;
+  const i = ids.indexOf(S.ui.indicator);
+  selectIndicator(ids[i < 0 ? 0 : Math.max(0, Math.min(ids.length - 1, i + d))]);
+}
+function enrich(o) {
+  if (o == null) { invalid('select an indicator first'); return; }
+  act({ Enrich: o });
+}
+
+const RENDER = { Tier1: renderTier1, Tier2: renderTier2, Hunter: renderHunter, Responder: renderResponder, Manager: renderManager, Engineer: renderEngineer, Intel: renderIntel };
 
 // --- workload, board, facilitator
 
@@ -1176,6 +1320,8 @@ const ON_ID = {
   },
   'fac-start': () => send('start'), 'fac-pause': () => send('pause'), 'fac-resume': () => send('resume'),
   'fac-jump': () => sendConfirmable('jump'), 'fac-end': () => sendConfirmable('end'), 'fac-reveal': () => sendConfirmable('reveal'),
+  'solo-pause': () => send('pause'), 'solo-resume': () => send('resume'),
+  'solo-end': () => sendConfirmable('end'), 'solo-reveal': () => sendConfirmable('reveal'),
   'confirm-ok': confirmOk, 'confirm-cancel': () => $('#confirm-dialog').close(),
   'fac-speed-set': () => {
     const el = $('#fac-speed'), x = +el.value;
@@ -1194,6 +1340,7 @@ const ON_TESTID = {
   'rule-tune': (b) => pickTuneRule(+b.dataset.rule),
   'fire-inject': (b) => send('fire', { inject: +b.dataset.inject }),
   'copy-link': (b) => copyText(b.dataset.link),
+  enrich: (b) => { selectIndicator(+b.dataset.indicator); enrich(+b.dataset.indicator); },
 };
 
 function onClick(e) {
@@ -1212,6 +1359,8 @@ function onClick(e) {
     return;
   }
   if (row) { selectAlert(+row.dataset.alert); return; }
+  const ind = e.target.closest('tr[data-indicator]');
+  if (ind) { selectIndicator(+ind.dataset.indicator); return; }
   const caseRow = e.target.closest('tr[data-case]');
   if (caseRow && !e.target.closest('details')) caseSelected(+caseRow.dataset.case);
 }
@@ -1228,22 +1377,31 @@ function onChange(e) {
     pickTuneRule(+t.value);
   } else if (t.id === 'ir-case') {
     render();
+  } else if (t.id === 'solo-speed') {
+    send('speed', { x: +t.value });
+    t.blur(); // the console's keys work again
   }
 }
+
+/** The consoles worked from the keyboard, and their keys. */
+const KEYS = {
+  Tier1: () => ({ j: () => moveSelection(1), ArrowDown: () => moveSelection(1), k: () => moveSelection(-1), ArrowUp: () => moveSelection(-1),
+    t: tier1.take, m: tier1.malicious, b: tier1.benign, c: tier1.close, e: tier1.escalate }),
+  Intel: () => ({ j: () => moveIndicator(1), ArrowDown: () => moveIndicator(1), k: () => moveIndicator(-1), ArrowUp: () => moveIndicator(-1),
+    n: () => enrich(S.ui.indicator) }),
+};
 
 function onKey(e) {
   if ($('#confirm-dialog').open) return; // modal: its own buttons and Escape only
   if (e.key === 'Enter' && e.target.id === 'fac-speed') { ON_ID['fac-speed-set'](); return; }
-  if (S.mode !== 'seat' || S.role !== 'Tier1') return;
+  if (S.mode !== 'seat' || !KEYS[S.role]) return;
   if (e.key === 'Escape') {
     if (S.ui.escOpen) { e.preventDefault(); tier1.cancel(); }
     return;
   }
   if (e.ctrlKey || e.metaKey || e.altKey) return;
   if (e.target.closest && e.target.closest('input, textarea, select, [contenteditable="true"]')) return;
-  const keys = { j: () => moveSelection(1), ArrowDown: () => moveSelection(1), k: () => moveSelection(-1), ArrowUp: () => moveSelection(-1),
-    t: tier1.take, m: tier1.malicious, b: tier1.benign, c: tier1.close, e: tier1.escalate };
-  const fn = keys[e.key];
+  const fn = KEYS[S.role]()[e.key];
   if (fn) { e.preventDefault(); fn(); }
 }
 

@@ -8,6 +8,13 @@
 // end and cancels the confirmation, jumps the clock through its confirmation, takes a
 // full-page screenshot of every console, ends and reveals through the confirmations and
 // checks and screenshots the debrief.
+// Along the way it checks the evidence the consoles show: the alert's log line and cue
+// chips on Tier 1 (also at 1024x768, with the triage buttons in view), and that every
+// alert and record on the Tier 1 and Tier 2 pages is drawn with the same classes
+// whatever it is. Then a second, solo server (one threat intel seat, bots elsewhere)
+// checks the trainee's pacing controls and the threat intel console: it enriches an
+// indicator and waits for the answer. The threat intel console is also checked on the
+// main server when its scenario staffs that seat.
 //
 // Environment:
 //   SOCDRILL_BIN  server binary (default: target/release/socdrill, else target/debug/socdrill)
@@ -15,6 +22,9 @@
 //                 (default: screenshots in target/ci-artifacts/e2e, journal under target/e2e)
 //   CHROMIUM      browser executable (default: /usr/bin/chromium)
 //   E2E_HEADFUL=1 show the browser (for debugging on a desktop)
+//   E2E_WEB_FROM_DISK=1  serve the page (assets/web) from disk instead of from the binary,
+//                 which embeds it: for working on the page without a rebuild. Without
+//                 it the test fails when the binary's page differs from assets/web.
 // Exits non-zero with a message naming the failed step; always stops the server.
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -31,6 +41,9 @@ const SHOTS = path.resolve(process.env.E2E_OUT || path.join(ROOT, 'target', 'ci-
 const JOURNAL = path.join(process.env.E2E_OUT ? SHOTS : path.join(ROOT, 'target', 'e2e'), `journal-${STAMP}-${process.pid}`);
 const CHROME = process.env.CHROMIUM || '/usr/bin/chromium';
 const NOT_BLANK = path.join(ROOT, '.ci', 'png_not_blank.py');
+const WEB = path.join(ROOT, 'assets', 'web');
+const FROM_DISK = !!process.env.E2E_WEB_FROM_DISK;
+const SIX = ['tier1-1', 'tier2-1', 'hunter-1', 'responder-1', 'manager-1', 'engineer-1'];
 
 // ---------------------------------------------------------------- log
 
@@ -63,12 +76,16 @@ function binary() {
   fail('no socdrill binary: build it (cargo build --release) or set SOCDRILL_BIN');
 }
 
-/** Starts the server and resolves with its links once it has printed them all. */
-function startServer(bin) {
+/**
+ * Starts the server and resolves with its links once it has printed them all. `solo`
+ * (a role slug) starts a trainee's drill with `scenario` instead: one seat, no facilitator.
+ */
+function startServer(bin, { scenario = null, solo = null, tag = '' } = {}) {
   fs.mkdirSync(path.dirname(JOURNAL), { recursive: true });
   fs.mkdirSync(SHOTS, { recursive: true });
-  const log = fs.createWriteStream(path.join(SHOTS, 'server.log'));
-  const args = ['serve', '--bind', '127.0.0.1:0', '--journal', JOURNAL, '--seed', '1', '--speed', '300'];
+  const log = fs.createWriteStream(path.join(SHOTS, `server${tag}.log`));
+  const args = ['serve', ...(scenario ? [scenario] : []), '--bind', '127.0.0.1:0', '--journal', JOURNAL + tag, '--seed', '1', '--speed', '300',
+    ...(solo ? ['--solo', solo] : [])];
   note(`${bin} ${args.join(' ')}`);
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const server = { child, exited: null, links: null };
@@ -80,7 +97,7 @@ function startServer(bin) {
       out += d;
       if (!server.links && /Ctrl-C stops the server/.test(out)) {
         clearTimeout(timer);
-        try { server.links = parseLinks(out); resolve(server); } catch (e) { reject(e); }
+        try { server.links = solo ? parseSolo(out) : parseLinks(out); resolve(server); } catch (e) { reject(e); }
       }
     });
     child.stderr.on('data', (d) => { log.write(d); out += d; });
@@ -97,13 +114,23 @@ function startServer(bin) {
 function parseLinks(out) {
   const fac = /facilitator:\s+(http:\/\/\S+\/f\/\S+)/.exec(out);
   const board = /board \(read-only\):\s+(http:\/\/\S+\/b\/\S+)/.exec(out);
-  const seats = {};
-  for (const m of out.matchAll(/^\s+(\S+)\s+.*?\s(http:\/\/\S+\/s\/\S+)\s*$/gm)) seats[m[1]] = m[2];
+  const seats = seatLinks(out);
   if (!fac || !board) fail(`cannot find the facilitator and board links in:\n${out}`);
-  for (const s of ['tier1-1', 'tier2-1', 'hunter-1', 'responder-1', 'manager-1', 'engineer-1']) {
+  for (const s of SIX) {
     if (!seats[s]) fail(`no link for seat ${s} in:\n${out}`);
   }
   return { facilitator: fac[1], board: board[1], seats };
+}
+function seatLinks(out) {
+  const seats = {};
+  for (const m of out.matchAll(/^\s+(\S+)\s+.*?\s(http:\/\/\S+\/s\/\S+)\s*$/gm)) seats[m[1]] = m[2];
+  return seats;
+}
+/** A solo server prints the trainee's link only. */
+function parseSolo(out) {
+  const seats = seatLinks(out), names = Object.keys(seats);
+  if (names.length !== 1 || /facilitator:/.test(out)) fail(`a solo server should print one seat's link and no facilitator's:\n${out}`);
+  return { seat: names[0], url: seats[names[0]] };
 }
 
 async function stopServer(server) {
@@ -145,9 +172,16 @@ async function watchFeedback(page) {
  * Clicks `selector` and waits for the page's answer in #feedback; fails on a refusal
  * unless `allowRefusal`. Returns {ok, text, until} (until: the sim second the action ends).
  */
-async function clickForReply(page, selector, expect, { allowRefusal = false } = {}) {
+function clickForReply(page, selector, expect, opts) {
+  return replyTo(page, selector, () => page.locator(selector).first().click({ timeout: WAIT }), expect, opts);
+}
+/** As clickForReply, for a key pressed on the console. */
+function pressForReply(page, key, expect, opts) {
+  return replyTo(page, `key ${key}`, () => page.keyboard.press(key), expect, opts);
+}
+async function replyTo(page, selector, trigger, expect, { allowRefusal = false } = {}) {
   const before = await page.evaluate(() => window.__fb);
-  await page.locator(selector).first().click({ timeout: WAIT });
+  await trigger();
   await until(page, `a reply to ${selector} in #feedback`, (n) => {
     const el = document.querySelector('#feedback');
     return window.__fb > n && /\b(ok|refused)\b/.test(el.className) && el.textContent.trim() !== '';
@@ -233,6 +267,130 @@ async function dialogGone(page) {
   if (await page.locator('#confirm-dialog').isVisible()) fail(`${page.__name}: the confirmation dialog is closed but still visible`);
 }
 
+/** A browser context; with E2E_WEB_FROM_DISK its pages get the page files from assets/web. */
+async function newContext(browser, viewport) {
+  const ctx = await browser.newContext({ viewport });
+  if (FROM_DISK) {
+    const file = (name, type) => (route) => route.fulfill({ status: 200, contentType: type, body: fs.readFileSync(path.join(WEB, name)) });
+    await ctx.route(/\/assets\/app\.js$/, file('app.js', 'text/javascript; charset=utf-8'));
+    await ctx.route(/\/assets\/app\.css$/, file('app.css', 'text/css; charset=utf-8'));
+    await ctx.route(/\/[sfb]\/[^/?#]+$/, file('index.html', 'text/html; charset=utf-8'));
+  }
+  return ctx;
+}
+
+/** Fails unless the server serves the page in assets/web (the binary embeds it: a stale build would test an old page). */
+async function servedPageIsCurrent(origin) {
+  if (FROM_DISK) { note('E2E_WEB_FROM_DISK: the pages get assets/web from disk, not from the binary'); return; }
+  for (const name of ['app.js', 'app.css']) {
+    const served = await (await fetch(new URL(`/assets/${name}`, origin))).text();
+    if (served !== fs.readFileSync(path.join(WEB, name), 'utf8')) fail(`the server's /assets/${name} differs from assets/web/${name}: rebuild (cargo build --release)`);
+  }
+}
+
+/**
+ * In the page: every alert and record row of each group (name, selector, whether it must
+ * carry cue chips), with the classes it is drawn with. Nothing about an item may show in
+ * its styling: within a group every row has the same classes, on itself and inside it,
+ * apart from its cue chips' own names, its severity badge (which every seat reads) and
+ * selection and countdown state. Chips carry `cue` and cue names only.
+ */
+function drawnAlike(groups) {
+  const STATE = new Set(['selected', 'soon', 'breached']);
+  const free = (c) => STATE.has(c) || /^cue-/.test(c) || /^sev-/.test(c);
+  const text = (document.querySelector('#app')?.textContent || '') + (document.querySelector('#debrief')?.textContent || '');
+  const out = { counts: {}, alerts: [], problems: [], routine: /routine activity/i.test(text) };
+  for (const [name, sel, withCues] of groups) {
+    let first = null;
+    const rows = Array.from(document.querySelectorAll(sel));
+    out.counts[name] = rows.length;
+    for (const r of rows) {
+      if (r.dataset.alert) out.alerts.push(+r.dataset.alert);
+      const own = [...r.classList].filter((c) => !free(c)).sort().join(' ');
+      const inner = [...new Set(Array.from(r.querySelectorAll('[class]')).flatMap((e) => [...e.classList]))].filter((c) => !free(c)).sort().join(' ');
+      const sig = `row: ${own || '(none)'}; inside: ${inner}`;
+      const what = r.textContent.replace(/\s+/g, ' ').trim().slice(0, 70);
+      if (first === null) first = sig;
+      else if (sig !== first) out.problems.push(`${name}: "${what}" is drawn with ${sig}; the first row with ${first}`);
+      for (const chip of r.querySelectorAll('.cue')) {
+        const odd = [...chip.classList].filter((c) => c !== 'cue' && !/^cue-/.test(c));
+        if (odd.length) out.problems.push(`${name}: a cue chip of "${what}" has the classes ${odd.join(' ')}`);
+      }
+      if (withCues && (r.querySelectorAll('.cues .cue-prevalence').length !== 1 || r.querySelectorAll('.cues .cue-intel').length !== 1)) {
+        out.problems.push(`${name}: "${what}" lacks its prevalence or intel chip`);
+      }
+    }
+  }
+  return out;
+}
+const TIER1_ROWS = [
+  ['queue', '[data-testid=queue-row]', false], ['my alerts', '[data-testid=held-row]', false],
+  ['known alerts', '#known-list [data-testid=evidence][data-kind=Alert]', true],
+  ['known records', '#known-list [data-testid=evidence][data-kind=Record]', true],
+];
+const TIER2_ROWS = [
+  ['finding records', '[data-testid=record]', true],
+  ['case alerts', '#cases-body [data-testid=evidence][data-kind=Alert]', true],
+  ['case records', '#cases-body [data-testid=evidence][data-kind=Record]', true],
+  ['known alerts', '#known-list [data-testid=evidence][data-kind=Alert]', true],
+  ['known records', '#known-list [data-testid=evidence][data-kind=Record]', true],
+];
+
+/** Checks a page's alerts and records are drawn alike; `malicious` (alert ids) for the note. */
+async function checkDrawnAlike(page, groups, malicious = []) {
+  const r = await page.evaluate(drawnAlike, groups);
+  if (r.routine) fail(`${page.__name}: the page says "routine activity"`);
+  if (r.problems.length) fail(`${page.__name}: alerts or records drawn differently:\n    ${r.problems.slice(0, 8).join('\n    ')}`);
+  const rows = Object.values(r.counts).reduce((a, b) => a + b, 0);
+  if (rows < 2) fail(`${page.__name}: only ${rows} alert or record row(s) to compare`);
+  const bad = r.alerts.filter((id) => malicious.includes(id)).length;
+  note(`${page.__name}: ${Object.entries(r.counts).filter(([, n]) => n).map(([k, n]) => `${n} ${k}`).join(', ')} drawn alike` +
+    (r.alerts.length ? ` (alert rows: ${bad} malicious, ${r.alerts.length - bad} benign)` : ''));
+}
+
+/** The facilitator's list of malicious alerts (ground truth). */
+const maliciousAlerts = (fac) => fac.evaluate(() => {
+  const el = document.querySelector('#truth .malicious .mono');
+  return el ? el.textContent.split(',').map((s) => s.trim()).filter((s) => /^\d+$/.test(s)).map(Number) : [];
+});
+
+/**
+ * The threat intel console: screenshots it, enriches the first indicator nobody has
+ * enriched yet (key n), and waits for the answer to show in its row.
+ */
+async function intelConsole(page, name) {
+  const first = await until(page, 'an indicator on the watchlist', () => {
+    const rows = Array.from(document.querySelectorAll('[data-testid=indicator-row]'));
+    const intel = (r) => r.querySelector('[data-testid=indicator-intel]').textContent.trim();
+    const r = rows.find((x) => intel(x) === 'intel: not enriched') || rows[0];
+    return r ? { id: r.dataset.indicator, label: r.cells[0].textContent.trim(), intel: intel(r), rows: rows.length } : null;
+  });
+  note(`${first.rows} indicator(s); enriching ${first.label} (${first.intel})`);
+  await shot(page, name);
+  await page.locator(`[data-testid=indicator-row][data-indicator="${first.id}"] td`).first().click();
+  await until(page, 'the indicator to be selected', (id) => document.querySelector(`[data-testid=indicator-row][data-indicator="${id}"]`)?.classList.contains('selected'), first.id);
+  const r = await pressForReply(page, 'n', /accepted: Enrich started/);
+  note(r.text);
+  await waitIdle(page, r.until, 'Enrich');
+  const intel = await until(page, `the intel on ${first.label}`, (id) => {
+    const t = document.querySelector(`[data-testid=indicator-row][data-indicator="${id}"] [data-testid=indicator-intel]`)?.textContent.trim();
+    return t && /^intel: /.test(t) && t !== 'intel: not enriched' ? t : null;
+  }, first.id);
+  note(`${first.label}: ${intel}`);
+  await shot(page, `${name}-enriched`);
+}
+
+/** A copy of the default scenario with a threat intel seat, for the solo drill. */
+function intelScenario() {
+  const src = fs.readFileSync(path.join(ROOT, 'scenarios', 'phish-to-exfil.ron'), 'utf8');
+  const out = src.replace(/staffing:\s*\[/, (m) => `${m}\n        (role: Intel, seats: 1),`);
+  if (out === src) fail('cannot find the staffing list in scenarios/phish-to-exfil.ron');
+  const file = path.join(ROOT, 'target', 'e2e-intel.ron');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, out);
+  return file;
+}
+
 // ---------------------------------------------------------------- the test
 
 async function main() {
@@ -240,20 +398,33 @@ async function main() {
   for (const f of fs.existsSync(SHOTS) ? fs.readdirSync(SHOTS) : []) {
     if (f.endsWith('.png')) fs.rmSync(path.join(SHOTS, f)); // no stale screenshot may pass for a new one
   }
+  step('the page draws no item by its wording');
+  for (const name of ['app.js', 'app.css']) {
+    const m = /.{0,40}routine.{0,40}/i.exec(fs.readFileSync(path.join(WEB, name), 'utf8'));
+    if (m) fail(`assets/web/${name} mentions "routine": ${m[0].trim()}`);
+  }
+  note('assets/web/app.js and app.css never say "routine"');
   step('start the server');
   const { server, ready } = startServer(bin);
   cleanup.server = server;
   const { links } = await ready;
   note(`facilitator ${links.facilitator}`);
+  await servedPageIsCurrent(links.facilitator);
+  const hasIntel = !!links.seats['intel-1'];
+  note(hasIntel ? 'the scenario staffs a threat intel seat (intel-1)' : 'the scenario staffs no threat intel seat: its console is checked on a solo server later');
 
   step('open the consoles in Chromium');
   if (!fs.existsSync(CHROME)) fail(`no browser at ${CHROME} (apt-get install chromium, or set CHROMIUM)`);
-  const browser = await chromium.launch({ executablePath: CHROME, headless: !process.env.E2E_HEADFUL, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  // A page fulfilled from disk counts as not local, and Chromium's local network access
+  // checks would then block its socket to the loopback server.
+  const args = ['--no-sandbox', '--disable-dev-shm-usage', ...(FROM_DISK ? ['--disable-features=LocalNetworkAccessChecks'] : [])];
+  const browser = await chromium.launch({ executablePath: CHROME, headless: !process.env.E2E_HEADFUL, args });
   cleanup.browser = browser;
   const errors = [];
   const viewport = { width: 1280, height: 900 };
-  const person = async () => browser.newContext({ viewport });
+  const person = async () => newContext(browser, viewport);
   const [facCtx, t1Ctx, t2Ctx, watchCtx] = await Promise.all([person(), person(), person(), person()]);
+  const hellos = new Map();
   const open = async (ctx, name, url) => {
     const page = await ctx.newPage();
     page.__name = name;
@@ -266,6 +437,10 @@ async function main() {
     });
     page.on('response', (r) => { if (r.status() >= 400 && !/\/favicon\.ico$/.test(r.url())) errors.push(`${name}: HTTP ${r.status()} for ${r.url()}`); });
     page.on('requestfailed', (r) => errors.push(`${name}: request failed: ${r.url()} (${r.failure()?.errorText})`));
+    // The server's hello, as the page received it.
+    page.on('websocket', (ws) => ws.on('framereceived', (f) => {
+      try { const m = JSON.parse(f.payload); if (m.type === 'hello' && !hellos.has(name)) hellos.set(name, m); } catch { /* not JSON */ }
+    }));
     const res = await page.goto(url, { timeout: WAIT });
     if (!res || res.status() !== 200) fail(`${name}: GET ${url} answered ${res && res.status()}`);
     return page;
@@ -276,10 +451,15 @@ async function main() {
   P.tier2 = await open(t2Ctx, 'tier2', links.seats['tier2-1']);
   P.board = await open(watchCtx, 'board', links.board);
   for (const r of ['hunter', 'responder', 'manager', 'engineer']) P[r] = await open(watchCtx, r, links.seats[`${r}-1`]);
+  if (hasIntel) P.intel = await open(watchCtx, 'intel', links.seats['intel-1']);
   const pages = Object.values(P);
   for (const p of pages) { await phaseIs(p, 'lobby'); await watchFeedback(p); }
   const fac = P.facilitator, t1 = P.tier1, t2 = P.tier2;
   note(`${pages.length} pages connected, all in the lobby`);
+  const roles = (hellos.get('tier1')?.scenario?.roles || []).map((r) => `${r.role} (${r.label})`);
+  if (!roles.some((r) => r.startsWith('Intel '))) fail(`tier1: hello.scenario.roles lacks the threat intel role: ${roles.join(', ')}`);
+  if (!('Enrich' in (hellos.get('tier1')?.scenario?.durations || {}))) fail('tier1: hello.scenario.durations has no Enrich');
+  note(`hello lists the roles ${roles.join(', ')}`);
 
   step('facilitator starts the exercise');
   await clickForReply(fac, '#fac-start', /accepted: started/);
@@ -289,7 +469,7 @@ async function main() {
     const o = Object.fromEntries(rows.map((r) => [r.cells[0].textContent.trim(), r.cells[2].textContent.trim()]));
     return rows.length && o['tier1-1'] ? o : null;
   });
-  for (const s of ['tier1-1', 'tier2-1', 'hunter-1', 'responder-1', 'manager-1', 'engineer-1']) {
+  for (const s of [...SIX, ...(hasIntel ? ['intel-1'] : [])]) {
     if (playedBy[s] !== 'person') fail(`facilitator: seat ${s} is played by "${playedBy[s]}", expected a person (its page is open)`);
   }
   if (playedBy['tier1-2'] !== 'bot') fail(`facilitator: seat tier1-2 is played by "${playedBy['tier1-2']}", expected a bot (nobody opened it)`);
@@ -341,6 +521,33 @@ async function main() {
   await waitIdle(t1, take.until, 'TakeAlert');
   await until(t1, `alert ${alert} among "My alerts"`, (id) => !!document.querySelector(`[data-testid=held-row][data-alert="${id}"]`), alert);
 
+  step(`Tier 1 reads the evidence of alert ${alert}: its log line and cues`);
+  const ev = await until(t1, 'the log line and the cue chips in the alert detail', (id) => {
+    const d = document.querySelector('#alert-detail');
+    if (!d.textContent.includes(`#${id}`)) return null;
+    const line = d.querySelector('[data-testid=logline]')?.textContent.trim();
+    const chips = Array.from(d.querySelectorAll('[data-testid=cues] .cue')).map((c) => c.textContent.trim());
+    const prevalence = d.querySelector('[data-testid=cues] .cue-prevalence')?.textContent.trim();
+    return line && line !== '(no record)' && prevalence ? { line, chips, prevalence } : null;
+  }, alert);
+  if (!/^seen on \d+ hosts?( · rare)?$/.test(ev.prevalence)) fail(`tier1: the prevalence chip says "${ev.prevalence}"`);
+  if (ev.chips.filter((c) => c.startsWith('intel: ')).length !== 1) fail(`tier1: the alert's chips carry no single intel chip: ${ev.chips.join(' | ')}`);
+  note(`log line: ${ev.line}`);
+  note(`cues: ${ev.chips.join(' | ')}`);
+  await checkDrawnAlike(t1, TIER1_ROWS, await maliciousAlerts(fac));
+  await shot(t1, 'tier1-evidence');
+  // A 1024x768 screen: the alert's evidence and the triage buttons in view without scrolling.
+  await t1.setViewportSize({ width: 1024, height: 768 });
+  await t1.evaluate(() => window.scrollTo(0, 0));
+  const hidden = await t1.evaluate(() => ['take', 'classify-malicious', 'classify-benign', 'alert-detail'].filter((id) => {
+    const r = document.getElementById(id).getBoundingClientRect();
+    return !(r.height > 0 && r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth);
+  }));
+  await shot(t1, 'tier1-1024x768', { fullPage: false });
+  await t1.setViewportSize(viewport);
+  if (hidden.length) fail(`tier1: at 1024x768 these are not in view without scrolling: ${hidden.map((h) => `#${h}`).join(', ')}`);
+  note('at 1024x768 the evidence and the Take, Malicious and Benign buttons are in view');
+
   step(`Tier 1 classifies alert ${alert} as malicious`);
   const cls = await clickForReply(t1, '#classify-malicious', /accepted: Classify started/);
   note(cls.text);
@@ -353,7 +560,10 @@ async function main() {
   if (!title.includes(`#${alert}`)) fail(`tier1: the escalation form is about "${title}", not alert #${alert}`);
   const evidence = await until(t1, 'pre-checked evidence in the escalation form', () => {
     const boxes = Array.from(document.querySelectorAll('#escalate-evidence [data-testid=evidence-option]'));
-    return boxes.length ? { all: boxes.length, checked: boxes.filter((b) => b.checked).map((b) => b.closest('label').textContent.trim()) } : null;
+    return boxes.length ? { all: boxes.length, checked: boxes.filter((b) => b.checked).map((b) => {
+      const l = b.closest('label');
+      return `${l.querySelector('.kind')?.textContent.trim() ?? ''} ${(l.querySelector('.label') || l).textContent.replace(/\s+/g, ' ').trim()}`.trim();
+    }) } : null;
   });
   if (evidence.checked.length < 2) fail(`tier1: only ${evidence.checked.length} of ${evidence.all} evidence items are pre-checked (${evidence.checked.join('; ')}); expected the alert's own items (at least 2)`);
   note(`${evidence.checked.length} of ${evidence.all} evidence items pre-checked: ${evidence.checked.join('; ')}`);
@@ -409,6 +619,7 @@ async function main() {
   await waitIdle(t2, inv.until, 'Investigate');
   const finding = await until(t2, 'a finding', () => document.querySelector('[data-testid=finding] header')?.textContent.replace(/\s+/g, ' ').trim() ?? null);
   note(`finding: ${finding}`);
+  await checkDrawnAlike(t2, TIER2_ROWS);
   await fac.locator('#fac-speed').fill('30');
   await clickForReply(fac, '#fac-speed-set', /accepted: speed 30/);
 
@@ -470,6 +681,16 @@ async function main() {
   if (!(after > before)) fail(`facilitator: the clock did not move forward on the jump (${before} s → ${after} s)`);
   note(`feed: ${feedLine.slice(0, 120)}${feedLine.length > 120 ? '…' : ''}`);
 
+  if (hasIntel) {
+    step('threat intel enriches an indicator');
+    await intelConsole(P.intel, 'intel');
+  }
+
+  step('every alert and record on Tier 1 and Tier 2 is drawn alike');
+  const malicious = await maliciousAlerts(fac);
+  await checkDrawnAlike(t1, TIER1_ROWS, malicious);
+  await checkDrawnAlike(t2, TIER2_ROWS);
+
   // ---- screenshots
   step('screenshots of every console');
   for (const name of ['tier1', 'tier2', 'hunter', 'responder', 'manager', 'engineer', 'facilitator', 'board']) {
@@ -527,6 +748,56 @@ async function main() {
 
   step('check the browsers reported no errors');
   if (errors.length) fail(`errors in the pages:\n  ${errors.join('\n  ')}`);
+  // Close the pages first: a page losing its server would report the lost connection.
+  await Promise.all([facCtx, t1Ctx, t2Ctx, watchCtx].map((c) => c.close()));
+  await stopServer(server);
+  cleanup.server = null;
+
+  // ---- a solo drill: a trainee paces it alone; the threat intel console
+  step('start a solo threat intel drill on a second server');
+  const scenario = hasIntel ? null : intelScenario();
+  note(scenario ? `${path.relative(ROOT, scenario)}: the default scenario with a threat intel seat` : 'the default scenario');
+  const solo = startServer(bin, { scenario, solo: 'intel', tag: '-solo' });
+  cleanup.solo = solo.server;
+  const soloLinks = (await solo.ready).links;
+  note(`${soloLinks.seat}: ${soloLinks.url}`);
+  const soloCtx = await newContext(browser, viewport);
+  const me = await open(soloCtx, 'intel-solo', soloLinks.url);
+  await phaseIs(me, 'running'); // a solo drill starts when its link opens
+  await watchFeedback(me);
+  const hello = hellos.get('intel-solo');
+  if (!hello?.seat?.solo || hello.seat.role !== 'Intel') fail(`intel-solo: hello.seat is ${JSON.stringify(hello?.seat)}, wanted a solo Intel seat`);
+  const shown = () => me.evaluate(() => ['solo-controls', 'solo-pause', 'solo-resume', 'solo-speed', 'solo-end', 'solo-reveal']
+    .filter((id) => { const el = document.getElementById(id); return el && el.getClientRects().length > 0; }).join(' '));
+  const running = await shown();
+  if (running !== 'solo-controls solo-pause solo-speed solo-end') fail(`intel-solo: while running the header shows ${running}`);
+
+  step('the trainee pauses, resumes and sets the speed');
+  await clickForReply(me, '#solo-pause', /accepted: paused/);
+  await phaseIs(me, 'paused');
+  if (await shown() !== 'solo-controls solo-resume solo-speed solo-end') fail(`intel-solo: while paused the header shows ${await shown()}`);
+  await clickForReply(me, '#solo-resume', /accepted: resumed/);
+  await phaseIs(me, 'running');
+  await replyTo(me, '#solo-speed', () => me.locator('#solo-speed').selectOption('600'), /accepted: speed 600/);
+  await until(me, 'the header to show ×600', () => /×600\b/.test(document.querySelector('#clock-meta').textContent));
+  note(`controls: ${await shown()}; ${(await me.locator('#clock-meta').textContent()).trim()}`);
+
+  step('threat intel enriches an indicator (solo)');
+  await intelConsole(me, 'intel-solo');
+
+  step('the trainee ends the drill through the confirmation and sees the debrief');
+  const askSolo = await askConfirm(me, '#solo-end');
+  checkDialog(me, askSolo, /^End your drill\?$/, /without defenders.*debrief opens/);
+  await clickForReply(me, '#confirm-ok', /accepted: revealed/);
+  await dialogGone(me);
+  await phaseIs(me, 'ended');
+  await until(me, 'the debrief', () => { const d = document.querySelector('#debrief'); return !d.hidden && d.textContent.includes('Debrief'); });
+  if (await shown() !== '') fail(`intel-solo: after the debrief the header still shows ${await shown()}`);
+  await shot(me, 'intel-solo-debrief');
+
+  step('check the browsers reported no errors');
+  if (errors.length) fail(`errors in the pages:\n  ${errors.join('\n  ')}`);
+  await soloCtx.close();
   stepName && console.log(`  ok   ${stepName} (${secs(Date.now() - stepAt)} s)`);
   stepName = null;
   return pages;
@@ -534,24 +805,26 @@ async function main() {
 
 // ---------------------------------------------------------------- run
 
-const cleanup = { server: null, browser: null };
+const cleanup = { server: null, solo: null, browser: null };
 async function tidy() {
   if (cleanup.browser) await cleanup.browser.close().catch(() => {});
   cleanup.browser = null;
-  if (cleanup.server) await stopServer(cleanup.server).catch(() => {});
-  cleanup.server = null;
+  for (const k of ['server', 'solo']) {
+    if (cleanup[k]) await stopServer(cleanup[k]).catch(() => {});
+    cleanup[k] = null;
+  }
 }
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, async () => { console.error(`\n${sig}: stopping`); await tidy(); process.exit(130); });
 }
 
-// A last guard: whatever hangs, the run ends (and stops the server) after 5 minutes.
+// A last guard: whatever hangs, the run ends (and stops the servers) after 7 minutes.
 const watchdog = setTimeout(async () => {
-  console.log(`\nFAIL during "${stepName || 'setup'}": the whole test ran over 300 s`);
+  console.log(`\nFAIL during "${stepName || 'setup'}": the whole test ran over 420 s`);
   console.log('0 passed, 1 failed');
   await tidy();
   process.exit(1);
-}, 300_000);
+}, 420_000);
 watchdog.unref();
 
 let code = 0;
