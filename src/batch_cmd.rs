@@ -196,8 +196,7 @@ pub fn par_cmd(path: Option<&Path>, jobs: Option<usize>, dry_run: bool) -> Resul
         scenario::build(&source.raw, &source.src).map_err(|d| diagnostics(&source.name, &d))?,
     );
     let profile = bots::profile_named(par::PAR_PROFILE).expect("the expert profile ships");
-    let typical =
-        bots::profile_named(par::TYPICAL_PROFILE).expect("the competent profile ships");
+    let typical = bots::profile_named(par::TYPICAL_PROFILE).expect("the competent profile ships");
     let arm = |name: &str, p: &bots::Profile| Arm {
         name: name.into(),
         description: String::new(),
@@ -255,8 +254,7 @@ pub fn par_cmd(path: Option<&Path>, jobs: Option<usize>, dry_run: bool) -> Resul
             let mut text =
                 par::with_par(&source.src, rounded).map_err(|d| diagnostics(&source.name, &d))?;
             if let Some(band) = band {
-                text = par::with_typical(&text, band)
-                    .map_err(|d| diagnostics(&source.name, &d))?;
+                text = par::with_typical(&text, band).map_err(|d| diagnostics(&source.name, &d))?;
             }
             let tmp = p.with_extension("ron.par-tmp");
             fs::write(&tmp, &text).with_context(|| format!("cannot write {}", tmp.display()))?;

@@ -4,7 +4,9 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use socdrill::report::{clock, ending_note, ladder_note, rating_label, span, standing, team_score_text};
+use socdrill::report::{
+    clock, ending_note, ladder_note, rating_label, span, standing, team_score_text,
+};
 use socdrill::scenario::Scenario;
 use socdrill::scenario::attack::Catalogue;
 use socdrill::score::Results;

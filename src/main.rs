@@ -581,7 +581,7 @@ fn replay(dir: &Path) -> Result<ExitCode> {
 struct PlayCmd {
     /// Scenario file (.ron). Without it, the built-in default scenario.
     scenario: Option<PathBuf>,
-    /// The role you play: tier1 (the default), tier2, hunter, responder, manager or engineer.
+    /// The role you play: tier1 (the default), tier2, hunter, responder, manager, engineer or intel.
     #[arg(long = "as", value_name = "ROLE", default_value = "tier1")]
     role: String,
     /// Master seed: the same seed and keys give the same exercise.

@@ -693,7 +693,14 @@ pub fn items(view: &SeatView, techniques: &[String]) -> Vec<Item> {
             for i in &view.indicators {
                 let known = i.intel.as_ref().map_or_else(
                     || "not enriched".to_string(),
-                    |x| format!("intel: {:?} ({:.0}%) {}", x.verdict, 100.0 * x.confidence, x.note),
+                    |x| {
+                        format!(
+                            "intel: {:?} ({:.0}%) {}",
+                            x.verdict,
+                            100.0 * x.confidence,
+                            x.note
+                        )
+                    },
                 );
                 let Evidence::Observable(o) = i.item else {
                     continue;

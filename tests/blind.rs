@@ -21,8 +21,13 @@ use socdrill::{Exercise, bots};
 /// inject that fires when the intrusion is detected would let the truth (through the
 /// engine's detection bookkeeping) change what the manager is asked, and so when.
 fn scenario() -> Arc<Scenario> {
-    let text = scenario::DEFAULT_SCENARIO.replace("when: OnDetected(\"phish\")", "when: At(\"3h\")");
-    assert_ne!(text, scenario::DEFAULT_SCENARIO, "the inject's trigger is in the text");
+    let text =
+        scenario::DEFAULT_SCENARIO.replace("when: OnDetected(\"phish\")", "when: At(\"3h\")");
+    assert_ne!(
+        text,
+        scenario::DEFAULT_SCENARIO,
+        "the inject's trigger is in the text"
+    );
     Arc::new(scenario::load(&text).expect("still valid"))
 }
 
@@ -34,16 +39,13 @@ fn run(s: &Arc<Scenario>, seed: u64, profile: &str, withheld: bool) -> Journal {
         &Script::default(),
     );
     assert!(
-        ex.journal().lines.iter().all(|l| !matches!(
-            l.entry,
-            Entry::Telemetry { .. } | Entry::AlertRaised { .. }
-        )),
+        ex.journal()
+            .lines
+            .iter()
+            .all(|l| !matches!(l.entry, Entry::Telemetry { .. } | Entry::AlertRaised { .. })),
         "nothing is labelled at T+0, so withholding labels from here on withholds them all"
     );
-    ex.app_mut()
-        .world_mut()
-        .resource_mut::<Truth>()
-        .withheld = withheld;
+    ex.app_mut().world_mut().resource_mut::<Truth>().withheld = withheld;
     ex.run_to_end();
     ex.journal().clone()
 }
@@ -80,13 +82,10 @@ fn bots_act_the_same_whatever_the_hidden_truth() {
                     .any(|l| matches!(l.entry, Entry::AlertRaised { stage: Some(_), .. })),
                 "{profile} seed {seed}: the attack raised an alert"
             );
-            assert!(
-                hidden
-                    .lines
-                    .iter()
-                    .all(|l| !matches!(l.entry, Entry::AlertRaised { stage: Some(_), .. })
-                        && !matches!(l.entry, Entry::Detected { .. }))
-            );
+            assert!(hidden.lines.iter().all(|l| !matches!(
+                l.entry,
+                Entry::AlertRaised { stage: Some(_), .. }
+            ) && !matches!(l.entry, Entry::Detected { .. })));
             // Everything else, every action every bot took, is the same.
             let (a, b) = (without_truth(&seen), without_truth(&hidden));
             if let Some(i) = (0..a.len().min(b.len())).find(|&i| a[i] != b[i]) {

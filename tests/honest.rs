@@ -56,7 +56,12 @@ fn assert_nothing_free(what: &str, r: &Results) {
         );
     }
     for o in &r.objectives {
-        assert_ne!(o.rating, Some(Rating::P), "{what}: objective {} rated P", o.id);
+        assert_ne!(
+            o.rating,
+            Some(Rating::P),
+            "{what}: objective {} rated P",
+            o.id
+        );
         if o.rating.is_none() {
             assert!(o.evidence.starts_with("not rated: "), "{}", o.evidence);
         }
@@ -97,7 +102,11 @@ fn ending_at_six_minutes_scores_below_the_competent_median_on_every_shipped_scen
         );
         for seed in SEEDS {
             let r = ended_at(&s, seed, "competent", 360);
-            assert_eq!((r.ended_by, r.ended_at), (EndedBy::Defenders, 360), "{name}");
+            assert_eq!(
+                (r.ended_by, r.ended_at),
+                (EndedBy::Defenders, 360),
+                "{name}"
+            );
             assert!(r.ran_to > r.ended_at, "{name}: the attack ran on");
             let score = r.team_score.unwrap_or(0.0);
             assert!(
@@ -142,7 +151,10 @@ fn an_exercise_ended_before_the_first_stage_gets_nothing_for_free() {
     for seed in SEEDS {
         let r = ended_at(&s, seed, "expert", 60);
         let first = r.intrusions[0].compromised_at.expect("the attack ran on");
-        assert!(first > 60, "seed {seed}: the first stage came after the end");
+        assert!(
+            first > 60,
+            "seed {seed}: the first stage came after the end"
+        );
         assert_nothing_free(&format!("ended at T+1m, seed {seed}"), &r);
         // The client notice waits on a detection nobody made: not rated, not P.
         let notify = r.objectives.iter().find(|o| o.id == "notify").unwrap();
@@ -246,11 +258,7 @@ fn ending_live_in_play_and_from_the_command_line_give_the_same_exercise() {
         assert_eq!(cli, direct, "seed {seed}");
         // And replay reproduces it, ended at the same time.
         let o = socdrill(&["replay", out.to_str().unwrap()]);
-        assert!(
-            o.status.success(),
-            "{}",
-            String::from_utf8_lossy(&o.stderr)
-        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
 }
 

@@ -45,7 +45,10 @@ impl Seen {
         let mut p = BTreeSet::new();
         paths(v, "", &mut p);
         self.keys.entry((kind, malicious)).or_default().extend(p);
-        self.texts.entry(malicious).or_default().push(text.to_string());
+        self.texts
+            .entry(malicious)
+            .or_default()
+            .push(text.to_string());
     }
 }
 
@@ -158,6 +161,9 @@ fn the_page_has_no_style_for_benign_items() {
     let js = include_str!("../assets/web/app.js");
     let css = include_str!("../assets/web/app.css");
     for text in [js, css] {
-        assert!(!text.contains("routine"), "the page styles routine items apart");
+        assert!(
+            !text.contains("routine"),
+            "the page styles routine items apart"
+        );
     }
 }

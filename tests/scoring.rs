@@ -147,7 +147,11 @@ fn an_objective_whose_inject_never_fires_is_not_rated() {
     assert_eq!(brief.rating, None);
     assert_eq!(brief.evidence, "not rated: the inject never fired");
     // (2/3 + 1/3) / 2 over the two rated objectives, as before.
-    let objectives = r.components.iter().find(|c| c.name == "objectives").unwrap();
+    let objectives = r
+        .components
+        .iter()
+        .find(|c| c.name == "objectives")
+        .unwrap();
     assert_eq!(objectives.score, Some(0.5));
     assert_eq!(r.team_score, Some(86.2));
 }

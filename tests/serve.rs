@@ -488,12 +488,20 @@ async fn solo_mode_prints_one_link_and_starts_when_the_trainee_arrives() {
     }
     let r = t.request("end", json!({})).await;
     assert!(
-        r["error"].as_str().unwrap().contains("runs on without defenders"),
+        r["error"]
+            .as_str()
+            .unwrap()
+            .contains("runs on without defenders"),
         "{r}"
     );
-    let s = t.until("still paused", |s| s["clock"]["phase"] == "paused").await;
+    let s = t
+        .until("still paused", |s| s["clock"]["phase"] == "paused")
+        .await;
     assert!(s["debrief"].is_null());
-    assert_eq!(t.request("reveal", json!({"confirm": true})).await["ok"], true);
+    assert_eq!(
+        t.request("reveal", json!({"confirm": true})).await["ok"],
+        true
+    );
     let s = t.until("the debrief", |s| !s["debrief"].is_null()).await;
     assert!(s["debrief"]["results"]["team_score"].is_number());
 

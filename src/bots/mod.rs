@@ -67,6 +67,44 @@ pub struct Memory {
     pub seen_indicators: EvidenceSet,
 }
 
+impl Memory {
+    /// Forgets everything but when the next hunt is due, keeping the storage, and
+    /// starts on `case`, opened from `handoff`.
+    pub fn start_case(&mut self, case: CaseId, handoff: HandoffId) {
+        let Memory {
+            case: c,
+            handoff: h,
+            investigated,
+            pending,
+            suspicious,
+            benign_leads,
+            judged,
+            runs,
+            next_hunt: _,
+            hunted,
+            hypotheses,
+            contained,
+            changed_rules,
+            noticed,
+            seen_indicators,
+        } = self;
+        *c = Some(case);
+        *h = Some(handoff);
+        investigated.clear();
+        pending.clear();
+        suspicious.clear();
+        benign_leads.clear();
+        *judged = (0.0, 0.0);
+        *runs = 0;
+        hunted.clear();
+        hypotheses.clear();
+        contained.clear();
+        changed_rules.clear();
+        noticed.clear();
+        seen_indicators.clear();
+    }
+}
+
 /// A bot's mind.
 #[derive(Debug)]
 pub struct Brain {
@@ -79,6 +117,8 @@ pub struct Brain {
     /// Working memory.
     pub mem: Memory,
     role: Role,
+    /// Room to list an item's evidence in, kept between uses.
+    scratch: Vec<Evidence>,
 }
 
 impl Brain {
@@ -90,6 +130,7 @@ impl Brain {
             plan: VecDeque::new(),
             mem: Memory::default(),
             role,
+            scratch: Vec::new(),
         }
     }
 
@@ -161,10 +202,8 @@ impl Brain {
             Role::Hunter => -HUNTER_EYE,
             _ => 0.0,
         };
-        let threshold = p.threshold
-            + bar
-            + p.load_drift * load.clamp(0.0, 1.0)
-            + p.shift_drift * hours / 8.0;
+        let threshold =
+            p.threshold + bar + p.load_drift * load.clamp(0.0, 1.0) + p.shift_drift * hours / 8.0;
         Some(score + noise - threshold)
     }
 

@@ -36,12 +36,14 @@ fn weigh(brain: &mut Brain, view: &Perception, item: Evidence, found: bool) {
         } else {
             brain.mem.judged.0 += margin;
         }
-        let items = match item {
-            Evidence::Alert(a) => view.desk.alert_items(a),
-            Evidence::Record(r) => view.desk.records[r as usize].items(),
-            other => vec![other],
-        };
-        for e in items {
+        let mut items = std::mem::take(&mut brain.scratch);
+        items.clear();
+        match item {
+            Evidence::Alert(a) => view.desk.push_alert_items(a, &mut items),
+            Evidence::Record(r) => view.desk.records[r as usize].push_items(&mut items),
+            other => items.push(other),
+        }
+        for &e in &items {
             let new = brain.mem.suspicious.insert(e);
             if new
                 && matches!(e, Evidence::Host(_) | Evidence::Account(_))
@@ -50,6 +52,7 @@ fn weigh(brain: &mut Brain, view: &Perception, item: Evidence, found: bool) {
                 brain.mem.pending.push_back(e);
             }
         }
+        brain.scratch = items;
     } else {
         brain.mem.benign_leads.insert(item);
     }
@@ -58,14 +61,8 @@ fn weigh(brain: &mut Brain, view: &Perception, item: Evidence, found: bool) {
 pub(super) fn observe(brain: &mut Brain, view: &Perception, action: &Action, outcome: &Outcome) {
     match (action, outcome) {
         (Action::TakeHandoff(h), Outcome::Case(c)) => {
-            brain.mem = super::Memory {
-                case: Some(*c),
-                handoff: Some(*h),
-                next_hunt: brain.mem.next_hunt,
-                ..Default::default()
-            };
-            let evidence = view.desk.handoffs[*h as usize].draft.evidence.clone();
-            for e in evidence {
+            brain.mem.start_case(*c, *h);
+            for &e in &view.desk.handoffs[*h as usize].draft.evidence {
                 match e {
                     Evidence::Host(_) | Evidence::Account(_) | Evidence::Observable(_) => {
                         brain.mem.pending.push_back(e)

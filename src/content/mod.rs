@@ -441,7 +441,10 @@ mod tests {
             n: 5,
         };
         assert_eq!(
-            render("{user} on {host} to {peer} ({tenant}) via {indicator} #{n}", &f),
+            render(
+                "{user} on {host} to {peer} ({tenant}) via {indicator} #{n}",
+                &f
+            ),
             "a.b on ws-1 to srv-2 (Acme) via x.example #7"
         );
         assert_eq!(render("json {\"k\": 1} and {", &f), "json {\"k\": 1} and {");

@@ -165,8 +165,9 @@ pub fn play(args: &PlayArgs) -> Result<ExitCode> {
             let (scenario, src, _) = crate::load_scenario(args.scenario)?;
             let role = Role::from_slug(args.role).with_context(|| {
                 format!(
-                    "--as {:?} is not a role: give tier1, tier2, hunter, responder, manager or engineer",
-                    args.role
+                    "--as {:?} is not a role: give {}",
+                    args.role,
+                    socdrill::scenario::ALL_ROLES.map(|r| r.slug()).join(", ")
                 )
             })?;
             let names = socdrill::script::seat_names(&scenario);

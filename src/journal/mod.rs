@@ -409,12 +409,20 @@ impl Journal {
     /// SHA-256 over the lines' canonical encoding ([`canon`]), in hex. Each line is its
     /// time and its entry, so the digest covers exactly what `journal.jsonl` holds.
     pub fn digest(&self) -> String {
-        let mut buf = Vec::with_capacity(self.lines.len() * 40);
+        // Fed to the hash a few kilobytes at a time: the same bytes as encoding the
+        // whole journal first, without a buffer the size of it.
+        let mut hasher = Sha256::new();
+        let mut buf = Vec::with_capacity(8192);
         for line in &self.lines {
             canon::encode(&line.t, &mut buf);
             canon::encode(&line.entry, &mut buf);
+            if buf.len() >= 4096 {
+                hasher.update(&buf);
+                buf.clear();
+            }
         }
-        hex(&Sha256::digest(&buf))
+        hasher.update(&buf);
+        hex(&hasher.finalize())
     }
 }
 

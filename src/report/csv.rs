@@ -169,7 +169,13 @@ pub fn render(r: &Report) -> String {
         row(&mut o, "handoff", &item, "to", &h.to);
         row(&mut o, "handoff", &item, "sent_at", h.sent_at);
         row(&mut o, "handoff", &item, "quality", h.quality);
-        row(&mut o, "handoff", &item, "pickup_seconds", opt(h.pickup_seconds));
+        row(
+            &mut o,
+            "handoff",
+            &item,
+            "pickup_seconds",
+            opt(h.pickup_seconds),
+        );
         row(&mut o, "handoff", &item, "bounced", h.bounced);
     }
     for ob in &res.objectives {

@@ -157,8 +157,7 @@ pub fn flow(r: &Report) -> Table {
                     format!("{} → {}", f.from, f.to),
                     f.count.to_string(),
                     format!("{:.1}", f.mean_quality),
-                    f.mean_pickup_seconds
-                        .map_or("—".into(), |s| span(s as u64)),
+                    f.mean_pickup_seconds.map_or("—".into(), |s| span(s as u64)),
                     f.never_picked_up.to_string(),
                     f.bounces.to_string(),
                 ]
@@ -172,7 +171,14 @@ pub fn flow(r: &Report) -> Table {
 pub fn handoffs(r: &Report) -> Table {
     Table {
         head: &[
-            "Handoff", "Sent", "From", "To", "Sender", "Quality", "Pickup", "Picked up by",
+            "Handoff",
+            "Sent",
+            "From",
+            "To",
+            "Sender",
+            "Quality",
+            "Pickup",
+            "Picked up by",
         ],
         rows: r
             .results

@@ -231,7 +231,9 @@ impl Scenario {
         l.source_lines = (0..self.sources.len())
             .map(|s| {
                 (0..self.benign.len())
-                    .filter(|&i| self.benign[i].techniques.is_empty() && carries(&self.benign[i], s))
+                    .filter(|&i| {
+                        self.benign[i].techniques.is_empty() && carries(&self.benign[i], s)
+                    })
                     .map(|i| i as u16)
                     .collect()
             })
@@ -241,9 +243,10 @@ impl Scenario {
             .iter()
             .map(|rule| {
                 let related = |t: &String| {
-                    rule.techniques
-                        .iter()
-                        .any(|r| crate::scenario::attack::covers(t, r) || crate::scenario::attack::covers(r, t))
+                    rule.techniques.iter().any(|r| {
+                        crate::scenario::attack::covers(t, r)
+                            || crate::scenario::attack::covers(r, t)
+                    })
                 };
                 let triggers: Vec<u16> = (0..self.benign.len())
                     .filter(|&i| {
@@ -823,7 +826,10 @@ mod tests {
                 assert_eq!(s.lookup.lines_related(t.id), scan, "{}", t.id);
                 related += usize::from(!scan.is_empty());
             }
-            assert!(related > 20, "the catalogue has triggers for many techniques");
+            assert!(
+                related > 20,
+                "the catalogue has triggers for many techniques"
+            );
         }
     }
 }

@@ -355,7 +355,9 @@ pub fn validate(raw: &RawScenario, src: &str) -> Result<Scenario, Diagnostics> {
         c.at(
             &[],
             Some(t),
-            format!("starts_at {t:?} is not a time of day: write \"HH:MM\", e.g. \"09:00\" or \"22:30\""),
+            format!(
+                "starts_at {t:?} is not a time of day: write \"HH:MM\", e.g. \"09:00\" or \"22:30\""
+            ),
         );
     }
     let profiles = crate::content::Catalogue::get();
@@ -402,7 +404,11 @@ pub fn validate(raw: &RawScenario, src: &str) -> Result<Scenario, Diagnostics> {
             );
         }
         if !seen_intel.insert(e.indicator.as_str()) {
-            c.at(&[], Some(&e.indicator), format!("intel on {:?} is given twice", e.indicator));
+            c.at(
+                &[],
+                Some(&e.indicator),
+                format!("intel on {:?} is given twice", e.indicator),
+            );
         }
         probability(&mut c, &at, "confidence", e.confidence);
     }
@@ -971,7 +977,8 @@ fn convert(
     // indicator is the attacker's.
     let mut order: Vec<usize> = (0..observables.len()).collect();
     order.sort_by(|&a, &b| {
-        (observables[a].kind, &observables[a].value).cmp(&(observables[b].kind, &observables[b].value))
+        (observables[a].kind, &observables[a].value)
+            .cmp(&(observables[b].kind, &observables[b].value))
     });
     let mut remap = vec![0; observables.len()];
     for (new, &old) in order.iter().enumerate() {

@@ -363,14 +363,18 @@ pub fn score(
     // nothing to measure is left out and the other weights renormalised (SCORING.md §9).
     let t = &profile.team;
     let no_intrusion = "no intrusion started";
-    let detection = match mean(started.iter().map(|i| match (i.detected_at, i.dwell_seconds) {
-        // Detected by the SOC; an intrusion the attacker announced first, or nobody
-        // found, scores 0.
-        (Some(_), Some(d)) => {
-            (1.0 - d as f64 / t.detection_horizon.0.max(1) as f64).clamp(0.0, 1.0)
-        }
-        _ => 0.0,
-    })) {
+    let detection = match mean(
+        started
+            .iter()
+            .map(|i| match (i.detected_at, i.dwell_seconds) {
+                // Detected by the SOC; an intrusion the attacker announced first, or nobody
+                // found, scores 0.
+                (Some(_), Some(d)) => {
+                    (1.0 - d as f64 / t.detection_horizon.0.max(1) as f64).clamp(0.0, 1.0)
+                }
+                _ => 0.0,
+            }),
+    ) {
         Some(v) => Component::rated("detection", v, t.detection),
         None => Component::not_rated("detection", t.detection, no_intrusion),
     };
@@ -522,7 +526,8 @@ pub fn score(
 /// the very first stage prevented all of it; an attack that never began tests nothing.
 pub fn impact_at_stake(scenario: &Scenario, facts: &Facts) -> bool {
     scenario.possible_impact() > 0.0
-        && (facts.fired.iter().any(|f| !f.is_empty()) || facts.blocked.iter().any(|b| !b.is_empty()))
+        && (facts.fired.iter().any(|f| !f.is_empty())
+            || facts.blocked.iter().any(|b| !b.is_empty()))
 }
 
 fn role_results(seats: &[SeatResult], handoffs: &[HandoffResult]) -> Vec<RoleResult> {

@@ -269,7 +269,10 @@ fn new_config(args: &ServeArgs) -> Result<Config> {
         None => None,
         Some(slug) => {
             let role = Role::from_slug(slug).with_context(|| {
-                format!("--solo {slug:?} is not a role: give tier1, tier2, hunter, responder, manager or engineer")
+                format!(
+                    "--solo {slug:?} is not a role: give {}",
+                    socdrill::scenario::ALL_ROLES.map(|r| r.slug()).join(", ")
+                )
             })?;
             let id = names
                 .iter()

@@ -502,7 +502,7 @@ impl Session {
                 })
             }
             other => Err(format!(
-                "unknown op {other:?}: seats send act or ping; the facilitator start, pause, resume, speed, jump, fire, end, reveal"
+                "unknown op {other:?}: seats send act or ping; the facilitator (and a solo trainee, but for fire) start, pause, resume, speed, jump, fire, end, reveal"
             )),
         };
         match result {
@@ -641,8 +641,9 @@ impl Session {
                     return Err(format!("the exercise is {}", self.phase.name()));
                 }
                 self.tick();
-                let (t, before_stage) =
-                    self.jump_target().ok_or("no timed inject is still to come")?;
+                let (t, before_stage) = self
+                    .jump_target()
+                    .ok_or("no timed inject is still to come")?;
                 let ex = self.ex.as_mut().expect("running or paused");
                 let from = ex.horizon();
                 let lines = ex.journal().lines.len();

@@ -214,13 +214,23 @@ impl Action {
 
 /// A set of evidence items: one bitset per kind, so inserting and testing cost a shift
 /// and a mask. Iterates in `Evidence`'s order (kind, then id), like a sorted set.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct EvidenceSet {
     bits: [Vec<u64>; 5],
     len: usize,
 }
 
+/// Two sets are equal when they hold the same items, however much storage each kept.
+impl PartialEq for EvidenceSet {
+    fn eq(&self, other: &Self) -> bool {
+        self.len == other.len && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for EvidenceSet {}
+
 impl EvidenceSet {
+    #[inline]
     fn slot(e: Evidence) -> (usize, usize) {
         match e {
             Evidence::Alert(i) => (0, i as usize),
@@ -242,6 +252,7 @@ impl EvidenceSet {
     }
 
     /// Adds an item; true when it was not there yet.
+    #[inline]
     pub fn insert(&mut self, e: Evidence) -> bool {
         let (kind, i) = Self::slot(e);
         let words = &mut self.bits[kind];
@@ -256,11 +267,20 @@ impl EvidenceSet {
     }
 
     /// Whether the item is in the set.
+    #[inline]
     pub fn contains(&self, e: &Evidence) -> bool {
         let (kind, i) = Self::slot(*e);
         self.bits[kind]
             .get(i / 64)
             .is_some_and(|w| w & (1u64 << (i % 64)) != 0)
+    }
+
+    /// Empties the set, keeping its storage.
+    pub fn clear(&mut self) {
+        for words in &mut self.bits {
+            words.clear();
+        }
+        self.len = 0;
     }
 
     /// How many items.

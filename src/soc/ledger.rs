@@ -92,6 +92,7 @@ impl Record {
     }
 
     /// Whether the record concerns `subject`.
+    #[inline]
     pub fn about(&self, subject: Evidence) -> bool {
         match subject {
             Evidence::Host(h) => self.host == Some(h),
@@ -382,14 +383,19 @@ impl Ledger {
 
     /// An alert's evidence items: itself, its host, account, indicators and record.
     pub fn alert_items(&self, alert: AlertId) -> Vec<Evidence> {
-        let al = &self.alerts[alert as usize];
-        let mut items = Vec::with_capacity(4 + al.observables.len());
-        items.push(Evidence::Alert(alert));
-        items.extend(al.host.map(Evidence::Host));
-        items.extend(al.account.map(Evidence::Account));
-        items.extend(al.observables.iter().map(|&o| Evidence::Observable(o)));
-        items.extend(al.record.map(Evidence::Record));
+        let mut items = Vec::with_capacity(4 + self.alerts[alert as usize].observables.len());
+        self.push_alert_items(alert, &mut items);
         items
+    }
+
+    /// Appends [`Ledger::alert_items`] to `out` (no allocation of its own).
+    pub fn push_alert_items(&self, alert: AlertId, out: &mut Vec<Evidence>) {
+        let al = &self.alerts[alert as usize];
+        out.push(Evidence::Alert(alert));
+        out.extend(al.host.map(Evidence::Host));
+        out.extend(al.account.map(Evidence::Account));
+        out.extend(al.observables.iter().map(|&o| Evidence::Observable(o)));
+        out.extend(al.record.map(Evidence::Record));
     }
 
     /// Opens a case.

@@ -139,8 +139,8 @@ impl Ctx<'_> {
         if new.is_empty() {
             return;
         }
+        // Each item is new once (the set said so), so sorting is all that is left.
         new.sort_unstable();
-        new.dedup();
         self.log(Entry::Revealed { seat, items: new });
     }
 }
@@ -545,7 +545,13 @@ fn apply(ctx: &mut Ctx, seat: &Seat, knowledge: &mut Knowledge, action: &Action)
                         )
                 })
                 .count();
-            found.extend(benign_activity(ctx, *subject, Lines::Any, *lookback, already));
+            found.extend(benign_activity(
+                ctx,
+                *subject,
+                Lines::Any,
+                *lookback,
+                already,
+            ));
             return finish_search(ctx, id, knowledge, *case, found, |records| {
                 Entry::Investigated {
                     seat: id,
@@ -781,7 +787,8 @@ fn benign_activity(
     let expected = per_hour * (lookback as f64 / 3600.0) / (s.hosts.len().max(1) as f64 * 50.0);
     // Records an earlier search already turned up in the window are part of the same
     // activity: only what is missing is drawn.
-    let n = ((expected.min(4.0) + ctx.rngs.activity.unit()).floor() as usize).saturating_sub(already);
+    let n =
+        ((expected.min(4.0) + ctx.rngs.activity.unit()).floor() as usize).saturating_sub(already);
     let now = ctx.now();
     let about = match subject {
         Evidence::Host(h) => About::Host(h),

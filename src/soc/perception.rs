@@ -9,7 +9,9 @@
 //! path can read the ground truth (ARCHITECTURE.md, invariants; `tests/blind.rs`).
 
 use crate::content::{self, Cues, Intel};
-use crate::scenario::{Account, DataSource, Host, Inject, Observable, Role, Rule, Scenario, Tenant};
+use crate::scenario::{
+    Account, DataSource, Host, Inject, Observable, Role, Rule, Scenario, Tenant,
+};
 use crate::sim::detect::{Defense, LiveRule};
 use crate::soc::ledger::Ledger;
 use crate::soc::{AlertId, Evidence, Knowledge, RecordId, Seat};

@@ -9,13 +9,13 @@
 use bevy::prelude::*;
 use serde::Serialize;
 
+use crate::content::{self, LineRef};
 use crate::journal::{Entry, Journal, Measure};
 use crate::scenario::{Level, Role, Scenario};
 use crate::sim::attack::{AttackState, StageStatus};
 use crate::sim::detect::Defense;
-use crate::sim::{Clock, ScenarioRes};
-use crate::content::{self, LineRef};
 use crate::sim::truth::Truth;
+use crate::sim::{Clock, ScenarioRes};
 use crate::soc::ledger::{Alert, Ledger, Record};
 use crate::soc::{Action, Evidence, Hypothesis, Knowledge, RuleChange, Seat, SeatIndex, Task};
 
@@ -329,7 +329,12 @@ fn card(s: &Scenario, l: &Ledger, truth: &Truth, a: &Alert) -> AlertCard {
         assigned_to: a.assigned,
         source: s.sources[s.rules[a.rule].source].id.clone(),
         line: record.map_or_else(String::new, |r| line_text(s, truth, r)),
-        cues: cue_card(s, l, record.map(|r| r.cues).unwrap_or_default(), &a.observables),
+        cues: cue_card(
+            s,
+            l,
+            record.map(|r| r.cues).unwrap_or_default(),
+            &a.observables,
+        ),
     }
 }
 
@@ -600,8 +605,6 @@ fn indicators(s: &Scenario, l: &Ledger, now: u64) -> Vec<IndicatorCard> {
     });
     out
 }
-
-
 
 /// The facilitator's view: everything, including the attacker's ground truth.
 pub fn facilitator_view(world: &World) -> FacilitatorView {
