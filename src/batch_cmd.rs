@@ -214,7 +214,11 @@ pub fn par_cmd(path: Option<&Path>, jobs: Option<usize>, dry_run: bool) -> Resul
     if finished.interrupted {
         bail!("par needs every seed; the run was stopped");
     }
-    let band = acc.score_quantiles(1, 0.25, 0.75);
+    // Rounded once, so what is printed is what is stored.
+    let round1 = |v: f64| (v * 10.0).round() / 10.0;
+    let band = acc
+        .score_quantiles(1, 0.25, 0.75)
+        .map(|(lo, hi)| (round1(lo), round1(hi)));
     let summary = acc.summary(&s, profile.name.as_str(), seeds);
     let Some(value) = summary.arms[0].team_score.median else {
         bail!(
@@ -224,7 +228,7 @@ pub fn par_cmd(path: Option<&Path>, jobs: Option<usize>, dry_run: bool) -> Resul
             par::PAR_SEEDS.end()
         );
     };
-    let rounded = (value * 10.0).round() / 10.0;
+    let rounded = round1(value);
     emit(&format!(
         "{}: par {rounded:.1} (median team score of expert bots over seeds {}..{}; was {})\n",
         source.name,

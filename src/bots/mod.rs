@@ -187,8 +187,7 @@ impl Brain {
     /// how full the seat's queue is: load and hours on shift raise the threshold, so a
     /// tired, busy analyst closes more as benign. Tier 2 weighs with a higher bar than
     /// Tier 1 (escalating costs a look; declaring an incident takes hosts off the
-    /// network), a hunter with a lower one (a hunt is a search for weak signals, read
-    /// at leisure).
+    /// network); a hunter with Tier 1's (see `HUNTER_EYE`).
     fn read(&mut self, view: &Perception, item: Evidence, load: f64) -> Option<f64> {
         let score = view.suspicion(item)?;
         let p = &self.profile;

@@ -1,7 +1,6 @@
 //! What alerts and records say, and the cues a console shows beside them.
 //!
-//! Nothing a seat sees says whether an item is malicious (SPEC §2, "Evidence and
-//! judgement"). Every record carries a log line: the attack's come from its stages'
+//! Nothing a seat sees says whether an item is malicious. Every record carries a log line: the attack's come from its stages'
 //! telemetry, everything else from the catalogue of ordinary activity
 //! (`assets/benign.ron`, plus a scenario's own lines), filled with the scenario's hosts,
 //! accounts and look-alikes. Every record also carries [`Cues`]: first-seen, rare,
@@ -300,34 +299,29 @@ pub enum LineRef {
 pub fn pick_line(
     rng: &mut Stream,
     lines: &[BenignLine],
-    profiles: &[Profile],
+    weights: &[f64],
     candidates: &[u16],
     indicator: Option<ObservableKind>,
 ) -> Option<(u16, bool)> {
     if let Some(kind) = indicator {
         let fits = |i: u16| lines[i as usize].indicator.contains(&kind);
-        if let Some(i) = weighted(rng, lines, profiles, candidates, fits) {
+        if let Some(i) = weighted(rng, weights, candidates, fits) {
             return Some((i, true));
         }
     }
     let plain = |i: u16| lines[i as usize].indicator.is_empty();
-    weighted(rng, lines, profiles, candidates, plain).map(|i| (i, false))
+    weighted(rng, weights, candidates, plain).map(|i| (i, false))
 }
 
-/// One of the candidates `keep` accepts, in proportion to its profile's weight (no
-/// allocation: a benign item is drawn for every benign alert and record).
+/// One of the candidates `keep` accepts, in proportion to its weight (no allocation: a
+/// benign item is drawn for every benign alert and record).
 fn weighted(
     rng: &mut Stream,
-    lines: &[BenignLine],
-    profiles: &[Profile],
+    weights: &[f64],
     candidates: &[u16],
     keep: impl Fn(u16) -> bool,
 ) -> Option<u16> {
-    let weight = |i: u16| {
-        profiles
-            .get(lines[i as usize].profile)
-            .map_or(1.0, |p| p.weight.max(0.0))
-    };
+    let weight = |i: u16| weights[i as usize];
     let pool = || candidates.iter().copied().filter(|&i| keep(i));
     let total: f64 = pool().map(weight).sum();
     if total <= 0.0 {

@@ -133,6 +133,9 @@ pub struct Lookup {
     pub intel_of: Vec<Option<usize>>,
     /// Per ATT&CK technique a benign line is a trigger for: those lines, in order.
     pub lines_naming: std::collections::BTreeMap<String, Vec<u16>>,
+    /// Per benign line: how often it is drawn, relative to the others (its cue
+    /// profile's weight).
+    pub line_weight: Vec<f64>,
 }
 
 impl Lookup {
@@ -209,6 +212,15 @@ impl Scenario {
             tenant_hosts: vec![Vec::new(); self.tenants.len()],
             intel_of: vec![None; self.observables.len()],
             lines_naming: Default::default(),
+            line_weight: self
+                .benign
+                .iter()
+                .map(|line| {
+                    self.profiles
+                        .get(line.profile)
+                        .map_or(1.0, |p| p.weight.max(0.0))
+                })
+                .collect(),
         };
         for (i, line) in self.benign.iter().enumerate() {
             for t in &line.techniques {

@@ -2,7 +2,7 @@
 //! their ground truth, malicious records, seats, the attacker's footholds over time,
 //! containment, detection, and injects.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use super::{IntrusionResult, StageResult};
 use crate::journal::{Entry, Journal, Measure, SeatInfo};
@@ -62,6 +62,26 @@ pub struct RecordFact {
     pub account: Option<usize>,
 }
 
+/// The malicious records by id: a slot per id up to the highest (ids are dense, and
+/// scoring looks records up for every item each sender had seen).
+#[derive(Debug, Clone, Default)]
+pub struct RecordFacts(Vec<Option<RecordFact>>);
+
+impl RecordFacts {
+    /// The record's facts, if it is malicious.
+    pub fn get(&self, id: &u32) -> Option<&RecordFact> {
+        self.0.get(*id as usize).and_then(Option::as_ref)
+    }
+
+    fn insert(&mut self, id: u32, fact: RecordFact) {
+        let i = id as usize;
+        if self.0.len() <= i {
+            self.0.resize(i + 1, None);
+        }
+        self.0[i] = Some(fact);
+    }
+}
+
 /// Facts gathered from one journal.
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
@@ -76,7 +96,7 @@ pub struct Facts {
     /// Alerts by id.
     pub alerts: Vec<AlertFact>,
     /// Malicious records by id (benign records are not journaled as telemetry).
-    pub records: BTreeMap<u32, RecordFact>,
+    pub records: RecordFacts,
     /// Per intrusion: (time, stage) of each fired stage.
     pub fired: Vec<Vec<(u64, StageIdx)>>,
     /// Per intrusion: (time, stage) of each blocked stage.

@@ -333,7 +333,7 @@ pub fn benign_record(
     let (line, keeps) = content::pick_line(
         rng,
         &s.benign,
-        &s.profiles,
+        &s.lookup.line_weight,
         candidates,
         indicator.map(|o| s.observables[o].kind),
     )
@@ -365,16 +365,10 @@ pub fn benign_record(
     // someone of the tenant now and then.
     let account = account.or_else(|| {
         let local = &s.lookup.tenant_accounts[tenant];
-        let fitting: Vec<usize> = match wants {
-            Some(p) => local
-                .iter()
-                .copied()
-                .filter(|&a| s.accounts[a].privilege == p)
-                .collect(),
-            None => Vec::new(),
-        };
-        if !fitting.is_empty() {
-            Some(fitting[rng.below(fitting.len())])
+        let fits = |a: &&usize| wants.is_some_and(|p| s.accounts[**a].privilege == p);
+        let fitting = local.iter().filter(fits).count();
+        if fitting > 0 {
+            local.iter().filter(fits).nth(rng.below(fitting)).copied()
         } else if !local.is_empty() && rng.chance(0.5) {
             Some(local[rng.below(local.len())])
         } else {

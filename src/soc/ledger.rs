@@ -254,8 +254,8 @@ pub struct Ledger {
     pub assigned_waiting: u32,
     /// Telemetry records by id.
     pub records: Vec<Record>,
-    /// Indicators the SOC has come across (in raised alerts, handoffs and cases): what
-    /// the threat intel analyst may enrich.
+    /// Indicators the SOC has come across in raised alerts and in handoffs: what the
+    /// threat intel analyst may enrich.
     pub watchlist: EvidenceSet,
     /// Per indicator: what threat intelligence has told the SOC, once it has.
     pub intel: Vec<Option<Intel>>,

@@ -97,8 +97,8 @@ impl Ctx<'_> {
         )
     }
 
-    /// Records the first time a seat judged an item of an intrusion malicious (SPEC §3),
-    /// unless the attacker has already announced it.
+    /// Records the first time a seat judged an item of an intrusion malicious
+    /// (SCORING.md §3), unless the attacker has already announced it.
     fn detect(&mut self, intrusion: IntrusionIdx, seat: SeatId) {
         let state = &self.attack.intrusions[intrusion];
         if state.detected || state.told {
@@ -316,7 +316,7 @@ pub fn refusal(ctx: &Ctx, seat: &Seat, knowledge: &Knowledge, action: &Action) -
         Action::Enrich(o) => {
             if !l.watchlist.contains(&Evidence::Observable(*o)) {
                 return Some(format!(
-                    "indicator {o} has not come up in any alert, handoff or case yet"
+                    "indicator {o} has not come up in a raised alert or a handoff yet: threat intel enriches what the SOC passes it"
                 ));
             }
         }
