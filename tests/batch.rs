@@ -171,6 +171,44 @@ fn variants_move_what_they_should() {
 }
 
 #[test]
+fn disabling_the_best_early_rule_lengthens_expert_dwell() {
+    // The rule written for the attack's first stage is what catches it early. With the
+    // evidence read rather than labelled, losing it must cost experts time: the
+    // what-if measures something. Seeds 200-239, the calibration seeds.
+    let s = common::default_scenario();
+    let first = &s.intrusions[0].stages[0];
+    let rules: Vec<&str> = s
+        .lookup
+        .rules_covering(&first.technique)
+        .into_iter()
+        .filter(|&r| s.rules[r].enabled)
+        .map(|r| s.rules[r].id.as_str())
+        .collect();
+    assert_eq!(rules.len(), 1, "one enabled rule on the first stage: {rules:?}");
+    let variant = format!(
+        r#"Variant(name: "without-{0}", changes: [DisableRule("{0}")])"#,
+        rules[0]
+    );
+    let arms = with_baseline(&[variant.as_str()]);
+    let (_, json) = run_batch(
+        &arms,
+        Seeds {
+            first: 200,
+            count: 40,
+        },
+        2,
+    );
+    let summary: batch::Summary = serde_json::from_str(&json).unwrap();
+    let d = &summary.paired[0].intrusions[0].dwell;
+    assert_eq!(d.n, 40, "{d:?}");
+    assert!(d.difference.unwrap() > 0.0, "{d:?}");
+    assert!(
+        d.ci_low.unwrap() > 0.0,
+        "the paired interval excludes zero: {d:?}"
+    );
+}
+
+#[test]
 fn bad_variants_are_located_in_the_variant_file() {
     let raw = raw_default();
     let cases = [
