@@ -42,7 +42,7 @@ use bevy::prelude::*;
 
 use bots::{Brain, Profile};
 use journal::{Entry, Journal, SeatInfo};
-use scenario::Scenario;
+use scenario::{Role, Scenario};
 use script::Script;
 use sim::attack::AttackState;
 use sim::detect::{Defense, arm_noise};
@@ -77,6 +77,8 @@ pub struct Exercise {
     kickoff: Option<SystemId<In<Kickoff>>>,
     /// The live-exercise operation system, registered on first use.
     live: Option<SystemId<In<soc::LiveOp>, Result<u64, String>>>,
+    /// What hunters hunt for in this scenario, worked out once for every reset.
+    hypotheses: bots::Hypotheses,
 }
 
 /// What the kick-off system needs to start an exercise.
@@ -177,6 +179,7 @@ impl Exercise {
             profile: team.label(),
             kickoff: None,
             live: None,
+            hypotheses: Default::default(),
         };
         ex.setup(team, script);
         ex
@@ -198,6 +201,7 @@ impl Exercise {
             profile: profile.name.clone(),
             kickoff: None,
             live: None,
+            hypotheses: Default::default(),
         };
         ex.setup(&Team::uniform(profile), script);
         ex
@@ -267,11 +271,32 @@ impl Exercise {
             let controller = match script.seats.get(name) {
                 _ if script.people.contains(name) => Controller::Person,
                 Some(actions) => Controller::Script(actions.iter().cloned().collect()),
-                None => Controller::Bot(Box::new(Brain::new(
-                    *role,
-                    team.profile_for(*role).clone(),
-                    Stream::new(seed, &format!("bot/{name}")),
-                ))),
+                None => {
+                    let mut brain = Brain::new(
+                        *role,
+                        team.profile_for(*role).clone(),
+                        Stream::new(seed, &format!("bot/{name}")),
+                    );
+                    if *role == Role::Hunter {
+                        if self.hypotheses.is_empty() {
+                            self.hypotheses = bots::hunt_hypotheses(&s);
+                        }
+                        brain.mem.hypotheses = self.hypotheses.clone();
+                    }
+                    Controller::Bot(Box::new(brain))
+                }
+            };
+            // A reused seat keeps its knowledge's storage, emptied.
+            let knowledge = match previous.get(index.len()) {
+                Some(&e) => world
+                    .get_mut::<Knowledge>(e)
+                    .map(|mut k| {
+                        let mut k = std::mem::take(&mut *k);
+                        k.0.clear();
+                        k
+                    })
+                    .unwrap_or_default(),
+                None => Knowledge::default(),
             };
             infos.push(SeatInfo {
                 seat: id,
@@ -296,7 +321,7 @@ impl Exercise {
                     name: name.clone(),
                 },
                 controller,
-                Knowledge::default(),
+                knowledge,
                 Task::default(),
             );
             let e = match previous.get(index.len()) {

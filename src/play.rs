@@ -326,7 +326,8 @@ pub fn floor(workload: &Workload, player: Option<u16>) -> Vec<Desk> {
 }
 
 /// The cues of an item in one line, as the console shows them.
-pub fn cue_text(c: &crate::view::CueCard) -> String {
+pub fn cue_text(card: &crate::view::CueCard) -> String {
+    let c = &card.cues;
     let mut parts = vec![format!("seen on {} host(s) in 30 days", c.prevalence)];
     for (on, what) in [
         (c.first_seen, "first seen on this host"),
@@ -340,7 +341,7 @@ pub fn cue_text(c: &crate::view::CueCard) -> String {
             parts.push(what.into());
         }
     }
-    parts.push(match &c.intel {
+    parts.push(match &card.intel {
         Some(i) => format!(
             "intel: {:?} ({:.0}%){}",
             i.verdict,
@@ -459,13 +460,12 @@ mod tests {
             source: "edr".into(),
             line: "EXCEL.EXE spawned powershell.exe -nop -w hidden -enc".into(),
             cues: crate::view::CueCard {
-                prevalence: 2,
-                first_seen: true,
-                unusual_parent: true,
-                new_destination: false,
-                volume: false,
-                off_hours: false,
-                privileged: false,
+                cues: crate::content::Cues {
+                    prevalence: 2,
+                    first_seen: true,
+                    unusual_parent: true,
+                    ..Default::default()
+                },
                 intel: None,
             },
         }

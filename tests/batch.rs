@@ -184,7 +184,11 @@ fn disabling_the_best_early_rule_lengthens_expert_dwell() {
         .filter(|&r| s.rules[r].enabled)
         .map(|r| s.rules[r].id.as_str())
         .collect();
-    assert_eq!(rules.len(), 1, "one enabled rule on the first stage: {rules:?}");
+    assert_eq!(
+        rules.len(),
+        1,
+        "one enabled rule on the first stage: {rules:?}"
+    );
     let variant = format!(
         r#"Variant(name: "without-{0}", changes: [DisableRule("{0}")])"#,
         rules[0]

@@ -432,3 +432,43 @@ fn journal_lines_read_back_to_the_same_text() {
         }
     }
 }
+
+#[test]
+fn the_records_about_a_subject_are_those_a_scan_finds() {
+    // Investigations look records up by host, account and indicator through an index
+    // kept as records are written; after a reset (the index reused) it must still agree
+    // with reading every record.
+    use socdrill::soc::{Evidence, ledger::Ledger};
+    for (name, s) in shipped() {
+        let mut ex = common::run(&s, 5, "competent");
+        ex.reset(
+            6,
+            bots::profile_named("expert").unwrap(),
+            &Script::default(),
+        );
+        ex.run_to_end();
+        let ledger = ex.world().resource::<Ledger>();
+        assert!(!ledger.records.is_empty(), "{name}");
+        let subjects = (0..s.hosts.len())
+            .map(Evidence::Host)
+            .chain((0..s.accounts.len()).map(Evidence::Account))
+            .chain((0..s.observables.len()).map(Evidence::Observable))
+            .chain((0..ledger.records.len() as u32).map(Evidence::Record));
+        let mut named = 0;
+        for subject in subjects {
+            let scan: Vec<u32> = ledger
+                .records
+                .iter()
+                .filter(|r| r.about(subject))
+                .map(|r| r.id)
+                .collect();
+            let indexed: Vec<u32> = ledger.records_about(subject).map(|r| r.id).collect();
+            assert_eq!(indexed, scan, "{name}: {subject:?}");
+            named += scan.len();
+        }
+        assert!(
+            named > ledger.records.len(),
+            "{name}: records name their subjects"
+        );
+    }
+}

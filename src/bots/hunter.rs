@@ -5,7 +5,9 @@
 
 use super::{Brain, HuntStrategy};
 use crate::scenario::Role;
-use crate::soc::{Action, Evidence, EvidenceSet, HandoffDraft, Hypothesis, Outcome, Perception};
+use crate::soc::{
+    Action, Evidence, EvidenceSet, HandoffDraft, Hypothesis, Outcome, Perception, Public,
+};
 
 /// The hunter's threat model: techniques that public threat reports (Red Canary's
 /// Threat Detection Report, Mandiant M-Trends, The DFIR Report) rank among the most
@@ -52,10 +54,10 @@ const RELIABLE_FIDELITY: f64 = 0.5;
 /// every technique the SOC's rules name; with each, the rules whose techniques cover it.
 /// Which rules cover what never changes during an exercise (whether they are deployed
 /// does), so the hunter works it out once, from the scenario's index.
-pub(super) fn hypotheses(view: &Perception) -> Vec<(String, Vec<usize>)> {
+pub(super) fn hypotheses(scenario: &Public) -> super::Hypotheses {
     let mut techniques: Vec<&str> = THREAT_MODEL.to_vec();
     techniques.extend(
-        view.scenario
+        scenario
             .rules
             .iter()
             .flat_map(|r| r.techniques.iter().map(String::as_str)),
@@ -64,7 +66,7 @@ pub(super) fn hypotheses(view: &Perception) -> Vec<(String, Vec<usize>)> {
     techniques.dedup();
     techniques
         .into_iter()
-        .map(|t| (t.to_string(), view.scenario.rules_covering(t)))
+        .map(|t| (t.to_string(), scenario.rules_covering(t)))
         .collect()
 }
 
@@ -73,7 +75,7 @@ pub(super) fn next(brain: &mut Brain, view: &Perception) -> Option<Action> {
         return None;
     }
     if brain.mem.hypotheses.is_empty() {
-        brain.mem.hypotheses = hypotheses(view);
+        brain.mem.hypotheses = hypotheses(&view.scenario);
     }
     // Do not repeat the last few hypotheses.
     let recent: Vec<&str> = brain

@@ -55,8 +55,8 @@ pub struct Memory {
     /// Techniques already hunted, in order.
     pub hunted: Vec<String>,
     /// The hunter's hypotheses with the rules covering each (see
-    /// `hunter::hypotheses`); empty until its first hunt.
-    pub hypotheses: Vec<(String, Vec<usize>)>,
+    /// [`hunt_hypotheses`]); worked out at its first hunt unless it was given them.
+    pub hypotheses: Hypotheses,
     /// Items the responder has already acted on.
     pub contained: EvidenceSet,
     /// Rules the engineer has already changed.
@@ -97,12 +97,21 @@ impl Memory {
         *judged = (0.0, 0.0);
         *runs = 0;
         hunted.clear();
-        hypotheses.clear();
+        *hypotheses = Hypotheses::default();
         contained.clear();
         changed_rules.clear();
         noticed.clear();
         seen_indicators.clear();
     }
+}
+
+/// A hunter's hypotheses: techniques, each with the rules that cover it.
+pub type Hypotheses = std::sync::Arc<[(String, Vec<usize>)]>;
+
+/// The hypotheses a hunter picks from in `scenario`: they depend on the scenario alone,
+/// so an exercise works them out once and hands them to every hunter it seats.
+pub fn hunt_hypotheses(scenario: &crate::scenario::Scenario) -> Hypotheses {
+    hunter::hypotheses(&crate::soc::Public::of(scenario))
 }
 
 /// A bot's mind.

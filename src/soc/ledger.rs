@@ -276,6 +276,8 @@ pub struct Ledger {
     pub malicious_calls: Vec<u32>,
     /// Seats by id.
     pub board: Vec<Slot>,
+    /// Per host, account and indicator: the records that name it, in id order.
+    about: [Vec<Vec<RecordId>>; 3],
 }
 
 impl Ledger {
@@ -299,6 +301,7 @@ impl Ledger {
             false_positives,
             malicious_calls,
             board,
+            about,
         } = self;
         alerts.clear();
         let Queue {
@@ -332,6 +335,14 @@ impl Ledger {
         malicious_calls.clear();
         malicious_calls.resize(rules, 0);
         board.clear();
+        for (lists, n) in about.iter_mut().zip([
+            scenario.hosts.len(),
+            scenario.accounts.len(),
+            scenario.observables.len(),
+        ]) {
+            lists.iter_mut().for_each(Vec::clear);
+            lists.resize_with(n, Vec::new);
+        }
     }
 
     /// Adds an alert, assigning its id, and links its record to it.
@@ -347,9 +358,34 @@ impl Ledger {
 
     /// Adds a record, assigning its id.
     pub fn add_record(&mut self, mut record: Record) -> RecordId {
-        record.id = self.records.len() as RecordId;
+        let id = self.records.len() as RecordId;
+        record.id = id;
+        let named = (record.host.iter().map(|&h| (0, h)))
+            .chain(record.account.iter().map(|&a| (1, a)))
+            .chain(record.observables.iter().map(|&o| (2, o)));
+        for (kind, i) in named {
+            let lists = &mut self.about[kind];
+            if lists.len() <= i {
+                lists.resize_with(i + 1, Vec::new);
+            }
+            if lists[i].last() != Some(&id) {
+                lists[i].push(id);
+            }
+        }
         self.records.push(record);
-        self.records.len() as RecordId - 1
+        id
+    }
+
+    /// The records about `subject` (see [`Record::about`]), in id order.
+    pub fn records_about(&self, subject: Evidence) -> impl Iterator<Item = &Record> + '_ {
+        let (ids, single): (&[RecordId], _) = match subject {
+            Evidence::Host(h) => (self.about[0].get(h).map_or(&[][..], Vec::as_slice), None),
+            Evidence::Account(a) => (self.about[1].get(a).map_or(&[][..], Vec::as_slice), None),
+            Evidence::Observable(o) => (self.about[2].get(o).map_or(&[][..], Vec::as_slice), None),
+            Evidence::Record(r) => (&[][..], self.records.get(r as usize)),
+            Evidence::Alert(_) => (&[][..], None),
+        };
+        ids.iter().map(|&i| &self.records[i as usize]).chain(single)
     }
 
     /// Puts indicators on the watchlist; true when one was new.

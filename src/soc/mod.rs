@@ -66,7 +66,7 @@ pub enum Outcome {
     Case(CaseId),
 }
 
-pub use perception::Perception;
+pub use perception::{Perception, Public};
 
 impl Ctx<'_> {
     /// Wakes every idle seat of `role` that is not already due to wake.
@@ -528,9 +528,8 @@ fn apply(ctx: &mut Ctx, seat: &Seat, knowledge: &mut Knowledge, action: &Action)
             let from = now.saturating_sub(*lookback);
             let mut found: Vec<RecordId> = ctx
                 .ledger
-                .records
-                .iter()
-                .filter(|r| r.at >= from && r.at <= now && r.about(*subject))
+                .records_about(*subject)
+                .filter(|r| r.at >= from && r.at <= now)
                 .map(|r| r.id)
                 .collect();
             // Ordinary activity drawn by earlier searches (a line from the catalogue on

@@ -37,7 +37,8 @@ pub struct Public<'a> {
 }
 
 impl<'a> Public<'a> {
-    fn of(s: &'a Scenario) -> Public<'a> {
+    /// The public facts of `s`.
+    pub fn of(s: &'a Scenario) -> Public<'a> {
         Public {
             tenants: &s.tenants,
             hosts: &s.hosts,

@@ -61,20 +61,9 @@ pub struct AlertCard {
 /// wrote the item.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct CueCard {
-    /// Hosts in the organisation showing the same activity over 30 days.
-    pub prevalence: u16,
-    /// First time seen on this host.
-    pub first_seen: bool,
-    /// An unusual parent and child, or an unusual client or method.
-    pub unusual_parent: bool,
-    /// A new external destination, sender or source.
-    pub new_destination: bool,
-    /// Far more bytes, files or events than usual.
-    pub volume: bool,
-    /// Outside business hours.
-    pub off_hours: bool,
-    /// A privileged or service account.
-    pub privileged: bool,
+    /// The item's cues, each its own field on the wire.
+    #[serde(flatten)]
+    pub cues: crate::content::Cues,
     /// What threat intelligence has said of its indicators, if anything yet.
     pub intel: Option<IntelCard>,
 }
@@ -347,13 +336,7 @@ pub fn cue_card(
     observables: &[usize],
 ) -> CueCard {
     CueCard {
-        prevalence: c.prevalence,
-        first_seen: c.first_seen,
-        unusual_parent: c.unusual_parent,
-        new_destination: c.new_destination,
-        volume: c.volume,
-        off_hours: c.off_hours,
-        privileged: c.privileged,
+        cues: c,
         intel: l.intel_on(observables).map(|i| {
             // The note of the indicator the verdict came from.
             let note = observables
