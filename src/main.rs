@@ -559,7 +559,7 @@ fn replay(dir: &Path) -> Result<ExitCode> {
         (results.ended_by == socdrill::score::EndedBy::Defenders).then_some(results.ended_at);
     simulate(&mut ex, end_at);
     if let Some(d) = journal::first_divergence(&recorded, ex.journal()) {
-        report_divergence(&d);
+        report_divergence(dir, &d);
         return Ok(ExitCode::from(1));
     }
     let digest = ex.journal().digest();
@@ -634,7 +634,7 @@ fn play(_: PlayCmd) -> Result<ExitCode> {
 }
 
 /// Prints where a replay first differs from the recorded journal.
-fn report_divergence(d: &journal::Divergence) {
+fn report_divergence(dir: &Path, d: &journal::Divergence) {
     eprintln!("replay diverges at journal line {}:", d.line);
     eprintln!(
         "  recorded: {}",
@@ -644,6 +644,17 @@ fn report_divergence(d: &journal::Divergence) {
         "  replayed: {}",
         d.replayed.as_deref().unwrap_or("(simulation ends here)")
     );
+    // A run from another version of the simulation is not expected to replay here.
+    let recorded_by = fs::read_to_string(dir.join("run.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .and_then(|v| v.get("socdrill")?.as_str().map(str::to_string));
+    let this = env!("CARGO_PKG_VERSION");
+    if let Some(v) = recorded_by.filter(|v| v != this) {
+        eprintln!(
+            "  the run was recorded by socdrill {v} and this is {this}: the simulation changed between them, so replay it with socdrill {v} (its report and results still read here)"
+        );
+    }
 }
 
 /// Replays a live exercise's directory (written by `serve`): its recorded moves, played
@@ -692,7 +703,7 @@ fn replay_live(dir: &Path) -> Result<ExitCode> {
         j
     };
     if let Some(d) = journal::first_divergence(&recorded, &checked) {
-        report_divergence(&d);
+        report_divergence(dir, &d);
         return Ok(ExitCode::from(1));
     }
     let digest = checked.digest();

@@ -88,6 +88,18 @@ fn replay_confirms_a_run_and_names_the_first_divergence_of_a_tampered_one() {
     let o = socdrill(&["replay", run.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).1.contains("line 10"), "{}", text(&o).1);
+    assert!(!text(&o).1.contains("recorded by"), "{}", text(&o).1);
+    // Recorded by another version, the divergence says why it may be expected.
+    let run_json = run.join("run.json");
+    let meta = std::fs::read_to_string(&run_json).unwrap();
+    std::fs::write(&run_json, meta.replace(env!("CARGO_PKG_VERSION"), "0.0.1")).unwrap();
+    let o = socdrill(&["replay", run.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o).1.contains("recorded by socdrill 0.0.1"),
+        "{}",
+        text(&o).1
+    );
 
     // A truncated journal is caught too.
     std::fs::write(
