@@ -22,18 +22,27 @@ pub(super) fn next(brain: &mut Brain, view: &Perception) -> Option<Action> {
     let pick = match brain.profile.triage_order {
         TriageOrder::Fifo => brain.mem.noticed.front().copied(),
         TriageOrder::Severity => {
-            let wanted = |o: usize| {
-                let item = Evidence::Observable(o);
+            // The indicators of open cases and waiting handoffs, gathered once.
+            let mut wanted = std::mem::take(&mut brain.scratch_set);
+            wanted.clear();
+            let open_cases = view.desk.cases.iter().filter(|c| c.merged_into.is_none());
+            let held = open_cases.flat_map(|c| c.evidence.iter()).chain(
                 view.desk
-                    .cases
-                    .iter()
-                    .any(|c| c.merged_into.is_none() && c.evidence.contains(&item))
-                    || view
-                        .desk
-                        .handoffs_for_anyone()
-                        .any(|h| h.draft.evidence.contains(&item))
-            };
-            let first = brain.mem.noticed.iter().copied().find(|&o| wanted(o));
+                    .handoffs_for_anyone()
+                    .flat_map(|h| h.draft.evidence.iter()),
+            );
+            for &e in held {
+                if let Evidence::Observable(_) = e {
+                    wanted.insert(e);
+                }
+            }
+            let first = brain
+                .mem
+                .noticed
+                .iter()
+                .copied()
+                .find(|&o| wanted.contains(&Evidence::Observable(o)));
+            brain.scratch_set = wanted;
             first.or_else(|| brain.mem.noticed.front().copied())
         }
     }?;

@@ -128,6 +128,8 @@ pub struct Brain {
     role: Role,
     /// Room to list an item's evidence in, kept between uses.
     scratch: Vec<Evidence>,
+    /// Room for a set of items, kept between uses.
+    scratch_set: EvidenceSet,
 }
 
 impl Brain {
@@ -140,6 +142,7 @@ impl Brain {
             mem: Memory::default(),
             role,
             scratch: Vec::new(),
+            scratch_set: EvidenceSet::default(),
         }
     }
 
@@ -289,8 +292,12 @@ impl Brain {
         suspicious: &EvidenceSet,
     ) -> Vec<Evidence> {
         let mut out: Vec<Evidence> = lead.into_iter().collect();
+        // What `out` holds, to skip repeats without searching it.
+        let mut taken = std::mem::take(&mut self.scratch_set);
+        taken.clear();
+        taken.extend(lead);
         for &item in seen {
-            if Some(item) == lead || out.contains(&item) {
+            if taken.contains(&item) {
                 continue;
             }
             let p = if suspicious.contains(&item) {
@@ -300,8 +307,10 @@ impl Brain {
             };
             if self.rng.chance(p) {
                 out.push(item);
+                taken.insert(item);
             }
         }
+        self.scratch_set = taken;
         out
     }
 

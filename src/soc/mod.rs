@@ -140,7 +140,9 @@ impl Ctx<'_> {
             return;
         }
         // Each item is new once (the set said so), so sorting is all that is left.
-        new.sort_unstable();
+        if !new.is_sorted() {
+            new.sort_unstable();
+        }
         self.log(Entry::Revealed { seat, items: new });
     }
 }
@@ -735,8 +737,9 @@ fn finish_search(
     ctx.reveal(seat, knowledge, items);
     if let Some(c) = case {
         let cs = &mut ctx.ledger.cases[c as usize];
+        let mut filed: EvidenceSet = cs.evidence.iter().copied().collect();
         for &r in &found {
-            if !cs.evidence.contains(&Evidence::Record(r)) {
+            if filed.insert(Evidence::Record(r)) {
                 cs.evidence.push(Evidence::Record(r));
             }
         }
