@@ -613,3 +613,77 @@ fn bad_arguments_and_damaged_journals_are_named() {
     check(&["serve", "--resume", d], "refused on replay");
     check(&["replay", d], "refused on replay");
 }
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> &'a str {
+    headers
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_report_is_the_facilitators_until_the_reveal_and_never_a_stale_one() {
+    let dir = scratch("serve-report-gate");
+    std::fs::create_dir_all(&dir).unwrap();
+    // A report left behind by an earlier exercise in a reused directory.
+    std::fs::write(dir.join("report.html"), "STALE REPORT of another exercise").unwrap();
+    let server = Server::start(
+        bin(),
+        &["--journal", dir.to_str().unwrap(), "--speed", "300"],
+    );
+    let seat = server.seat("tier1-1");
+    let fac_key = server.facilitator.clone().unwrap();
+    let board_key = server.board.clone().unwrap();
+
+    // In the lobby there is no report for anyone, and the stale one is never served.
+    for key in [&seat, &fac_key, &board_key] {
+        let (status, headers, body) = server.get(&format!("/r/{key}")).await;
+        assert_eq!(status, 404, "{body}");
+        assert!(!body.contains("STALE"), "{body}");
+        assert_eq!(header(&headers, "cache-control"), "no-store");
+    }
+    let (status, _, _) = server.get("/r/not-a-key").await;
+    assert_eq!(status, 403);
+
+    // Every keyed page is kept out of caches, frames and referrers.
+    let (status, headers, body) = server.get(&format!("/s/{seat}")).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(header(&headers, "cache-control"), "no-store");
+    assert_eq!(header(&headers, "x-content-type-options"), "nosniff");
+    assert_eq!(header(&headers, "referrer-policy"), "no-referrer");
+    let csp = header(&headers, "content-security-policy");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(
+        csp.contains("default-src 'none'") && csp.contains("script-src 'self'"),
+        "{csp}"
+    );
+
+    let mut fac = Client::connect(&server, &fac_key).await;
+    assert_eq!(fac.request("start", json!({})).await["ok"], true);
+    let r = fac.request("end", json!({"confirm": true})).await;
+    assert_eq!(r["ok"], true, "{r}");
+
+    // Ended, not revealed: the facilitator reads it, seats and the board do not.
+    let (status, headers, body) = server.get(&format!("/r/{fac_key}")).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("<html") && !body.contains("STALE"), "{body}");
+    assert_eq!(header(&headers, "cache-control"), "no-store");
+    assert!(header(&headers, "content-security-policy").contains("frame-ancestors 'none'"));
+    for key in [&seat, &board_key] {
+        let (status, headers, body) = server.get(&format!("/r/{key}")).await;
+        assert_eq!(status, 403, "{body}");
+        assert!(!body.contains("<html"), "{body}");
+        assert_eq!(header(&headers, "cache-control"), "no-store");
+    }
+    // The file written at the end is this exercise's.
+    let written = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(!written.contains("STALE"));
+
+    let r = fac.request("reveal", json!({"confirm": true})).await;
+    assert_eq!(r["ok"], true, "{r}");
+    for key in [&seat, &board_key] {
+        let (status, _, body) = server.get(&format!("/r/{key}")).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body.contains("<html"), "{body}");
+    }
+}

@@ -32,7 +32,7 @@ use socdrill::scenario::Role;
 use socdrill::script::seat_names;
 use socdrill::{bots, live};
 
-use session::{Cmd, Config, SeatSlot, Session, Who};
+use session::{Cmd, Config, SeatSlot, Session, SharedReport, Who};
 
 /// The page and its assets, embedded.
 const INDEX_HTML: &str = include_str!("../../assets/web/index.html");
@@ -135,10 +135,12 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
     // thread that made it); a resume replays there before the links go out.
     let (tx, rx) = std_mpsc::channel::<Cmd>();
     let (ready_tx, ready_rx) = std_mpsc::channel::<Result<Option<(usize, bool)>>>();
+    let report = SharedReport::default();
+    let session_report = report.clone();
     let session_thread = std::thread::Builder::new()
         .name("exercise".into())
         .spawn(move || {
-            let mut session = Session::new(cfg);
+            let mut session = Session::new(cfg, session_report);
             let resumed = match resume {
                 Some((setup, moves)) => session.resume(&setup, &moves).map(Some),
                 None => Ok(None),
@@ -221,7 +223,7 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
     let state = AppState {
         tx: tx.clone(),
         keys: Arc::new(keys),
-        dir: dir.clone(),
+        report,
     };
     let app = Router::new()
         .route("/", get(page_root))
@@ -456,18 +458,35 @@ fn resume_config(dir: &Path) -> Result<(Config, Resume)> {
 struct AppState {
     tx: std_mpsc::Sender<Cmd>,
     keys: Arc<HashMap<String, Who>>,
-    dir: PathBuf,
+    report: SharedReport,
 }
 
-fn html(body: &'static str) -> Response {
+/// What every page of the server may load: its own script, styles and socket, nothing
+/// from elsewhere, and no framing by another site.
+const PAGE_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/// The after-action report is one self-contained file: inline styles and drawings only.
+const REPORT_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/// A keyed page: never cached, never framed, no referrer (the key is in its path).
+fn keyed_page(body: impl IntoResponse, policy: &'static str) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
             (header::CACHE_CONTROL, "no-store"),
+            (header::CONTENT_SECURITY_POLICY, policy),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (header::REFERRER_POLICY, "no-referrer"),
+            (header::X_FRAME_OPTIONS, "DENY"),
         ],
         body,
     )
         .into_response()
+}
+
+fn html(body: &'static str) -> Response {
+    keyed_page(body, PAGE_POLICY)
 }
 
 async fn page_root() -> Response {
@@ -486,16 +505,38 @@ async fn page(State(app): State<AppState>, UrlPath(key): UrlPath<String>) -> Res
 }
 
 async fn report_page(State(app): State<AppState>, UrlPath(key): UrlPath<String>) -> Response {
-    if !app.keys.contains_key(&key) {
+    let Some(who) = app.keys.get(&key) else {
         return (StatusCode::FORBIDDEN, "unknown link\n").into_response();
-    }
-    match fs::read_to_string(app.dir.join("report.html")) {
-        Ok(text) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], text).into_response(),
-        Err(_) => (
+    };
+    let refuse = |status: StatusCode, text: &'static str| {
+        (
+            status,
+            [
+                (header::CACHE_CONTROL, "no-store"),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            ],
+            text,
+        )
+            .into_response()
+    };
+    let (html, revealed) = {
+        let gate = app
+            .report
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        (gate.html.clone(), gate.revealed)
+    };
+    // The report is ground truth: the facilitator's until the reveal, then everyone's.
+    match html {
+        None => refuse(
             StatusCode::NOT_FOUND,
             "The after-action report is written when the exercise ends.\n",
-        )
-            .into_response(),
+        ),
+        Some(_) if !revealed && !matches!(who, Who::Facilitator) => refuse(
+            StatusCode::FORBIDDEN,
+            "The after-action report opens to everyone when the facilitator reveals the debrief.\n",
+        ),
+        Some(text) => keyed_page(text.to_string(), REPORT_POLICY),
     }
 }
 

@@ -110,6 +110,21 @@ pub struct Config {
     pub dir: PathBuf,
 }
 
+/// The after-action report of the exercise this server runs, as the web routes may
+/// serve it: written in memory when the exercise ends (never read back from a file, so
+/// a report left in a reused directory is never served), and open to seats and the
+/// board only once the facilitator reveals it.
+#[derive(Debug, Default)]
+pub struct ReportGate {
+    /// The report's HTML, once the exercise has ended.
+    pub html: Option<Arc<str>>,
+    /// Whether the facilitator has revealed the debrief to everyone.
+    pub revealed: bool,
+}
+
+/// The gate, shared between the exercise thread and the web routes.
+pub type SharedReport = Arc<std::sync::Mutex<ReportGate>>;
+
 /// How often the live clock writes where it is, so a resumed exercise picks up close
 /// to where it stopped.
 const CLOCK_MARK_EVERY: Duration = Duration::from_secs(5);
@@ -140,6 +155,10 @@ pub struct Session {
     published: Option<(usize, Phase, bool, u64)>,
     /// The facilitator's feed: what jumps passed over, and other notes, newest last.
     feed: Vec<(u64, String)>,
+    /// The report as the web routes see it.
+    report: SharedReport,
+    /// Whether the ended exercise's results, journal and report are on disk.
+    saved: bool,
 }
 
 /// How many lines the facilitator's feed keeps.
@@ -162,7 +181,7 @@ fn reply_err(id: Option<u64>, error: &str) -> String {
 }
 
 impl Session {
-    pub fn new(cfg: Config) -> Session {
+    pub fn new(cfg: Config, report: SharedReport) -> Session {
         let n = cfg.seats.len();
         Session {
             speed: cfg.speed,
@@ -184,7 +203,18 @@ impl Session {
             scores: None,
             published: None,
             feed: Vec::new(),
+            report,
+            saved: false,
         }
+    }
+
+    /// Opens the debrief, and the report, to everyone.
+    fn reveal(&mut self) {
+        self.revealed = true;
+        self.report
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .revealed = true;
     }
 
     /// Adds a line to the facilitator's feed.
@@ -711,11 +741,16 @@ impl Session {
                     let t = self.ex.as_ref().expect("started").horizon();
                     self.apply(Timed { t, mv: Move::End })?;
                     self.phase = Phase::Ended;
-                    self.finish().map_err(|e| format!("{e:#}"))?;
+                }
+                // Saving the results may have failed (a full disk): ending again retries.
+                if !self.saved {
+                    self.finish().map_err(|e| {
+                        format!("{e:#}; the exercise has ended and its debrief is kept: free space and press End again to save it")
+                    })?;
                 }
                 // Nobody facilitates a solo drill: the trainee who ends it sees the debrief.
                 if op == "reveal" || self.cfg.solo.is_some() {
-                    self.revealed = true;
+                    self.reveal();
                     Ok(("revealed to everyone".into(), None))
                 } else {
                     Ok(("ended".into(), None))
@@ -773,7 +808,9 @@ impl Session {
         if self.ex.as_ref().is_some_and(Exercise::ended) {
             self.phase = Phase::Ended;
             // Nobody facilitates a solo drill: its debrief opens at the end.
-            self.revealed |= self.cfg.solo.is_some();
+            if self.cfg.solo.is_some() {
+                self.reveal();
+            }
             if let Err(e) = self.finish() {
                 eprintln!("error: {e:#}");
             }
@@ -799,6 +836,34 @@ impl Session {
         self.write_journal();
         let ex = self.ex.as_ref().expect("finish after start");
         let results = ex.results();
+        let rep = Report::build(
+            &self.cfg.scenario,
+            ex.journal(),
+            &results,
+            Some(crate::utc_now()),
+        );
+        let html: Arc<str> = Arc::from(rep.render(Format::Html));
+        // The sentences every debrief must carry, worded once (the scorecard and the
+        // report say the same): an early end, why there is no team score, the ladder.
+        let notes: Vec<String> = report::ending_note(&results)
+            .into_iter()
+            .chain(results.team_score_note.clone())
+            .chain(report::standing(&results))
+            .chain(report::ladder_note(&results))
+            .collect();
+        // The debrief and the report exist before anything is written: a disk that
+        // cannot take them loses neither.
+        self.debrief = Some(json!({
+            "results": results,
+            "notes": notes,
+            "timeline": rep.timeline_svg(),
+            "report": "report",
+        }));
+        self.report
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .html = Some(html.clone());
+        self.published = None;
         let dir = &self.cfg.dir;
         let write = |name: &str, text: &str| {
             let p = dir.join(name);
@@ -817,27 +882,8 @@ impl Session {
                 env!("CARGO_PKG_VERSION")
             ),
         )?;
-        let rep = Report::build(
-            &self.cfg.scenario,
-            ex.journal(),
-            &results,
-            Some(crate::utc_now()),
-        );
-        write("report.html", &rep.render(Format::Html))?;
-        // The sentences every debrief must carry, worded once (the scorecard and the
-        // report say the same): an early end, why there is no team score, the ladder.
-        let notes: Vec<String> = report::ending_note(&results)
-            .into_iter()
-            .chain(results.team_score_note.clone())
-            .chain(report::standing(&results))
-            .chain(report::ladder_note(&results))
-            .collect();
-        self.debrief = Some(json!({
-            "results": results,
-            "notes": notes,
-            "timeline": rep.timeline_svg(),
-            "report": "report",
-        }));
+        write("report.html", &html)?;
+        self.saved = true;
         eprintln!(
             "exercise ended ({}): team score {}; digest {}; results, journal and report in {}",
             results.end_reason,

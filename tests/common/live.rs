@@ -97,6 +97,38 @@ impl Server {
         format!("{}/ws?key={key}", self.base.replacen("http", "ws", 1))
     }
 
+    /// `GET PATH` over a plain connection: the status code, the headers (names in lower
+    /// case) and the body.
+    pub async fn get(&self, path: &str) -> (u16, Vec<(String, String)>, String) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let authority = self.base.trim_start_matches("http://");
+        let mut stream = TcpStream::connect(authority).await.expect("connects");
+        let request =
+            format!("GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut raw = Vec::new();
+        tokio::time::timeout(PATIENCE, stream.read_to_end(&mut raw))
+            .await
+            .expect("the server answers in time")
+            .unwrap();
+        let raw = String::from_utf8_lossy(&raw).into_owned();
+        let (head, body) = raw.split_once("\r\n\r\n").expect("a whole response");
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .unwrap()
+            .split(' ')
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        (status, headers, body.to_string())
+    }
+
     /// Kills the process at once (SIGKILL) and waits for it.
     pub fn kill(&mut self) {
         let _ = self.child.kill();
