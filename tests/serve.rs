@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use common::live::{Client, Server};
 use common::scratch;
@@ -686,4 +686,153 @@ async fn the_report_is_the_facilitators_until_the_reveal_and_never_a_stale_one()
         assert_eq!(status, 200, "{body}");
         assert!(body.contains("<html"), "{body}");
     }
+}
+
+/// A tmpfs mounted over a directory for one test, unmounted when dropped.
+struct TinyDisk(PathBuf);
+
+impl TinyDisk {
+    /// Mounts `size` of tmpfs at `dir`, or says why it cannot.
+    fn mount(dir: &Path, size: &str) -> Result<TinyDisk, String> {
+        let out = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .output()
+            .map_err(|e| format!("cannot run mount: {e}"))?;
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
+        }
+        Ok(TinyDisk(dir.to_path_buf()))
+    }
+
+    /// Writes a file until the disk is full.
+    fn fill(&self) {
+        use std::io::Write;
+        let mut f = std::fs::File::create(self.0.join("filler")).unwrap();
+        let block = [0u8; 4096];
+        while f.write_all(&block).is_ok() {}
+        // Whatever page is left in part goes too.
+        while f.write_all(&[0u8]).is_ok() {}
+    }
+
+    fn free(&self) {
+        std::fs::remove_file(self.0.join("filler")).unwrap();
+    }
+}
+
+impl Drop for TinyDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(&self.0)
+            .status();
+    }
+}
+
+/// Every line of a moves file is whole and reads as a move.
+fn assert_whole_lines(dir: &Path) {
+    let text = std::fs::read_to_string(dir.join("moves.jsonl")).unwrap();
+    assert!(
+        text.is_empty() || text.ends_with('\n'),
+        "a torn last line: {text:?}"
+    );
+    for (i, line) in text.lines().enumerate() {
+        let v: Result<Value, _> = serde_json::from_str(line);
+        assert!(v.is_ok(), "moves.jsonl:{}: {line:?}", i + 1);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_disk_pauses_the_exercise_loses_no_move_and_it_goes_on_when_space_returns() {
+    let dir = scratch("serve-disk-full");
+    std::fs::create_dir_all(&dir).unwrap();
+    let disk = match TinyDisk::mount(&dir, "512k") {
+        Ok(d) => d,
+        Err(why) => {
+            eprintln!("skipped: a disk-full test needs a tmpfs mount ({why})");
+            return;
+        }
+    };
+    let d = dir.to_str().unwrap();
+    let mut server = Server::start(bin(), &["--journal", d, "--speed", "300", "--seed", "4"]);
+    let key = server.seat("tier1-1");
+    let fac_key = server.facilitator.clone().unwrap();
+    let mut t1 = Client::connect(&server, &key).await;
+    let mut fac = Client::connect(&server, &fac_key).await;
+    assert_eq!(fac.request("start", json!({})).await["ok"], true);
+
+    // A move acknowledged before the disk fills.
+    let s = t1
+        .until("an alert in the queue", |s| !queue_ids(s).is_empty())
+        .await;
+    let first = json!({"TakeAlert": queue_ids(&s)[0]});
+    assert_eq!(t1.act(first.clone()).await["ok"], true);
+
+    // Fill the disk, then pause and resume until a clock mark no longer fits: each
+    // pause records where the clock is (a page of them at most; paced under the
+    // server's message rate).
+    disk.fill();
+    let mut stalled = None;
+    for _ in 0..400 {
+        tokio::time::sleep(std::time::Duration::from_millis(120)).await;
+        let r = fac.request("pause", json!({})).await;
+        assert_eq!(r["ok"], true, "{r}");
+        let r = fac.request("resume", json!({})).await;
+        if r["ok"] == false {
+            stalled = Some(r["error"].as_str().unwrap().to_string());
+            break;
+        }
+    }
+    let stalled = stalled.expect("the full disk stalls the exercise");
+    assert!(
+        stalled.contains("cannot be recorded: disk full"),
+        "{stalled}"
+    );
+    // The half-written line was cut back: the file reads whole.
+    assert_whole_lines(&dir);
+    // Everyone sees why, the clock stands, and no move is made.
+    for c in [&mut t1, &mut fac] {
+        let s = c
+            .until("the stall", |s| s["clock"]["stalled"].is_string())
+            .await;
+        assert_eq!(s["clock"]["phase"], "paused", "{s}");
+    }
+    let r = t1.act(json!({"TakeAlert": 0})).await;
+    assert_eq!(r["ok"], false, "{r}");
+    assert!(r["error"].as_str().unwrap().contains("disk full"), "{r}");
+
+    // Space returns: the server notices by itself and the exercise goes on.
+    disk.free();
+    for c in [&mut t1, &mut fac] {
+        c.until("the stall over", |s| s["clock"]["stalled"].is_null())
+            .await;
+    }
+    let r = fac.request("resume", json!({})).await;
+    assert_eq!(r["ok"], true, "{r}");
+    let s = t1
+        .until("the seat idle with an alert held", |s| {
+            s["view"]["working_on"].is_null()
+                && s["view"]["held"].as_array().is_some_and(|h| !h.is_empty())
+        })
+        .await;
+    let held = s["view"]["held"][0]["id"].clone();
+    let second = json!({"Classify": [held, "Benign"]});
+    let r = t1.act(second.clone()).await;
+    assert_eq!(r["ok"], true, "{r}");
+    server.kill();
+
+    // Both acknowledged moves are on disk, in whole lines, and the exercise resumes.
+    assert_whole_lines(&dir);
+    let acts: Vec<Value> = moves(&dir)
+        .into_iter()
+        .filter(|m| m["move"]["do"] == "Act")
+        .map(|m| m["move"]["action"].clone())
+        .collect();
+    assert_eq!(acts, vec![first, second]);
+    let server = Server::start(bin(), &["--resume", d]);
+    let mut fac = Client::connect(&server, &fac_key).await;
+    let s = fac.until("a state", |s| s["type"] == "state").await;
+    assert_eq!(s["clock"]["phase"], "paused", "{s}");
+    drop(server);
+    drop(disk);
 }

@@ -264,6 +264,14 @@ function onMessage(msg) {
       S.view = msg.view || {};
       S.clockAt = performance.now();
       render();
+      // The server cannot record moves (a full disk): everyone sees why it paused.
+      if (msg.clock && msg.clock.stalled) {
+        banner(msg.clock.stalled, 'refused');
+        S.stallShown = true;
+      } else if (S.stallShown) {
+        banner(null);
+        S.stallShown = false;
+      }
       break;
     case 'reply': onReply(msg); break;
     case 'error': feedback(false, `error: ${msg.error}`); break;

@@ -159,7 +159,23 @@ pub struct Session {
     report: SharedReport,
     /// Whether the ended exercise's results, journal and report are on disk.
     saved: bool,
+    /// Length of the moves file up to its last whole line.
+    recorded: u64,
+    /// Why moves cannot be recorded, while they cannot; and whether the clock was
+    /// running when that began, so it runs again once they can.
+    stalled: Option<Stall>,
 }
+
+/// The moves file cannot be written (a full disk, say): the clock is paused and no move
+/// is made until a retry succeeds.
+struct Stall {
+    reason: String,
+    was_running: bool,
+    last_try: Instant,
+}
+
+/// How often a stalled server tries the disk again.
+const STALL_RETRY: Duration = Duration::from_secs(1);
 
 /// How many lines the facilitator's feed keeps.
 const FEED_LINES: usize = 60;
@@ -205,6 +221,8 @@ impl Session {
             feed: Vec::new(),
             report,
             saved: false,
+            recorded: 0,
+            stalled: None,
         }
     }
 
@@ -273,6 +291,7 @@ impl Session {
         fs::write(dir.join("moves.jsonl"), &whole)
             .with_context(|| format!("cannot rewrite {}", dir.join("moves.jsonl").display()))?;
         self.moves = Some(open_append(&dir.join("moves.jsonl"))?);
+        self.recorded = whole.len() as u64;
         let journal = File::create(dir.join("journal.jsonl"))
             .with_context(|| format!("cannot write {}", dir.join("journal.jsonl").display()))?;
         self.journal = Some(BufWriter::new(journal));
@@ -316,6 +335,7 @@ impl Session {
                 }
                 Err(RecvTimeoutError::Timeout) => {}
             }
+            self.retry_stalled();
             self.tick();
             self.publish();
         }
@@ -446,13 +466,97 @@ impl Session {
         live::play(ex, &m)
     }
 
-    fn record(&mut self, m: &Timed) -> std::io::Result<()> {
+    /// Appends a move to the moves file and waits until it is on the device. A write
+    /// that fails is rolled back to the last whole line, and the exercise stalls: the
+    /// clock pauses and every move is refused until the disk takes writes again.
+    fn record(&mut self, m: &Timed) -> Result<(), String> {
+        if let Some(stall) = &self.stalled {
+            return Err(stall.reason.clone());
+        }
         let Some(file) = self.moves.as_mut() else {
-            return Err(std::io::Error::other("no moves file is open"));
+            return Err("no moves file is open".into());
         };
         let line = serde_json::to_string(m).expect("moves serialise") + "\n";
-        file.write_all(line.as_bytes())?;
-        file.sync_data()
+        match file
+            .write_all(line.as_bytes())
+            .and_then(|()| file.sync_data())
+        {
+            Ok(()) => {
+                self.recorded += line.len() as u64;
+                Ok(())
+            }
+            Err(e) => {
+                // Never leave half a line: a torn line in the middle would make the
+                // whole file unreadable once later lines follow it.
+                let rollback = file.set_len(self.recorded).and_then(|()| file.sync_data());
+                let mut reason = format!(
+                    "the exercise cannot be recorded: {} — paused until it can",
+                    io_reason(&e)
+                );
+                if let Err(r) = rollback {
+                    reason.push_str(&format!(
+                        " (and the moves file could not be cut back to its last whole line: {r})"
+                    ));
+                }
+                self.stall(reason.clone());
+                Err(reason)
+            }
+        }
+    }
+
+    /// Stops the clock because moves cannot be recorded, and tells everyone.
+    fn stall(&mut self, reason: String) {
+        let was_running = self.phase == Phase::Running;
+        self.stalled = Some(Stall {
+            reason: reason.clone(),
+            was_running,
+            last_try: Instant::now(),
+        });
+        if was_running {
+            // Up to the live clock, then stop it there (nothing is recorded meanwhile).
+            let t = self.now();
+            if let Some(ex) = self.ex.as_mut()
+                && t > ex.horizon()
+            {
+                ex.advance_to(t);
+            }
+            self.phase = Phase::Paused;
+        }
+        eprintln!("warning: {reason}");
+        self.note(reason);
+        self.published = None;
+    }
+
+    /// Tries the disk again while stalled: a clock mark that lands ends the stall, and
+    /// a clock that was running runs on.
+    fn retry_stalled(&mut self) {
+        let Some(stall) = &mut self.stalled else {
+            return;
+        };
+        if stall.last_try.elapsed() < STALL_RETRY {
+            return;
+        }
+        stall.last_try = Instant::now();
+        let was_running = stall.was_running;
+        let Some(t) = self.ex.as_ref().map(Exercise::horizon) else {
+            return;
+        };
+        let stall = self.stalled.take().expect("checked");
+        if self.record(&Timed { t, mv: Move::Clock }).is_err() {
+            // Still failing: `record` stalled again with the newest reason; keep the
+            // clock's state from before the first failure.
+            if let Some(s) = &mut self.stalled {
+                s.was_running = stall.was_running;
+            }
+            return;
+        }
+        eprintln!("the exercise is recorded again");
+        self.note("the moves file takes writes again: the exercise goes on".into());
+        if was_running && self.phase == Phase::Paused {
+            self.phase = Phase::Running;
+            self.reanchor();
+        }
+        self.published = None;
     }
 
     fn start(&mut self) -> Result<(), String> {
@@ -485,7 +589,12 @@ impl Session {
         };
         let (moves, journal) =
             write().map_err(|e| format!("cannot write the exercise to {}: {e}", dir.display()))?;
+        // A fresh exercise starts a fresh log, whatever a reused directory held.
+        moves
+            .set_len(0)
+            .map_err(|e| format!("cannot write the exercise to {}: {e}", dir.display()))?;
         self.moves = Some(moves);
+        self.recorded = 0;
         self.journal = Some(BufWriter::new(journal));
         for s in &mut self.cfg.seats {
             s.person = people.contains(&s.name);
@@ -591,6 +700,9 @@ impl Session {
             .ok_or("an act message needs an \"action\" field")?;
         let action: Action = serde_json::from_value(raw.clone())
             .map_err(|e| format!("malformed action: {e} (see the protocol's action list)"))?;
+        if let Some(stall) = &self.stalled {
+            return Err(stall.reason.clone());
+        }
         match self.phase {
             Phase::Lobby => return Err("the exercise has not started yet".into()),
             Phase::Paused => return Err("the exercise is paused".into()),
@@ -648,6 +760,12 @@ impl Session {
             "resume" => {
                 if self.phase != Phase::Paused {
                     return Err(format!("the exercise is {}, not paused", self.phase.name()));
+                }
+                if let Some(stall) = &self.stalled {
+                    return Err(format!(
+                        "{}; it resumes by itself once the moves file takes writes again",
+                        stall.reason
+                    ));
                 }
                 self.phase = Phase::Running;
                 self.reanchor();
@@ -785,9 +903,8 @@ impl Session {
             && !ex.ended()
         {
             let t = ex.horizon();
-            if let Err(e) = self.record(&Timed { t, mv: Move::Clock }) {
-                eprintln!("warning: cannot record the clock: {e}");
-            }
+            // A failure stalls the exercise and says so; nothing more to do here.
+            let _ = self.record(&Timed { t, mv: Move::Clock });
         }
         self.last_mark = Instant::now();
     }
@@ -900,6 +1017,7 @@ impl Session {
             "end": self.cfg.scenario.time_limit,
             "speed": self.speed,
             "phase": self.phase.name(),
+            "stalled": self.stalled.as_ref().map(|s| s.reason.as_str()),
         })
     }
 
@@ -1149,6 +1267,16 @@ fn send_if_changed(tx: &watch::Sender<Arc<str>>, msg: String) {
             true
         }
     });
+}
+
+/// What an I/O error means to a facilitator.
+fn io_reason(e: &std::io::Error) -> String {
+    if e.kind() == std::io::ErrorKind::StorageFull || e.kind() == std::io::ErrorKind::QuotaExceeded
+    {
+        "disk full".into()
+    } else {
+        e.to_string()
+    }
 }
 
 fn open_append(path: &Path) -> Result<File> {
