@@ -243,6 +243,11 @@ Examples:
         /// Continue the live exercise saved in DIR (after a crash or Ctrl-C).
         #[arg(long, value_name = "DIR")]
         resume: Option<PathBuf>,
+        /// Also accept consoles served from ORIGIN (e.g. https://soc.example.org when a
+        /// reverse proxy answers there); repeatable. Without it, a console's socket is
+        /// accepted only from a page of this server's own address.
+        #[arg(long, value_name = "ORIGIN")]
+        allow_origin: Vec<String>,
     },
     /// The game window: play a seat against bots, or watch a recorded exercise
     /// (needs a build with `--features gui`).
@@ -334,6 +339,7 @@ fn main() -> ExitCode {
             solo,
             journal,
             resume,
+            allow_origin,
         } => serve::serve(&serve::ServeArgs {
             scenario: scenario.as_deref(),
             seed,
@@ -343,6 +349,7 @@ fn main() -> ExitCode {
             solo: solo.as_deref(),
             journal: journal.as_deref(),
             resume: resume.as_deref(),
+            allow_origin: &allow_origin,
         }),
         Command::Play(c) => play(c),
         Command::Scenarios { dir } => list(dir.as_deref()),
@@ -823,8 +830,13 @@ fn load_results(dir: &Path) -> Result<socdrill::score::Results> {
             dir.display()
         );
     }
-    socdrill::report::compare::parse_results(&read_text(&path)?)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    socdrill::report::compare::parse_results(&read_text(&path)?).map_err(|e| {
+        let (line, column) = e.at();
+        anyhow::anyhow!(
+            "{}:{line}:{column}: {e}; the run directory is damaged (write it again with `socdrill run --out`)",
+            path.display()
+        )
+    })
 }
 
 /// A run directory, checked: its journal parses and matches its results.

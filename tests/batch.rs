@@ -237,6 +237,11 @@ fn bad_variants_are_located_in_the_variant_file() {
             "no data source",
         ),
         (
+            "Variant(name: \"x\", changes: [\n  Noise(scale: 1e-320)])",
+            (2, 9),
+            "too small to mean anything",
+        ),
+        (
             "Variant(name: \"x\", changes: [\n  Staffing(role: Wizard, seats: 2)])",
             (2, 18),
             "Unexpected variant named `Wizard` in the roles",

@@ -135,6 +135,19 @@ fn absurd_numbers_are_refused() {
         &src,
         &[("benign_per_hour is -3", line_of(&src, "benign_per_hour"))],
     );
+    // A rate too small to mean anything (a subnormal number) would make the gap between
+    // events infinite; it is refused, not left to the engine.
+    let src = with(
+        "latency: \"0s\"",
+        "latency: \"0s\", benign_per_hour: 1e-320",
+    );
+    check(
+        &src,
+        &[(
+            "too small to mean anything",
+            line_of(&src, "benign_per_hour"),
+        )],
+    );
 }
 
 #[test]

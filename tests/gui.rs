@@ -26,6 +26,21 @@ fn not_blank(png: &Path) {
 }
 
 #[test]
+fn without_a_display_play_says_what_it_needs_instead_of_panicking() {
+    let out = Command::new(env!("CARGO_BIN_EXE_socdrill"))
+        .args(["play", "--seed", "1"])
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("socdrill play runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("no display"), "{stderr}");
+    assert!(stderr.contains("serve --solo"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
 fn the_window_plays_tier1_and_shows_the_floor_console_and_debrief() {
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ci-artifacts/gui");
     let _ = std::fs::remove_dir_all(&shots);

@@ -305,6 +305,31 @@ fn missing_truncated_and_foreign_run_directories_are_refused_clearly() {
     let o = socdrill(&["report", arg]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("not valid JSON"), "{}", stderr(&o));
+    // Named FILE:LINE:COL like every other error, at the end of what is there.
+    let half = &results[..results.len() / 2];
+    let place = format!(
+        "results.json:{}:{}: ",
+        half.lines().count(),
+        half.lines().last().unwrap().len()
+    );
+    assert!(stderr(&o).contains(&place), "{place} in {}", stderr(&o));
+    assert!(!stderr(&o).contains(" at line "), "{}", stderr(&o));
+
+    // A field of the wrong type is named where it is.
+    let seed_line = results
+        .lines()
+        .position(|l| l.contains("\"seed\": 2,"))
+        .expect("the run's seed in its results")
+        + 1;
+    let bad = results.replacen("\"seed\": 2,", "\"seed\": \"two\",", 1);
+    std::fs::write(run.join("results.json"), &bad).unwrap();
+    let o = socdrill(&["report", arg]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(&format!("results.json:{seed_line}:")),
+        "line {seed_line} in {}",
+        stderr(&o)
+    );
 
     // Foreign results: another tool's JSON, or another schema version.
     std::fs::write(

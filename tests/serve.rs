@@ -836,3 +836,62 @@ async fn a_full_disk_pauses_the_exercise_loses_no_move_and_it_goes_on_when_space
     drop(server);
     drop(disk);
 }
+
+/// Opens a seat's socket as a page of `origin` would; the HTTP status of the answer.
+async fn upgrade_from(server: &Server, key: &str, origin: &str) -> u16 {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut request = server.ws_url(key).into_client_request().unwrap();
+    request
+        .headers_mut()
+        .insert("origin", origin.parse().unwrap());
+    match tokio_tungstenite::connect_async(request).await {
+        Ok((_, response)) => response.status().as_u16(),
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => response.status().as_u16(),
+        Err(e) => panic!("the upgrade neither succeeded nor was refused: {e}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_console_socket_opens_only_from_the_servers_own_pages_and_links_stay_private() {
+    let dir = scratch("serve-origin");
+    let d = dir.to_str().unwrap();
+    let server = Server::start(
+        bin(),
+        &["--journal", d, "--allow-origin", "https://soc.example.org/"],
+    );
+    let own = server.base.clone();
+    // Another site's page holding a leaked link is refused.
+    assert_eq!(
+        upgrade_from(&server, &server.seat("tier1-1"), "https://evil.example").await,
+        403
+    );
+    assert_eq!(
+        upgrade_from(&server, &server.seat("tier1-1"), "null").await,
+        403
+    );
+    let other_port = own.replace(&own[own.rfind(':').unwrap()..], ":1");
+    assert_eq!(
+        upgrade_from(&server, &server.seat("tier1-1"), &other_port).await,
+        403
+    );
+    // The server's own pages, and the reverse proxy the facilitator named, are not.
+    assert_eq!(
+        upgrade_from(&server, &server.seat("tier1-1"), &own).await,
+        101
+    );
+    assert_eq!(
+        upgrade_from(&server, &server.seat("tier1-2"), "https://SOC.example.org").await,
+        101
+    );
+
+    // The file that holds every key is its owner's alone.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(dir.join("live.json"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "live.json mode {mode:o}");
+    }
+}

@@ -27,6 +27,8 @@ use crate::scenario::format::{Dur, Level, RawRule, RawScenario, RawStaffing, Rol
 const MAX_SEATS: u32 = 50;
 /// Largest factor a variant may scale noise by.
 const MAX_NOISE_SCALE: f64 = 100.0;
+/// The smallest noise factor that is not zero (one in a million of the volume).
+const MIN_NOISE_SCALE: f64 = 1e-6;
 
 /// A variant file.
 #[derive(Debug, Clone, Deserialize)]
@@ -276,6 +278,14 @@ pub fn load(src: &str, scenario: &RawScenario) -> Result<Variant, Diagnostics> {
                         &[],
                         Some("scale:"),
                         format!("scale {scale} is out of range: give 0 to {MAX_NOISE_SCALE}"),
+                    );
+                } else if *scale > 0.0 && *scale < MIN_NOISE_SCALE {
+                    c.at(
+                        &[],
+                        Some("scale:"),
+                        format!(
+                            "scale {scale} is too small to mean anything: give 0 for no benign volume, or at least {MIN_NOISE_SCALE}"
+                        ),
                     );
                 }
             }

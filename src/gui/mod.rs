@@ -131,6 +131,21 @@ const MUTED: Color = Color::srgb(0.55, 0.60, 0.66);
 const ACCENT: Color = Color::srgb(0.30, 0.62, 0.90);
 
 /// Runs `socdrill play`.
+/// The window needs a display; without one, say so before the window system fails
+/// deep inside (X11 and Wayland name theirs in the environment; other systems always
+/// have one).
+fn no_display_refusal() -> Result<()> {
+    if cfg!(all(unix, not(target_os = "macos"))) {
+        let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+        if !set("DISPLAY") && !set("WAYLAND_DISPLAY") {
+            bail!(
+                "`socdrill play` opens a window, and there is no display here (neither DISPLAY nor WAYLAND_DISPLAY is set): run it on a desktop, or play in a browser with `socdrill serve --solo tier1` and open the link it prints"
+            );
+        }
+    }
+    Ok(())
+}
+
 pub fn play(args: &PlayArgs) -> Result<ExitCode> {
     let script: Vec<Step> = match args.script {
         Some(p) => {
@@ -149,6 +164,7 @@ pub fn play(args: &PlayArgs) -> Result<ExitCode> {
     if !(0.1..=3600.0).contains(&args.speed) {
         bail!("--speed {} is out of range: 0.1 to 3600", args.speed);
     }
+    no_display_refusal()?;
     if let Some(dir) = args.shots {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }

@@ -12,8 +12,13 @@ use crate::score::{EndedBy, Results, SCHEMA, mean, round1};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResultsError {
     /// Not JSON at all, or truncated.
-    #[error("{0}")]
-    NotJson(String),
+    #[error("{message}")]
+    NotJson {
+        /// What is wrong.
+        message: String,
+        /// Where (1-based line and column).
+        at: (usize, usize),
+    },
     /// JSON of a schema this version does not know.
     #[error(
         "results schema {found:?} is not one this socdrill reads ({SCHEMA:?}); re-run the exercise with this version"
@@ -23,14 +28,41 @@ pub enum ResultsError {
         found: String,
     },
     /// The right schema but a malformed body.
-    #[error("{0}")]
-    Malformed(String),
+    #[error("{message}")]
+    Malformed {
+        /// What is wrong.
+        message: String,
+        /// Where (1-based line and column).
+        at: (usize, usize),
+    },
+}
+
+impl ResultsError {
+    /// Line and column of the problem (the schema field is at the top).
+    pub fn at(&self) -> (usize, usize) {
+        match self {
+            ResultsError::NotJson { at, .. } | ResultsError::Malformed { at, .. } => *at,
+            ResultsError::Schema { .. } => (1, 1),
+        }
+    }
+}
+
+/// serde_json's message without the position it appends.
+fn message_of(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
 }
 
 /// Parses results JSON, refusing schemas it does not know.
 pub fn parse_results(text: &str) -> Result<Results, ResultsError> {
-    let value: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| ResultsError::NotJson(format!("not valid JSON: {e}")))?;
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| ResultsError::NotJson {
+            message: format!("not valid JSON: {}", message_of(&e)),
+            at: (e.line(), e.column()),
+        })?;
     let found = value
         .get("schema")
         .and_then(|v| v.as_str())
@@ -39,8 +71,11 @@ pub fn parse_results(text: &str) -> Result<Results, ResultsError> {
     if found != SCHEMA && found != SCHEMA_V1 {
         return Err(ResultsError::Schema { found });
     }
-    let mut r: Results = serde_json::from_value(value)
-        .map_err(|e| ResultsError::Malformed(format!("does not match the results schema: {e}")))?;
+    // Parsed from the text again (not the value) so that an error knows its place.
+    let mut r: Results = serde_json::from_str(text).map_err(|e| ResultsError::Malformed {
+        message: format!("does not match the results schema: {}", message_of(&e)),
+        at: (e.line(), e.column()),
+    })?;
     if found == SCHEMA_V1 {
         // Version 1 had no `ended_by` or `ran_to`: an exercise ended by the facilitator
         // stopped there, so the simulation ended where the defenders did.

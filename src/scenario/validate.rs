@@ -19,6 +19,8 @@ const MAX_SEATS: u32 = 50;
 /// written as a bare number of seconds by mistake.
 const MIN_TIME_LIMIT: u64 = 600;
 const MAX_RATE_PER_HOUR: f64 = 3_600.0;
+/// The smallest rate that is not zero: about once in 114 years.
+const MIN_RATE_PER_HOUR: f64 = 1e-6;
 const MAX_POINTS: f64 = 1_000_000.0;
 const MAX_ACTIVITY_PER_HOUR: f64 = 10_000_000.0;
 
@@ -517,6 +519,14 @@ fn rate_up_to(c: &mut Collector, at: &[&str], field: &str, v: f64, max: f64) {
             at,
             field,
             format!("{field} is {v}: give a rate between 0 and {max} per hour"),
+        );
+    } else if v > 0.0 && v < MIN_RATE_PER_HOUR {
+        c.field(
+            at,
+            field,
+            format!(
+                "{field} is {v}: too small to mean anything (less than once in a hundred years); give 0 for none, or at least {MIN_RATE_PER_HOUR} per hour"
+            ),
         );
     }
 }

@@ -18,7 +18,7 @@ use anyhow::{Context, Result, bail};
 use axum::Router;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path as UrlPath, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::serve::ListenerExt as _;
@@ -55,6 +55,8 @@ pub struct ServeArgs<'a> {
     pub solo: Option<&'a str>,
     pub journal: Option<&'a Path>,
     pub resume: Option<&'a Path>,
+    /// Origins besides the server's own whose pages may open a console's socket.
+    pub allow_origin: &'a [String],
 }
 
 /// What `live.json` keeps: how the exercise was set up and everyone's keys, so a
@@ -224,6 +226,7 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
         tx: tx.clone(),
         keys: Arc::new(keys),
         report,
+        allowed_origins: Arc::new(args.allow_origin.iter().map(|o| normal_origin(o)).collect()),
     };
     let app = Router::new()
         .route("/", get(page_root))
@@ -340,9 +343,9 @@ fn new_config(args: &ServeArgs) -> Result<Config> {
     };
     fs::write(dir.join("scenario.ron"), &src)
         .with_context(|| format!("cannot write {}", dir.join("scenario.ron").display()))?;
-    fs::write(
-        dir.join("live.json"),
-        serde_json::to_string_pretty(&live)? + "\n",
+    write_private(
+        &dir.join("live.json"),
+        &(serde_json::to_string_pretty(&live)? + "\n"),
     )
     .with_context(|| format!("cannot write {}", dir.join("live.json").display()))?;
     Ok(Config {
@@ -459,6 +462,8 @@ struct AppState {
     tx: std_mpsc::Sender<Cmd>,
     keys: Arc<HashMap<String, Who>>,
     report: SharedReport,
+    /// `--allow-origin`, normalised (lower case, no trailing slash).
+    allowed_origins: Arc<Vec<String>>,
 }
 
 /// What every page of the server may load: its own script, styles and socket, nothing
@@ -552,11 +557,68 @@ async fn app_css() -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], APP_CSS).into_response()
 }
 
+/// Writes a file only its owner can read: `live.json` holds every link's key.
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+        options.mode(0o600);
+        // An existing file keeps its mode through `open`: narrow it first.
+        if path.exists() {
+            fs::set_permissions(path, fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    let mut file = options.open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()
+}
+
+/// An origin as browsers send it: scheme, host and port, lower case, no trailing slash.
+fn normal_origin(origin: &str) -> String {
+    origin.trim().trim_end_matches('/').to_ascii_lowercase()
+}
+
+/// Whether a browser's `Origin` may open a socket: absent (not a browser page, so no
+/// cross-site request), the server's own address as the request's `Host` names it, or
+/// one the facilitator allowed. This stops another site's page from driving a console
+/// with a leaked link (cross-site WebSocket hijacking).
+fn origin_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let Ok(origin) = origin.to_str() else {
+        return false;
+    };
+    let origin = normal_origin(origin);
+    if allowed.contains(&origin) {
+        return true;
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_ascii_lowercase);
+    let authority = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"));
+    matches!((authority, host), (Some(a), Some(h)) if a == h)
+}
+
 async fn ws_upgrade(
     State(app): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
+    if !origin_allowed(&headers, &app.allowed_origins) {
+        return (
+            StatusCode::FORBIDDEN,
+            "this page's origin may not open an exercise console; a reverse proxy's address needs `socdrill serve --allow-origin ORIGIN`\n",
+        )
+            .into_response();
+    }
     let Some(key) = q.get("key").filter(|k| app.keys.contains_key(*k)).cloned() else {
         return (StatusCode::FORBIDDEN, "unknown or missing key\n").into_response();
     };

@@ -50,12 +50,16 @@ impl Stream {
         lo + ((self.0.next_u64() as u128 * (hi - lo + 1) as u128) >> 64) as u64
     }
 
-    /// Exponential with the given mean, rounded to whole seconds.
+    /// Exponential with the given mean, rounded to whole seconds and capped at 10¹²
+    /// (past any exercise's end). An infinite mean (a rate that rounds to nothing) is
+    /// that cap: never, not at once.
     pub fn exponential(&mut self, mean: f64) -> u64 {
         let u = 1.0 - self.unit();
         let x = -mean * u.ln();
         if x.is_finite() {
             x.round().min(1e12) as u64
+        } else if mean > 0.0 {
+            1e12 as u64
         } else {
             0
         }
@@ -84,6 +88,18 @@ pub fn fnv1a(text: &str) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rate_that_rounds_to_nothing_never_fires() {
+        let mut s = Stream::new(1, "noise");
+        // 3600 s / a subnormal rate per hour is an infinite mean gap.
+        let mean: f64 = 3600.0 / 1e-320;
+        assert!(mean.is_infinite());
+        for _ in 0..100 {
+            assert!(s.exponential(mean) >= 1_000_000_000_000);
+        }
+        assert_eq!(s.exponential(0.0), 0);
+    }
 
     #[test]
     fn streams_are_independent_and_repeatable() {
