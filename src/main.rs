@@ -248,6 +248,22 @@ Examples:
         /// accepted only from a page of this server's own address.
         #[arg(long, value_name = "ORIGIN")]
         allow_origin: Vec<String>,
+        /// Seconds a connection has to send a whole request head before it is closed.
+        #[arg(long, value_name = "SECONDS", default_value_t = serve::DEFAULT_LIMITS.header_timeout.as_secs())]
+        header_timeout: u64,
+        /// Connections open at once, in all; more are closed on arrival.
+        #[arg(long, value_name = "N", default_value_t = serve::DEFAULT_LIMITS.max_connections)]
+        max_connections: usize,
+        /// Connections open at once from one address; more are closed on arrival.
+        #[arg(long, value_name = "N", default_value_t = serve::DEFAULT_LIMITS.max_per_address)]
+        max_per_address: usize,
+        /// Seconds between pings to each console; one silent for two of them is dropped
+        /// and its seat freed for its holder to open again.
+        #[arg(long, value_name = "SECONDS", default_value_t = serve::DEFAULT_LIMITS.heartbeat.as_secs())]
+        heartbeat: u64,
+        /// Board windows open at once.
+        #[arg(long, value_name = "N", default_value_t = serve::DEFAULT_LIMITS.max_boards)]
+        max_boards: usize,
     },
     /// The game window: play a seat against bots, or watch a recorded exercise
     /// (needs a build with `--features gui`).
@@ -340,6 +356,11 @@ fn main() -> ExitCode {
             journal,
             resume,
             allow_origin,
+            header_timeout,
+            max_connections,
+            max_per_address,
+            heartbeat,
+            max_boards,
         } => serve::serve(&serve::ServeArgs {
             scenario: scenario.as_deref(),
             seed,
@@ -350,6 +371,13 @@ fn main() -> ExitCode {
             journal: journal.as_deref(),
             resume: resume.as_deref(),
             allow_origin: &allow_origin,
+            limits: serve::Limits {
+                header_timeout: std::time::Duration::from_secs(header_timeout),
+                max_connections,
+                max_per_address,
+                heartbeat: std::time::Duration::from_secs(heartbeat),
+                max_boards,
+            },
         }),
         Command::Play(c) => play(c),
         Command::Scenarios { dir } => list(dir.as_deref()),

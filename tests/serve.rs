@@ -895,3 +895,113 @@ async fn a_console_socket_opens_only_from_the_servers_own_pages_and_links_stay_p
         assert_eq!(mode & 0o777, 0o600, "live.json mode {mode:o}");
     }
 }
+
+/// The first message a socket opened with `key` receives (a hello, or a refusal).
+async fn first_message(server: &Server, key: &str) -> Value {
+    use futures_util::StreamExt as _;
+    let (mut ws, _) = tokio_tungstenite::connect_async(server.ws_url(key))
+        .await
+        .expect("the WebSocket opens");
+    let msg = tokio::time::timeout(common::live::PATIENCE, ws.next())
+        .await
+        .expect("a first message in time")
+        .expect("a first message")
+        .expect("a readable message");
+    serde_json::from_str(msg.to_text().unwrap()).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_half_sent_requests_are_closed_and_a_seat_still_joins() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let dir = scratch("serve-slow");
+    let server = Server::start(
+        bin(),
+        &[
+            "--journal",
+            dir.to_str().unwrap(),
+            "--header-timeout",
+            "2",
+            "--max-per-address",
+            "40",
+        ],
+    );
+    let authority = server.base.trim_start_matches("http://").to_string();
+    // 500 connections that start a request and never finish it.
+    let mut slow = Vec::new();
+    for _ in 0..500 {
+        let mut s = tokio::net::TcpStream::connect(&authority).await.unwrap();
+        s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+        slow.push(s);
+    }
+    // Every one is closed by the server: those over the cap at once, the rest when the
+    // header timeout runs out.
+    let start = std::time::Instant::now();
+    for s in &mut slow {
+        let mut buf = [0u8; 256];
+        let n = tokio::time::timeout(std::time::Duration::from_secs(10), s.read(&mut buf))
+            .await
+            .expect("the server closes a slow connection within the timeout");
+        // A close (0 bytes or a reset), or a 408 before it.
+        if let Ok(n) = n
+            && n > 0
+        {
+            assert!(
+                String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 408"),
+                "{}",
+                String::from_utf8_lossy(&buf[..n])
+            );
+        }
+    }
+    assert!(start.elapsed() < std::time::Duration::from_secs(8));
+    // The slow ones hold nothing: a seat joins.
+    let hello = first_message(&server, &server.seat("tier1-1")).await;
+    assert_eq!(hello["type"], "hello", "{hello}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_frozen_client_loses_its_seat_within_the_heartbeat_window_and_boards_are_capped() {
+    let dir = scratch("serve-frozen");
+    let server = Server::start(
+        bin(),
+        &[
+            "--journal",
+            dir.to_str().unwrap(),
+            "--heartbeat",
+            "1",
+            "--max-boards",
+            "2",
+        ],
+    );
+    let key = server.seat("tier1-1");
+    // A client that opens the seat and then never reads again (a frozen tab).
+    let frozen = Client::connect(&server, &key).await;
+    let refused = first_message(&server, &key).await;
+    assert_eq!(refused["type"], "refused", "{refused}");
+    // Two missed pings later the seat is free for its holder.
+    let start = std::time::Instant::now();
+    let hello = loop {
+        let m = first_message(&server, &key).await;
+        if m["type"] == "hello" {
+            break m;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(8),
+            "still refused: {m}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    };
+    assert_eq!(hello["seat"]["name"], "tier1-1", "{hello}");
+    assert!(start.elapsed() < std::time::Duration::from_secs(5));
+    drop(frozen);
+
+    // Board windows are capped.
+    let board = server.board.clone().unwrap();
+    let _b1 = Client::connect(&server, &board).await;
+    let _b2 = Client::connect(&server, &board).await;
+    let third = first_message(&server, &board).await;
+    assert_eq!(third["type"], "refused", "{third}");
+    assert!(
+        third["error"].as_str().unwrap().contains("--max-boards"),
+        "{third}"
+    );
+}

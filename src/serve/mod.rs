@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::mpsc as std_mpsc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use axum::Router;
@@ -21,7 +21,6 @@ use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::serve::ListenerExt as _;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::sync::{mpsc, oneshot};
@@ -57,6 +56,46 @@ pub struct ServeArgs<'a> {
     pub resume: Option<&'a Path>,
     /// Origins besides the server's own whose pages may open a console's socket.
     pub allow_origin: &'a [String],
+    /// Timeouts and caps on connections.
+    pub limits: Limits,
+}
+
+/// Timeouts and caps that keep the server answering under hostile or broken clients.
+/// Each is a `serve` flag; the defaults suit a room of up to a hundred browsers.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// A connection must send a whole request head within this time (`--header-timeout`).
+    pub header_timeout: Duration,
+    /// Connections open at once, in all (`--max-connections`).
+    pub max_connections: usize,
+    /// Connections open at once from one address (`--max-per-address`).
+    pub max_per_address: usize,
+    /// A console is pinged this often and dropped after two pings go unanswered, which
+    /// frees its seat (`--heartbeat`).
+    pub heartbeat: Duration,
+    /// Board windows open at once (`--max-boards`).
+    pub max_boards: usize,
+}
+
+/// The limits `serve` uses unless told otherwise.
+pub const DEFAULT_LIMITS: Limits = Limits {
+    header_timeout: Duration::from_secs(10),
+    max_connections: 512,
+    max_per_address: 64,
+    heartbeat: Duration::from_secs(15),
+    max_boards: 8,
+};
+
+impl Limits {
+    fn check(&self) -> Result<()> {
+        if self.header_timeout.is_zero() || self.heartbeat.is_zero() {
+            bail!("--header-timeout and --heartbeat must be at least 1 second");
+        }
+        if self.max_connections == 0 || self.max_per_address == 0 || self.max_boards == 0 {
+            bail!("--max-connections, --max-per-address and --max-boards must be at least 1");
+        }
+        Ok(())
+    }
 }
 
 /// What `live.json` keeps: how the exercise was set up and everyone's keys, so a
@@ -107,10 +146,13 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
             args.bind
         )
     })?;
-    let (cfg, resume) = match args.resume {
+    let (mut cfg, resume) = match args.resume {
         Some(dir) => resume_config(dir)?,
         None => (new_config(args)?, None),
     };
+    let limits = args.limits;
+    limits.check()?;
+    cfg.max_boards = limits.max_boards;
     let keys: HashMap<String, Who> = cfg
         .seats
         .iter()
@@ -181,10 +223,6 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
         .block_on(tokio::net::TcpListener::bind(bind))
         .with_context(|| format!("cannot listen on {bind}: is another server using it?"))?;
     let addr = listener.local_addr()?;
-    // Updates are small and must go out at once: no Nagle delay on any connection.
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
     let base = format!("http://{addr}");
 
     say!("socdrill serve: {title}");
@@ -227,6 +265,7 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
         keys: Arc::new(keys),
         report,
         allowed_origins: Arc::new(args.allow_origin.iter().map(|o| normal_origin(o)).collect()),
+        heartbeat: limits.heartbeat,
     };
     let app = Router::new()
         .route("/", get(page_root))
@@ -239,13 +278,7 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .route("/ws", get(ws_upgrade))
         .with_state(state);
-    let served = runtime.block_on(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-    });
+    let served: std::io::Result<()> = runtime.block_on(accept_loop(listener, app, limits));
     let _ = tx.send(Cmd::Shutdown);
     let _ = session_thread.join();
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
@@ -349,6 +382,7 @@ fn new_config(args: &ServeArgs) -> Result<Config> {
     )
     .with_context(|| format!("cannot write {}", dir.join("live.json").display()))?;
     Ok(Config {
+        max_boards: DEFAULT_LIMITS.max_boards,
         scenario,
         scenario_src: src,
         seed: args.seed,
@@ -442,6 +476,7 @@ fn resume_config(dir: &Path) -> Result<(Config, Resume)> {
     };
     Ok((
         Config {
+            max_boards: DEFAULT_LIMITS.max_boards,
             scenario,
             scenario_src: src,
             seed: live.seed,
@@ -464,6 +499,8 @@ struct AppState {
     report: SharedReport,
     /// `--allow-origin`, normalised (lower case, no trailing slash).
     allowed_origins: Arc<Vec<String>>,
+    /// How often a console is pinged.
+    heartbeat: Duration,
 }
 
 /// What every page of the server may load: its own script, styles and socket, nothing
@@ -576,6 +613,155 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     file.sync_all()
 }
 
+/// Connections open now, in all and per address.
+#[derive(Default)]
+struct Open {
+    total: usize,
+    by_address: HashMap<std::net::IpAddr, usize>,
+}
+
+/// One connection's place in the count, given back when the connection (or the
+/// WebSocket it became) is dropped.
+struct Slot {
+    open: Arc<std::sync::Mutex<Open>>,
+    address: std::net::IpAddr,
+}
+
+impl Slot {
+    fn take(
+        open: &Arc<std::sync::Mutex<Open>>,
+        address: std::net::IpAddr,
+        limits: &Limits,
+    ) -> Option<Slot> {
+        let mut o = open
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let here = o.by_address.get(&address).copied().unwrap_or(0);
+        if o.total >= limits.max_connections || here >= limits.max_per_address {
+            return None;
+        }
+        o.total += 1;
+        *o.by_address.entry(address).or_insert(0) += 1;
+        Some(Slot {
+            open: open.clone(),
+            address,
+        })
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut o = self
+            .open
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        o.total -= 1;
+        if let Some(n) = o.by_address.get_mut(&self.address) {
+            *n -= 1;
+            if *n == 0 {
+                o.by_address.remove(&self.address);
+            }
+        }
+    }
+}
+
+/// A TCP stream that holds its slot for as long as it lives (an upgraded WebSocket
+/// keeps the stream, so it keeps the slot).
+struct Counted {
+    stream: tokio::net::TcpStream,
+    _slot: Slot,
+}
+
+impl tokio::io::AsyncRead for Counted {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.stream).poll_read(cx, buf)
+    }
+}
+
+impl tokio::io::AsyncWrite for Counted {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::pin::Pin::new(&mut self.stream).poll_write(cx, buf)
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
+}
+
+/// Accepts connections until Ctrl-C: over the caps a connection is closed at once; a
+/// request head not complete within the header timeout closes its connection.
+async fn accept_loop(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    limits: Limits,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+    let open = Arc::new(std::sync::Mutex::new(Open::default()));
+    let (closing, closed) = tokio::sync::watch::channel(false);
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    loop {
+        let (stream, peer) = tokio::select! {
+            _ = &mut ctrl_c => break,
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                // Out of file descriptors, say: wait a moment rather than spin.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let Some(slot) = Slot::take(&open, peer.ip(), &limits) else {
+            continue; // dropped: closed at once
+        };
+        // Updates are small and must go out at once: no Nagle delay.
+        let _ = stream.set_nodelay(true);
+        let io = TokioIo::new(Counted {
+            stream,
+            _slot: slot,
+        });
+        let service = TowerToHyperService::new(app.clone());
+        let mut closed = closed.clone();
+        tokio::spawn(async move {
+            let conn = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(limits.header_timeout)
+                .serve_connection(io, service)
+                .with_upgrades();
+            tokio::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => {}
+                _ = closed.changed() => {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = tokio::time::timeout(Duration::from_secs(1), conn).await;
+                }
+            }
+        });
+    }
+    let _ = closing.send(true);
+    Ok(())
+}
+
 /// An origin as browsers send it: scheme, host and port, lower case, no trailing slash.
 fn normal_origin(origin: &str) -> String {
     origin.trim().trim_end_matches('/').to_ascii_lowercase()
@@ -648,6 +834,14 @@ impl Bucket {
     }
 }
 
+/// Sends a message unless the client has stopped taking them for `limit`.
+async fn send_within(socket: &mut WebSocket, msg: Message, limit: Duration) -> bool {
+    matches!(
+        tokio::time::timeout(limit, socket.send(msg)).await,
+        Ok(Ok(()))
+    )
+}
+
 fn error_msg(text: &str) -> Message {
     Message::Text(
         serde_json::json!({"type": "error", "error": text})
@@ -691,18 +885,32 @@ async fn connection(app: AppState, key: String, mut socket: WebSocket) {
     if ok && !first.is_empty() {
         ok = socket.send(Message::Text((*first).into())).await.is_ok();
     }
+    // A console that stops answering pings, or stops taking what is sent to it, is
+    // dropped: its seat is free for its holder to open again.
+    let mut beat = tokio::time::interval(app.heartbeat);
+    beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    beat.tick().await;
+    let silence = app.heartbeat * 2;
+    let mut heard = Instant::now();
     while ok {
         tokio::select! {
+            _ = beat.tick() => {
+                if heard.elapsed() >= silence {
+                    break;
+                }
+                ok = send_within(&mut socket, Message::Ping(Vec::new().into()), silence).await;
+            }
             incoming = socket.recv() => {
                 let Some(Ok(msg)) = incoming else { break };
+                heard = Instant::now();
                 match msg {
                     Message::Text(text) => {
                         if let Some(refusal) = inbound(&app, &key, text.as_str(), &mut bucket, &reply_tx) {
-                            ok = socket.send(error_msg(&refusal)).await.is_ok();
+                            ok = send_within(&mut socket, error_msg(&refusal), silence).await;
                         }
                     }
                     Message::Binary(_) => {
-                        ok = socket.send(error_msg("binary frames are not accepted: send JSON text")).await.is_ok();
+                        ok = send_within(&mut socket, error_msg("binary frames are not accepted: send JSON text"), silence).await;
                     }
                     Message::Close(_) => break,
                     Message::Ping(_) | Message::Pong(_) => {}
@@ -711,10 +919,10 @@ async fn connection(app: AppState, key: String, mut socket: WebSocket) {
             changed = attach.state.changed() => {
                 if changed.is_err() { break }
                 let state = attach.state.borrow_and_update().clone();
-                ok = socket.send(Message::Text((*state).into())).await.is_ok();
+                ok = send_within(&mut socket, Message::Text((*state).into()), silence).await;
             }
             Some(text) = replies.recv() => {
-                ok = socket.send(Message::Text(text.into())).await.is_ok();
+                ok = send_within(&mut socket, Message::Text(text.into()), silence).await;
             }
         }
     }

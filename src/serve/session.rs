@@ -98,6 +98,8 @@ impl Phase {
 
 /// Everything the session starts from.
 pub struct Config {
+    /// Most board windows open at once (`--max-boards`).
+    pub max_boards: usize,
     pub scenario: Arc<Scenario>,
     pub scenario_src: String,
     pub seed: u64,
@@ -445,6 +447,12 @@ impl Session {
                 self.out_facilitator.subscribe()
             }
             Who::Board => {
+                if self.board_viewers >= self.cfg.max_boards {
+                    return Err(format!(
+                        "the board is already open in {} windows, the most this server allows (`socdrill serve --max-boards N` sets it)",
+                        self.cfg.max_boards
+                    ));
+                }
                 self.board_viewers += 1;
                 self.out_board.subscribe()
             }
