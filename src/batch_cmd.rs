@@ -147,6 +147,9 @@ pub fn batch(a: &BatchArgs) -> Result<ExitCode> {
     if let Some(e) = write_error {
         return Err(e);
     }
+    if let Some(why) = finished.over_budget {
+        bail!("{why}");
+    }
     if let Some((p, mut w)) = runs_file {
         w.flush()
             .with_context(|| format!("cannot write {}", p.display()))?;

@@ -452,6 +452,28 @@ impl Exercise {
         self.advance_to(u64::MAX);
     }
 
+    /// Sets the most events this exercise (and every exercise after a reset) may fire;
+    /// [`sim::DEFAULT_EVENT_BUDGET`] unless set.
+    pub fn set_event_budget(&mut self, events: u64) {
+        self.app
+            .world_mut()
+            .resource_mut::<Agenda>()
+            .set_budget(events);
+    }
+
+    /// Why the exercise stopped short, if it ran out of its event budget: a scenario
+    /// that asks for more work than one exercise may take.
+    pub fn over_budget(&self) -> Option<String> {
+        let (budget, at) = self.app.world().resource::<Agenda>().budget();
+        at.map(|t| {
+            format!(
+                "the exercise used up its budget of {budget} simulated events at {} of {}: the scenario asks for more work than one exercise may take; lower its rates or its time_limit",
+                report::clock_hms(t),
+                report::clock_hms(self.scenario.time_limit)
+            )
+        })
+    }
+
     /// Whether the exercise has ended.
     pub fn ended(&self) -> bool {
         self.app.world().resource::<Clock>().ended

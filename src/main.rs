@@ -102,6 +102,10 @@ enum Command {
         /// the time limit without them; the exercise is scored on that.
         #[arg(long, value_name = "DURATION", value_parser = parse_end_at)]
         end_at: Option<u64>,
+        /// The most simulated events the exercise may fire before it is stopped as
+        /// runaway (a scenario asking for more work than it can mean).
+        #[arg(long, value_name = "N", default_value_t = socdrill::sim::DEFAULT_EVENT_BUDGET)]
+        max_events: u64,
     },
     /// Validate scenario files and list every problem as FILE:LINE:COL: message.
     Check {
@@ -296,6 +300,7 @@ fn main() -> ExitCode {
             out,
             json,
             end_at,
+            max_events,
         } => run(&RunArgs {
             path: scenario.as_deref(),
             seed,
@@ -304,6 +309,7 @@ fn main() -> ExitCode {
             out: out.as_deref(),
             json,
             end_at,
+            max_events,
         }),
         Command::Check { files } => check(&files),
         Command::Replay { dir } => replay(&dir),
@@ -457,6 +463,7 @@ struct RunArgs<'a> {
     out: Option<&'a Path>,
     json: bool,
     end_at: Option<u64>,
+    max_events: u64,
 }
 
 /// Runs an exercise to its end, or ends it at `end_at` the way a facilitator would.
@@ -483,6 +490,7 @@ fn run(a: &RunArgs) -> Result<ExitCode> {
         out,
         json,
         end_at,
+        max_events,
     } = *a;
     let (scenario, src, _) = load_scenario(path)?;
     let (script, script_src) = load_script(actions, &scenario)?;
@@ -498,7 +506,17 @@ fn run(a: &RunArgs) -> Result<ExitCode> {
         );
     }
     let mut ex = Exercise::new(scenario.clone(), seed, profile, &script);
+    ex.set_event_budget(max_events);
     simulate(&mut ex, end_at);
+    if let Some(why) = ex.over_budget() {
+        bail!(
+            "{}: {why} (or, if it is meant, raise the budget with --max-events)",
+            path.map_or_else(
+                || "the built-in scenario".to_string(),
+                |p| p.display().to_string()
+            )
+        );
+    }
     let results = ex.results();
     let results_json = serde_json::to_string_pretty(&results)?;
     if let Some(dir) = out {

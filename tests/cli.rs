@@ -280,3 +280,48 @@ fn play_says_how_to_get_the_window_when_it_is_not_built() {
     assert!(err.contains("--features gui"), "{err}");
     assert!(err.contains("serve --solo tier1"), "{err}");
 }
+
+#[test]
+fn an_exercise_that_would_run_away_is_refused_or_stopped_at_its_budget() {
+    // Valid-looking rates over thirty days: tens of millions of benign alerts.
+    let base = std::fs::read_to_string("scenarios/phish-to-exfil.ron").unwrap();
+    let mut extreme = base.replace("time_limit: \"8h\"", "time_limit: \"30d\"");
+    for rate in ["1.5", "0.4", "0.8", "0.2"] {
+        extreme = extreme.replace(
+            &format!("benign_per_hour: {rate},"),
+            "benign_per_hour: 3600.0,",
+        );
+    }
+    let dir = scratch("runaway");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("extreme.ron");
+    std::fs::write(&path, &extreme).unwrap();
+    let line = extreme
+        .lines()
+        .position(|l| l.contains("time_limit"))
+        .unwrap()
+        + 1;
+    for cmd in ["check", "run"] {
+        let o = socdrill(&[cmd, path.to_str().unwrap()]);
+        let (_, err) = text(&o);
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(!o.status.success(), "{cmd}: {out}{err}");
+        let said = format!("{out}{err}");
+        assert!(
+            said.contains(&format!("extreme.ron:{line}:"))
+                && said.contains("simulated events one exercise may take"),
+            "{cmd}: {said}"
+        );
+    }
+
+    // What validation cannot foresee, the budget stops while it runs, and says how to
+    // raise it.
+    let o = socdrill(&["run", "--max-events", "100"]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("budget of 100 simulated events"), "{err}");
+    assert!(err.contains("--max-events"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    // The default budget leaves every shipped exercise alone.
+    assert!(socdrill(&["run"]).status.success());
+}

@@ -191,12 +191,15 @@ impl Record {
 }
 
 /// How a batch ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finished {
     /// Seeds whose every arm finished and was handed over, from the first seed on.
     pub seeds: usize,
     /// Whether `stop` cut the batch short.
     pub interrupted: bool,
+    /// An exercise that ran out of its event budget (arm, seed and why); the batch
+    /// stops there.
+    pub over_budget: Option<String>,
 }
 
 /// Runs every arm on every seed, on `jobs` threads. `each` receives the records of one
@@ -215,14 +218,16 @@ pub fn run(
     let script = Script::default();
     let (tx, rx) = mpsc::sync_channel::<(usize, Vec<Record>)>(jobs * 4);
     let mut handed = 0;
+    let over_budget: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+    let halt = AtomicBool::new(false);
     std::thread::scope(|scope| {
         for _ in 0..jobs {
             let tx = tx.clone();
-            let (next, script) = (&next, &script);
+            let (next, script, over_budget, halt) = (&next, &script, &over_budget, &halt);
             scope.spawn(move || {
                 let mut worlds: Vec<Option<Exercise>> = (0..arms.len()).map(|_| None).collect();
                 loop {
-                    if stop.load(Ordering::Relaxed) {
+                    if stop.load(Ordering::Relaxed) || halt.load(Ordering::Relaxed) {
                         break;
                     }
                     let i = next.fetch_add(1, Ordering::Relaxed);
@@ -242,6 +247,14 @@ pub fn run(
                             )),
                         };
                         ex.run_to_end();
+                        if let Some(why) = ex.over_budget() {
+                            let mut first = over_budget
+                                .lock()
+                                .unwrap_or_else(std::sync::PoisonError::into_inner);
+                            first.get_or_insert(format!("{}, seed {seed}: {why}", arm.name));
+                            halt.store(true, Ordering::Relaxed);
+                            return;
+                        }
                         records.push(Record::of(&arm.name, &ex.results(), ex.events_fired()));
                     }
                     if tx.send((i, records)).is_err() {
@@ -264,6 +277,9 @@ pub fn run(
     Finished {
         seeds: handed,
         interrupted: (handed as u64) < seeds.count,
+        over_budget: over_budget
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
     }
 }
 

@@ -163,6 +163,23 @@ pub fn validate(raw: &RawScenario, src: &str) -> Result<Scenario, Diagnostics> {
         }
     }
 
+    // Every benign alert is at least one simulated event: rates that would raise more
+    // of them than an exercise's event budget can never run to the end.
+    let per_hour: f64 = raw.rules.iter().map(|r| r.benign_per_hour).sum::<f64>()
+        + raw.noise.iter().map(|n| n.alerts_per_hour).sum::<f64>();
+    let expected = per_hour * raw.time_limit.0 as f64 / 3600.0;
+    let budget = crate::sim::DEFAULT_EVENT_BUDGET as f64;
+    if expected.is_finite() && expected > budget {
+        c.field(
+            &[],
+            "time_limit",
+            format!(
+                "at these rates the exercise would raise about {expected:.0} benign alerts ({per_hour:.0} an hour over the rules and noise, for {} h), more than the {budget:.0} simulated events one exercise may take: lower the rates or the time_limit",
+                raw.time_limit.0 / 3600
+            ),
+        );
+    }
+
     let mut stage_maps = Vec::new();
     for intrusion in &raw.intrusions {
         stage_maps.push(check_intrusion(
