@@ -716,7 +716,12 @@ fn replay_live(dir: &Path) -> Result<ExitCode> {
     let setup_path = dir.join("setup.json");
     let setup: socdrill::live::Setup =
         serde_json::from_str(&read_text(&setup_path)?).map_err(|e| {
-            anyhow::anyhow!("{}:{}:{}: {e}", setup_path.display(), e.line(), e.column())
+            anyhow::anyhow!(
+                "{}:{}:{}: {e}",
+                setup_path.display(),
+                e.line(),
+                e.column().max(1)
+            )
         })?;
     let (scenario, _, _) = load_scenario(Some(&dir.join("scenario.ron")))?;
     let profile = bots::profile_named(&setup.bots).with_context(|| {

@@ -155,7 +155,7 @@ pub fn play(args: &PlayArgs) -> Result<ExitCode> {
                     "{}:{}:{}: {e}; a script is a JSON list of steps such as {{\"until\": \"queue\"}}, {{\"key\": \"t\"}}, {{\"screenshot\": \"console\"}}",
                     p.display(),
                     e.line(),
-                    e.column()
+                    e.column().max(1)
                 )
             })?
         }

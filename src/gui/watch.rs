@@ -37,7 +37,7 @@ impl Recording {
         let (setup, script, moves) = if dir.join("setup.json").exists() {
             let path = dir.join("setup.json");
             let setup: Setup = serde_json::from_str(&crate::read_text(&path)?).map_err(|e| {
-                anyhow::anyhow!("{}:{}:{}: {e}", path.display(), e.line(), e.column())
+                anyhow::anyhow!("{}:{}:{}: {e}", path.display(), e.line(), e.column().max(1))
             })?;
             let mpath = dir.join("moves.jsonl");
             let text = if mpath.exists() {

@@ -61,7 +61,7 @@ pub fn parse_results(text: &str) -> Result<Results, ResultsError> {
     let value: serde_json::Value =
         serde_json::from_str(text).map_err(|e| ResultsError::NotJson {
             message: format!("not valid JSON: {}", message_of(&e)),
-            at: (e.line(), e.column()),
+            at: (e.line(), e.column().max(1)),
         })?;
     let found = value
         .get("schema")
@@ -74,7 +74,7 @@ pub fn parse_results(text: &str) -> Result<Results, ResultsError> {
     // Parsed from the text again (not the value) so that an error knows its place.
     let mut r: Results = serde_json::from_str(text).map_err(|e| ResultsError::Malformed {
         message: format!("does not match the results schema: {}", message_of(&e)),
-        at: (e.line(), e.column()),
+        at: (e.line(), e.column().max(1)),
     })?;
     if found == SCHEMA_V1 {
         // Version 1 had no `ended_by` or `ran_to`: an exercise ended by the facilitator

@@ -406,8 +406,14 @@ fn resume_config(dir: &Path) -> Result<(Config, Resume)> {
             dir.display()
         );
     }
-    let live: LiveFile = serde_json::from_str(&crate::read_text(&live_path)?)
-        .map_err(|e| anyhow::anyhow!("{}:{}:{}: {e}", live_path.display(), e.line(), e.column()))?;
+    let live: LiveFile = serde_json::from_str(&crate::read_text(&live_path)?).map_err(|e| {
+        anyhow::anyhow!(
+            "{}:{}:{}: {e}",
+            live_path.display(),
+            e.line(),
+            e.column().max(1)
+        )
+    })?;
     if live.schema != LIVE_SCHEMA {
         bail!(
             "{}: schema {:?} is not {LIVE_SCHEMA:?}; this socdrill cannot resume it",
@@ -453,7 +459,12 @@ fn resume_config(dir: &Path) -> Result<(Config, Resume)> {
     let setup_path = dir.join("setup.json");
     let resume = if setup_path.exists() {
         let setup: Setup = serde_json::from_str(&crate::read_text(&setup_path)?).map_err(|e| {
-            anyhow::anyhow!("{}:{}:{}: {e}", setup_path.display(), e.line(), e.column())
+            anyhow::anyhow!(
+                "{}:{}:{}: {e}",
+                setup_path.display(),
+                e.line(),
+                e.column().max(1)
+            )
         })?;
         if setup.schema != live::SETUP_SCHEMA {
             bail!(
