@@ -1005,3 +1005,42 @@ async fn a_frozen_client_loses_its_seat_within_the_heartbeat_window_and_boards_a
         "{third}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_socket_names_its_key_in_its_first_message_not_its_url() {
+    use futures_util::{SinkExt as _, StreamExt as _};
+    use tokio_tungstenite::tungstenite::Message;
+    let dir = scratch("serve-join");
+    let server = Server::start(bin(), &["--journal", dir.to_str().unwrap()]);
+    let url = format!("{}/ws", server.base.replacen("http", "ws", 1));
+    // The harness's clients join this way; what a wrong first message gets:
+    for (first, says) in [
+        (
+            json!({"op": "join", "key": "not-a-key"}).to_string(),
+            "unknown key",
+        ),
+        (
+            json!({"op": "act", "action": {"TakeAlert": 0}}).to_string(),
+            "first message must be",
+        ),
+        ("not json".to_string(), "first message must be"),
+    ] {
+        let (mut ws, _) = tokio_tungstenite::connect_async(url.as_str())
+            .await
+            .unwrap();
+        ws.send(Message::Text(first.clone().into())).await.unwrap();
+        let m = ws.next().await.unwrap().unwrap();
+        let v: Value = serde_json::from_str(m.to_text().unwrap()).unwrap();
+        assert_eq!(v["type"], "refused", "{first}: {v}");
+        assert!(v["error"].as_str().unwrap().contains(says), "{first}: {v}");
+    }
+    // A good one gets the hello, and the page no longer puts the key in the URL.
+    let c = Client::connect(&server, &server.seat("tier1-1")).await;
+    assert_eq!(c.hello["seat"]["name"], "tier1-1");
+    let (_, _, js) = server.get("/assets/app.js").await;
+    assert!(
+        !js.contains("ws?key="),
+        "the page still sends the key in the URL"
+    );
+    assert!(js.contains("op: 'join'"));
+}

@@ -1,6 +1,7 @@
 /* socdrill serve: the browser front end. Plain ES2020, no dependencies, no build step.
  * The page reads its mode and key from its path (/s/KEY seat, /f/KEY facilitator,
- * /b/KEY board), talks to /ws?key=KEY (docs/serve-protocol.md) and re-renders on
+ * /b/KEY board), talks to /ws, its key sent in the first message rather than the URL
+ * (docs/serve-protocol.md), and re-renders on
  * every `state`. Forms are built once per page and only their option lists and the
  * tables around them are refreshed, so nothing a participant is typing is wiped. */
 'use strict';
@@ -220,12 +221,14 @@ function connect() {
   const proto = location.protocol === 'https:' ? 'wss' : 'ws';
   let ws;
   try {
-    ws = new WebSocket(`${proto}://${location.host}/ws?key=${encodeURIComponent(S.key)}`);
+    ws = new WebSocket(`${proto}://${location.host}/ws`);
   } catch (e) {
     scheduleReconnect();
     return;
   }
   S.ws = ws;
+  // The key goes in the first message, not the URL, so it stays out of proxy logs.
+  ws.onopen = () => ws.send(J({ op: 'join', key: S.key }));
   ws.onmessage = (ev) => {
     let msg;
     try { msg = JSON.parse(ev.data); } catch (e) { return; }

@@ -816,13 +816,60 @@ async fn ws_upgrade(
         )
             .into_response();
     }
-    let Some(key) = q.get("key").filter(|k| app.keys.contains_key(*k)).cloned() else {
-        return (StatusCode::FORBIDDEN, "unknown or missing key\n").into_response();
+    // The page sends its key in its first message; a key in the URL (the older way,
+    // still taken from scripts) is checked before the upgrade.
+    let key = match q.get("key") {
+        Some(k) if app.keys.contains_key(k) => Some(k.clone()),
+        Some(_) => return (StatusCode::FORBIDDEN, "unknown key\n").into_response(),
+        None => None,
     };
     // Frames past the hard limit close the connection; up to it, an oversized message
     // gets a clear refusal and the connection stays.
     ws.max_message_size(64 * 1024)
-        .on_upgrade(move |socket| connection(app, key, socket))
+        .on_upgrade(move |mut socket| async move {
+            let key = match key {
+                Some(k) => k,
+                None => match join(&app, &mut socket).await {
+                    Some(k) => k,
+                    None => return,
+                },
+            };
+            connection(app, key, socket).await;
+        })
+}
+
+/// How long a new socket has to say whose it is.
+const JOIN_WAIT: Duration = Duration::from_secs(10);
+
+/// Reads a socket's first message, `{"op": "join", "key": KEY}`, and returns the key
+/// if it is one of this exercise's; otherwise refuses and closes the socket.
+async fn join(app: &AppState, socket: &mut WebSocket) -> Option<String> {
+    let first = tokio::time::timeout(JOIN_WAIT, async {
+        loop {
+            match socket.recv().await {
+                Some(Ok(Message::Text(t))) => return Some(t.to_string()),
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                _ => return None,
+            }
+        }
+    })
+    .await;
+    let refusal = match first {
+        Err(_) => "no join message within 10 s: send {\"op\": \"join\", \"key\": KEY} first",
+        Ok(None) => return None,
+        Ok(Some(text)) => {
+            let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+            match (body["op"].as_str(), body["key"].as_str()) {
+                (Some("join"), Some(k)) if app.keys.contains_key(k) => return Some(k.to_string()),
+                (Some("join"), _) => "unknown key: ask the facilitator for your link",
+                _ => "the first message must be {\"op\": \"join\", \"key\": KEY}",
+            }
+        }
+    };
+    let msg = serde_json::json!({"type": "refused", "error": refusal}).to_string();
+    let _ = socket.send(Message::Text(msg.into())).await;
+    let _ = socket.send(Message::Close(None)).await;
+    None
 }
 
 /// A token bucket: `RATE` messages a second, bursts of `BURST`.

@@ -92,7 +92,7 @@ impl Server {
             .clone()
     }
 
-    /// `ws://…/ws?key=KEY`
+    /// `ws://…/ws?key=KEY`: the older way to name the key, still taken from scripts.
     pub fn ws_url(&self, key: &str) -> String {
         format!("{}/ws?key={key}", self.base.replacen("http", "ws", 1))
     }
@@ -159,11 +159,18 @@ pub struct Client {
 pub const PATIENCE: Duration = Duration::from_secs(30);
 
 impl Client {
-    /// Connects with a key and reads the hello.
+    /// Connects as the page does (the key in the first message, not the URL) and reads
+    /// the hello.
     pub async fn connect(server: &Server, key: &str) -> Client {
-        let (ws, _) = connect_async_with_config(server.ws_url(key), None, true)
+        let url = format!("{}/ws", server.base.replacen("http", "ws", 1));
+        let (mut ws, _) = connect_async_with_config(url, None, true)
             .await
             .expect("the WebSocket opens");
+        ws.send(Message::Text(
+            json!({"op": "join", "key": key}).to_string().into(),
+        ))
+        .await
+        .expect("the join message goes");
         let mut c = Client {
             ws,
             hello: Value::Null,
