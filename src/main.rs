@@ -535,7 +535,7 @@ fn run(a: &RunArgs) -> Result<ExitCode> {
         write(
             "run.json",
             &format!(
-                "{{\n  \"date\": \"{}\",\n  \"socdrill\": \"{}\"\n}}\n",
+                "{{\n  \"date\": \"{}\",\n  \"socdrill\": \"{}\",\n  \"max_events\": {max_events}\n}}\n",
                 utc_now(),
                 env!("CARGO_PKG_VERSION")
             ),
@@ -607,6 +607,14 @@ fn replay(dir: &Path) -> Result<ExitCode> {
         .with_context(|| format!("unknown bot profile {bots_name:?} in results.json"))?;
     let recorded = read_text(&dir.join("journal.jsonl"))?;
     let mut ex = Exercise::new(scenario, seed, profile, &script);
+    // A run given a larger event budget (`run --max-events`) is replayed with it.
+    if let Some(n) = fs::read_to_string(dir.join("run.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .and_then(|v| v.get("max_events")?.as_u64())
+    {
+        ex.set_event_budget(n);
+    }
     // A run ended early (`run --end-at`) is ended at the same time again.
     let end_at =
         (results.ended_by == socdrill::score::EndedBy::Defenders).then_some(results.ended_at);

@@ -1044,3 +1044,66 @@ async fn a_socket_names_its_key_in_its_first_message_not_its_url() {
     );
     assert!(js.contains("op: 'join'"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_disk_at_end_keeps_the_debrief_and_end_saves_it_once_space_returns() {
+    let dir = scratch("serve-end-full");
+    std::fs::create_dir_all(&dir).unwrap();
+    let disk = match TinyDisk::mount(&dir, "512k") {
+        Ok(d) => d,
+        Err(why) => {
+            eprintln!("skipped: a disk-full test needs a tmpfs mount ({why})");
+            return;
+        }
+    };
+    let server = Server::start(
+        bin(),
+        &["--journal", dir.to_str().unwrap(), "--speed", "300"],
+    );
+    let fac_key = server.facilitator.clone().unwrap();
+    let mut fac = Client::connect(&server, &fac_key).await;
+    let mut t1 = Client::connect(&server, &server.seat("tier1-1")).await;
+    assert_eq!(fac.request("start", json!({})).await["ok"], true);
+    t1.until("an alert in the queue", |s| !queue_ids(s).is_empty())
+        .await;
+
+    // A pause records the clock, so the moves file has a page with room for the End
+    // move; the results then fit nowhere.
+    assert_eq!(fac.request("pause", json!({})).await["ok"], true);
+    disk.fill();
+    let r = fac.request("end", json!({"confirm": true})).await;
+    assert_eq!(r["ok"], false, "{r}");
+    let error = r["error"].as_str().unwrap();
+    assert!(error.contains("press End again"), "{error}");
+    let s = fac
+        .until("the end", |s| s["clock"]["phase"] == "ended")
+        .await;
+    assert_eq!(s["clock"]["phase"], "ended");
+    // Nothing is lost: the report is there for the facilitator, from memory.
+    let (status, _, body) = server.get(&format!("/r/{fac_key}")).await;
+    assert_eq!(status, 200, "{body}");
+    // Reveal waits for the results to be saved rather than showing an empty debrief.
+    let r = fac.request("reveal", json!({"confirm": true})).await;
+    assert_eq!(r["ok"], false, "{r}");
+
+    // Space returns; End again saves everything, and the reveal goes out.
+    disk.free();
+    let r = fac.request("end", json!({"confirm": true})).await;
+    assert_eq!(r["ok"], true, "{r}");
+    let results = std::fs::read_to_string(dir.join("results.json")).unwrap();
+    let parsed = socdrill::report::compare::parse_results(&results).expect("whole results");
+    assert!(
+        std::fs::read_to_string(dir.join("report.html"))
+            .unwrap()
+            .contains("<html")
+    );
+    let r = fac.request("reveal", json!({"confirm": true})).await;
+    assert_eq!(r["ok"], true, "{r}");
+    let s = t1.until("the debrief", |s| !s["debrief"].is_null()).await;
+    assert_eq!(
+        s["debrief"]["results"]["digest"].as_str(),
+        Some(parsed.digest.as_str())
+    );
+    drop(server);
+    drop(disk);
+}
