@@ -265,6 +265,13 @@ Examples:
         /// and its seat freed for its holder to open again.
         #[arg(long, value_name = "SECONDS", default_value_t = serve::DEFAULT_LIMITS.heartbeat.as_secs())]
         heartbeat: u64,
+        /// Serve HTTPS (and WSS) with this certificate chain (PEM); needs --tls-key. For
+        /// use beyond one trusted network when no reverse proxy terminates TLS.
+        #[arg(long, value_name = "FILE", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The private key (PEM) of --tls-cert.
+        #[arg(long, value_name = "FILE", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
         /// Board windows open at once.
         #[arg(long, value_name = "N", default_value_t = serve::DEFAULT_LIMITS.max_boards)]
         max_boards: usize,
@@ -367,6 +374,8 @@ fn main() -> ExitCode {
             max_per_address,
             heartbeat,
             max_boards,
+            tls_cert,
+            tls_key,
         } => serve::serve(&serve::ServeArgs {
             scenario: scenario.as_deref(),
             seed,
@@ -384,6 +393,7 @@ fn main() -> ExitCode {
                 heartbeat: std::time::Duration::from_secs(heartbeat),
                 max_boards,
             },
+            tls: tls_cert.as_deref().zip(tls_key.as_deref()),
         }),
         Command::Play(c) => play(c),
         Command::Scenarios { dir } => list(dir.as_deref()),

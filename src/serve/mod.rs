@@ -58,6 +58,39 @@ pub struct ServeArgs<'a> {
     pub allow_origin: &'a [String],
     /// Timeouts and caps on connections.
     pub limits: Limits,
+    /// Certificate chain and private key (PEM) to serve HTTPS with.
+    pub tls: Option<(&'a Path, &'a Path)>,
+}
+
+/// Reads a PEM certificate chain and private key into a TLS acceptor, naming the file
+/// at fault when one cannot be used.
+fn tls_acceptor(cert: &Path, key: &Path) -> Result<tokio_rustls::TlsAcceptor> {
+    use rustls_pki_types::pem::PemObject as _;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    use tokio_rustls::rustls;
+    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
+        .and_then(Iterator::collect)
+        .map_err(|e| anyhow::anyhow!("{}: not a PEM certificate chain ({e})", cert.display()))?;
+    if chain.is_empty() {
+        bail!(
+            "{}: no certificate in it (give a PEM file with the server's certificate first)",
+            cert.display()
+        );
+    }
+    let private = PrivateKeyDer::from_pem_file(key)
+        .map_err(|e| anyhow::anyhow!("{}: not a PEM private key ({e})", key.display()))?;
+    // The one crypto provider built in (ring: no cmake or C++ toolchain to build it).
+    let config = rustls::ServerConfig::builder()
+        .with_no_client_auth()
+    .with_single_cert(chain, private)
+    .map_err(|e| {
+        anyhow::anyhow!(
+            "{} and {}: the key does not fit the certificate, or is of a kind TLS cannot use ({e})",
+            cert.display(),
+            key.display()
+        )
+    })?;
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
 }
 
 /// Timeouts and caps that keep the server answering under hostile or broken clients.
@@ -152,6 +185,10 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
     };
     let limits = args.limits;
     limits.check()?;
+    let tls = match args.tls {
+        Some((cert, key)) => Some(tls_acceptor(cert, key)?),
+        None => None,
+    };
     cfg.max_boards = limits.max_boards;
     let keys: HashMap<String, Who> = cfg
         .seats
@@ -223,7 +260,7 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
         .block_on(tokio::net::TcpListener::bind(bind))
         .with_context(|| format!("cannot listen on {bind}: is another server using it?"))?;
     let addr = listener.local_addr()?;
-    let base = format!("http://{addr}");
+    let base = format!("{}://{addr}", if tls.is_some() { "https" } else { "http" });
 
     say!("socdrill serve: {title}");
     say!(
@@ -278,7 +315,7 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .route("/ws", get(ws_upgrade))
         .with_state(state);
-    let served: std::io::Result<()> = runtime.block_on(accept_loop(listener, app, limits));
+    let served: std::io::Result<()> = runtime.block_on(accept_loop(listener, app, limits, tls));
     let _ = tx.send(Cmd::Shutdown);
     let _ = session_thread.join();
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
@@ -718,14 +755,14 @@ impl tokio::io::AsyncWrite for Counted {
 }
 
 /// Accepts connections until Ctrl-C: over the caps a connection is closed at once; a
-/// request head not complete within the header timeout closes its connection.
+/// TLS handshake or a request head not complete within the header timeout closes its
+/// connection.
 async fn accept_loop(
     listener: tokio::net::TcpListener,
     app: Router,
     limits: Limits,
+    tls: Option<tokio_rustls::TlsAcceptor>,
 ) -> std::io::Result<()> {
-    use hyper_util::rt::{TokioIo, TokioTimer};
-    use hyper_util::service::TowerToHyperService;
     let open = Arc::new(std::sync::Mutex::new(Open::default()));
     let (closing, closed) = tokio::sync::watch::channel(false);
     let ctrl_c = tokio::signal::ctrl_c();
@@ -747,30 +784,53 @@ async fn accept_loop(
         };
         // Updates are small and must go out at once: no Nagle delay.
         let _ = stream.set_nodelay(true);
-        let io = TokioIo::new(Counted {
+        let io = Counted {
             stream,
             _slot: slot,
-        });
-        let service = TowerToHyperService::new(app.clone());
-        let mut closed = closed.clone();
+        };
+        let (app, closed, tls) = (app.clone(), closed.clone(), tls.clone());
         tokio::spawn(async move {
-            let conn = hyper::server::conn::http1::Builder::new()
-                .timer(TokioTimer::new())
-                .header_read_timeout(limits.header_timeout)
-                .serve_connection(io, service)
-                .with_upgrades();
-            tokio::pin!(conn);
-            tokio::select! {
-                _ = conn.as_mut() => {}
-                _ = closed.changed() => {
-                    conn.as_mut().graceful_shutdown();
-                    let _ = tokio::time::timeout(Duration::from_secs(1), conn).await;
+            match tls {
+                None => serve_connection(io, app, limits, closed).await,
+                Some(acceptor) => {
+                    if let Ok(Ok(io)) =
+                        tokio::time::timeout(limits.header_timeout, acceptor.accept(io)).await
+                    {
+                        serve_connection(io, app, limits, closed).await;
+                    }
                 }
             }
         });
     }
     let _ = closing.send(true);
     Ok(())
+}
+
+/// Serves HTTP/1 (and its WebSocket upgrades) on one connection until it closes or the
+/// server stops.
+async fn serve_connection<I>(
+    io: I,
+    app: Router,
+    limits: Limits,
+    mut closed: tokio::sync::watch::Receiver<bool>,
+) where
+    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+    let conn = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .serve_connection(TokioIo::new(io), TowerToHyperService::new(app))
+        .with_upgrades();
+    tokio::pin!(conn);
+    tokio::select! {
+        _ = conn.as_mut() => {}
+        _ = closed.changed() => {
+            conn.as_mut().graceful_shutdown();
+            let _ = tokio::time::timeout(Duration::from_secs(1), conn).await;
+        }
+    }
 }
 
 /// An origin as browsers send it: scheme, host and port, lower case, no trailing slash.
