@@ -735,10 +735,8 @@ fn replay_live(dir: &Path) -> Result<ExitCode> {
     let setup: socdrill::live::Setup =
         serde_json::from_str(&read_text(&setup_path)?).map_err(|e| {
             anyhow::anyhow!(
-                "{}:{}:{}: {e}",
-                setup_path.display(),
-                e.line(),
-                e.column().max(1)
+                "{}",
+                socdrill::scenario::diag::json_problem(&setup_path.display().to_string(), &e)
             )
         })?;
     let (scenario, _, _) = load_scenario(Some(&dir.join("scenario.ron")))?;

@@ -152,10 +152,8 @@ pub fn play(args: &PlayArgs) -> Result<ExitCode> {
             let text = crate::read_text(p)?;
             serde_json::from_str(&text).map_err(|e| {
                 anyhow::anyhow!(
-                    "{}:{}:{}: {e}; a script is a JSON list of steps such as {{\"until\": \"queue\"}}, {{\"key\": \"t\"}}, {{\"screenshot\": \"console\"}}",
-                    p.display(),
-                    e.line(),
-                    e.column().max(1)
+                    "{}; a script is a JSON list of steps such as {{\"until\": \"queue\"}}, {{\"key\": \"t\"}}, {{\"screenshot\": \"console\"}}",
+                    socdrill::scenario::diag::json_problem(&p.display().to_string(), &e)
                 )
             })?
         }

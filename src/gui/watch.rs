@@ -37,7 +37,10 @@ impl Recording {
         let (setup, script, moves) = if dir.join("setup.json").exists() {
             let path = dir.join("setup.json");
             let setup: Setup = serde_json::from_str(&crate::read_text(&path)?).map_err(|e| {
-                anyhow::anyhow!("{}:{}:{}: {e}", path.display(), e.line(), e.column().max(1))
+                anyhow::anyhow!(
+                    "{}",
+                    socdrill::scenario::diag::json_problem(&path.display().to_string(), &e)
+                )
             })?;
             let mpath = dir.join("moves.jsonl");
             let text = if mpath.exists() {

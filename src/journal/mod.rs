@@ -457,15 +457,11 @@ pub fn parse_jsonl(jsonl: &str) -> Result<Journal, BadLine> {
     for (n, text) in jsonl.lines().enumerate() {
         let line: Line = serde_json::from_str(text).map_err(|e| {
             // The position is given as line and column of the file instead.
-            let full = e.to_string();
-            let at = format!(" at line {} column {}", e.line(), e.column().max(1));
+            let (_, column, message) = crate::scenario::diag::json_place(&e);
             BadLine {
                 line: n + 1,
-                column: e.column().max(1),
-                message: format!(
-                    "not a journal line: {}",
-                    full.strip_suffix(&at).unwrap_or(&full)
-                ),
+                column,
+                message: format!("not a journal line: {message}"),
             }
         })?;
         journal.lines.push(line);

@@ -49,11 +49,7 @@ impl ResultsError {
 
 /// serde_json's message without the position it appends.
 fn message_of(e: &serde_json::Error) -> String {
-    let text = e.to_string();
-    match text.rfind(" at line ") {
-        Some(i) => text[..i].to_string(),
-        None => text,
-    }
+    crate::scenario::diag::json_place(e).2
 }
 
 /// Parses results JSON, refusing schemas it does not know.

@@ -18,6 +18,22 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+/// A JSON file's parse error as `FILE:LINE:COL: message`, the way every other input
+/// error is named (serde_json's own "at line … column …" suffix dropped; a column of 0,
+/// before a line's first character, said as 1).
+pub fn json_problem(file: &str, e: &serde_json::Error) -> String {
+    let (line, col, message) = json_place(e);
+    format!("{file}:{line}:{col}: {message}")
+}
+
+/// A JSON parse error's line, column (at least 1) and message without its position.
+pub fn json_place(e: &serde_json::Error) -> (usize, usize, String) {
+    let text = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let message = text.strip_suffix(&suffix).unwrap_or(&text).to_string();
+    (e.line(), e.column().max(1), message)
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}: {}", self.line, self.col, self.message)

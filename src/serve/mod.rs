@@ -445,10 +445,8 @@ fn resume_config(dir: &Path) -> Result<(Config, Resume)> {
     }
     let live: LiveFile = serde_json::from_str(&crate::read_text(&live_path)?).map_err(|e| {
         anyhow::anyhow!(
-            "{}:{}:{}: {e}",
-            live_path.display(),
-            e.line(),
-            e.column().max(1)
+            "{}",
+            socdrill::scenario::diag::json_problem(&live_path.display().to_string(), &e)
         )
     })?;
     if live.schema != LIVE_SCHEMA {
@@ -497,10 +495,8 @@ fn resume_config(dir: &Path) -> Result<(Config, Resume)> {
     let resume = if setup_path.exists() {
         let setup: Setup = serde_json::from_str(&crate::read_text(&setup_path)?).map_err(|e| {
             anyhow::anyhow!(
-                "{}:{}:{}: {e}",
-                setup_path.display(),
-                e.line(),
-                e.column().max(1)
+                "{}",
+                socdrill::scenario::diag::json_problem(&setup_path.display().to_string(), &e)
             )
         })?;
         if setup.schema != live::SETUP_SCHEMA {
