@@ -618,11 +618,7 @@ fn replay(dir: &Path) -> Result<ExitCode> {
     let recorded = read_text(&dir.join("journal.jsonl"))?;
     let mut ex = Exercise::new(scenario, seed, profile, &script);
     // A run given a larger event budget (`run --max-events`) is replayed with it.
-    if let Some(n) = fs::read_to_string(dir.join("run.json"))
-        .ok()
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-        .and_then(|v| v.get("max_events")?.as_u64())
-    {
+    if let Some(n) = run_info(dir).and_then(|v| v.get("max_events")?.as_u64()) {
         ex.set_event_budget(n);
     }
     // A run ended early (`run --end-at`) is ended at the same time again.
@@ -716,10 +712,7 @@ fn report_divergence(dir: &Path, d: &journal::Divergence) {
         d.replayed.as_deref().unwrap_or("(simulation ends here)")
     );
     // A run from another version of the simulation is not expected to replay here.
-    let recorded_by = fs::read_to_string(dir.join("run.json"))
-        .ok()
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-        .and_then(|v| v.get("socdrill")?.as_str().map(str::to_string));
+    let recorded_by = run_info(dir).and_then(|v| v.get("socdrill")?.as_str().map(str::to_string));
     let this = env!("CARGO_PKG_VERSION");
     if let Some(v) = recorded_by.filter(|v| v != this) {
         eprintln!(
@@ -734,10 +727,10 @@ fn replay_live(dir: &Path) -> Result<ExitCode> {
     let setup_path = dir.join("setup.json");
     let setup: socdrill::live::Setup =
         serde_json::from_str(&read_text(&setup_path)?).map_err(|e| {
-            anyhow::anyhow!(
-                "{}",
-                socdrill::scenario::diag::json_problem(&setup_path.display().to_string(), &e)
-            )
+            anyhow::Error::msg(socdrill::scenario::diag::json_problem(
+                setup_path.display(),
+                &e,
+            ))
         })?;
     let (scenario, _, _) = load_scenario(Some(&dir.join("scenario.ron")))?;
     let profile = bots::profile_named(&setup.bots).with_context(|| {
@@ -968,9 +961,13 @@ fn load_run(dir: &Path) -> Result<Run> {
 
 /// The date recorded in `DIR/run.json`, if any.
 fn run_date(dir: &Path) -> Option<String> {
-    let text = fs::read_to_string(dir.join("run.json")).ok()?;
-    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
-    v.get("date")?.as_str().map(str::to_string)
+    run_info(dir)?.get("date")?.as_str().map(str::to_string)
+}
+
+/// `DIR/run.json` (when the run was made, by which version, with what budget), if it
+/// is there and readable: nothing in it is needed to read the run.
+fn run_info(dir: &Path) -> Option<serde_json::Value> {
+    serde_json::from_str(&fs::read_to_string(dir.join("run.json")).ok()?).ok()
 }
 
 fn report(dir: &Path, format: &str, out: Option<&Path>) -> Result<ExitCode> {

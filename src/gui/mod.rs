@@ -153,7 +153,7 @@ pub fn play(args: &PlayArgs) -> Result<ExitCode> {
             serde_json::from_str(&text).map_err(|e| {
                 anyhow::anyhow!(
                     "{}; a script is a JSON list of steps such as {{\"until\": \"queue\"}}, {{\"key\": \"t\"}}, {{\"screenshot\": \"console\"}}",
-                    socdrill::scenario::diag::json_problem(&p.display().to_string(), &e)
+                    socdrill::scenario::diag::json_problem(p.display(), &e)
                 )
             })?
         }

@@ -37,10 +37,7 @@ impl Recording {
         let (setup, script, moves) = if dir.join("setup.json").exists() {
             let path = dir.join("setup.json");
             let setup: Setup = serde_json::from_str(&crate::read_text(&path)?).map_err(|e| {
-                anyhow::anyhow!(
-                    "{}",
-                    socdrill::scenario::diag::json_problem(&path.display().to_string(), &e)
-                )
+                anyhow::Error::msg(socdrill::scenario::diag::json_problem(path.display(), &e))
             })?;
             let mpath = dir.join("moves.jsonl");
             let text = if mpath.exists() {

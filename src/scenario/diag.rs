@@ -21,7 +21,7 @@ pub struct Diagnostic {
 /// A JSON file's parse error as `FILE:LINE:COL: message`, the way every other input
 /// error is named (serde_json's own "at line … column …" suffix dropped; a column of 0,
 /// before a line's first character, said as 1).
-pub fn json_problem(file: &str, e: &serde_json::Error) -> String {
+pub fn json_problem(file: impl fmt::Display, e: &serde_json::Error) -> String {
     let (line, col, message) = json_place(e);
     format!("{file}:{line}:{col}: {message}")
 }

@@ -82,14 +82,14 @@ fn tls_acceptor(cert: &Path, key: &Path) -> Result<tokio_rustls::TlsAcceptor> {
     // The one crypto provider built in (ring: no cmake or C++ toolchain to build it).
     let config = rustls::ServerConfig::builder()
         .with_no_client_auth()
-    .with_single_cert(chain, private)
-    .map_err(|e| {
-        anyhow::anyhow!(
-            "{} and {}: the key does not fit the certificate, or is of a kind TLS cannot use ({e})",
-            cert.display(),
-            key.display()
-        )
-    })?;
+        .with_single_cert(chain, private)
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "{} and {}: the key does not fit the certificate, or TLS cannot use it ({e})",
+                cert.display(),
+                key.display()
+            )
+        })?;
     Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
 }
 
@@ -179,7 +179,7 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
             args.bind
         )
     })?;
-    let (mut cfg, resume) = match args.resume {
+    let (cfg, resume) = match args.resume {
         Some(dir) => resume_config(dir)?,
         None => (new_config(args)?, None),
     };
@@ -189,7 +189,6 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
         Some((cert, key)) => Some(tls_acceptor(cert, key)?),
         None => None,
     };
-    cfg.max_boards = limits.max_boards;
     let keys: HashMap<String, Who> = cfg
         .seats
         .iter()
@@ -221,7 +220,7 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
     let session_thread = std::thread::Builder::new()
         .name("exercise".into())
         .spawn(move || {
-            let mut session = Session::new(cfg, session_report);
+            let mut session = Session::new(cfg, session_report, limits.max_boards);
             let resumed = match resume {
                 Some((setup, moves)) => session.resume(&setup, &moves).map(Some),
                 None => Ok(None),
@@ -419,7 +418,6 @@ fn new_config(args: &ServeArgs) -> Result<Config> {
     )
     .with_context(|| format!("cannot write {}", dir.join("live.json").display()))?;
     Ok(Config {
-        max_boards: DEFAULT_LIMITS.max_boards,
         scenario,
         scenario_src: src,
         seed: args.seed,
@@ -444,10 +442,10 @@ fn resume_config(dir: &Path) -> Result<(Config, Resume)> {
         );
     }
     let live: LiveFile = serde_json::from_str(&crate::read_text(&live_path)?).map_err(|e| {
-        anyhow::anyhow!(
-            "{}",
-            socdrill::scenario::diag::json_problem(&live_path.display().to_string(), &e)
-        )
+        anyhow::Error::msg(socdrill::scenario::diag::json_problem(
+            live_path.display(),
+            &e,
+        ))
     })?;
     if live.schema != LIVE_SCHEMA {
         bail!(
@@ -494,10 +492,10 @@ fn resume_config(dir: &Path) -> Result<(Config, Resume)> {
     let setup_path = dir.join("setup.json");
     let resume = if setup_path.exists() {
         let setup: Setup = serde_json::from_str(&crate::read_text(&setup_path)?).map_err(|e| {
-            anyhow::anyhow!(
-                "{}",
-                socdrill::scenario::diag::json_problem(&setup_path.display().to_string(), &e)
-            )
+            anyhow::Error::msg(socdrill::scenario::diag::json_problem(
+                setup_path.display(),
+                &e,
+            ))
         })?;
         if setup.schema != live::SETUP_SCHEMA {
             bail!(
@@ -520,7 +518,6 @@ fn resume_config(dir: &Path) -> Result<(Config, Resume)> {
     };
     Ok((
         Config {
-            max_boards: DEFAULT_LIMITS.max_boards,
             scenario,
             scenario_src: src,
             seed: live.seed,

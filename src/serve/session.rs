@@ -98,8 +98,6 @@ impl Phase {
 
 /// Everything the session starts from.
 pub struct Config {
-    /// Most board windows open at once (`--max-boards`).
-    pub max_boards: usize,
     pub scenario: Arc<Scenario>,
     pub scenario_src: String,
     pub seed: u64,
@@ -146,6 +144,8 @@ pub struct Session {
     /// Debrief JSON once revealed.
     debrief: Option<Value>,
     board_viewers: usize,
+    /// Most board windows open at once (`--max-boards`).
+    max_boards: usize,
     facilitator_connected: bool,
     out_seats: Vec<watch::Sender<Arc<str>>>,
     out_facilitator: watch::Sender<Arc<str>>,
@@ -199,7 +199,7 @@ fn reply_err(id: Option<u64>, error: &str) -> String {
 }
 
 impl Session {
-    pub fn new(cfg: Config, report: SharedReport) -> Session {
+    pub fn new(cfg: Config, report: SharedReport, max_boards: usize) -> Session {
         let n = cfg.seats.len();
         Session {
             speed: cfg.speed,
@@ -222,6 +222,7 @@ impl Session {
             published: None,
             feed: Vec::new(),
             report,
+            max_boards,
             saved: false,
             recorded: 0,
             stalled: None,
@@ -447,10 +448,10 @@ impl Session {
                 self.out_facilitator.subscribe()
             }
             Who::Board => {
-                if self.board_viewers >= self.cfg.max_boards {
+                if self.board_viewers >= self.max_boards {
                     return Err(format!(
                         "the board is already open in {} windows, the most this server allows (`socdrill serve --max-boards N` sets it)",
-                        self.cfg.max_boards
+                        self.max_boards
                     ));
                 }
                 self.board_viewers += 1;
@@ -481,45 +482,40 @@ impl Session {
         if let Some(stall) = &self.stalled {
             return Err(stall.reason.clone());
         }
+        self.append(m)
+            .inspect_err(|reason| self.stall(reason.clone()))
+    }
+
+    /// Writes one move line and syncs it; on failure cuts the file back to its last
+    /// whole line (a torn line in the middle would make the whole file unreadable once
+    /// later lines follow it) and says why, as participants read it.
+    fn append(&mut self, m: &Timed) -> Result<(), String> {
         let Some(file) = self.moves.as_mut() else {
             return Err("no moves file is open".into());
         };
         let line = serde_json::to_string(m).expect("moves serialise") + "\n";
-        match file
+        let Err(e) = file
             .write_all(line.as_bytes())
             .and_then(|()| file.sync_data())
-        {
-            Ok(()) => {
-                self.recorded += line.len() as u64;
-                Ok(())
-            }
-            Err(e) => {
-                // Never leave half a line: a torn line in the middle would make the
-                // whole file unreadable once later lines follow it.
-                let rollback = file.set_len(self.recorded).and_then(|()| file.sync_data());
-                let mut reason = format!(
-                    "the exercise cannot be recorded: {} — paused until it can",
-                    io_reason(&e)
-                );
-                if let Err(r) = rollback {
-                    reason.push_str(&format!(
-                        " (and the moves file could not be cut back to its last whole line: {r})"
-                    ));
-                }
-                self.stall(reason.clone());
-                Err(reason)
-            }
+        else {
+            self.recorded += line.len() as u64;
+            return Ok(());
+        };
+        let mut reason = format!(
+            "the exercise cannot be recorded: {} — paused until it can",
+            io_reason(&e)
+        );
+        if let Err(r) = file.set_len(self.recorded).and_then(|()| file.sync_data()) {
+            reason.push_str(&format!(
+                " (and the moves file could not be cut back to its last whole line: {r})"
+            ));
         }
+        Err(reason)
     }
 
     /// Stops the clock because moves cannot be recorded, and tells everyone.
     fn stall(&mut self, reason: String) {
         let was_running = self.phase == Phase::Running;
-        self.stalled = Some(Stall {
-            reason: reason.clone(),
-            was_running,
-            last_try: Instant::now(),
-        });
         if was_running {
             // Up to the live clock, then stop it there (nothing is recorded meanwhile).
             let t = self.now();
@@ -531,33 +527,34 @@ impl Session {
             self.phase = Phase::Paused;
         }
         eprintln!("warning: {reason}");
-        self.note(reason);
+        self.note(reason.clone());
+        self.stalled = Some(Stall {
+            reason,
+            was_running,
+            last_try: Instant::now(),
+        });
         self.published = None;
     }
 
     /// Tries the disk again while stalled: a clock mark that lands ends the stall, and
     /// a clock that was running runs on.
     fn retry_stalled(&mut self) {
-        let Some(stall) = &mut self.stalled else {
-            return;
-        };
+        let Some(stall) = &self.stalled else { return };
         if stall.last_try.elapsed() < STALL_RETRY {
             return;
         }
-        stall.last_try = Instant::now();
-        let was_running = stall.was_running;
         let Some(t) = self.ex.as_ref().map(Exercise::horizon) else {
             return;
         };
-        let stall = self.stalled.take().expect("checked");
-        if self.record(&Timed { t, mv: Move::Clock }).is_err() {
-            // Still failing: `record` stalled again with the newest reason; keep the
-            // clock's state from before the first failure.
-            if let Some(s) = &mut self.stalled {
-                s.was_running = stall.was_running;
-            }
+        let attempt = self.append(&Timed { t, mv: Move::Clock });
+        let stall = self.stalled.as_mut().expect("checked");
+        stall.last_try = Instant::now();
+        if let Err(reason) = attempt {
+            stall.reason = reason;
             return;
         }
+        let was_running = stall.was_running;
+        self.stalled = None;
         eprintln!("the exercise is recorded again");
         self.note("the moves file takes writes again: the exercise goes on".into());
         if was_running && self.phase == Phase::Paused {
@@ -932,6 +929,12 @@ impl Session {
         }
         if self.ex.as_ref().is_some_and(Exercise::ended) {
             self.phase = Phase::Ended;
+            // A scenario that asked for more work than an exercise may take: say so
+            // rather than let the end pass for the time limit.
+            if let Some(why) = self.ex.as_ref().and_then(Exercise::over_budget) {
+                eprintln!("error: {why}");
+                self.note(why);
+            }
             // Nobody facilitates a solo drill: its debrief opens at the end.
             if self.cfg.solo.is_some() {
                 self.reveal();
