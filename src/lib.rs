@@ -79,6 +79,9 @@ pub struct Exercise {
     live: Option<SystemId<In<soc::LiveOp>, Result<u64, String>>>,
     /// What hunters hunt for in this scenario, worked out once for every reset.
     hypotheses: bots::Hypotheses,
+    /// Who plays the seats no person holds (a seat handed back to a bot gets its role's
+    /// profile).
+    team: Team,
 }
 
 /// What the kick-off system needs to start an exercise.
@@ -87,6 +90,9 @@ struct Kickoff {
     seed: u64,
     seats: Vec<SeatInfo>,
     scripted: Vec<(soc::SeatId, u64)>,
+    bot_wait: soc::ledger::BotWait,
+    /// When each of the script's answers, notes and messages is due.
+    talk: Vec<u64>,
 }
 
 /// Journals the start, then schedules the attack's first stages, benign alert
@@ -97,6 +103,9 @@ fn kick_off(In(k): In<Kickoff>, mut ctx: Ctx) {
         seed: k.seed,
         seats: k.seats,
     });
+    if k.bot_wait != soc::ledger::BotWait::Immediately {
+        ctx.log(Entry::BotWaitSet { wait: k.bot_wait });
+    }
     sim::attack::schedule_roots(&mut ctx);
     for r in 0..ctx.scenario.0.rules.len() {
         arm_noise(&mut ctx, r);
@@ -112,6 +121,11 @@ fn kick_off(In(k): In<Kickoff>, mut ctx: Ctx) {
                 seat: id as soc::SeatId,
             }),
         );
+    }
+    // A script's answers, notes and messages at their times.
+    for (i, &t) in k.talk.iter().enumerate() {
+        ctx.agenda
+            .at(t, SimEvent::Talk(sim::TalkDue { index: i as u32 }));
     }
     for &(id, t) in &k.scripted {
         ctx.agenda
@@ -180,6 +194,7 @@ impl Exercise {
             kickoff: None,
             live: None,
             hypotheses: Default::default(),
+            team: team.clone(),
         };
         ex.setup(team, script);
         ex
@@ -202,6 +217,7 @@ impl Exercise {
             kickoff: None,
             live: None,
             hypotheses: Default::default(),
+            team: Team::uniform(profile),
         };
         ex.setup(&Team::uniform(profile), script);
         ex
@@ -220,6 +236,7 @@ impl Exercise {
         // spawning them again left memory behind on every reset in this Bevy.)
         self.seed = seed;
         self.profile = team.label();
+        self.team.clone_from(team);
         self.setup(team, script);
     }
 
@@ -307,12 +324,16 @@ impl Exercise {
                     Controller::Script(_) => "scripted".into(),
                     Controller::Person => "person".into(),
                 },
+                player: matches!(controller, Controller::Person)
+                    .then(|| script.names.get(name).cloned())
+                    .flatten(),
             });
             ledger.board.push(Slot {
                 role: *role,
                 busy: false,
                 wake_pending: false,
                 until: 0,
+                person: matches!(controller, Controller::Person),
             });
             let seat = (
                 Seat {
@@ -335,6 +356,8 @@ impl Exercise {
         for &e in previous.iter().skip(index.len()) {
             world.despawn(e);
         }
+        ledger.bot_wait = script.bot_wait;
+        world.insert_resource(soc::ScriptedTalk(script.talk.clone()));
         world.insert_resource(ledger);
         world.insert_resource(SeatIndex(index));
         let scripted: Vec<(soc::SeatId, u64)> = names
@@ -354,6 +377,8 @@ impl Exercise {
             seed,
             seats: infos,
             scripted,
+            bot_wait: script.bot_wait,
+            talk: script.talk.iter().map(|(t, _)| *t).collect(),
         };
         let kickoff = *self
             .kickoff
@@ -422,9 +447,64 @@ impl Exercise {
         .map(|_| ())
     }
 
-    /// A person takes over a seat from its bot, now.
-    pub fn take_seat(&mut self, seat: soc::SeatId) -> Result<(), String> {
-        self.live_op(soc::LiveOp::TakeSeat(seat)).map(|_| ())
+    /// A person takes over a seat from its bot, now, giving their name if they did.
+    pub fn take_seat(&mut self, seat: soc::SeatId, name: Option<String>) -> Result<(), String> {
+        self.live_op(soc::LiveOp::TakeSeat(seat, name)).map(|_| ())
+    }
+
+    /// The participant at a seat gives their name.
+    pub fn name_seat(&mut self, seat: soc::SeatId, name: String) -> Result<(), String> {
+        self.live_op(soc::LiveOp::Name(seat, name)).map(|_| ())
+    }
+
+    /// The facilitator hands a person's seat back to a bot of the exercise's profile
+    /// for its role, now. The bot starts from what the seat has seen.
+    pub fn release_seat(&mut self, seat: soc::SeatId) -> Result<(), String> {
+        let role = script::seat_names(&self.scenario)
+            .get(seat as usize)
+            .map(|(_, role)| *role)
+            .ok_or_else(|| format!("there is no seat {seat}"))?;
+        let profile = self.team.profile_for(role).clone();
+        self.live_op(soc::LiveOp::Release(seat, Box::new(profile)))
+            .map(|_| ())
+    }
+
+    /// Sets how long bots leave work to the people of their role, from now.
+    pub fn set_bot_wait(&mut self, wait: soc::ledger::BotWait) -> Result<(), String> {
+        self.live_op(soc::LiveOp::SetBotWait(wait)).map(|_| ())
+    }
+
+    /// A seat answers an inject's discussion questions.
+    pub fn reply(&mut self, seat: soc::SeatId, inject: usize, text: String) -> Result<(), String> {
+        self.live_op(soc::LiveOp::Reply { seat, inject, text })
+            .map(|_| ())
+    }
+
+    /// The facilitator notes an observation about one role, or the team, and the
+    /// objective (by id) it bears on, if any.
+    pub fn note(
+        &mut self,
+        role: Option<scenario::Role>,
+        objective: Option<String>,
+        text: String,
+    ) -> Result<(), String> {
+        self.live_op(soc::LiveOp::Note {
+            role,
+            objective,
+            text,
+        })
+        .map(|_| ())
+    }
+
+    /// The facilitator sends a message to one seat, or everyone.
+    pub fn message(&mut self, to: Option<soc::SeatId>, text: String) -> Result<(), String> {
+        self.live_op(soc::LiveOp::Message { to, text }).map(|_| ())
+    }
+
+    /// The facilitator writes an inject and fires it now. Returns its inject number.
+    pub fn write_inject(&mut self, inject: soc::ledger::LiveInject) -> Result<usize, String> {
+        self.live_op(soc::LiveOp::WriteInject(Box::new(inject)))
+            .map(|n| n as usize)
     }
 
     /// The facilitator fires inject `inject` now.

@@ -10,8 +10,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use std::collections::BTreeMap;
+
 use crate::Exercise;
+use crate::scenario::Role;
 use crate::script::Script;
+use crate::soc::ledger::{BotWait, LiveInject};
 use crate::soc::{Action, SeatId};
 
 /// The schema of a live exercise's setup file.
@@ -32,6 +36,59 @@ pub enum Move {
     TakeSeat {
         /// Seat id.
         seat: SeatId,
+        /// The participant's name, if they gave one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+    },
+    /// The participant at a seat gives their name.
+    Name {
+        /// Seat id.
+        seat: SeatId,
+        /// The name.
+        name: String,
+    },
+    /// The facilitator hands a person's seat back to a bot.
+    ReleaseSeat {
+        /// Seat id.
+        seat: SeatId,
+    },
+    /// The facilitator sets how long bots leave work to the people of their role.
+    BotWait {
+        /// The new wait.
+        wait: BotWait,
+    },
+    /// A seat answers an inject's discussion questions.
+    Reply {
+        /// Seat id.
+        seat: SeatId,
+        /// Inject number.
+        inject: usize,
+        /// The answer.
+        text: String,
+    },
+    /// The facilitator notes an observation about a role, or the team.
+    Note {
+        /// The role; none for the team.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role: Option<Role>,
+        /// The id of the objective it bears on, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        objective: Option<String>,
+        /// The note.
+        text: String,
+    },
+    /// The facilitator messages one seat, or everyone.
+    Message {
+        /// The seat; none for everyone.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<SeatId>,
+        /// The message.
+        text: String,
+    },
+    /// The facilitator writes an inject and fires it.
+    WriteInject {
+        /// The inject.
+        inject: LiveInject,
     },
     /// The facilitator fires an inject now.
     FireInject {
@@ -70,6 +127,14 @@ pub struct Setup {
     pub bots: String,
     /// Seats held by people from T+0.
     pub people: Vec<String>,
+    /// Per seat held by a person from T+0, the participant's name (absent in setups
+    /// recorded before names were asked).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub names: BTreeMap<String, String>,
+    /// How long bots left work to the people of their role at the start. Setups
+    /// recorded before this existed had bots take work at once, and replay so.
+    #[serde(default)]
+    pub bot_wait: BotWait,
 }
 
 impl Setup {
@@ -77,6 +142,8 @@ impl Setup {
     pub fn script(&self) -> Script {
         Script {
             people: self.people.iter().cloned().collect(),
+            names: self.names.clone(),
+            bot_wait: self.bot_wait,
             ..Script::default()
         }
     }
@@ -90,7 +157,20 @@ pub fn play(ex: &mut Exercise, m: &Timed) -> Result<u64, String> {
     }
     match &m.mv {
         Move::Act { seat, action } => ex.act(*seat, action.clone()),
-        Move::TakeSeat { seat } => ex.take_seat(*seat).map(|()| m.t),
+        Move::TakeSeat { seat, name } => ex.take_seat(*seat, name.clone()).map(|()| m.t),
+        Move::Name { seat, name } => ex.name_seat(*seat, name.clone()).map(|()| m.t),
+        Move::ReleaseSeat { seat } => ex.release_seat(*seat).map(|()| m.t),
+        Move::BotWait { wait } => ex.set_bot_wait(*wait).map(|()| m.t),
+        Move::Reply { seat, inject, text } => ex.reply(*seat, *inject, text.clone()).map(|()| m.t),
+        Move::Note {
+            role,
+            objective,
+            text,
+        } => ex
+            .note(*role, objective.clone(), text.clone())
+            .map(|()| m.t),
+        Move::Message { to, text } => ex.message(*to, text.clone()).map(|()| m.t),
+        Move::WriteInject { inject } => ex.write_inject(inject.clone()).map(|_| m.t),
         Move::FireInject { inject } => ex.fire_inject(*inject).map(|()| m.t),
         Move::End => ex.end_now(),
         Move::Clock => Ok(m.t),

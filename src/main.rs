@@ -275,6 +275,13 @@ Examples:
         /// Board windows open at once.
         #[arg(long, value_name = "N", default_value_t = serve::DEFAULT_LIMITS.max_boards)]
         max_boards: usize,
+        /// How long (simulated) an alert, handoff or decision waits for the people of
+        /// its role before a bot of the role may take it: a duration such as 10m, `0`
+        /// for bots racing people, or `never` (bots take only what the manager assigns
+        /// them). Only roles a person holds are waited for; the facilitator can change
+        /// it live. A solo trainee has the whole role (never).
+        #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_bot_wait, conflicts_with = "resume")]
+        bot_wait: socdrill::soc::ledger::BotWait,
     },
     /// The game window: play a seat against bots, or watch a recorded exercise
     /// (needs a build with `--features gui`).
@@ -376,6 +383,7 @@ fn main() -> ExitCode {
             max_boards,
             tls_cert,
             tls_key,
+            bot_wait,
         } => serve::serve(&serve::ServeArgs {
             scenario: scenario.as_deref(),
             seed,
@@ -394,6 +402,7 @@ fn main() -> ExitCode {
                 max_boards,
             },
             tls: tls_cert.as_deref().zip(tls_key.as_deref()),
+            bot_wait,
         }),
         Command::Play(c) => play(c),
         Command::Scenarios { dir } => list(dir.as_deref()),
@@ -462,6 +471,20 @@ fn load_script(path: Option<&Path>, scenario: &Scenario) -> Result<(Script, Opti
 fn parse_end_at(text: &str) -> Result<u64, String> {
     scenario::format::parse_duration(text)
         .map_err(|e| format!("{e} (write a duration such as 6m, 90s or 1h30m)"))
+}
+
+/// `--bot-wait`'s value: `never`, `0`, or a duration such as `10m`.
+fn parse_bot_wait(text: &str) -> Result<socdrill::soc::ledger::BotWait, String> {
+    use socdrill::soc::ledger::BotWait;
+    match text.trim() {
+        "never" => Ok(BotWait::Never),
+        "0" => Ok(BotWait::Immediately),
+        t => match parse_end_at(t)? {
+            0 => Ok(BotWait::Immediately),
+            s => Ok(BotWait::After(s)),
+        },
+    }
+    .map_err(|e: String| format!("{e}, or `never`"))
 }
 
 /// `run`'s arguments.

@@ -468,6 +468,8 @@ mod tests {
                 },
                 intel: None,
             },
+            verdict: None,
+            escalated: false,
         }
     }
 
@@ -479,6 +481,8 @@ mod tests {
             working_on: None,
             queue: queue.iter().map(|&a| card(a)).collect(),
             held: held.iter().map(|&a| card(a)).collect(),
+            decided: vec![],
+            person: true,
             handoffs: vec![],
             cases: vec![],
             findings: vec![],
@@ -503,6 +507,7 @@ mod tests {
                 })
                 .collect(),
             inbox: vec![],
+            messages: vec![],
             indicators: vec![],
         }
     }
@@ -594,6 +599,7 @@ mod tests {
             name: format!("{}-{seat}", role.slug()),
             role,
             played_by: who.into(),
+            player: None,
             doing: doing.map(str::to_string),
             until: doing.map(|_| 4000),
             actions: 3,

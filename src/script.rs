@@ -22,6 +22,58 @@ pub struct RawScript {
     /// Timed actions.
     #[serde(default)]
     pub actions: Vec<RawTimed>,
+    /// Seats' answers to injects' questions.
+    #[serde(default)]
+    pub answers: Vec<RawAnswer>,
+    /// The facilitator's notes.
+    #[serde(default)]
+    pub notes: Vec<RawNote>,
+    /// The facilitator's messages.
+    #[serde(default)]
+    pub messages: Vec<RawMessage>,
+}
+
+/// A seat's answer to an inject's questions.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAnswer {
+    /// When.
+    pub at: Dur,
+    /// Who answers.
+    pub seat: String,
+    /// The inject's id.
+    pub inject: String,
+    /// The answer.
+    pub text: String,
+}
+
+/// A facilitator's note.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNote {
+    /// When.
+    pub at: Dur,
+    /// The role it is about (none: the team).
+    #[serde(default)]
+    pub role: Option<RoleName>,
+    /// The objective it bears on, by id.
+    #[serde(default)]
+    pub objective: Option<String>,
+    /// The note.
+    pub text: String,
+}
+
+/// A facilitator's message.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMessage {
+    /// When.
+    pub at: Dur,
+    /// The seat (none: everyone).
+    #[serde(default)]
+    pub to: Option<String>,
+    /// The message.
+    pub text: String,
 }
 
 /// One timed action.
@@ -132,6 +184,13 @@ pub struct Script {
     pub seats: BTreeMap<String, Vec<(u64, Action)>>,
     /// Seats held by people at live consoles from T+0 (see [`crate::live`]).
     pub people: std::collections::BTreeSet<String>,
+    /// Per seat held by a person: the participant's name, as they gave it.
+    pub names: BTreeMap<String, String>,
+    /// How long bots leave work to the people of their role (see
+    /// [`crate::soc::ledger::BotWait`]); bots race them unless set.
+    pub bot_wait: crate::soc::ledger::BotWait,
+    /// Answers, notes and messages at their times, in time order.
+    pub talk: Vec<(u64, crate::soc::Talk)>,
 }
 
 /// Seat names a scenario's staffing creates, in seat-id order.
@@ -206,12 +265,111 @@ pub fn load(src: &str, scenario: &Scenario) -> Result<Script, Diagnostics> {
             Err((needle, msg)) => c.at(&[], Some(&needle), msg),
         }
     }
+    let seat_id = |name: &str| names.iter().position(|(n, _)| n == name);
+    let late = |c: &mut Collector, at: u64, needle: &str| {
+        if at > scenario.time_limit {
+            c.at(
+                &[],
+                Some(needle),
+                format!(
+                    "this comes at {at} s, after the exercise ends at {} s",
+                    scenario.time_limit
+                ),
+            );
+        }
+    };
+    let text_ok =
+        |c: &mut Collector, text: &str, what: &str| match crate::soc::discussion_text(text, what) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                c.at(&[], Some(text), e);
+                None
+            }
+        };
+    for a in &raw.answers {
+        late(&mut c, a.at.0, &a.inject);
+        let Some(seat) = seat_id(&a.seat) else {
+            c.at(&[], Some(&a.seat), format!("unknown seat {:?}", a.seat));
+            continue;
+        };
+        let Ok(inject) = find(&scenario.injects, &a.inject, |x| &x.id, "inject") else {
+            c.at(
+                &[],
+                Some(&a.inject),
+                format!("unknown inject {:?}", a.inject),
+            );
+            continue;
+        };
+        let role = names[seat].1;
+        if !scenario.injects[inject].to.contains(&role) {
+            c.at(
+                &[],
+                Some(&a.inject),
+                format!(
+                    "inject {:?} is not addressed to {} ({}): only its addressees answer it",
+                    a.inject,
+                    a.seat,
+                    role.label()
+                ),
+            );
+            continue;
+        }
+        if let Some(text) = text_ok(&mut c, &a.text, "an answer") {
+            script.talk.push((
+                a.at.0,
+                crate::soc::Talk::Reply {
+                    seat: seat as crate::soc::SeatId,
+                    inject,
+                    text,
+                },
+            ));
+        }
+    }
+    for n in &raw.notes {
+        late(&mut c, n.at.0, &n.text);
+        if let Some(o) = &n.objective
+            && !scenario.objectives.iter().any(|x| &x.id == o)
+        {
+            c.at(&[], Some(o), format!("unknown objective {o:?}"));
+            continue;
+        }
+        if let Some(text) = text_ok(&mut c, &n.text, "a note") {
+            script.talk.push((
+                n.at.0,
+                crate::soc::Talk::Note {
+                    role: n.role,
+                    objective: n.objective.clone(),
+                    text,
+                },
+            ));
+        }
+    }
+    for m in &raw.messages {
+        late(&mut c, m.at.0, &m.text);
+        let to = match &m.to {
+            None => None,
+            Some(name) => match seat_id(name) {
+                Some(s) => Some(s as crate::soc::SeatId),
+                None => {
+                    c.at(&[], Some(name), format!("unknown seat {name:?}"));
+                    continue;
+                }
+            },
+        };
+        if let Some(text) = text_ok(&mut c, &m.text, "a message") {
+            script
+                .talk
+                .push((m.at.0, crate::soc::Talk::Message { to, text }));
+        }
+    }
     if !c.is_empty() {
         return Err(c.finish());
     }
     for v in script.seats.values_mut() {
         v.sort_by_key(|(t, _)| *t);
     }
+    // Stable: what the file lists at one time keeps its order.
+    script.talk.sort_by_key(|(t, _)| *t);
     Ok(script)
 }
 

@@ -177,7 +177,10 @@ fn recorded() -> (Exercise, String) {
     let moves = [
         Timed {
             t: 0,
-            mv: Move::TakeSeat { seat: 0 },
+            mv: Move::TakeSeat {
+                seat: 0,
+                name: None,
+            },
         },
         Timed {
             t: 60,

@@ -19,6 +19,8 @@ fn exercise(s: &Arc<Scenario>, people: &[&str]) -> Exercise {
         seed: 11,
         bots: "competent".into(),
         people: people.iter().map(|p| p.to_string()).collect(),
+        names: Default::default(),
+        bot_wait: Default::default(),
     };
     Exercise::new(
         s.clone(),
@@ -166,7 +168,7 @@ fn a_refused_action_leaves_no_trace_and_a_bot_seat_is_not_drivable() {
     assert!(ex.check(0, &Action::Isolate(0)).is_err());
     assert_eq!(ex.journal().lines.len(), lines, "nothing journaled");
     assert!(ex.fire_inject(9999).is_err());
-    assert!(ex.take_seat(0).is_err(), "already a person");
+    assert!(ex.take_seat(0, None).is_err(), "already a person");
 }
 
 #[test]
@@ -174,13 +176,13 @@ fn a_seat_taken_over_stops_playing_as_a_bot() {
     let s = common::default_scenario();
     let mut ex = exercise(&s, &[]);
     ex.advance_to(2 * 3600);
-    ex.take_seat(0).unwrap();
+    ex.take_seat(0, None).unwrap();
     let taken_at = ex.horizon();
     ex.advance_to(5 * 3600);
     let mut seen_take = false;
     for line in &ex.journal().lines {
         match &line.entry {
-            Entry::SeatTaken { seat: 0 } => seen_take = true,
+            Entry::SeatTaken { seat: 0, .. } => seen_take = true,
             Entry::ActionStarted { seat: 0, until, .. } if seen_take => {
                 panic!(
                     "the bot acted at T+{} after the takeover (until {until})",

@@ -239,6 +239,7 @@ fn tier1_seat() -> Entry {
         name: "tier1-1".into(),
         role: Role::Tier1,
         controller: "scripted".into(),
+        player: None,
     };
     Entry::Started {
         scenario: "hand-worked".into(),

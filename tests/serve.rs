@@ -1218,3 +1218,182 @@ async fn tls_serves_the_pages_over_https_with_the_given_certificate() {
         "plain HTTP was served on the TLS port"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_room_names_seats_keeps_its_discussion_and_resumes_it() {
+    let dir = scratch("serve-room");
+    let d = dir.to_str().unwrap();
+    let mut server = Server::start(bin(), &["--journal", d, "--speed", "60", "--seed", "2"]);
+    let key = server.seat("tier1-1");
+    let fac_key = server.facilitator.clone().unwrap();
+    let mut t1 = Client::connect(&server, &key).await;
+    let mut fac = Client::connect(&server, &fac_key).await;
+    let mut board = Client::connect(&server, server.board.as_deref().unwrap()).await;
+
+    // The lobby: a briefing for everyone, a name for the seat.
+    let hello_brief = &t1.hello["scenario"]["briefing"];
+    assert!(
+        hello_brief["roles"]
+            .as_array()
+            .is_some_and(|r| r.len() >= 6)
+    );
+    assert!(
+        hello_brief["rules"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty())
+    );
+    let r = t1.request("name", json!({"name": "  Ana  "})).await;
+    assert_eq!(r["message"], "welcome, Ana", "{r}");
+    assert_eq!(t1.request("name", json!({"name": ""})).await["ok"], false);
+    let r = board.request("name", json!({"name": "x"})).await;
+    assert!(r["error"].as_str().unwrap().contains("for a seat"), "{r}");
+    let r = t1.request("note", json!({"text": "x"})).await;
+    assert!(
+        r["error"]
+            .as_str()
+            .unwrap()
+            .contains("only the facilitator"),
+        "{r}"
+    );
+    let r = fac.request("note", json!({"text": "too early"})).await;
+    assert!(r["error"].as_str().unwrap().contains("not started"), "{r}");
+    fac.until("Ana in the room", |s| {
+        s["room"]["seats"][0]["player"] == "Ana"
+    })
+    .await;
+    assert_eq!(fac.request("start", json!({})).await["ok"], true);
+    let s = fac
+        .until("ten minutes' wait for people", |s| {
+            s["room"]["bot_wait_seconds"] == 600
+        })
+        .await;
+    assert_eq!(s["view"]["seats"][0]["player"], "Ana");
+
+    // A live inject answered, a note against an objective, a message.
+    let r = fac
+        .request(
+            "inject",
+            json!({"title": "Legal calls", "body": "Is this reportable?", "to": ["Tier1"], "questions": ["Who decides?"]}),
+        )
+        .await;
+    assert_eq!(r["ok"], true, "{r}");
+    let s = t1
+        .until("the live inject", |s| {
+            s["view"]["inbox"]
+                .as_array()
+                .is_some_and(|i| i.iter().any(|c| c["title"] == "Legal calls"))
+        })
+        .await;
+    let id = s["view"]["inbox"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["title"] == "Legal calls")
+        .unwrap()["id"]
+        .clone();
+    let r = t1
+        .request(
+            "reply",
+            json!({"inject": id, "text": "The manager, with legal"}),
+        )
+        .await;
+    assert_eq!(r["ok"], true, "{r}");
+    let r = t1
+        .request("reply", json!({"inject": 99, "text": "x"}))
+        .await;
+    assert_eq!(r["ok"], false);
+    let bad = fac
+        .request("note", json!({"objective": "nope", "text": "x"}))
+        .await;
+    assert!(
+        bad["error"].as_str().unwrap().contains("no objective"),
+        "{bad}"
+    );
+    let r = fac
+        .request(
+            "note",
+            json!({"role": "Tier1", "objective": "detect", "text": "Quick first look"}),
+        )
+        .await;
+    assert_eq!(r["ok"], true, "{r}");
+    let r = fac
+        .request("message", json!({"to": 0, "text": "Oldest first"}))
+        .await;
+    assert_eq!(r["message"], "sent to tier1-1", "{r}");
+    t1.until("the message", |s| {
+        s["view"]["messages"][0]["text"] == "Oldest first"
+    })
+    .await;
+
+    // The seat handed to a bot and taken back; bots told to wait for ever.
+    let r = fac.request("release", json!({"seat": 1})).await;
+    assert!(
+        r["error"]
+            .as_str()
+            .unwrap()
+            .contains("already played by a bot"),
+        "{r}"
+    );
+    assert_eq!(fac.request("release", json!({"seat": 0})).await["ok"], true);
+    t1.until("the seat played by a bot", |s| s["view"]["person"] == false)
+        .await;
+    let r = t1.act(json!({"TakeAlert": 0})).await;
+    assert!(
+        r["error"].as_str().unwrap().contains("played by a bot"),
+        "{r}"
+    );
+    assert_eq!(t1.request("take", json!({})).await["ok"], true);
+    t1.until("the seat a person's again", |s| s["view"]["person"] == true)
+        .await;
+    let r = fac.request("botwait", json!({"seconds": null})).await;
+    assert_eq!(r["ok"], true, "{r}");
+    fac.until("bots waiting for ever", |s| {
+        s["room"]["bot_wait_seconds"].is_null()
+    })
+    .await;
+    let s = fac
+        .until("the discussion", |s| {
+            s["view"]["discussion"]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|x| x["kind"] == "note"))
+        })
+        .await;
+    let kinds: Vec<&str> = s["view"]["discussion"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["kind"].as_str().unwrap())
+        .collect();
+    for k in ["inject", "answer", "note", "message", "seat"] {
+        assert!(kinds.contains(&k), "{k} missing from {kinds:?}");
+    }
+
+    // A crash loses none of it: the resumed server has the names, the wait and the
+    // discussion, and the whole exercise replays.
+    server.kill();
+    let server = Server::start(bin(), &["--resume", d]);
+    let mut fac = Client::connect(&server, &fac_key).await;
+    let s = fac.until("a state", |s| s["type"] == "state").await;
+    assert_eq!(s["room"]["seats"][0]["player"], "Ana");
+    assert!(s["room"]["bot_wait_seconds"].is_null());
+    assert!(
+        s["view"]["discussion"]
+            .as_array()
+            .is_some_and(|d| d.iter().any(|x| x["text"] == "The manager, with legal"))
+    );
+    assert_eq!(fac.request("speed", json!({"x": 3600})).await["ok"], true);
+    assert_eq!(fac.request("resume", json!({})).await["ok"], true);
+    fac.until("the end", |s| s["clock"]["phase"] == "ended")
+        .await;
+    drop(server);
+    let out = common::socdrill(&["replay", d]);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let results: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("results.json")).unwrap()).unwrap();
+    assert_eq!(results["seats"][0]["players"], json!(["Ana"]));
+}

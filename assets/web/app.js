@@ -228,7 +228,7 @@ function connect() {
   }
   S.ws = ws;
   // The key goes in the first message, not the URL, so it stays out of proxy logs.
-  ws.onopen = () => ws.send(J({ op: 'join', key: S.key }));
+  ws.onopen = () => { S.namedThisConnection = false; ws.send(J({ op: 'join', key: S.key })); };
   ws.onmessage = (ev) => {
     let msg;
     try { msg = JSON.parse(ev.data); } catch (e) { return; }
@@ -266,6 +266,7 @@ function onMessage(msg) {
       S.state = msg;
       S.view = msg.view || {};
       S.clockAt = performance.now();
+      sendSavedName();
       render();
       // The server cannot record moves (a full disk): everyone sees why it paused.
       if (msg.clock && msg.clock.stalled) {
@@ -285,6 +286,17 @@ function onMessage(msg) {
       break;
     default: break;
   }
+}
+
+/** A participant who gave their name before (in this browser) is named again on
+ * arrival, unless the seat already has that name. */
+function sendSavedName() {
+  if (S.mode !== 'seat' || S.namedThisConnection || !S.state.room || !S.hello.seat) return;
+  S.namedThisConnection = true;
+  let saved = null;
+  try { saved = localStorage.getItem('socdrill.name'); } catch (e) { return; }
+  const mine = (S.state.room.seats || [])[S.hello.seat.id];
+  if (saved && mine && mine.player !== saved) send('name', { name: saved });
 }
 
 /** Send one request; every request carries a fresh numeric id echoed in its reply. */
@@ -445,21 +457,29 @@ const knownPanel = (cls = '') => panel('p-known', 'What you know <span class="co
   'Everything you have discovered or been handed: the items you can attach to handoffs and act on.',
   '<ul class="known" id="known-list"></ul>', cls);
 
+/** Messages from the facilitator, the injects, and a form to answer their questions
+ * (outside the list, so what is being typed survives new injects arriving). */
+const INBOX_BODY = `<ul id="messages" class="messages" hidden></ul><div id="inbox" class="inbox"></div>
+  <div class="form" id="answer-form" hidden>
+    <label class="full">Answer <select id="answer-inject"></select></label>
+    <label class="full"><textarea id="answer-text" rows="2" data-send="answer-go" placeholder="Your answer to its questions, for the debrief (Enter sends, Shift+Enter a new line)"></textarea></label>
+    <button type="button" id="answer-go">Send answer</button></div>`;
+
 function inboxPanel(cls = '') {
   if (S.role === 'Manager') {
     return panel('p-inbox', 'Client &amp; leadership communication <span class="count" id="inbox-count"></span>',
-      'Messages from the client and leadership. Where a decision is asked for, choose one option; discuss the questions with your team.',
-      '<div id="inbox" class="inbox"></div>', `${cls} comms`);
+      'Messages from the client, leadership and the facilitator. Where a decision is asked for, choose one option; answer the questions for the debrief.',
+      INBOX_BODY, `${cls} comms`);
   }
-  return panel('p-inbox', 'Injects &amp; briefings <span class="count" id="inbox-count"></span>',
-    'Scenario events addressed to your role. Read them and discuss the questions with your team.',
-    '<div id="inbox" class="inbox"></div>', cls);
+  return panel('p-inbox', 'Injects &amp; messages <span class="count" id="inbox-count"></span>',
+    'Scenario events addressed to your role and messages from the facilitator. Answer the questions: your answers go into the debrief.',
+    INBOX_BODY, cls);
 }
 
 function handoffsPanel(canReturn, cls = '') {
   const ret = canReturn ? `<div class="form inline" id="return-form">
       <label>Return handoff <select id="return-handoff"></select></label>
-      <label class="grow">Feedback to the sender <textarea id="return-feedback" rows="2" placeholder="What is missing, or why this is not for Tier 2"></textarea></label>
+      <label class="grow">Feedback to the sender <textarea id="return-feedback" rows="2" data-send="return-go" placeholder="What is missing, or why this is not for Tier 2"></textarea></label>
       <button type="button" id="return-go">Return to sender</button></div>` : '';
   const due = `Pick each up within ${fmtSpan(pickupTarget())}: its age turns amber at half that, red past it.`;
   return panel('p-handoffs', 'Waiting handoffs <span class="count" id="handoffs-count"></span>',
@@ -474,7 +494,7 @@ function handoffFormHTML(p, targets, sendLabel, extra = '') {
     <label>Send to <select id="${p}-to">${optionsHTML(targets, targets[0][0])}</select></label>
     <label>Severity <select id="${p}-severity">${levelOpts('High')}</select></label>
     <div class="field full"><span class="lbl">Evidence to attach</span><div class="picker" id="${p}-evidence"></div></div>
-    <label class="full">Summary <textarea id="${p}-summary" rows="3" placeholder="What you saw, why it matters, what you already checked"></textarea></label>
+    <label class="full">Summary <textarea id="${p}-summary" rows="3" data-send="${p}-send" placeholder="What you saw, why it matters, what you already checked (Enter sends, Shift+Enter a new line)"></textarea></label>
     <button type="button" class="primary" id="${p}-send">${sendLabel}</button></div>`;
 }
 
@@ -493,19 +513,19 @@ const BUILD = {
       `<table class="tbl sel"><thead><tr><th>Sev</th><th>Rule</th><th>Tenant</th><th>Host / account</th><th class="num">Age</th><th class="num">SLA</th></tr></thead>
        <tbody id="queue-body"></tbody></table>`),
     panel('p-held', 'My alerts <span class="count" id="held-count"></span>',
-      'Alerts you hold. Classify each, then close it or escalate it.',
+      'Alerts you hold (classify each, then close it or escalate it), then the ones you finished with your verdicts.',
       `<table class="tbl sel"><thead><tr><th>Sev</th><th>Rule</th><th>Tenant</th><th>Host / account</th><th class="num">Age</th><th class="num">Status</th></tr></thead>
        <tbody id="held-body"></tbody></table>`),
     knownPanel())}
     ${col('span5', panel('p-detail', 'Alert detail', 'Take the alert, classify it, then close it (benign) or escalate it with its evidence (malicious).',
-      `<div id="alert-detail"></div>
-       <div class="actions">
+      `<div class="actions">
          <button type="button" id="take">Take <kbd>t</kbd></button>
          <button type="button" id="classify-malicious" class="bad">Malicious <kbd>m</kbd></button>
          <button type="button" id="classify-benign" class="good">Benign <kbd>b</kbd></button>
          <button type="button" id="close">Close <kbd>c</kbd></button>
          <button type="button" id="escalate" class="primary">Escalate… <kbd>e</kbd></button>
        </div>
+       <div id="alert-detail"></div>
        <div id="escalate-form" class="subform" hidden>
          <h3>Escalate <span id="escalate-alert"></span></h3>
          ${handoffFormHTML('escalate', [['Tier2', 'Tier 2 investigation'], ['Responder', 'Incident response']], 'Send escalation')}
@@ -632,9 +652,29 @@ function buildFacilitator() {
         <span class="spacer"></span>
         <button type="button" id="fac-end" class="bad">End exercise</button>
         <button type="button" id="fac-reveal" class="bad">Reveal debrief</button></div>
+       <div class="controls">
+        <label class="inline">Bots wait for people <select id="fac-botwait">
+          <option value="0">not at all (race them)</option><option value="300">5 min</option><option value="600">10 min</option>
+          <option value="900">15 min</option><option value="1800">30 min</option><option value="never">never (assigned work only)</option></select></label>
+        <button type="button" id="fac-botwait-set">Set</button><span id="fac-botwait-now" class="muted"></span></div>
        <div class="muted boardlink">Board (big screen): <a id="board-link" target="_blank" rel="noopener"></a></div>`, 'span12')}
+    ${panel('p-discuss', 'Discussion <span class="count" id="discuss-count"></span>',
+      'Notes and observations for the after-action report (per role, per objective), messages to seats, and injects written now. All of it is journaled and goes into the debrief.',
+      `<div class="discuss"><div class="form" id="note-form"><h3>Note an observation</h3>
+          <label>About <select id="note-role"></select></label><label>Objective <select id="note-objective"></select></label>
+          <label class="full"><textarea id="note-text" rows="2" data-send="note-go" placeholder="What you saw (Enter adds the note)"></textarea></label>
+          <button type="button" id="note-go">Add note</button></div>
+        <div class="form" id="msg-form"><h3>Message</h3><label>To <select id="msg-to"></select></label>
+          <label class="full"><textarea id="msg-text" rows="2" data-send="msg-go" placeholder="Appears in the seat's inbox (Enter sends)"></textarea></label>
+          <button type="button" id="msg-go">Send message</button></div>
+        <div class="form" id="linj-form"><h3>Write an inject</h3><label class="full">Title <input id="linj-title" maxlength="200"></label>
+          <label class="full">What happens <textarea id="linj-body" rows="2"></textarea></label>
+          <div class="field full"><span class="lbl">To</span><span id="linj-to" class="checks"></span></div>
+          <label class="full">Questions, one per line <textarea id="linj-questions" rows="2"></textarea></label>
+          <button type="button" id="linj-go" class="primary">Fire inject now</button></div></div>
+       <ol id="discussion" class="feed discussion"></ol>`, 'span12')}
     ${col('span7', panel('p-seats', 'Seats', 'Who plays each seat and what they are doing. Send each person their join link.',
-      `<table class="tbl"><thead><tr><th>Seat</th><th>Role</th><th>Played by</th><th>Online</th><th>Doing</th><th>Until</th><th class="num">Actions</th><th>Join link</th></tr></thead>
+      `<table class="tbl"><thead><tr><th>Seat</th><th>Role</th><th>Played by</th><th>Online</th><th>Doing</th><th>Until</th><th class="num">Actions</th><th>Join link</th><th></th></tr></thead>
        <tbody id="seats-body"></tbody></table>`),
     panel('p-scores', 'Live scores', 'The scorecard for the exercise so far (final at the end).', '<div id="scores"></div>'))}
     ${col('span5', panel('p-injects', 'Injects', 'Scenario events. Timed ones fire on their own; fire any of them now to add pressure.',
@@ -651,7 +691,8 @@ function buildBoard() {
   return `<div id="board">
     <div id="board-tiles"></div>
     <div class="board-row"><div class="board-chart"><h2>Alert volume per hour</h2><div id="board-chart"></div></div>
-      <div class="board-desks"><h2>Seat activity</h2><div id="board-desks"></div></div></div>
+      <div class="board-desks"><h2>Seat activity</h2><div id="board-desks"></div></div>
+      <div class="board-injects"><h2>Injects</h2><ol id="board-injects" class="board-inject-list"></ol></div></div>
     <div id="board-timeline" hidden></div></div>`;
 }
 
@@ -681,7 +722,45 @@ function renderHeader() {
   $('#clock-meta').textContent = `of ${fmtT(c.end)} · ×${num(c.speed, c.speed % 1 ? 1 : 0)}`;
   const lobby = $('#lobby');
   lobby.hidden = c.phase !== 'lobby' || S.mode === 'facilitator';
+  renderBriefing(c);
+  $('#seat-bot').hidden = !(S.mode === 'seat' && S.view && S.view.person === false && ['running', 'paused'].includes(c.phase));
   if (isSolo()) renderSoloControls(c);
+}
+
+/** The lobby: the scenario in brief, the objectives, the environment, every role's job
+ * and keys, the rules of play, who is here; a seat gives its participant's name. */
+function briefingHTML() {
+  const b = sc().briefing || {}, env = b.environment || {};
+  const me = S.mode === 'seat' && S.hello.seat ? S.hello.seat.role : null;
+  const name = S.mode === 'seat' ? `<div class="form inline name-form"><label class="grow">Your name, for the debrief
+      <input id="name-input" data-send="name-go" maxlength="60" autocomplete="name" placeholder="e.g. Ana Souza"></label>
+      <button type="button" id="name-go" class="primary">Join as this name</button><span id="name-now" class="muted"></span></div>` : '';
+  return `<div class="panel span12"><header><h2>Briefing — ${esc(sc().title || '')}</h2>
+    <p class="help">Read this while the room gathers; the facilitator starts the clock.</p></header><div class="body brief">
+    ${name}
+    <p class="summary">${esc(b.summary || sc().summary || '')}</p>
+    <div class="brief-cols"><div><h3>Objectives</h3><ul>${(b.objectives || []).map((o) => `<li>${esc(o.description)}</li>`).join('') || '<li class="muted">none stated</li>'}</ul>
+      <h3>The environment</h3><p>${esc((env.tenants || []).join(', '))}: ${env.hosts ?? '?'} hosts, ${env.accounts ?? '?'} accounts,
+        ${env.rules ?? '?'} detection rules over ${esc((env.sources || []).join(', '))}; the exercise runs ${fmtSpan(env.time_limit || sc().time_limit || 0)} of simulated time.</p>
+      <h3>Rules of play</h3><ul>${(b.rules || []).map((r) => `<li>${esc(r)}</li>`).join('')}</ul><p id="brief-botwait" class="muted"></p></div>
+    <div><h3>Roles</h3><table class="tbl roles"><thead><tr><th>Role</th><th>Seats</th><th>The job</th></tr></thead><tbody>
+      ${(b.roles || []).map((r) => `<tr${r.role === me ? ' class="mine"' : ''} data-testid="brief-role"><td><b>${esc(r.label)}</b>${r.role === me ? ' ' + tag('you', 'blue') : ''}</td>
+        <td class="num">${r.seats}</td><td>${esc(r.job)}${r.keys ? `<div class="muted">Keys: ${esc(r.keys)}</div>` : ''}</td></tr>`).join('')}</tbody></table>
+      <h3>Who is here</h3><ul id="brief-room" class="room"></ul></div></div></div></div>`;
+}
+
+function renderBriefing(c) {
+  const el = $('#briefing');
+  el.hidden = c.phase !== 'lobby' || S.mode === 'board' && !sc().briefing;
+  if (el.hidden) return;
+  if (!el._built) { el._built = true; el.innerHTML = briefingHTML(); }
+  const room = S.state.room || {};
+  $('#brief-botwait').textContent = room.bot_wait ? `Bots take their role's work ${room.bot_wait}.` : '';
+  put($('#brief-room'), (room.seats || []).map((x) => `<li data-testid="room-seat">${esc(x.name)} <span class="muted">${esc(x.role_label)}</span>
+    ${x.connected ? tag(x.player || 'here, unnamed', 'green') : '<span class="muted">not yet</span>'}</li>`).join(''));
+  const mine = S.mode === 'seat' && S.hello.seat && (room.seats || [])[S.hello.seat.id];
+  const now = $('#name-now');
+  if (now) now.textContent = mine && mine.player ? `Joined as ${mine.player}.` : '';
 }
 
 const isSolo = () => !!(S.mode === 'seat' && S.hello && S.hello.seat && S.hello.seat.solo);
@@ -728,10 +807,17 @@ function assignedTag(a) {
 function alertRow(a, testid, inQueue) {
   // Host and account each stay whole; a narrow table breaks the cell at the slash.
   const who = [a.host, a.account].filter(Boolean).map((x) => `<span class="nw">${esc(x)}</span>`).join(' / ') || '—';
-  const last = inQueue ? countdown(a.raised_at + a.sla_seconds, 'breached') : tag('held');
+  const last = inQueue ? countdown(a.raised_at + a.sla_seconds, 'breached')
+    : tag(a.verdict ? `held · ${a.verdict === 'Malicious' ? 'malicious' : 'benign'}` : 'held');
   return `<tr data-testid="${testid}" data-alert="${a.id}"${S.ui.alert === a.id ? ' class="selected"' : ''}>` +
     `<td>${sevBadge(a.severity)}</td><td>${esc(a.rule)}${assignedTag(a)}</td><td>${esc(a.tenant)}</td><td class="mono wrap">${who}</td>` +
     `<td class="num">${since(a.raised_at)}</td><td class="num">${last}</td></tr>`;
+}
+
+/** Your own call on an alert, as your console shows it after you finished it. */
+function verdictTag(a) {
+  const v = a.verdict === 'Malicious' ? 'malicious' : a.verdict === 'Benign' ? 'benign' : 'no verdict';
+  return tag(`${v} · ${a.escalated ? 'escalated' : 'closed'}`, 'verdict');
 }
 
 function tier1Alerts() { return [...(S.view.queue || []), ...(S.view.held || [])]; }
@@ -747,7 +833,10 @@ function renderTier1() {
   $('#queue-count').textContent = q.length;
   $('#held-count').textContent = held.length;
   put($('#queue-body'), q.map((a) => alertRow(a, 'queue-row', true)).join('') || emptyRow(6, 'The queue is empty: nothing waiting for triage.'));
-  put($('#held-body'), held.map((a) => alertRow(a, 'held-row', false)).join('') || emptyRow(6, 'You hold no alerts. Take one from the queue.'));
+  const done = (S.view.decided || []).map((a) => `<tr data-testid="decided-row" class="done"><td>${sevBadge(a.severity)}</td><td>${esc(a.rule)}</td>` +
+    `<td>${esc(a.tenant)}</td><td class="mono wrap">${esc([a.host, a.account].filter(Boolean).join(' / ') || '—')}</td><td class="num">${since(a.raised_at)}</td>` +
+    `<td class="num">${verdictTag(a)}</td></tr>`).join('');
+  put($('#held-body'), (held.map((a) => alertRow(a, 'held-row', false)).join('') || emptyRow(6, 'You hold no alerts. Take one from the queue.')) + done);
   const a = all.find((x) => x.id === S.ui.alert);
   renderAlertDetail(a, held.some((x) => x.id === S.ui.alert));
   renderEscalate(a);
@@ -913,10 +1002,18 @@ function renderInbox() {
   const el = $('#inbox');
   if (!el) return;
   const list = (S.view.inbox || []).slice().reverse();
-  $('#inbox-count').textContent = list.length;
+  const msgs = (S.view.messages || []).slice().reverse();
+  $('#inbox-count').textContent = list.length + msgs.length;
+  const ml = $('#messages');
+  ml.hidden = !msgs.length;
+  put(ml, msgs.map((m) => `<li data-testid="message"><span class="t mono">${fmtT(m.at)}</span> <b>Facilitator${m.to_all ? ' to everyone' : ' to you'}:</b> ${esc(m.text)}</li>`).join(''));
+  const askable = list.filter((i) => i.questions.length);
+  $('#answer-form').hidden = !askable.length;
+  fillSelect($('#answer-inject'), askable.map((i) => [i.id, `${fmtT(i.at)} ${i.title}`]));
   put(el, list.map((i) => `<article class="inject${i.options.length ? ' decision' : ''}" data-testid="inject" data-inject="${i.id}">
-    <h3>${esc(i.title)}</h3><p class="msg">${esc(i.body)}</p>
+    <h3>${esc(i.title)} <span class="muted mono">${fmtT(i.at)}</span></h3><p class="msg">${esc(i.body)}</p>
     ${i.questions.length ? `<div class="questions"><span class="lbl">Discuss</span><ul>${i.questions.map((q) => `<li>${esc(q)}</li>`).join('')}</ul></div>` : ''}
+    ${(i.answers || []).length ? `<div class="answers"><span class="lbl">Your answers</span><ul>${i.answers.map((a) => `<li data-testid="my-answer">${esc(a)}</li>`).join('')}</ul></div>` : ''}
     ${i.options.length ? `<div class="options"><span class="lbl">Decision needed — choose one</span>${i.options.map((o, k) =>
       `<button type="button" class="primary" data-testid="inject-option" data-inject="${i.id}" data-option="${k}">${esc(o)}</button>`).join('')}</div>` : ''}
   </article>`).join('') || '<p class="muted">Nothing yet.</p>');
@@ -1067,7 +1164,7 @@ function tilesHTML(w) {
 
 function desksHTML(desks, full) {
   return `<table class="tbl"><thead><tr><th>Seat</th><th>Role</th><th>Played by</th><th>Doing</th>${full ? '<th>Until</th><th class="num">Actions</th>' : ''}</tr></thead><tbody>
-    ${(desks || []).map((d) => `<tr><td class="mono">${esc(d.name)}</td><td>${esc(roleLabel(d.role))}</td><td>${tag(d.played_by, d.played_by === 'person' ? 'blue' : '')}</td>
+    ${(desks || []).map((d) => `<tr><td class="mono">${esc(d.name)}</td><td>${esc(roleLabel(d.role))}</td><td>${tag(d.played_by, d.played_by === 'person' ? 'blue' : '')}${d.player ? ` ${esc(d.player)}` : ''}</td>
       <td>${d.doing ? esc(d.doing) : '<span class="muted">idle</span>'}</td>${full ? `<td>${d.until != null ? `${fmtT(d.until)}` : ''}</td><td class="num">${d.actions}</td>` : ''}</tr>`).join('')}</tbody></table>`;
 }
 
@@ -1084,6 +1181,9 @@ function renderBoard() {
     put($('#board-chart'), `${barChart(w.alerts_per_hour, 160, 12)}<div class="muted">by hour of the exercise · ${w.alerts_raised} alerts in total</div>`);
     put($('#board-desks'), desksHTML(w.desks, false));
   }
+  put($('#board-injects'), (v.injects || []).map((i) => `<li data-testid="board-inject"><span class="t mono">${fmtT(i.at)}</span>
+    <b>${esc(i.title)}</b> <span class="muted">to ${(i.to || []).map((r) => esc(roleLabel(r))).join(', ')}</span></li>`).join('')
+    || '<li class="muted">No inject yet.</li>');
   const tl = $('#board-timeline');
   tl.hidden = !v.timeline;
   if (v.timeline) put(tl, `<h2>What the attacker did, against what the defenders did</h2>${v.timeline}`);
@@ -1103,11 +1203,13 @@ function renderFacilitator() {
   put($('#seats-body'), (v.seats || []).map((s) => {
     const url = location.origin + s.link;
     return `<tr data-testid="seat-row"><td class="mono">${esc(s.name)}</td><td>${esc(roleLabel(s.role))}</td>
-      <td>${tag(s.played_by, s.played_by === 'person' ? 'blue' : '')}</td><td>${s.connected ? tag('online', 'green') : '<span class="muted">—</span>'}</td>
+      <td>${tag(s.played_by, s.played_by === 'person' ? 'blue' : '')}${s.player ? ` <b data-testid="player">${esc(s.player)}</b>` : ''}</td><td>${s.connected ? tag('online', 'green') : '<span class="muted">—</span>'}</td>
       <td>${s.doing ? esc(s.doing) : '<span class="muted">idle</span>'}</td><td class="mono">${s.until != null ? fmtT(s.until) : ''}</td>
       <td class="num">${s.actions}</td><td class="link"><input readonly class="mono" value="${esc(url)}" aria-label="join link for ${esc(s.name)}">
-      <button type="button" data-testid="copy-link" data-link="${esc(url)}">Copy</button></td></tr>`;
-  }).join('') || emptyRow(8, 'No seats.'));
+      <button type="button" data-testid="copy-link" data-link="${esc(url)}">Copy</button></td>
+      <td>${s.played_by === 'person' && ['running', 'paused'].includes(c.phase) ? `<button type="button" data-testid="release-seat" data-seat="${s.seat}" title="A bot plays the seat until its person takes it back">Hand to bot</button>` : ''}</td></tr>`;
+  }).join('') || emptyRow(9, 'No seats.'));
+  renderDiscussion(v);
   put($('#injects-body'), (v.injects || []).map((i) => `<tr data-testid="inject-row"><td class="mono">${i.index}</td>
     <td><b>${esc(i.title)}</b><br><span class="muted mono">${esc(i.id)}</span></td><td>${(i.to || []).map((r) => esc(roleLabel(r))).join(', ')}</td>
     <td class="mono">${esc(i.when)}</td><td>${i.fired ? tag('fired', 'green')
@@ -1121,6 +1223,28 @@ function renderFacilitator() {
   put($('#scores'), scoreHTML(v.scores, false));
   put($('#truth'), truthHTML(v.truth));
   put($('#workload'), workloadHTML(v.workload));
+}
+
+/** The facilitator's discussion forms (filled once per change of lists) and the list. */
+function renderDiscussion(v) {
+  const room = S.state.room || {};
+  $('#fac-botwait-now').textContent = room.bot_wait ? `now: bots take their role's work ${room.bot_wait}` : '';
+  const bw = $('#fac-botwait'), cur = room.bot_wait_seconds === null ? 'never' : String(room.bot_wait_seconds ?? '');
+  if (document.activeElement !== bw && bw._shown !== cur && [...bw.options].some((o) => o.value === cur)) { bw.value = cur; bw._shown = cur; }
+  const roles = ((sc().briefing || {}).roles || []).map((r) => [r.role, r.label]);
+  fillSelect($('#note-role'), [['', 'the team'], ...roles]);
+  fillSelect($('#note-objective'), [['', '— none —'], ...(v.objectives || []).map((o) => [o.id, o.description])]);
+  fillSelect($('#msg-to'), [['', 'everyone'], ...(v.seats || []).map((s) => [s.seat, `${s.name}${s.player ? ` (${s.player})` : ''}`])]);
+  put($('#linj-to'), roles.map(([r, l]) => `<label class="inline"><input type="checkbox" name="linj-to" value="${esc(r)}"> ${esc(l)}</label>`).join(''));
+  const list = (v.discussion || []).slice().reverse();
+  $('#discuss-count').textContent = list.length;
+  put($('#discussion'), list.map(discussionItem).join('') || '<li class="muted">Nothing yet: notes, answers, messages and decisions appear here.</li>');
+}
+
+function discussionItem(d) {
+  const about = [d.about, d.objective ? `objective ${d.objective}` : null].filter(Boolean).join('; ');
+  return `<li data-testid="discussion-${esc(d.kind)}"><span class="t mono">${fmtT(d.t)}</span>
+    <span class="text">${tag(d.kind, d.kind === 'note' ? 'blue' : '')} <b>${esc(d.who)}</b>${about ? ` <span class="muted">— ${esc(about)}</span>` : ''}: ${esc(d.text)}</span></li>`;
 }
 
 function truthHTML(t) {
@@ -1249,7 +1373,8 @@ function renderDebrief() {
   put(el, `<div class="panel span12"><header><h2>Debrief — ${esc(r.title || sc().title || '')}</h2>
     <p class="help">${esc(how)} How the team did, against the attacker's ground truth.
     ${d.report ? `<a id="report-link" href="${esc(d.report)}" target="_blank" rel="noopener">Open the after-action report</a>` : ''}</p></header>
-    <div class="body">${notes ? `<div id="debrief-notes" class="notes${early ? ' early' : ''}" role="status">${notes}</div>` : ''}${scoreHTML(r, true)}${showTimeline ? `<h3>Timeline</h3><div class="timeline-svg">${d.timeline}</div>` : ''}</div></div>`);
+    <div class="body">${notes ? `<div id="debrief-notes" class="notes${early ? ' early' : ''}" role="status">${notes}</div>` : ''}${scoreHTML(r, true)}${showTimeline ? `<h3>Timeline</h3><div class="timeline-svg">${d.timeline}</div>` : ''}
+    ${(d.discussion || []).length ? `<h3>Injects, decisions and discussion</h3><ol class="feed discussion" id="debrief-discussion">${d.discussion.map(discussionItem).join('')}</ol>` : ''}</div></div>`);
 }
 
 // ---------------------------------------------------------------- events
@@ -1329,6 +1454,44 @@ const ON_ID = {
     if (b !== '' && !(+b >= 0)) return invalid('benign per hour must be 0 or more');
     act({ ChangeRule: [+idx, { Tune: { fidelity: f === '' ? null : +f, benign_per_hour: b === '' ? null : +b } }] });
   },
+  'answer-go': () => {
+    const i = $('#answer-inject').value, text = $('#answer-text').value.trim();
+    if (i === '') return invalid('no inject with questions to answer');
+    if (!text) return invalid('write your answer first');
+    send('reply', { inject: +i, text }, { onOk: () => { $('#answer-text').value = ''; } });
+  },
+  'name-go': () => {
+    const name = $('#name-input').value.trim();
+    if (!name) return invalid('write your name first');
+    send('name', { name }, { onOk: () => { try { localStorage.setItem('socdrill.name', name); } catch (e) { /* private mode */ } S.ui.named = name; render(); } });
+  },
+  'take-back': () => send('take'),
+  'fac-botwait-set': () => {
+    const v = $('#fac-botwait').value;
+    send('botwait', { seconds: v === 'never' ? null : +v });
+  },
+  'note-go': () => {
+    const text = $('#note-text').value.trim();
+    if (!text) return invalid('write the note first');
+    const role = $('#note-role').value, objective = $('#note-objective').value;
+    send('note', { role: role || null, objective: objective || null, text }, { onOk: () => { $('#note-text').value = ''; } });
+  },
+  'msg-go': () => {
+    const text = $('#msg-text').value.trim();
+    if (!text) return invalid('write the message first');
+    const to = $('#msg-to').value;
+    send('message', { to: to === '' ? null : +to, text }, { onOk: () => { $('#msg-text').value = ''; } });
+  },
+  'linj-go': () => {
+    const title = $('#linj-title').value.trim();
+    const to = $$('input[name="linj-to"]:checked').map((i) => i.value);
+    if (!title) return invalid('give the inject a title');
+    if (!to.length) return invalid('choose at least one role to address');
+    const questions = $('#linj-questions').value.split('\n').map((q) => q.trim()).filter(Boolean);
+    send('inject', { title, body: $('#linj-body').value.trim(), to, questions }, { onOk: () => {
+      for (const id of ['#linj-title', '#linj-body', '#linj-questions']) $(id).value = '';
+    } });
+  },
   'fac-start': () => send('start'), 'fac-pause': () => send('pause'), 'fac-resume': () => send('resume'),
   'fac-jump': () => sendConfirmable('jump'), 'fac-end': () => sendConfirmable('end'), 'fac-reveal': () => sendConfirmable('reveal'),
   'solo-pause': () => send('pause'), 'solo-resume': () => send('resume'),
@@ -1350,6 +1513,7 @@ const ON_TESTID = {
   'rule-toggle': (b) => act({ ChangeRule: [+b.dataset.rule, b.dataset.change] }),
   'rule-tune': (b) => pickTuneRule(+b.dataset.rule),
   'fire-inject': (b) => send('fire', { inject: +b.dataset.inject }),
+  'release-seat': (b) => send('release', { seat: +b.dataset.seat }),
   'copy-link': (b) => copyText(b.dataset.link),
   enrich: (b) => { selectIndicator(+b.dataset.indicator); enrich(+b.dataset.indicator); },
 };
@@ -1405,6 +1569,14 @@ const KEYS = {
 function onKey(e) {
   if ($('#confirm-dialog').open) return; // modal: its own buttons and Escape only
   if (e.key === 'Enter' && e.target.id === 'fac-speed') { ON_ID['fac-speed-set'](); return; }
+  // In a message box, Enter sends and Shift+Enter starts a new line.
+  const to = e.target.dataset && e.target.dataset.send;
+  if (e.key === 'Enter' && to && !e.shiftKey && !e.isComposing) {
+    e.preventDefault();
+    const btn = document.getElementById(to);
+    if (btn && !btn.disabled) btn.click();
+    return;
+  }
   if (S.mode !== 'seat' || !KEYS[S.role]) return;
   if (e.key === 'Escape') {
     if (S.ui.escOpen) { e.preventDefault(); tier1.cancel(); }

@@ -1,10 +1,17 @@
 //! SOC manager bot: answers the decisions injects ask for.
 
 use super::Brain;
+use crate::scenario::Role;
 use crate::soc::{Action, Perception};
 
 pub(super) fn next(brain: &mut Brain, view: &Perception) -> Option<Action> {
-    let &inject = view.desk.inbox.first()?;
+    let l = view.desk;
+    // With a person managing, a decision is theirs until it has waited the threshold.
+    let guarded = l.people_on(Role::Manager);
+    let &inject = l
+        .inbox
+        .iter()
+        .find(|&&i| !guarded || l.bot_wait.lets_bot_take(l.injects_fired_at[i], view.now))?;
     let decision = view.scenario.injects[inject].decision.as_ref()?;
     let right = brain.rng.chance(brain.profile.decision_accuracy);
     let choice = if right || decision.options.len() < 2 {

@@ -28,6 +28,7 @@ pub use profile::{HuntStrategy, Profile, TriageOrder, profile_named, profiles};
 use crate::content;
 use crate::scenario::{Level, Role};
 use crate::sim::rng::Stream;
+use crate::soc::ledger::BotWait;
 use crate::soc::{Action, CaseId, Evidence, EvidenceSet, HandoffId, Outcome, Perception};
 
 /// Role-specific working memory.
@@ -189,7 +190,7 @@ impl Brain {
         }
         match self.role {
             Role::Hunter => Some(self.mem.next_hunt.saturating_sub(view.now)),
-            _ => None,
+            role => left_to_people_until(view, role).map(|t| t.saturating_sub(view.now)),
         }
     }
 
@@ -227,13 +228,38 @@ impl Brain {
 /// The waiting handoff a bot of this profile picks up next: the oldest for a FIFO
 /// profile, else the most severe (oldest first among equals).
 fn next_handoff(brain: &Brain, view: &Perception, role: Role) -> Option<HandoffId> {
-    let mut waiting = view.desk.handoffs_for(role);
+    // With a person on the role, what has not waited long enough is theirs.
+    let guarded = view.desk.people_on(role);
+    let mut waiting = view
+        .desk
+        .handoffs_for(role)
+        .filter(|h| !guarded || view.desk.bot_wait.lets_bot_take(h.sent_at, view.now));
     match brain.profile.triage_order {
         TriageOrder::Fifo => waiting.next().map(|h| h.id),
         TriageOrder::Severity => waiting
             .min_by_key(|h| (std::cmp::Reverse(h.draft.severity), h.sent_at, h.id))
             .map(|h| h.id),
     }
+}
+
+/// When the earliest piece of the role's work that is waiting for the people of the
+/// role becomes a bot's to take, if some is waiting and ever will.
+fn left_to_people_until(view: &Perception, role: Role) -> Option<u64> {
+    let l = view.desk;
+    if l.bot_wait == BotWait::Immediately || !l.people_on(role) {
+        return None;
+    }
+    let since = match role {
+        // The queue is in arrival order: the first free alert waited longest.
+        Role::Tier1 => l
+            .queue
+            .iter()
+            .find(|&a| l.alerts[a as usize].assigned.is_none())
+            .map(|a| l.alerts[a as usize].raised_at),
+        Role::Manager => l.inbox.iter().map(|&i| l.injects_fired_at[i]).min(),
+        _ => l.handoffs_for(role).map(|h| h.sent_at).min(),
+    }?;
+    l.bot_wait.bot_may_take_at(since).filter(|&t| t > view.now)
 }
 
 /// How long a bot waits before checking again on a step that is not ready yet.

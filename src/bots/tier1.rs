@@ -3,18 +3,25 @@
 
 use super::{Brain, TriageOrder};
 use crate::scenario::Role;
+use crate::soc::ledger::BotWait;
 use crate::soc::{Action, AlertId, Evidence, EvidenceSet, HandoffDraft, Perception, Verdict};
 
 pub(super) fn next(brain: &mut Brain, view: &Perception) -> Option<Action> {
     let l = view.desk;
-    if l.assigned_waiting > 0 {
+    // With a person on Tier 1, the queue is theirs until an alert has waited the
+    // facilitator's threshold (what is assigned to this bot is its own at once).
+    let guarded = l.bot_wait != BotWait::Immediately && l.people_on(Role::Tier1);
+    if l.assigned_waiting > 0 || guarded {
         // The manager's assignments first; never an alert meant for someone else.
         let me = Some(view.seat.id);
         let mine = l
             .queue
             .iter()
             .find(|&a| l.alerts[a as usize].assigned == me);
-        let free = |a: &AlertId| l.alerts[*a as usize].assigned.is_none();
+        let free = |a: &AlertId| {
+            let al = &l.alerts[*a as usize];
+            al.assigned.is_none() && (!guarded || l.bot_wait.lets_bot_take(al.raised_at, view.now))
+        };
         let pick = mine.or_else(|| match brain.profile.triage_order {
             TriageOrder::Fifo => l.queue.iter().find(free),
             TriageOrder::Severity => l.queue.by_urgency().find(free),

@@ -197,6 +197,9 @@ pub fn play(args: &PlayArgs) -> Result<ExitCode> {
                 seed: args.seed,
                 bots: profile.name.clone(),
                 people: vec![names[seat].0.clone()],
+                names: Default::default(),
+                // The player has the whole role, as a solo trainee in `serve` does.
+                bot_wait: socdrill::soc::ledger::BotWait::Never,
             };
             let mut ex = Exercise::new(scenario.clone(), args.seed, profile, &setup.script());
             ex.advance_to(0);

@@ -60,6 +60,8 @@ impl Recording {
                 seed: results.seed,
                 bots: results.bots.clone(),
                 people: Vec::new(),
+                names: Default::default(),
+                bot_wait: Default::default(),
             };
             (setup, script, Vec::new())
         };

@@ -60,6 +60,9 @@ pub struct SeatInfo {
     pub role: Role,
     /// `bot:<profile>`, `scripted`, or `person` (a live console).
     pub controller: String,
+    /// The participant's name, for a seat a person holds and named.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub player: Option<String>,
 }
 
 /// One journal entry.
@@ -310,6 +313,69 @@ pub enum Entry {
     SeatTaken {
         /// Seat.
         seat: SeatId,
+        /// The participant's name, if they gave one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+    },
+    /// The participant at a seat gave their name (or changed it).
+    SeatNamed {
+        /// Seat.
+        seat: SeatId,
+        /// The name.
+        name: String,
+    },
+    /// The facilitator handed a person's seat back to a bot.
+    SeatReleased {
+        /// Seat.
+        seat: SeatId,
+    },
+    /// How long bots leave work to the people of their role changed (or was set at
+    /// the start of a live exercise).
+    BotWaitSet {
+        /// The new wait.
+        wait: crate::soc::ledger::BotWait,
+    },
+    /// A seat answered an inject's discussion questions.
+    InjectReply {
+        /// Seat.
+        seat: SeatId,
+        /// Inject number (a live inject's follows the scenario's).
+        inject: usize,
+        /// The answer, as written.
+        text: String,
+    },
+    /// The facilitator noted an observation, about one role or the whole team.
+    Note {
+        /// The role it is about; `None` for the team.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role: Option<Role>,
+        /// The id of the scenario objective it bears on, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        objective: Option<String>,
+        /// The note.
+        text: String,
+    },
+    /// The facilitator sent a message to one seat or to everyone.
+    Message {
+        /// The seat; `None` for everyone.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<SeatId>,
+        /// The message.
+        text: String,
+    },
+    /// The facilitator wrote an inject during the exercise and fired it at once.
+    InjectWritten {
+        /// Its inject number (after the scenario's).
+        inject: usize,
+        /// Headline.
+        title: String,
+        /// What happened.
+        body: String,
+        /// Roles it is addressed to.
+        to: Vec<Role>,
+        /// Discussion questions.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        questions: Vec<String>,
     },
     /// An inject fired.
     InjectFired {

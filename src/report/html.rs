@@ -176,7 +176,41 @@ pub fn render(r: &Report) -> String {
             esc(&ob.evidence)
         );
     }
-    o.push_str("</tbody></table><p class=\"sub\">P performed without challenges · S with some challenges · M with major challenges · U unable to be performed · — not rated: nothing to measure, left out of the team score.</p></section>");
+    o.push_str("</tbody></table><p class=\"sub\">P performed without challenges · S with some challenges · M with major challenges · U unable to be performed · — not rated: nothing to measure, left out of the team score.</p>");
+    let observed: Vec<_> = res
+        .objectives
+        .iter()
+        .map(|ob| {
+            let notes: Vec<_> = r
+                .discussion
+                .iter()
+                .filter(|d| d.objective.as_deref() == Some(ob.id.as_str()))
+                .collect();
+            (ob, notes)
+        })
+        .filter(|(_, notes)| !notes.is_empty())
+        .collect();
+    if !observed.is_empty() {
+        o.push_str("<h3>Observations by objective</h3>");
+        for (ob, notes) in observed {
+            let _ = write!(o, "<h4>{}</h4><ul>", esc(&ob.description));
+            for n in notes {
+                let _ = write!(
+                    o,
+                    "<li>{} ({}): {}</li>",
+                    esc(&super::clock(n.t)),
+                    esc(n.about.as_deref().unwrap_or("the team")),
+                    esc(&n.text)
+                );
+            }
+            o.push_str("</ul>");
+        }
+    }
+    if !r.discussion.is_empty() {
+        o.push_str("<h3>Injects, decisions and discussion</h3>");
+        table(&mut o, &tables::discussion(r));
+    }
+    o.push_str("</section>");
 
     o.push_str("<section id=\"timeline\"><h2>4. Timeline</h2>");
     o.push_str(&svg::timeline(r));

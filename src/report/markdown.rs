@@ -103,6 +103,31 @@ pub fn render(r: &Report) -> String {
         numeric: &[],
     };
     table(&mut o, &objectives);
+    for ob in &res.objectives {
+        let notes: Vec<_> = r
+            .discussion
+            .iter()
+            .filter(|d| d.objective.as_deref() == Some(ob.id.as_str()))
+            .collect();
+        if notes.is_empty() {
+            continue;
+        }
+        let _ = writeln!(o, "Observations on *{}*:\n", ob.description);
+        for n in notes {
+            let _ = writeln!(
+                o,
+                "- {} ({}): {}",
+                super::clock(n.t),
+                n.about.as_deref().unwrap_or("the team"),
+                n.text.replace(['\n', '\r'], " ")
+            );
+        }
+        o.push('\n');
+    }
+    if !r.discussion.is_empty() {
+        o.push_str("### Injects, decisions and discussion\n\n");
+        table(&mut o, &tables::discussion(r));
+    }
 
     o.push_str("## 4. Timeline\n\n");
     table(&mut o, &timeline(r));

@@ -9,6 +9,7 @@
 
 pub mod compare;
 mod csv;
+pub mod discussion;
 mod html;
 mod markdown;
 pub(crate) mod svg;
@@ -56,7 +57,8 @@ pub struct SeatLine {
     pub seat: String,
     /// Role label.
     pub role: String,
-    /// Who played it: `bot (expert)` or `person (scripted)`.
+    /// Who played it: `bot (expert)` or `person (scripted)`, with the names of the
+    /// participants who held it at a live console.
     pub played_by: String,
 }
 
@@ -246,6 +248,9 @@ pub struct Report {
     pub improvements: Vec<Finding>,
     /// Improvement plan.
     pub plan: Vec<PlanItem>,
+    /// Injects, answers, decisions, the facilitator's notes and messages, and seat
+    /// changes, in order.
+    pub discussion: Vec<discussion::Said>,
 }
 
 /// `T+1h05m` for a time in seconds.
@@ -447,7 +452,11 @@ impl Report {
             .map(|x| SeatLine {
                 seat: x.seat.clone(),
                 role: Role::from_slug(&x.role).map_or(x.role.clone(), |r| r.label().to_string()),
-                played_by: played_by(&x.controller),
+                played_by: if x.players.is_empty() {
+                    played_by(&x.controller)
+                } else {
+                    format!("{}: {}", played_by(&x.controller), x.players.join(", "))
+                },
             })
             .collect();
         let (lanes, rules) = timeline(s, journal, r);
@@ -498,6 +507,7 @@ impl Report {
             strengths: Vec::new(),
             improvements: Vec::new(),
             plan: Vec::new(),
+            discussion: discussion::discussion(s, journal),
         };
         report.executive = executive(r);
         findings(&mut report);

@@ -71,6 +71,32 @@ pub fn seats(r: &Report) -> Table {
     }
 }
 
+/// Injects, answers, decisions, notes, messages and seat changes, in order.
+pub fn discussion(r: &Report) -> Table {
+    Table {
+        head: &["Time", "What", "Who", "About", "Said or decided"],
+        rows: r
+            .discussion
+            .iter()
+            .map(|d| {
+                vec![
+                    super::clock(d.t),
+                    d.kind.to_string(),
+                    d.who.clone(),
+                    match (&d.about, &d.objective) {
+                        (Some(a), Some(o)) => format!("{a}; objective {o}"),
+                        (Some(a), None) => a.clone(),
+                        (None, Some(o)) => format!("objective {o}"),
+                        (None, None) => String::new(),
+                    },
+                    d.text.clone(),
+                ]
+            })
+            .collect(),
+        numeric: &[],
+    }
+}
+
 /// Per-intrusion timeline figures.
 pub fn intrusions(r: &Report) -> Table {
     Table {

@@ -796,6 +796,33 @@ impl Role {
         }
     }
 
+    /// The role's job in one sentence, for a briefing.
+    pub fn job(self) -> &'static str {
+        match self {
+            Role::Tier1 => {
+                "Take alerts from the queue, read each one's log line and cues, call it malicious or benign, close the benign and escalate the malicious to Tier 2 with the evidence."
+            }
+            Role::Tier2 => {
+                "Take escalations, investigate hosts, accounts and indicators over a time window, build the case, declare an incident or hand it to incident response, return weak ones to Tier 1."
+            }
+            Role::Hunter => {
+                "Hunt for a technique or in a data source without waiting for an alert; hand what you find to Tier 2 or incident response, and gaps to detection engineering."
+            }
+            Role::Responder => {
+                "Contain: isolate hosts, disable accounts, block indicators, reset credentials, then eradicate and recover. Partner teams carry it out after a delay."
+            }
+            Role::Manager => {
+                "Watch the floor's workload, assign alerts, set incident severity, and answer the injects that ask for a decision (clients, leadership, legal)."
+            }
+            Role::Engineer => {
+                "Enable, disable and tune detection rules from how analysts judge their alerts and the load they cause; changes deploy after a delay."
+            }
+            Role::Intel => {
+                "Enrich the indicators that come up in alerts and cases: what threat intelligence knows changes every seat's view of the items carrying them."
+            }
+        }
+    }
+
     /// Parses a slug.
     pub fn from_slug(s: &str) -> Option<Role> {
         ALL_ROLES.into_iter().find(|r| r.slug() == s)

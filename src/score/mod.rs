@@ -312,6 +312,10 @@ pub struct SeatResult {
     pub handoffs_sent: u32,
     /// Mean quality of handoffs sent.
     pub handoff_quality: Option<f64>,
+    /// The participants who held the seat at a live console, by the names they gave,
+    /// in the order they came (empty for a seat only bots or a script played).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub players: Vec<String>,
 }
 
 /// Scores a journal.
@@ -652,6 +656,7 @@ fn seat_results(journal: &Journal, facts: &Facts, handoffs: &[HandoffResult]) ->
             classified_correctly: 0,
             handoffs_sent: 0,
             handoff_quality: None,
+            players: s.player.iter().cloned().collect(),
         })
         .collect();
     let mut first_verdict = std::collections::BTreeSet::new();
@@ -663,6 +668,17 @@ fn seat_results(journal: &Journal, facts: &Facts, handoffs: &[HandoffResult]) ->
                     // Work under way when the defenders stood down was abandoned there.
                     let stop = facts.defended_until();
                     s.busy_seconds += until.min(&stop).saturating_sub(line.t);
+                }
+            }
+            Entry::SeatTaken {
+                seat,
+                name: Some(name),
+            }
+            | Entry::SeatNamed { seat, name } => {
+                if let Some(s) = out.get_mut(*seat as usize)
+                    && !s.players.contains(name)
+                {
+                    s.players.push(name.clone());
                 }
             }
             Entry::ActionRefused { seat, .. } => {

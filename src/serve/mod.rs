@@ -29,6 +29,7 @@ use crate::emit;
 use socdrill::live::Setup;
 use socdrill::scenario::Role;
 use socdrill::script::seat_names;
+use socdrill::soc::ledger::BotWait;
 use socdrill::{bots, live};
 
 use session::{Cmd, Config, SeatSlot, Session, SharedReport, Who};
@@ -60,6 +61,8 @@ pub struct ServeArgs<'a> {
     pub limits: Limits,
     /// Certificate chain and private key (PEM) to serve HTTPS with.
     pub tls: Option<(&'a Path, &'a Path)>,
+    /// How long bots leave work to the people of their role (`--bot-wait`).
+    pub bot_wait: BotWait,
 }
 
 /// Reads a PEM certificate chain and private key into a TLS acceptor, naming the file
@@ -144,6 +147,9 @@ struct LiveFile {
     facilitator_key: String,
     board_key: String,
     seat_keys: Vec<(String, String)>,
+    /// Absent in files written before it existed: bots then raced people.
+    #[serde(default)]
+    bot_wait: BotWait,
 }
 
 const LIVE_SCHEMA: &str = "socdrill.serve/1";
@@ -394,6 +400,7 @@ fn new_config(args: &ServeArgs) -> Result<Config> {
                 key: new_key()?,
                 connected: false,
                 person: false,
+                player: None,
             })
         })
         .collect::<Result<_>>()?;
@@ -409,6 +416,12 @@ fn new_config(args: &ServeArgs) -> Result<Config> {
             .iter()
             .map(|s| (s.name.clone(), s.key.clone()))
             .collect(),
+        // A trainee alone has the whole role: its bots take only what is assigned.
+        bot_wait: if solo.is_some() {
+            BotWait::Never
+        } else {
+            args.bot_wait
+        },
     };
     fs::write(dir.join("scenario.ron"), &src)
         .with_context(|| format!("cannot write {}", dir.join("scenario.ron").display()))?;
@@ -428,6 +441,7 @@ fn new_config(args: &ServeArgs) -> Result<Config> {
         board_key: live.board_key,
         solo,
         dir,
+        bot_wait: live.bot_wait,
     })
 }
 
@@ -480,6 +494,7 @@ fn resume_config(dir: &Path) -> Result<(Config, Resume)> {
                 key,
                 connected: false,
                 person: false,
+                player: None,
             })
         })
         .collect::<Result<_>>()?;
@@ -528,6 +543,7 @@ fn resume_config(dir: &Path) -> Result<(Config, Resume)> {
             board_key: live.board_key,
             solo,
             dir: dir.to_path_buf(),
+            bot_wait: live.bot_wait,
         },
         resume,
     ))

@@ -18,7 +18,7 @@ use socdrill::live::{self, Move, Setup, Timed};
 use socdrill::report::{self, Format, Report};
 use socdrill::scenario::attack::Catalogue;
 use socdrill::scenario::{ALL_ACTIONS, ALL_ROLES, Role, Scenario, Trigger};
-use socdrill::soc::ledger::Ledger;
+use socdrill::soc::ledger::{BotWait, Ledger};
 use socdrill::soc::{Action, SeatId};
 use socdrill::{Exercise, view};
 
@@ -74,6 +74,8 @@ pub struct SeatSlot {
     pub connected: bool,
     /// Held by a person (from the start, or taken over).
     pub person: bool,
+    /// The participant's name, once they gave it.
+    pub player: Option<String>,
 }
 
 /// The exercise's phase.
@@ -108,6 +110,8 @@ pub struct Config {
     pub board_key: String,
     pub solo: Option<SeatId>,
     pub dir: PathBuf,
+    /// How long bots leave work to the people of their role, from the start.
+    pub bot_wait: BotWait,
 }
 
 /// The after-action report of the exercise this server runs, as the web routes may
@@ -277,13 +281,32 @@ impl Session {
         for name in &setup.people {
             if let Some(s) = self.cfg.seats.iter_mut().find(|s| &s.name == name) {
                 s.person = true;
+                s.player = setup.names.get(name).cloned();
             }
         }
+        self.cfg.bot_wait = setup.bot_wait;
         for m in &moves {
-            if let Move::TakeSeat { seat } = m.mv
-                && let Some(s) = self.cfg.seats.get_mut(seat as usize)
-            {
-                s.person = true;
+            match &m.mv {
+                Move::TakeSeat { seat, name } => {
+                    if let Some(s) = self.cfg.seats.get_mut(*seat as usize) {
+                        s.person = true;
+                        if name.is_some() {
+                            s.player.clone_from(name);
+                        }
+                    }
+                }
+                Move::Name { seat, name } => {
+                    if let Some(s) = self.cfg.seats.get_mut(*seat as usize) {
+                        s.player = Some(name.clone());
+                    }
+                }
+                Move::ReleaseSeat { seat } => {
+                    if let Some(s) = self.cfg.seats.get_mut(*seat as usize) {
+                        s.person = false;
+                    }
+                }
+                Move::BotWait { wait } => self.cfg.bot_wait = *wait,
+                _ => {}
             }
         }
         // Keep only whole lines, so later appends stay readable.
@@ -424,9 +447,10 @@ impl Session {
                 if !seat.person && self.ex.is_some() && self.phase != Phase::Ended {
                     // A late arrival takes the seat over from its bot.
                     let t = self.ex.as_ref().expect("checked").horizon();
+                    let name = seat.player.clone();
                     self.apply(Timed {
                         t,
-                        mv: Move::TakeSeat { seat: s },
+                        mv: Move::TakeSeat { seat: s, name },
                     })?;
                     self.cfg.seats[s as usize].person = true;
                 }
@@ -469,10 +493,27 @@ impl Session {
     /// Records a move on disk (flushed to the device) before it takes effect, then
     /// makes it. A move that cannot be recorded is not made.
     fn apply(&mut self, m: Timed) -> Result<u64, String> {
+        let before = self.recorded;
         self.record(&m)
             .map_err(|e| format!("cannot record the move, so it was not made: {e}"))?;
         let ex = self.ex.as_mut().ok_or("the exercise has not started")?;
-        live::play(ex, &m)
+        live::play(ex, &m).inspect_err(|_| self.unrecord(before))
+    }
+
+    /// Takes back the last recorded move, refused when it was made: the moves file
+    /// holds only moves that took effect, so it replays. A file that cannot be cut back
+    /// stalls the exercise, as a failed write does.
+    fn unrecord(&mut self, len: u64) {
+        let Some(file) = self.moves.as_mut() else {
+            return;
+        };
+        match file.set_len(len).and_then(|()| file.sync_data()) {
+            Ok(()) => self.recorded = len,
+            Err(e) => self.stall(format!(
+                "the exercise cannot be recorded: a refused move could not be taken back out of the moves file ({}) — paused until it can",
+                io_reason(&e)
+            )),
+        }
     }
 
     /// Appends a move to the moves file and waits until it is on the device. A write
@@ -575,12 +616,21 @@ impl Session {
             .filter(|s| s.connected)
             .map(|s| s.name.clone())
             .collect();
+        let names = self
+            .cfg
+            .seats
+            .iter()
+            .filter(|s| s.connected)
+            .filter_map(|s| Some((s.name.clone(), s.player.clone()?)))
+            .collect();
         let setup = Setup {
             schema: live::SETUP_SCHEMA.into(),
             scenario: self.cfg.scenario.id.clone(),
             seed: self.cfg.seed,
             bots: self.cfg.profile.name.clone(),
             people: people.clone(),
+            names,
+            bot_wait: self.cfg.bot_wait,
         };
         let dir = &self.cfg.dir;
         let write = || -> std::io::Result<(File, File)> {
@@ -637,6 +687,15 @@ impl Session {
             }
             "start" | "pause" | "resume" | "speed" | "jump" if pacing => self.pace(op, body),
             "fire" if who == Who::Facilitator => self.facilitate(op, body),
+            "name" | "reply" | "take" => match who {
+                Who::Seat(s) => self.seat_op(s, op, body),
+                _ => Err(format!("{op} is for a seat")),
+            },
+            "note" | "message" | "inject" | "release" | "botwait" => match who {
+                Who::Facilitator => self.discuss(op, body),
+                Who::Board => Err("the board is read-only".into()),
+                Who::Seat(_) => Err(format!("only the facilitator may {op}")),
+            },
             // A trainee alone may end their drill and see the debrief.
             "end" | "reveal" if pacing => self.facilitate(op, body),
             "start" | "pause" | "resume" | "speed" | "jump" | "fire" | "end" | "reveal" => {
@@ -646,7 +705,7 @@ impl Session {
                 })
             }
             other => Err(format!(
-                "unknown op {other:?}: seats send act or ping; the facilitator (and a solo trainee, but for fire) start, pause, resume, speed, jump, fire, end, reveal"
+                "unknown op {other:?}: seats send act, name, reply, take or ping; the facilitator sends note, message, inject, release, botwait and (as a solo trainee may, but for fire) start, pause, resume, speed, jump, fire, end, reveal"
             )),
         };
         match result {
@@ -725,6 +784,215 @@ impl Session {
             mv: Move::Act { seat, action },
         })?;
         Ok((format!("{name} started"), Some(until)))
+    }
+
+    /// Makes a move at the present: brings the clock up first when it runs. Moves of
+    /// discussion are taken while the clock is paused too (a tabletop pauses to talk).
+    fn move_now(&mut self, mv: impl FnOnce(u64) -> Move) -> Result<u64, String> {
+        if let Some(stall) = &self.stalled {
+            return Err(stall.reason.clone());
+        }
+        match self.phase {
+            Phase::Lobby => return Err("the exercise has not started yet".into()),
+            Phase::Ended => return Err("the exercise has ended".into()),
+            Phase::Running => self.tick(),
+            Phase::Paused => {}
+        }
+        let t = self
+            .ex
+            .as_ref()
+            .ok_or("the exercise has not started yet")?
+            .horizon();
+        self.apply(Timed { t, mv: mv(t) })
+    }
+
+    /// A seat's own ops besides acting: its participant's name, an answer to an
+    /// inject's questions, taking the seat back from a bot.
+    fn seat_op(
+        &mut self,
+        seat: SeatId,
+        op: &str,
+        body: &Value,
+    ) -> Result<(String, Option<u64>), String> {
+        let text = |field: &str| -> Result<String, String> {
+            body.get(field)
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .ok_or_else(|| format!("{op} needs a \"{field}\" text"))
+        };
+        match op {
+            "name" => {
+                let name = socdrill::soc::participant_name(&text("name")?)?;
+                if self.ex.is_none() || self.phase == Phase::Ended {
+                    // In the lobby the name waits for the start, which records it.
+                    self.cfg.seats[seat as usize].player = Some(name.clone());
+                    self.published = None;
+                    return Ok((format!("welcome, {name}"), None));
+                }
+                self.move_now(|_| Move::Name {
+                    seat,
+                    name: name.clone(),
+                })?;
+                self.cfg.seats[seat as usize].player = Some(name.clone());
+                Ok((format!("welcome, {name}"), None))
+            }
+            "reply" => {
+                let inject =
+                    body.get("inject")
+                        .and_then(Value::as_u64)
+                        .ok_or("reply needs an \"inject\" number")? as usize;
+                let answer = text("text")?;
+                self.move_now(|_| Move::Reply {
+                    seat,
+                    inject,
+                    text: answer,
+                })?;
+                Ok(("answer recorded".into(), None))
+            }
+            "take" => {
+                if self.cfg.seats[seat as usize].person {
+                    return Err("the seat is already yours".into());
+                }
+                let name = self.cfg.seats[seat as usize].player.clone();
+                self.move_now(|_| Move::TakeSeat { seat, name })?;
+                self.cfg.seats[seat as usize].person = true;
+                Ok(("the seat is yours again".into(), None))
+            }
+            _ => unreachable!("seat_op is called with seat ops only"),
+        }
+    }
+
+    /// The facilitator's ops of discussion and staffing: a note, a message, a live
+    /// inject, handing a seat to a bot, and how long bots wait for people.
+    fn discuss(&mut self, op: &str, body: &Value) -> Result<(String, Option<u64>), String> {
+        let text = |field: &str| -> Result<String, String> {
+            body.get(field)
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .ok_or_else(|| format!("{op} needs a \"{field}\" text"))
+        };
+        let role = |v: &Value| -> Result<Option<Role>, String> {
+            match v {
+                Value::Null => Ok(None),
+                v => serde_json::from_value::<Role>(v.clone())
+                    .map(Some)
+                    .map_err(|_| format!("{v} is not a role: give one of Tier1, Tier2, Hunter, Responder, Manager, Engineer, Intel, or null for the team")),
+            }
+        };
+        match op {
+            "note" => {
+                let about = role(body.get("role").unwrap_or(&Value::Null))?;
+                let objective = match body.get("objective") {
+                    None | Some(Value::Null) => None,
+                    Some(v) => Some(
+                        v.as_str()
+                            .ok_or("objective must be an objective's id")?
+                            .to_string(),
+                    ),
+                };
+                let note = text("text")?;
+                self.move_now(|_| Move::Note {
+                    role: about,
+                    objective,
+                    text: note,
+                })?;
+                Ok(("noted".into(), None))
+            }
+            "message" => {
+                let to = match body.get("to") {
+                    None | Some(Value::Null) => None,
+                    Some(v) => {
+                        let seat = v.as_u64().filter(|&s| (s as usize) < self.cfg.seats.len());
+                        Some(seat.ok_or_else(|| format!("{v} is not a seat number"))? as SeatId)
+                    }
+                };
+                let message = text("text")?;
+                self.move_now(|_| Move::Message { to, text: message })?;
+                Ok((
+                    match to {
+                        Some(s) => format!("sent to {}", self.cfg.seats[s as usize].name),
+                        None => "sent to everyone".into(),
+                    },
+                    None,
+                ))
+            }
+            "inject" => {
+                let to: Vec<Role> = match body.get("to") {
+                    Some(Value::Array(list)) => list
+                        .iter()
+                        .map(|v| role(v)?.ok_or_else(|| "null is not a role".to_string()))
+                        .collect::<Result<_, _>>()?,
+                    _ => return Err("inject needs \"to\": a list of roles".into()),
+                };
+                let questions: Vec<String> = match body.get("questions") {
+                    None | Some(Value::Null) => Vec::new(),
+                    Some(Value::Array(list)) => list
+                        .iter()
+                        .map(|q| q.as_str().map(str::to_string).ok_or("questions are texts"))
+                        .collect::<Result<_, _>>()?,
+                    Some(_) => return Err("questions must be a list of texts".into()),
+                };
+                let inject = socdrill::soc::ledger::LiveInject {
+                    title: text("title")?,
+                    body: body
+                        .get("body")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string(),
+                    to,
+                    questions,
+                    at: 0,
+                };
+                let title = inject.title.trim().to_string();
+                self.move_now(|_| Move::WriteInject { inject })?;
+                Ok((format!("fired {title:?}"), None))
+            }
+            "release" => {
+                let seat = body
+                    .get("seat")
+                    .and_then(Value::as_u64)
+                    .filter(|&s| (s as usize) < self.cfg.seats.len())
+                    .ok_or("release needs a \"seat\" number")? as SeatId;
+                if !self.cfg.seats[seat as usize].person {
+                    return Err(format!(
+                        "{} is already played by a bot",
+                        self.cfg.seats[seat as usize].name
+                    ));
+                }
+                self.move_now(|_| Move::ReleaseSeat { seat })?;
+                self.cfg.seats[seat as usize].person = false;
+                Ok((
+                    format!(
+                        "{} is played by a bot now",
+                        self.cfg.seats[seat as usize].name
+                    ),
+                    None,
+                ))
+            }
+            "botwait" => {
+                let wait = match body.get("seconds") {
+                    Some(Value::Null) => BotWait::Never,
+                    Some(v) => match v.as_u64() {
+                        Some(0) => BotWait::Immediately,
+                        Some(n) => BotWait::After(n),
+                        None => return Err("seconds must be a whole number of simulated seconds, or null for never".into()),
+                    },
+                    None => return Err("botwait needs \"seconds\": a number, or null for never".into()),
+                };
+                if self.phase == Phase::Lobby {
+                    self.cfg.bot_wait = wait;
+                    self.published = None;
+                } else {
+                    self.move_now(|_| Move::BotWait { wait })?;
+                    self.cfg.bot_wait = wait;
+                }
+                Ok((
+                    format!("bots now take their role's work {}", bot_wait_words(wait)),
+                    None,
+                ))
+            }
+            _ => unreachable!("discuss is called with facilitator ops only"),
+        }
     }
 
     fn now(&self) -> u64 {
@@ -986,6 +1254,7 @@ impl Session {
             "notes": notes,
             "timeline": rep.timeline_svg(),
             "report": "report",
+            "discussion": rep.discussion,
         }));
         self.report
             .lock()
@@ -1042,6 +1311,7 @@ impl Session {
         }
         self.published = Some(key);
         let clock = self.clock_json();
+        let room = self.room();
         // The debrief, with the report's link under the recipient's own key.
         let debrief = |key: &str| match (&self.debrief, self.revealed) {
             (Some(d), true) => {
@@ -1062,7 +1332,7 @@ impl Session {
                 .map_or(Value::Null, |v| {
                     serde_json::to_value(v).expect("views serialise")
                 });
-            let msg = json!({"type": "state", "clock": clock, "view": view,
+            let msg = json!({"type": "state", "clock": clock, "view": view, "room": room,
                              "debrief": debrief(&self.cfg.seats[i].key)});
             send_if_changed(&self.out_seats[i], msg.to_string());
         }
@@ -1073,7 +1343,7 @@ impl Session {
             if stale && let Some(ex) = &self.ex {
                 self.scores = Some((Instant::now(), json!(ex.results())));
             }
-            let msg = json!({"type": "state", "clock": clock, "view": self.facilitator_view(),
+            let msg = json!({"type": "state", "clock": clock, "view": self.facilitator_view(), "room": room,
                              "debrief": debrief(&self.cfg.facilitator_key)});
             send_if_changed(&self.out_facilitator, msg.to_string());
         }
@@ -1091,9 +1361,41 @@ impl Session {
             };
             let msg = json!({"type": "state", "clock": clock, "view": {
                 "workload": workload, "revealed": self.revealed, "timeline": timeline,
-            }, "debrief": debrief(&self.cfg.board_key)});
+                "injects": self.board_injects(),
+            }, "room": room, "debrief": debrief(&self.cfg.board_key)});
             send_if_changed(&self.out_board, msg.to_string());
         }
+    }
+
+    /// The injects that have reached the team, newest first, for the big screen:
+    /// titles and who they are for (their questions are for the seats).
+    fn board_injects(&self) -> Vec<Value> {
+        let Some(ex) = &self.ex else {
+            return Vec::new();
+        };
+        let s = &self.cfg.scenario;
+        let l = ex.world().resource::<Ledger>();
+        let mut out: Vec<(u64, Value)> = s
+            .injects
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| l.injects_fired[*i])
+            .map(|(i, x)| {
+                let at = l.injects_fired_at[i];
+                (
+                    at,
+                    json!({"at": at, "title": x.title, "to": x.to, "body": x.body}),
+                )
+            })
+            .chain(l.live_injects.iter().map(|x| {
+                (
+                    x.at,
+                    json!({"at": x.at, "title": x.title, "to": x.to, "body": x.body}),
+                )
+            }))
+            .collect();
+        out.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+        out.into_iter().map(|(_, v)| v).collect()
     }
 
     fn facilitator_view(&self) -> Value {
@@ -1112,6 +1414,7 @@ impl Session {
                     "role": seat.role,
                     "role_label": seat.role.label(),
                     "played_by": if seat.person { "person" } else if self.ex.is_some() { "bot" } else { "bot unless claimed" },
+                    "player": seat.player,
                     "connected": seat.connected,
                     "link": format!("/s/{}", seat.key),
                     "doing": desk.and_then(|d| d.doing.clone()),
@@ -1153,7 +1456,66 @@ impl Session {
             "next_inject_at": self.next_inject_at(),
             "scores": self.scores.as_ref().map(|(_, v)| v),
             "feed": self.feed.iter().map(|(t, text)| json!({"t": t, "text": text})).collect::<Vec<_>>(),
+            "discussion": self.ex.as_ref().map_or_else(Vec::new, |ex| {
+                report::discussion::discussion(s, ex.journal())
+            }),
+            "objectives": s.objectives.iter().map(|o| json!({"id": o.id, "description": o.description}))
+                .collect::<Vec<_>>(),
             "board_link": format!("/b/{}", self.cfg.board_key),
+        })
+    }
+
+    /// What the lobby shows before the start: the scenario in brief, its objectives,
+    /// the environment, each role's job and keys, and the rules of play.
+    fn briefing(&self) -> Value {
+        let s = &self.cfg.scenario;
+        let keys = |r: Role| match r {
+            Role::Tier1 => {
+                "j/k or ↑/↓ move, t take, m malicious, b benign, c close, e escalate, Esc cancel"
+            }
+            Role::Intel => "j/k or ↑/↓ move, n enrich",
+            _ => "",
+        };
+        json!({
+            "summary": s.summary,
+            "objectives": s.objectives.iter().map(|o| json!({"id": o.id, "description": o.description}))
+                .collect::<Vec<_>>(),
+            "environment": {
+                "tenants": s.tenants.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+                "hosts": s.hosts.len(),
+                "accounts": s.accounts.len(),
+                "sources": s.sources.iter().map(|x| x.id.as_str()).collect::<Vec<_>>(),
+                "rules": s.rules.len(),
+                "time_limit": s.time_limit,
+            },
+            "roles": ALL_ROLES.iter().filter(|&&r| s.seats_for(r) > 0).map(|&r| json!({
+                "role": r, "label": r.label(), "seats": s.seats_for(r), "job": r.job(), "keys": keys(r),
+            })).collect::<Vec<_>>(),
+            "rules": [
+                "Each seat sees only what it discovered or was handed; the attacker's moves stay hidden until the debrief.",
+                "Nothing on screen says whether an item is malicious: judge from its log line and its cues, as on a real console.",
+                "Every action takes simulated time, and a seat works one item at a time.",
+                "Bots play every seat nobody holds. Bots of a role a person holds leave that role's queue to the people for a while (the lobby says how long); what the manager assigns them is theirs.",
+                "Answer the questions injects ask in your inbox: the answers, the facilitator's notes and every decision go into the debrief and the after-action report.",
+                "The facilitator paces the clock (pause, speed, jump) and may end the exercise; the scores and the attacker's timeline come with the debrief.",
+            ],
+        })
+    }
+
+    /// The room around the exercise, for every participant: how long bots wait for
+    /// people, and who holds which seat.
+    fn room(&self) -> Value {
+        json!({
+            "bot_wait": bot_wait_words(self.cfg.bot_wait),
+            "bot_wait_seconds": match self.cfg.bot_wait {
+                BotWait::Immediately => Some(0),
+                BotWait::After(s) => Some(s),
+                BotWait::Never => None,
+            },
+            "seats": self.cfg.seats.iter().enumerate().map(|(i, seat)| json!({
+                "seat": i, "name": seat.name, "role": seat.role, "role_label": seat.role.label(),
+                "person": seat.person, "connected": seat.connected, "player": seat.player,
+            })).collect::<Vec<_>>(),
         })
     }
 
@@ -1197,6 +1559,7 @@ impl Session {
             "roles": ALL_ROLES.iter().map(|r| json!({"role": r, "label": r.label()})).collect::<Vec<_>>(),
             "durations": durations,
             "techniques": techniques,
+            "briefing": self.briefing(),
             // A waiting handoff past this is late for the scoring's pickup component.
             "pickup_target_seconds": socdrill::score::ScoringProfile::default_profile()
                 .handoff
@@ -1216,6 +1579,24 @@ impl Session {
             Who::Board => ("board", Value::Null),
         };
         json!({"type": "hello", "mode": mode, "seat": seat, "scenario": scenario}).to_string()
+    }
+}
+
+/// How long bots wait for the people of their role, in words.
+pub fn bot_wait_words(wait: BotWait) -> String {
+    match wait {
+        BotWait::Immediately => "at once, racing the people of their role".into(),
+        BotWait::After(s) => format!(
+            "once it has waited {} for the people of their role (or is assigned to them)",
+            match s {
+                60 => "1 minute".to_string(),
+                s if s % 60 == 0 => format!("{} minutes", s / 60),
+                s => report::span(s),
+            }
+        ),
+        BotWait::Never => {
+            "only when assigned to them, where people hold seats of their role".into()
+        }
     }
 }
 

@@ -25,6 +25,7 @@ pub fn fire(ctx: &mut Ctx, inject: usize) {
         return;
     }
     ctx.ledger.injects_fired[inject] = true;
+    ctx.ledger.injects_fired_at[inject] = ctx.clock.now;
     ctx.log(Entry::InjectFired { inject });
     let scenario = ctx.scenario.0.clone();
     let spec = &scenario.injects[inject];

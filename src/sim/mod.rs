@@ -128,6 +128,13 @@ pub struct InjectDue {
     pub inject: u16,
 }
 
+/// A script's answer, note or message comes due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TalkDue {
+    /// Index into the script's discussion.
+    pub index: u32,
+}
+
 /// Anything the agenda can hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SimEvent {
@@ -147,6 +154,8 @@ pub enum SimEvent {
     Deploy(RuleDeploy),
     /// See [`InjectDue`].
     Inject(InjectDue),
+    /// See [`TalkDue`].
+    Talk(TalkDue),
     /// The time limit is reached.
     TimeUp,
 }
@@ -382,7 +391,12 @@ impl Ctx<'_> {
 
 /// Pops and fires every event due by the horizon, in (time, sequence) order, then ends
 /// the exercise if every intrusion is over.
-pub fn fire_due_events(mut ctx: Ctx, index: Res<SeatIndex>, mut seats: SeatQuery) {
+pub fn fire_due_events(
+    mut ctx: Ctx,
+    index: Res<SeatIndex>,
+    talk: Res<soc::ScriptedTalk>,
+    mut seats: SeatQuery,
+) {
     while !ctx.clock.ended {
         let horizon = ctx.clock.horizon;
         let Some((at, event)) = ctx.agenda.pop_due(horizon) else {
@@ -398,6 +412,7 @@ pub fn fire_due_events(mut ctx: Ctx, index: Res<SeatIndex>, mut seats: SeatQuery
             SimEvent::Partner(e) => detect::apply_measure(&mut ctx, e),
             SimEvent::Deploy(e) => detect::deploy_rule(&mut ctx, e),
             SimEvent::Inject(e) => injects::on_inject_due(&mut ctx, e),
+            SimEvent::Talk(e) => soc::on_talk_due(&mut ctx, &talk, e.index),
             SimEvent::TimeUp => end_at_time_limit(&mut ctx),
         }
     }
@@ -436,5 +451,6 @@ pub(crate) fn plugin(app: &mut App) {
             schedule.set_executor(bevy::ecs::schedule::SingleThreadedExecutor::new());
         })
         .init_resource::<SeatIndex>()
+        .init_resource::<soc::ScriptedTalk>()
         .add_systems(SimSchedule, fire_due_events);
 }

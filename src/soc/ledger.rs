@@ -10,6 +10,7 @@ use std::cmp::Reverse;
 use std::collections::BTreeSet;
 
 use bevy::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::action::{
     AlertId, CaseId, Evidence, EvidenceSet, HandoffDraft, HandoffId, RecordId, SeatId, Verdict,
@@ -142,6 +143,47 @@ pub struct Handoff {
     pub returned: bool,
 }
 
+/// An inject the facilitator wrote and fired during the exercise.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LiveInject {
+    /// Headline.
+    pub title: String,
+    /// What happened.
+    pub body: String,
+    /// Roles it is addressed to.
+    pub to: Vec<Role>,
+    /// Discussion questions.
+    #[serde(default)]
+    pub questions: Vec<String>,
+    /// When it fired.
+    #[serde(default)]
+    pub at: u64,
+}
+
+/// A message from the facilitator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    /// When it was sent.
+    pub at: u64,
+    /// The seat it is for; `None` for everyone.
+    pub to: Option<SeatId>,
+    /// What it says.
+    pub text: String,
+}
+
+/// A seat's answer to an inject's questions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    /// When it was given.
+    pub at: u64,
+    /// Who answered.
+    pub seat: SeatId,
+    /// The inject.
+    pub inject: usize,
+    /// The answer.
+    pub text: String,
+}
+
 /// A seat's line on the dispatch board.
 #[derive(Debug, Clone, Copy)]
 pub struct Slot {
@@ -153,6 +195,45 @@ pub struct Slot {
     pub wake_pending: bool,
     /// When the current action ends.
     pub until: u64,
+    /// Held by a person (at a live console): bots of the role leave the role's queue
+    /// to the people for the [`BotWait`].
+    pub person: bool,
+}
+
+/// How long an item in a role's queue (a raised alert, a waiting handoff, an open
+/// decision) is left to the people holding seats of that role before a bot of the role
+/// may take it. Items the manager assigned to a bot are the bot's at once. Only people
+/// are waited for: in an exercise with nobody at a console, bots take work at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum BotWait {
+    /// Bots take work as soon as it arrives, racing the people of their role.
+    #[default]
+    Immediately,
+    /// Bots take what has waited this many simulated seconds.
+    After(u64),
+    /// Bots of a role a person holds take only what is assigned to them.
+    Never,
+}
+
+impl BotWait {
+    /// Whether a bot may take an item that arrived at `since`, at `now`, when people
+    /// hold seats of its role.
+    pub fn lets_bot_take(self, since: u64, now: u64) -> bool {
+        match self {
+            BotWait::Immediately => true,
+            BotWait::After(w) => now >= since.saturating_add(w),
+            BotWait::Never => false,
+        }
+    }
+
+    /// When an item that arrived at `since` becomes a bot's to take, if ever.
+    pub fn bot_may_take_at(self, since: u64) -> Option<u64> {
+        match self {
+            BotWait::Immediately => Some(since),
+            BotWait::After(w) => Some(since.saturating_add(w)),
+            BotWait::Never => None,
+        }
+    }
 }
 
 /// The Tier 1 queue: raised alerts nobody has taken, kept in arrival order and indexed
@@ -270,12 +351,23 @@ pub struct Ledger {
     pub inbox: Vec<InjectIdx>,
     /// Per inject: fired.
     pub injects_fired: Vec<bool>,
+    /// Per inject: when it fired (0 until it does).
+    pub injects_fired_at: Vec<u64>,
     /// Per rule: alerts Tier 1 closed as benign (the detection engineer's tuning input).
     pub false_positives: Vec<u32>,
     /// Per rule: alerts Tier 1 called malicious.
     pub malicious_calls: Vec<u32>,
     /// Seats by id.
     pub board: Vec<Slot>,
+    /// How long bots leave their role's work to the people of the role.
+    pub bot_wait: BotWait,
+    /// Injects the facilitator wrote during the exercise, in order; their inject
+    /// numbers follow the scenario's.
+    pub live_injects: Vec<LiveInject>,
+    /// Messages from the facilitator, in order.
+    pub messages: Vec<Message>,
+    /// Seats' answers to injects' questions, in order.
+    pub replies: Vec<Reply>,
     /// Per host, account and indicator: the records that name it, in id order.
     about: [Vec<Vec<RecordId>>; 3],
 }
@@ -298,9 +390,14 @@ impl Ledger {
             handoffs,
             inbox,
             injects_fired,
+            injects_fired_at,
             false_positives,
             malicious_calls,
             board,
+            bot_wait,
+            live_injects,
+            messages,
+            replies,
             about,
         } = self;
         alerts.clear();
@@ -330,11 +427,17 @@ impl Ledger {
         inbox.clear();
         injects_fired.clear();
         injects_fired.resize(injects, false);
+        injects_fired_at.clear();
+        injects_fired_at.resize(injects, 0);
         false_positives.clear();
         false_positives.resize(rules, 0);
         malicious_calls.clear();
         malicious_calls.resize(rules, 0);
         board.clear();
+        *bot_wait = BotWait::default();
+        live_injects.clear();
+        messages.clear();
+        replies.clear();
         for (lists, n) in about.iter_mut().zip([
             scenario.hosts.len(),
             scenario.accounts.len(),
@@ -459,6 +562,12 @@ impl Ledger {
         self.handoffs
             .iter()
             .filter(move |h| h.draft.to == role && h.taken_by.is_none() && !h.returned)
+    }
+
+    /// Whether a person holds a seat of `role` (bots of the role then leave its work
+    /// to them for the [`BotWait`]).
+    pub fn people_on(&self, role: Role) -> bool {
+        self.board.iter().any(|s| s.person && s.role == role)
     }
 
     /// Handoffs waiting for any role, oldest first.

@@ -935,8 +935,30 @@ pub(crate) enum LiveOp {
         action: Action,
         dry_run: bool,
     },
-    /// A person takes over a seat.
-    TakeSeat(SeatId),
+    /// A person takes over a seat, with their name if they gave one.
+    TakeSeat(SeatId, Option<String>),
+    /// The participant at a seat gives their name.
+    Name(SeatId, String),
+    /// The facilitator hands a seat back to a bot of this profile.
+    Release(SeatId, Box<crate::bots::Profile>),
+    /// The facilitator sets how long bots leave work to the people of their role.
+    SetBotWait(ledger::BotWait),
+    /// A seat answers an inject's discussion questions.
+    Reply {
+        seat: SeatId,
+        inject: usize,
+        text: String,
+    },
+    /// The facilitator notes an observation.
+    Note {
+        role: Option<Role>,
+        objective: Option<String>,
+        text: String,
+    },
+    /// The facilitator messages a seat, or everyone.
+    Message { to: Option<SeatId>, text: String },
+    /// The facilitator writes an inject and fires it.
+    WriteInject(Box<ledger::LiveInject>),
     /// The facilitator fires an inject now.
     FireInject(usize),
     /// The exercise ends for the defenders (they stand down).
@@ -949,6 +971,7 @@ pub(crate) fn live_op(
     In(op): In<LiveOp>,
     mut ctx: Ctx,
     index: Res<SeatIndex>,
+    seed: Res<crate::sim::Seed>,
     mut seats: SeatQuery,
 ) -> Result<u64, String> {
     if !ctx.clock.defending() {
@@ -981,7 +1004,7 @@ pub(crate) fn live_op(
                 dry_run,
             )
         }
-        LiveOp::TakeSeat(seat) => {
+        LiveOp::TakeSeat(seat, name) => {
             let (seat, mut controller, _, _) = seats
                 .get_mut(entity(seat)?)
                 .map_err(|_| format!("there is no seat {seat}"))?;
@@ -990,8 +1013,144 @@ pub(crate) fn live_op(
             }
             *controller = Controller::Person;
             let id = seat.id;
-            ctx.log(Entry::SeatTaken { seat: id });
+            ctx.ledger.board[id as usize].person = true;
+            ctx.log(Entry::SeatTaken { seat: id, name });
             Ok(ctx.now())
+        }
+        LiveOp::Name(seat, name) => {
+            let (seat, _, _, _) = seats
+                .get_mut(entity(seat)?)
+                .map_err(|_| format!("there is no seat {seat}"))?;
+            let name = participant_name(&name)?;
+            let id = seat.id;
+            ctx.log(Entry::SeatNamed { seat: id, name });
+            Ok(ctx.now())
+        }
+        LiveOp::Release(seat, profile) => {
+            let (seat, mut controller, _, _) = seats
+                .get_mut(entity(seat)?)
+                .map_err(|_| format!("there is no seat {seat}"))?;
+            if !matches!(*controller, Controller::Person) {
+                return Err(format!("{} is not held by a person", seat.name));
+            }
+            let now = ctx.now();
+            // Its own stream, named by the seat and the moment, so the bot's draws do
+            // not depend on anything else that happened.
+            let mut brain = crate::bots::Brain::new(
+                seat.role,
+                *profile,
+                crate::sim::rng::Stream::new(seed.0, &format!("bot/{}/from/{now}", seat.name)),
+            );
+            if seat.role == Role::Hunter {
+                brain.mem.hypotheses = crate::bots::hunt_hypotheses(&ctx.scenario.0);
+            }
+            *controller = Controller::Bot(Box::new(brain));
+            let id = seat.id;
+            let slot = &mut ctx.ledger.board[id as usize];
+            slot.person = false;
+            if !slot.busy && !slot.wake_pending {
+                slot.wake_pending = true;
+                ctx.agenda
+                    .at(now, SimEvent::SeatReady(SeatReady { seat: id }));
+            }
+            ctx.log(Entry::SeatReleased { seat: id });
+            Ok(now)
+        }
+        LiveOp::SetBotWait(wait) => {
+            ctx.ledger.bot_wait = wait;
+            ctx.log(Entry::BotWaitSet { wait });
+            // Bots waiting on the old threshold look again.
+            for role in crate::scenario::ALL_ROLES {
+                ctx.wake(role);
+            }
+            Ok(ctx.now())
+        }
+        LiveOp::Reply { seat, inject, text } => {
+            let (seat, _, _, _) = seats
+                .get_mut(entity(seat)?)
+                .map_err(|_| format!("there is no seat {seat}"))?;
+            let text = discussion_text(&text, "an answer")?;
+            let s = &ctx.scenario.0;
+            let n = s.injects.len();
+            let addressed = match s.injects.get(inject) {
+                Some(inj) => ctx.ledger.injects_fired[inject] && inj.to.contains(&seat.role),
+                None => ctx
+                    .ledger
+                    .live_injects
+                    .get(inject.wrapping_sub(n))
+                    .is_some_and(|inj| inj.to.contains(&seat.role)),
+            };
+            if !addressed {
+                return Err(format!(
+                    "inject {inject} has not reached {} ({}): answer one in the seat's inbox",
+                    seat.name,
+                    seat.role.label()
+                ));
+            }
+            let seat = seat.id;
+            say(&mut ctx, Talk::Reply { seat, inject, text });
+            Ok(ctx.now())
+        }
+        LiveOp::Note {
+            role,
+            objective,
+            text,
+        } => {
+            let text = discussion_text(&text, "a note")?;
+            if let Some(id) = &objective
+                && !ctx.scenario.0.objectives.iter().any(|o| &o.id == id)
+            {
+                return Err(format!("there is no objective {id:?} in this scenario"));
+            }
+            say(
+                &mut ctx,
+                Talk::Note {
+                    role,
+                    objective,
+                    text,
+                },
+            );
+            Ok(ctx.now())
+        }
+        LiveOp::Message { to, text } => {
+            if let Some(seat) = to {
+                entity(seat)?;
+            }
+            let text = discussion_text(&text, "a message")?;
+            say(&mut ctx, Talk::Message { to, text });
+            Ok(ctx.now())
+        }
+        LiveOp::WriteInject(inject) => {
+            let mut inject = *inject;
+            inject.title = discussion_text(&inject.title, "an inject's title")?;
+            inject.body = inject.body.trim().to_string();
+            if inject.body.chars().count() > MAX_DISCUSSION_CHARS {
+                return Err(format!(
+                    "an inject's text is at most {MAX_DISCUSSION_CHARS} characters"
+                ));
+            }
+            if inject.to.is_empty() {
+                return Err("an inject needs at least one role to address".into());
+            }
+            inject.to.sort();
+            inject.to.dedup();
+            inject.questions = inject
+                .questions
+                .iter()
+                .map(|q| q.trim().to_string())
+                .filter(|q| !q.is_empty())
+                .collect();
+            let number = ctx.scenario.0.injects.len() + ctx.ledger.live_injects.len();
+            inject.at = ctx.now();
+            ctx.log(Entry::InjectWritten {
+                inject: number,
+                title: inject.title.clone(),
+                body: inject.body.clone(),
+                to: inject.to.clone(),
+                questions: inject.questions.clone(),
+            });
+            ctx.ledger.live_injects.push(inject);
+            Ok(number as u64)
         }
         LiveOp::FireInject(i) => {
             let Some(inject) = ctx.scenario.0.injects.get(i) else {
@@ -1015,6 +1174,116 @@ pub(crate) fn live_op(
             Ok(now)
         }
     }
+}
+
+/// A piece of discussion a script makes at its time (checked when the script loaded).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Talk {
+    /// A seat answers an inject's questions.
+    Reply {
+        /// Seat.
+        seat: SeatId,
+        /// Inject.
+        inject: usize,
+        /// The answer.
+        text: String,
+    },
+    /// The facilitator notes an observation.
+    Note {
+        /// The role it is about; none for the team.
+        role: Option<Role>,
+        /// The objective it bears on.
+        objective: Option<String>,
+        /// The note.
+        text: String,
+    },
+    /// The facilitator messages one seat, or everyone.
+    Message {
+        /// The seat; none for everyone.
+        to: Option<SeatId>,
+        /// The message.
+        text: String,
+    },
+}
+
+/// Records a piece of discussion now: the seat's or the facilitator's words go into the
+/// journal, and answers and messages onto the desk where the seats' views show them.
+pub(crate) fn say(ctx: &mut Ctx, talk: Talk) {
+    let at = ctx.now();
+    match talk {
+        Talk::Reply { seat, inject, text } => {
+            ctx.ledger.replies.push(ledger::Reply {
+                at,
+                seat,
+                inject,
+                text: text.clone(),
+            });
+            ctx.log(Entry::InjectReply { seat, inject, text });
+        }
+        Talk::Note {
+            role,
+            objective,
+            text,
+        } => ctx.log(Entry::Note {
+            role,
+            objective,
+            text,
+        }),
+        Talk::Message { to, text } => {
+            ctx.ledger.messages.push(ledger::Message {
+                at,
+                to,
+                text: text.clone(),
+            });
+            ctx.log(Entry::Message { to, text });
+        }
+    }
+}
+
+/// A scripted piece of discussion comes due.
+pub(crate) fn on_talk_due(ctx: &mut Ctx, talk: &ScriptedTalk, index: u32) {
+    if let Some((_, t)) = talk.0.get(index as usize) {
+        say(ctx, t.clone());
+    }
+}
+
+/// A script's answers, notes and messages, by index, for the agenda's events.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct ScriptedTalk(pub Vec<(u64, Talk)>);
+
+/// The most characters of one answer, note, message or inject text.
+pub const MAX_DISCUSSION_CHARS: usize = 2000;
+
+/// A piece of discussion as it is kept: trimmed, not empty, not too long.
+pub fn discussion_text(text: &str, what: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(format!("{what} cannot be empty"));
+    }
+    if text.chars().count() > MAX_DISCUSSION_CHARS {
+        return Err(format!(
+            "{what} is at most {MAX_DISCUSSION_CHARS} characters"
+        ));
+    }
+    Ok(text.to_string())
+}
+
+/// The most characters of a participant's name.
+pub const MAX_NAME_CHARS: usize = 60;
+
+/// A participant's name as it is kept: trimmed, printable, not empty, not too long.
+pub fn participant_name(name: &str) -> Result<String, String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err("a name cannot be empty".into());
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(format!("a name is at most {MAX_NAME_CHARS} characters"));
+    }
+    if name.chars().any(char::is_control) {
+        return Err("a name cannot hold control characters".into());
+    }
+    Ok(name.to_string())
 }
 
 /// A person's action at a live console, now. Checked like any other action, and also

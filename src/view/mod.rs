@@ -55,6 +55,10 @@ pub struct AlertCard {
     pub line: String,
     /// What the console shows beside it.
     pub cues: CueCard,
+    /// The SOC's own call on it, once a seat classified it (`None` until then).
+    pub verdict: Option<crate::soc::Verdict>,
+    /// Handed on to another role (escalated).
+    pub escalated: bool,
 }
 
 /// The cues a console shows beside an alert or a record: always every field, whoever
@@ -171,6 +175,8 @@ pub struct DeskCard {
     pub role: Role,
     /// `person` or `bot`.
     pub played_by: String,
+    /// The participant's name, when a person holds the seat and gave one.
+    pub player: Option<String>,
     /// The kind of action under way.
     pub doing: Option<String>,
     /// Busy until.
@@ -241,6 +247,21 @@ pub struct InjectCard {
     pub questions: Vec<String>,
     /// Options, when a decision is open for this seat.
     pub options: Vec<String>,
+    /// When it reached the seat.
+    pub at: u64,
+    /// This seat's answers to its questions, oldest first.
+    pub answers: Vec<String>,
+}
+
+/// A message from the facilitator.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MessageCard {
+    /// When it was sent.
+    pub at: u64,
+    /// What it says.
+    pub text: String,
+    /// Sent to everyone (else to this seat alone).
+    pub to_all: bool,
 }
 
 /// Everything one seat may see.
@@ -258,6 +279,11 @@ pub struct SeatView {
     pub queue: Vec<AlertCard>,
     /// Alerts this seat holds.
     pub held: Vec<AlertCard>,
+    /// Alerts this seat took and finished (its verdicts), newest first, the last 20.
+    pub decided: Vec<AlertCard>,
+    /// Whether a person holds the seat (a seat handed to a bot is the bot's until the
+    /// person takes it back).
+    pub person: bool,
     /// Handoffs waiting for this role.
     pub handoffs: Vec<HandoffCard>,
     /// Cases this seat owns.
@@ -272,8 +298,11 @@ pub struct SeatView {
     pub workload: Option<Workload>,
     /// Everything this seat has discovered or been handed.
     pub known: Vec<EvidenceCard>,
-    /// Injects that fired for this role.
+    /// Injects that fired for this role, the scenario's and the facilitator's, in the
+    /// order they came.
     pub inbox: Vec<InjectCard>,
+    /// Messages from the facilitator to this seat or everyone, oldest first.
+    pub messages: Vec<MessageCard>,
     /// Threat intel: the indicators the SOC has come across, newest first.
     pub indicators: Vec<IndicatorCard>,
 }
@@ -324,6 +353,8 @@ fn card(s: &Scenario, l: &Ledger, truth: &Truth, a: &Alert) -> AlertCard {
             record.map(|r| r.cues).unwrap_or_default(),
             &a.observables,
         ),
+        verdict: a.verdict,
+        escalated: a.escalated,
     }
 }
 
@@ -474,6 +505,15 @@ pub fn seat_view(world: &World, seat: u16) -> Option<SeatView> {
             .filter(|a| a.taken_by == Some(info.id) && !a.closed)
             .map(|a| card(s, l, truth, a))
             .collect(),
+        decided: l
+            .alerts
+            .iter()
+            .rev()
+            .filter(|a| a.taken_by == Some(info.id) && a.closed)
+            .take(20)
+            .map(|a| card(s, l, truth, a))
+            .collect(),
+        person: slot.person,
         handoffs: l
             .handoffs_for(info.role)
             .map(|h| HandoffCard {
@@ -519,23 +559,15 @@ pub fn seat_view(world: &World, seat: u16) -> Option<SeatView> {
             .iter()
             .map(|item| evidence_card(s, l, truth, item))
             .collect(),
-        inbox: s
-            .injects
+        inbox: inbox(s, l, info),
+        messages: l
+            .messages
             .iter()
-            .enumerate()
-            .filter(|(i, inj)| l.injects_fired[*i] && inj.to.contains(&info.role))
-            .map(|(i, inj)| InjectCard {
-                id: i,
-                title: inj.title.clone(),
-                body: inj.body.clone(),
-                questions: inj.questions.clone(),
-                options: match (
-                    &inj.decision,
-                    info.role == Role::Manager && l.inbox.contains(&i),
-                ) {
-                    (Some(d), true) => d.options.clone(),
-                    _ => Vec::new(),
-                },
+            .filter(|m| m.to.is_none_or(|t| t == info.id))
+            .map(|m| MessageCard {
+                at: m.at,
+                text: m.text.clone(),
+                to_all: m.to.is_none(),
             })
             .collect(),
         indicators: if info.role == Role::Intel {
@@ -544,6 +576,58 @@ pub fn seat_view(world: &World, seat: u16) -> Option<SeatView> {
             Vec::new()
         },
     })
+}
+
+/// The injects that reached a seat's role, the scenario's and the facilitator's, in
+/// the order they fired, with the seat's answers.
+fn inbox(s: &Scenario, l: &Ledger, info: &Seat) -> Vec<InjectCard> {
+    let answers = |i: usize| -> Vec<String> {
+        l.replies
+            .iter()
+            .filter(|r| r.seat == info.id && r.inject == i)
+            .map(|r| r.text.clone())
+            .collect()
+    };
+    let mut cards: Vec<InjectCard> = s
+        .injects
+        .iter()
+        .enumerate()
+        .filter(|(i, inj)| l.injects_fired[*i] && inj.to.contains(&info.role))
+        .map(|(i, inj)| InjectCard {
+            id: i,
+            title: inj.title.clone(),
+            body: inj.body.clone(),
+            questions: inj.questions.clone(),
+            options: match (
+                &inj.decision,
+                info.role == Role::Manager && l.inbox.contains(&i),
+            ) {
+                (Some(d), true) => d.options.clone(),
+                _ => Vec::new(),
+            },
+            at: l.injects_fired_at[i],
+            answers: answers(i),
+        })
+        .collect();
+    let n = s.injects.len();
+    cards.extend(
+        l.live_injects
+            .iter()
+            .enumerate()
+            .filter(|(_, inj)| inj.to.contains(&info.role))
+            .map(|(k, inj)| InjectCard {
+                id: n + k,
+                title: inj.title.clone(),
+                body: inj.body.clone(),
+                questions: inj.questions.clone(),
+                options: Vec::new(),
+                at: inj.at,
+                answers: answers(n + k),
+            }),
+    );
+    // Stable: injects that fired together keep their numbers' order.
+    cards.sort_by_key(|c| c.at);
+    cards
 }
 
 /// The threat intel analyst's watchlist: every indicator the SOC has come across,
@@ -781,12 +865,16 @@ pub fn workload(world: &World) -> Workload {
     let mut actions = vec![0u32; l.board.len()];
     let mut played_by: Vec<String> = vec!["bot".into(); l.board.len()];
     let mut names: Vec<String> = vec![String::new(); l.board.len()];
+    let mut players: Vec<Option<String>> = vec![None; l.board.len()];
     for line in &journal.lines {
         match &line.entry {
             Entry::Started { seats, .. } => {
                 for info in seats {
                     if let Some(n) = names.get_mut(info.seat as usize) {
                         n.clone_from(&info.name);
+                    }
+                    if let Some(p) = players.get_mut(info.seat as usize) {
+                        p.clone_from(&info.player);
                     }
                     if let Some(p) = played_by.get_mut(info.seat as usize) {
                         *p = if info.controller.starts_with("bot") {
@@ -797,9 +885,22 @@ pub fn workload(world: &World) -> Workload {
                     }
                 }
             }
-            Entry::SeatTaken { seat } => {
+            Entry::SeatTaken { seat, name } => {
                 if let Some(p) = played_by.get_mut(*seat as usize) {
                     *p = "person".into();
+                }
+                if let Some(p) = players.get_mut(*seat as usize) {
+                    p.clone_from(name);
+                }
+            }
+            Entry::SeatNamed { seat, name } => {
+                if let Some(p) = players.get_mut(*seat as usize) {
+                    *p = Some(name.clone());
+                }
+            }
+            Entry::SeatReleased { seat } => {
+                if let Some(p) = played_by.get_mut(*seat as usize) {
+                    *p = "bot".into();
                 }
             }
             Entry::ActionStarted { seat, .. } => {
@@ -827,6 +928,11 @@ pub fn workload(world: &World) -> Workload {
                 name: std::mem::take(&mut names[i]),
                 role: slot.role,
                 played_by: played_by[i].clone(),
+                player: if played_by[i] == "person" {
+                    players[i].take()
+                } else {
+                    None
+                },
                 // Nobody works on once the exercise is over.
                 doing: if slot.busy && !ended { doing } else { None },
                 until: (slot.busy && !ended).then_some(slot.until),

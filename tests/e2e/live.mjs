@@ -461,14 +461,37 @@ async function main() {
   if (!('Enrich' in (hellos.get('tier1')?.scenario?.durations || {}))) fail('tier1: hello.scenario.durations has no Enrich');
   note(`hello lists the roles ${roles.join(', ')}`);
 
+  step('Tier 1 reads the briefing in the lobby and gives a name');
+  const brief = await until(t1, 'the briefing in the lobby', () => {
+    const b = document.querySelector('#briefing');
+    if (!b || b.hidden) return null;
+    const mine = b.querySelector('tr.mine');
+    return {
+      summary: b.querySelector('.summary')?.textContent.trim() || '',
+      roles: b.querySelectorAll('[data-testid=brief-role]').length,
+      mine: mine ? mine.textContent.replace(/\s+/g, ' ').trim() : '',
+      rules: b.querySelectorAll('ul li').length,
+    };
+  });
+  if (brief.summary.length < 40) fail(`tier1: the briefing's summary is "${brief.summary}"`);
+  if (brief.roles < 6 || !/Tier 1 triage/.test(brief.mine) || !/Keys:/.test(brief.mine)) fail(`tier1: the briefing's roles: ${brief.roles}, own role row "${brief.mine}"`);
+  note(`${brief.roles} roles with their jobs; own row: ${brief.mine.slice(0, 90)}…`);
+  await t1.locator('#name-input').fill('Ana Souza');
+  await replyTo(t1, 'Enter in #name-input', () => t1.locator('#name-input').press('Enter'), /accepted: welcome, Ana Souza/);
+  await until(fac, 'the facilitator to see the name in the lobby', () => /Ana Souza/.test(document.querySelector('#briefing')?.textContent || ''));
+  await shot(t1, 'tier1-lobby-briefing');
+
   step('facilitator starts the exercise');
   await clickForReply(fac, '#fac-start', /accepted: started/);
   await Promise.all(pages.map((p) => phaseIs(p, 'running')));
   const playedBy = await until(fac, 'the seats table to list who plays each seat', () => {
     const rows = Array.from(document.querySelectorAll('#seats-body tr[data-testid=seat-row]'));
-    const o = Object.fromEntries(rows.map((r) => [r.cells[0].textContent.trim(), r.cells[2].textContent.trim()]));
+    const o = Object.fromEntries(rows.map((r) => [r.cells[0].textContent.trim(), r.cells[2].querySelector('.tag').textContent.trim()]));
     return rows.length && o['tier1-1'] ? o : null;
   });
+  const player = await fac.evaluate(() => Array.from(document.querySelectorAll('#seats-body tr[data-testid=seat-row]'))
+    .find((r) => r.cells[0].textContent.trim() === 'tier1-1')?.querySelector('[data-testid=player]')?.textContent.trim());
+  if (player !== 'Ana Souza') fail(`facilitator: tier1-1's player is "${player}", not the name given in the lobby`);
   for (const s of [...SIX, ...(hasIntel ? ['intel-1'] : [])]) {
     if (playedBy[s] !== 'person') fail(`facilitator: seat ${s} is played by "${playedBy[s]}", expected a person (its page is open)`);
   }
@@ -503,20 +526,15 @@ async function main() {
     }
     step(`Tier 1 takes alert ${candidate}`);
     const row = t1.locator(`[data-testid=queue-row][data-alert="${candidate}"]`);
-    if (await row.count() === 0) { note(`alert ${candidate} left the queue before Tier 1 could click it (taken by the tier1-2 bot?)`); step('Tier 1 waits for another malicious alert'); continue; }
+    if (await row.count() === 0) fail(`alert ${candidate} left the Tier 1 queue before the person could click it: the bot took the person's queue`);
     await row.click({ timeout: WAIT });
     await until(t1, `the detail panel to show alert #${candidate}`, (id) => document.querySelector('#alert-detail')?.textContent.includes(`#${id}`), candidate);
     const r = await clickForReply(t1, '#take', /accepted: TakeAlert started/, { allowRefusal: true });
-    if (!r.ok) {
-      if (!/not waiting in the queue/.test(r.text)) fail(`tier1: #take was refused: ${r.text}`);
-      note(`refused (${r.text}): the tier1-2 bot was quicker; trying another malicious alert`);
-      step('Tier 1 waits for another malicious alert');
-      continue;
-    }
+    if (!r.ok) fail(`tier1: #take was refused (${r.text}): the person's queue was not theirs`);
     alert = candidate;
     take = r;
   }
-  if (!take) fail('Tier 1 could not take any malicious alert: the tier1-2 bot took every one first');
+  if (!take) fail('Tier 1 could not take any malicious alert');
   note(take.text);
   await waitIdle(t1, take.until, 'TakeAlert');
   await until(t1, `alert ${alert} among "My alerts"`, (id) => !!document.querySelector(`[data-testid=held-row][data-alert="${id}"]`), alert);
@@ -577,9 +595,14 @@ async function main() {
   if (await t1.locator('#escalate-severity').inputValue() !== 'High') fail('tier1: the escalation severity was reset by a re-render');
   const stillChecked = await t1.locator('#escalate-evidence [data-testid=evidence-option]:checked').count();
   if (stillChecked !== evidence.checked.length) fail(`tier1: ${stillChecked} evidence items checked after re-renders, ${evidence.checked.length} before`);
-  const hand = await clickForReply(t1, '#escalate-send', /accepted: Handoff started/);
-  note(hand.text);
+  // Enter in the summary sends the escalation (Shift+Enter would start a new line).
+  const hand = await replyTo(t1, 'Enter in #escalate-summary', () => t1.locator('#escalate-summary').press('Enter'), /accepted: Handoff started/);
+  note(`Enter sent it: ${hand.text}`);
   await until(t1, 'the escalation form to close after sending', () => document.querySelector('#escalate-form').hidden);
+  await waitIdle(t1, hand.until, 'Handoff');
+  const verdict = await until(t1, `alert ${alert} among "My alerts" with its verdict`, () =>
+    Array.from(document.querySelectorAll('[data-testid=decided-row]')).map((r) => r.textContent.replace(/\s+/g, ' ').trim()).find((t) => /malicious · escalated/.test(t)) ?? null);
+  note(`my alerts: ${verdict}`);
 
   // ---- Tier 2
   step('Tier 2 waits for the handoff and takes it');
@@ -622,6 +645,54 @@ async function main() {
   await checkDrawnAlike(t2, TIER2_ROWS);
   await fac.locator('#fac-speed').fill('30');
   await clickForReply(fac, '#fac-speed-set', /accepted: speed 30/);
+
+  // ---- the room: a live inject answered, a note, a message, a seat handed to a bot and back
+  step('facilitator writes and fires an inject for Tier 1 and the manager');
+  await fac.locator('#linj-title').fill('The CFO is on the phone');
+  await fac.locator('#linj-body').fill('She asks whether payroll is affected and what to tell staff.');
+  await fac.locator('#linj-form input[name=linj-to][value=Tier1]').check();
+  await fac.locator('#linj-form input[name=linj-to][value=Manager]').check();
+  await fac.locator('#linj-questions').fill('What do you tell her now?');
+  await clickForReply(fac, '#linj-go', /accepted: fired "The CFO is on the phone"/);
+  await until(P.board, 'the live inject on the board', () => /The CFO is on the phone/.test(document.querySelector('#board-injects')?.textContent || ''));
+  step('Tier 1 answers the inject\'s question (Enter sends)');
+  await until(t1, 'the live inject in the Tier 1 inbox', () =>
+    Array.from(document.querySelectorAll('[data-testid=inject]')).some((i) => /The CFO is on the phone/.test(i.textContent)));
+  await t1.locator('#answer-inject').selectOption({ label: await t1.evaluate(() =>
+    Array.from(document.querySelectorAll('#answer-inject option')).find((o) => /The CFO is on the phone/.test(o.textContent)).textContent) });
+  const answer = 'Nothing confirmed about payroll yet; we call her back within the hour';
+  await t1.locator('#answer-text').fill(answer);
+  await replyTo(t1, 'Enter in #answer-text', () => t1.locator('#answer-text').press('Enter'), /accepted: answer recorded/);
+  await until(t1, 'the answer under the inject', (a) => Array.from(document.querySelectorAll('[data-testid=my-answer]')).some((x) => x.textContent.includes(a)), answer);
+  step('facilitator notes an observation against an objective and messages Tier 1');
+  const obs = 'Tier 1 read the log line and the cues before calling the alert';
+  await fac.locator('#note-role').selectOption('Tier1');
+  const objective = await fac.evaluate(() => document.querySelectorAll('#note-objective option')[1]?.value);
+  if (!objective) fail('facilitator: no objective to note against');
+  await fac.locator('#note-objective').selectOption(objective);
+  await fac.locator('#note-text').fill(obs);
+  await clickForReply(fac, '#note-go', /accepted: noted/);
+  await fac.locator('#msg-to').selectOption({ label: await fac.evaluate(() =>
+    Array.from(document.querySelectorAll('#msg-to option')).find((o) => /^tier1-1 /.test(o.textContent)).textContent) });
+  await fac.locator('#msg-text').fill('Take the oldest alert next');
+  await clickForReply(fac, '#msg-go', /accepted: sent to tier1-1/);
+  await until(t1, 'the message in the Tier 1 inbox', () => /Take the oldest alert next/.test(document.querySelector('#messages')?.textContent || ''));
+  await until(fac, 'the answer, the note and the message in the discussion', (a) => {
+    const t = document.querySelector('#discussion')?.textContent || '';
+    return t.includes(a) && /Tier 1 read the log line/.test(t) && /Take the oldest alert next/.test(t) && /Ana Souza/.test(t);
+  }, answer);
+  await shot(t1, 'tier1-inbox');
+  await shot(fac, 'facilitator-discussion');
+
+  step('facilitator hands Tier 2 to a bot, and Tier 2 takes the seat back');
+  await clickForReply(fac, '[data-testid=seat-row]:has-text("tier2-1") [data-testid=release-seat]', /accepted: tier2-1 is played by a bot now/);
+  await until(t2, 'the banner saying a bot plays the seat', () => !document.querySelector('#seat-bot').hidden);
+  await until(fac, 'the seats table to show tier2-1 played by a bot', () =>
+    Array.from(document.querySelectorAll('#seats-body tr[data-testid=seat-row]')).some((r) => r.cells[0].textContent.trim() === 'tier2-1' && r.cells[2].querySelector('.tag').textContent.trim() === 'bot'));
+  await shot(t2, 'tier2-handed-to-bot');
+  await clickForReply(t2, '#take-back', /accepted: the seat is yours again/);
+  await until(t2, 'the banner to go', () => document.querySelector('#seat-bot').hidden);
+  note('tier2-1: person → bot → person');
 
   // ---- pause and resume
   step('facilitator pauses');
@@ -739,6 +810,22 @@ async function main() {
   const repText = await rep.text();
   if (rep.status !== 200 || repText.length < 500) fail(`GET ${report} answered ${rep.status} with ${repText.length} bytes`);
   note(`report ${report}: ${rep.status}, ${Math.round(repText.length / 1024)} KiB`);
+  for (const text of [obs, answer, 'The CFO is on the phone', 'Ana Souza', 'Observations by objective', 'handed the seat to a bot']) {
+    if (!repText.includes(text)) fail(`the after-action report lacks "${text}"`);
+  }
+  note('the report carries the note (under its objective), the answer, the live inject, the hand-over and the participant\'s name');
+  const debriefTalk = await until(t1, 'the discussion in the debrief', () => document.querySelector('#debrief-discussion')?.textContent || null);
+  if (!debriefTalk.includes(answer) || !debriefTalk.includes(obs)) fail('tier1: the debrief\'s discussion lacks the answer or the note');
+  // The person kept their queue: no bot took a Tier 1 alert before it had waited the
+  // server's default 10 minutes.
+  const journal = fs.readFileSync(path.join(JOURNAL, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const raisedAt = new Map(journal.filter((e) => e.ev === 'AlertRaised').map((e) => [e.alert, e.t]));
+  const seats = journal.find((e) => e.ev === 'Started').seats;
+  const tier1Bots = new Set(seats.filter((x) => x.role === 'Tier1' && x.controller.startsWith('bot')).map((x) => x.seat));
+  const early = journal.filter((e) => e.ev === 'AlertTaken' && tier1Bots.has(e.seat) && e.t - raisedAt.get(e.alert) < 600);
+  const personTook = journal.filter((e) => e.ev === 'AlertTaken' && e.seat === 0).length;
+  if (early.length) fail(`a Tier 1 bot took ${early.length} alert(s) before they had waited 10 minutes: ${JSON.stringify(early.slice(0, 3))}`);
+  note(`the person took ${personTook} alert(s); Tier 1 bots took none younger than 10 minutes`);
   await until(P.board, 'the attacker timeline on the board', () => { const t = document.querySelector('#board-timeline'); return !t.hidden && !!t.querySelector('svg'); });
   const score = await t1.locator('#debrief .scorehead .big').textContent();
   note(`team score ${score}`);

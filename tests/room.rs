@@ -1,0 +1,423 @@
+//! The room around a live exercise, in the library: seats that belong to the people
+//! holding them (bots of the role wait for them), seats handed to a bot and taken back,
+//! participants' names, and the discussion (answers, notes, messages, live injects),
+//! all journaled so that replay reproduces a session bit for bit.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use socdrill::journal::Entry;
+use socdrill::live::{self, Move, Timed};
+use socdrill::report::{Format, Report};
+use socdrill::scenario::{Role, Scenario};
+use socdrill::soc::Action;
+use socdrill::soc::ledger::{BotWait, LiveInject};
+use socdrill::{Exercise, bots};
+
+fn setup(s: &Scenario, people: &[(&str, &str)], wait: BotWait) -> live::Setup {
+    live::Setup {
+        schema: live::SETUP_SCHEMA.into(),
+        scenario: s.id.clone(),
+        seed: 11,
+        bots: "competent".into(),
+        people: people.iter().map(|(seat, _)| seat.to_string()).collect(),
+        names: people
+            .iter()
+            .map(|(seat, name)| (seat.to_string(), name.to_string()))
+            .collect::<BTreeMap<_, _>>(),
+        bot_wait: wait,
+    }
+}
+
+fn exercise(s: &Arc<Scenario>, setup: &live::Setup) -> Exercise {
+    Exercise::new(
+        s.clone(),
+        setup.seed,
+        bots::profile_named(&setup.bots).unwrap(),
+        &setup.script(),
+    )
+}
+
+/// Seat ids of the bots on Tier 1 in the default scenario, beside tier1-1 (seat 0).
+fn tier1_bots(ex: &Exercise) -> Vec<u16> {
+    ex.journal()
+        .lines
+        .iter()
+        .find_map(|l| match &l.entry {
+            Entry::Started { seats, .. } => Some(
+                seats
+                    .iter()
+                    .filter(|s| s.role == Role::Tier1 && s.controller.starts_with("bot"))
+                    .map(|s| s.seat)
+                    .collect(),
+            ),
+            _ => None,
+        })
+        .unwrap()
+}
+
+/// (alert, how long it had waited) for every alert a Tier 1 bot took.
+fn bot_takes(ex: &Exercise) -> Vec<(u32, u64)> {
+    let bots = tier1_bots(ex);
+    let mut raised = BTreeMap::new();
+    let mut out = Vec::new();
+    for line in &ex.journal().lines {
+        match &line.entry {
+            Entry::AlertRaised { alert, .. } => {
+                raised.insert(*alert, line.t);
+            }
+            Entry::AlertTaken { seat, alert } if bots.contains(seat) => {
+                out.push((*alert, line.t - raised[alert]));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn bots_of_a_role_a_person_holds_leave_its_queue_to_them_for_the_wait() {
+    let s = common::default_scenario();
+    // The person at tier1-1 never acts: whatever bots take, they took from a queue the
+    // person could have worked.
+    let quiet = |wait| {
+        let mut ex = exercise(&s, &setup(&s, &[("tier1-1", "Ana")], wait));
+        ex.advance_to(4 * 3600);
+        ex
+    };
+    // Before: bots race the person, taking alerts as they arrive.
+    let racing = bot_takes(&quiet(BotWait::Immediately));
+    assert!(
+        racing.iter().any(|&(_, waited)| waited < 600),
+        "bots racing people take fresh alerts: {racing:?}"
+    );
+    // With a 10-minute wait, bots take only alerts that waited that long.
+    let waiting = bot_takes(&quiet(BotWait::After(600)));
+    assert!(
+        !waiting.is_empty(),
+        "the bots still take what waits too long"
+    );
+    assert!(
+        waiting.iter().all(|&(_, waited)| waited >= 600),
+        "a bot took an alert before it had waited 10 minutes: {waiting:?}"
+    );
+    // A solo trainee has the whole role.
+    assert_eq!(bot_takes(&quiet(BotWait::Never)), vec![]);
+}
+
+#[test]
+fn a_person_keeps_their_queue_and_works_it() {
+    let s = common::default_scenario();
+    let mut ex = exercise(&s, &setup(&s, &[("tier1-1", "Ana")], BotWait::After(900)));
+    let mut taken = 0;
+    let mut t = 0;
+    while t < 3600 && !ex.ended() {
+        t += 30;
+        ex.advance_to(t);
+        let v = ex.seat_view(0).unwrap();
+        if v.working_on.is_some() {
+            continue;
+        }
+        let action = if let Some(a) = v.held.first() {
+            if a.verdict.is_none() {
+                Action::Classify(a.id, socdrill::soc::Verdict::Benign)
+            } else {
+                Action::Close(a.id)
+            }
+        } else if let Some(a) = v.queue.first() {
+            taken += 1;
+            Action::TakeAlert(a.id)
+        } else {
+            continue;
+        };
+        ex.act(0, action).unwrap();
+    }
+    assert!(taken >= 3, "the person found alerts to take: {taken}");
+    // What the person decided shows in their view, with their verdicts.
+    let v = ex.seat_view(0).unwrap();
+    assert!(!v.decided.is_empty());
+    assert!(v.decided.iter().all(|a| a.verdict.is_some()));
+    assert!(v.person);
+}
+
+#[test]
+fn a_seat_handed_to_a_bot_plays_on_and_can_be_taken_back() {
+    let s = common::default_scenario();
+    let mut ex = exercise(&s, &setup(&s, &[("tier1-1", "Ana")], BotWait::Never));
+    ex.advance_to(1800);
+    let before = ex.journal().lines.len();
+    ex.release_seat(0).unwrap();
+    assert!(ex.release_seat(0).is_err(), "already a bot's");
+    ex.advance_to(3 * 3600);
+    let acted = ex.journal().lines[before..]
+        .iter()
+        .filter(|l| matches!(l.entry, Entry::ActionStarted { seat: 0, .. }))
+        .count();
+    assert!(acted > 0, "the bot works the seat once it is handed over");
+    assert!(!ex.seat_view(0).unwrap().person);
+    ex.take_seat(0, Some("Ana".into())).unwrap();
+    let back = ex.journal().lines.len();
+    ex.advance_to(5 * 3600);
+    let after = ex.journal().lines[back..]
+        .iter()
+        .filter(|l| matches!(l.entry, Entry::ActionStarted { seat: 0, .. }))
+        .count();
+    assert_eq!(
+        after, 0,
+        "the bot stops once the person takes the seat back"
+    );
+}
+
+/// Every move of the room, at its time.
+fn session(s: &Scenario) -> Vec<Timed> {
+    let objective = s.objectives[0].id.clone();
+    let at = |t, mv| Timed { t, mv };
+    vec![
+        at(
+            60,
+            Move::Name {
+                seat: 0,
+                name: "Ana Souza".into(),
+            },
+        ),
+        at(
+            120,
+            Move::Note {
+                role: Some(Role::Tier1),
+                objective: Some(objective),
+                text: "Tier 1 read the log line before deciding".into(),
+            },
+        ),
+        at(
+            180,
+            Move::Message {
+                to: Some(0),
+                text: "Look at the oldest alert first".into(),
+            },
+        ),
+        at(
+            200,
+            Move::Message {
+                to: None,
+                text: "Ten minutes to the status call".into(),
+            },
+        ),
+        at(
+            240,
+            Move::WriteInject {
+                inject: LiveInject {
+                    title: "The CFO calls".into(),
+                    body: "She asks whether payroll is affected.".into(),
+                    to: vec![Role::Tier1, Role::Manager],
+                    questions: vec!["What do you tell her?".into()],
+                    at: 0,
+                },
+            },
+        ),
+        at(
+            300,
+            Move::Reply {
+                seat: 0,
+                inject: s.injects.len(),
+                text: "Nothing confirmed yet; we will call back within the hour.".into(),
+            },
+        ),
+        at(
+            360,
+            Move::BotWait {
+                wait: BotWait::After(300),
+            },
+        ),
+        at(400, Move::ReleaseSeat { seat: 0 }),
+        at(
+            900,
+            Move::TakeSeat {
+                seat: 0,
+                name: Some("Ana Souza".into()),
+            },
+        ),
+    ]
+}
+
+#[test]
+fn the_discussion_is_journaled_replays_and_reaches_the_report() {
+    let s = common::default_scenario();
+    let setup = setup(&s, &[("tier1-1", "Ana")], BotWait::After(600));
+    let moves = session(&s);
+    let mut ex = exercise(&s, &setup);
+    live::replay(&mut ex, &moves).unwrap();
+    // The seat sees the live inject, its answer and its messages.
+    let v = ex.seat_view(0).unwrap();
+    let live_card = v
+        .inbox
+        .iter()
+        .find(|c| c.title == "The CFO calls")
+        .expect("the live inject reached Tier 1");
+    assert_eq!(live_card.answers.len(), 1);
+    assert_eq!(v.messages.len(), 2);
+    assert!(v.messages.iter().any(|m| m.to_all));
+    ex.run_to_end();
+    let digest = ex.results().digest;
+
+    // Replay: the same journal, bit for bit.
+    let mut again = exercise(&s, &setup);
+    live::replay(&mut again, &moves).unwrap();
+    again.run_to_end();
+    assert_eq!(again.results().digest, digest);
+    assert_eq!(again.journal().lines, ex.journal().lines);
+
+    // Moves and setup survive their files' round trip.
+    let text: String = moves
+        .iter()
+        .map(|m| serde_json::to_string(m).unwrap() + "\n")
+        .collect();
+    let (parsed, _) = live::parse_moves(&text).unwrap();
+    assert_eq!(parsed, moves);
+    let back: live::Setup = serde_json::from_str(&serde_json::to_string(&setup).unwrap()).unwrap();
+    assert_eq!(back, setup);
+
+    // Names reach the results.
+    let results = ex.results();
+    assert_eq!(results.seats[0].players, vec!["Ana", "Ana Souza"]);
+    // The report carries the answers, notes, messages and the live inject.
+    let report = Report::build(&s, ex.journal(), &results, None);
+    let md = report.render(Format::Markdown);
+    for text in [
+        "Tier 1 read the log line before deciding",
+        "Observations on",
+        "The CFO calls",
+        "we will call back within the hour",
+        "Ten minutes to the status call",
+        "handed the seat to a bot",
+        "Ana Souza",
+    ] {
+        assert!(md.contains(text), "the report lacks {text:?}");
+    }
+    let html = report.render(Format::Html);
+    assert!(html.contains("Observations by objective"));
+    assert!(html.contains("Injects, decisions and discussion"));
+}
+
+#[test]
+fn bad_discussion_moves_are_refused_and_change_nothing() {
+    let s = common::default_scenario();
+    let mut ex = exercise(&s, &setup(&s, &[("tier1-1", "Ana")], BotWait::Never));
+    ex.advance_to(60);
+    let lines = ex.journal().lines.len();
+    assert!(ex.note(None, None, "   ".into()).is_err());
+    assert!(ex.note(None, Some("no-such".into()), "x".into()).is_err());
+    assert!(ex.message(Some(999), "hello".into()).is_err());
+    assert!(
+        ex.reply(0, 9999, "an answer".into()).is_err(),
+        "no such inject"
+    );
+    assert!(ex.reply(0, 0, "x".repeat(3000)).is_err(), "too long");
+    assert!(ex.name_seat(0, "\u{7}bell".into()).is_err());
+    assert!(ex.release_seat(5).is_err(), "a bot's seat");
+    assert!(
+        ex.write_inject(LiveInject {
+            title: "t".into(),
+            body: String::new(),
+            to: vec![],
+            questions: vec![],
+            at: 0
+        })
+        .is_err(),
+        "nobody to address"
+    );
+    assert_eq!(ex.journal().lines.len(), lines, "nothing journaled");
+}
+
+#[test]
+fn setups_recorded_before_names_and_waits_read_as_bots_racing() {
+    let old = r#"{"schema":"socdrill.live/1","scenario":"phish-to-exfil","seed":3,"bots":"competent","people":["tier1-1"]}"#;
+    let setup: live::Setup = serde_json::from_str(old).unwrap();
+    assert_eq!(setup.bot_wait, BotWait::Immediately);
+    assert!(setup.names.is_empty());
+    let old_move = r#"{"t":5,"move":{"do":"TakeSeat","seat":2}}"#;
+    let m: Timed = serde_json::from_str(old_move).unwrap();
+    assert_eq!(
+        m.mv,
+        Move::TakeSeat {
+            seat: 2,
+            name: None
+        }
+    );
+}
+
+const TALK: &str = r#"Script(
+    seats: ["manager-1"],
+    actions: [(at: "2h", seat: "manager-1", do: AnswerInject("user-call", 0))],
+    answers: [(at: "1h50m", seat: "manager-1", inject: "user-call", text: "Tier 1 owns it; keep the laptop on until we look")],
+    notes: [
+        (at: "30m", text: "Slow start on the queue"),
+        (at: "1h", role: Some(Tier1), objective: Some("detect"), text: "Tier 1 read the parent process"),
+    ],
+    messages: [(at: "40m", to: Some("tier1-1"), text: "Oldest first"), (at: "45m", text: "Status call at the hour")],
+)"#;
+
+#[test]
+fn a_scripted_run_answers_decides_notes_and_messages_and_replays() {
+    let s = common::default_scenario();
+    let script = socdrill::script::load(TALK, &s).unwrap();
+    let profile = bots::profile_named("competent").unwrap();
+    let run = || {
+        let mut ex = Exercise::new(s.clone(), 4, profile, &script);
+        ex.run_to_end();
+        ex
+    };
+    let ex = run();
+    let kinds: Vec<&str> = ex
+        .journal()
+        .lines
+        .iter()
+        .filter_map(|l| match &l.entry {
+            Entry::Note { .. } => Some("note"),
+            Entry::Message { .. } => Some("message"),
+            Entry::InjectReply { .. } => Some("answer"),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(kinds, ["note", "message", "message", "note", "answer"]);
+    let note_at = ex
+        .journal()
+        .lines
+        .iter()
+        .find(|l| matches!(&l.entry, Entry::Note { objective: Some(o), .. } if o == "detect"))
+        .map(|l| l.t);
+    assert_eq!(note_at, Some(3600));
+    // The same script replays to the same journal.
+    assert_eq!(run().results().digest, ex.results().digest);
+    let md = Report::build(&s, ex.journal(), &ex.results(), None).render(Format::Markdown);
+    assert!(md.contains("Tier 1 read the parent process"));
+    assert!(md.contains("keep the laptop on until we look"));
+}
+
+#[test]
+fn a_script_with_bad_discussion_is_refused_naming_the_place() {
+    let s = common::default_scenario();
+    let bad = TALK
+        .replace(
+            r#"seat: "manager-1", inject: "user-call""#,
+            r#"seat: "tier2-1", inject: "user-call""#,
+        )
+        .replace(r#"objective: Some("detect")"#, r#"objective: Some("nope")"#)
+        .replace(r#"to: Some("tier1-1")"#, r#"to: Some("tier9-1")"#);
+    let err = socdrill::script::load(&bad, &s)
+        .unwrap_err()
+        .render("talk.ron");
+    for want in [
+        "inject \"user-call\" is not addressed to tier2-1",
+        "unknown objective \"nope\"",
+        "unknown seat \"tier9-1\"",
+    ] {
+        assert!(err.contains(want), "{want:?} missing from:\n{err}");
+    }
+    assert!(
+        err.lines()
+            .all(|l| l.is_empty() || l.starts_with("talk.ron:")),
+        "every problem names FILE:LINE:COL:\n{err}"
+    );
+}
