@@ -421,3 +421,120 @@ fn a_script_with_bad_discussion_is_refused_naming_the_place() {
         "every problem names FILE:LINE:COL:\n{err}"
     );
 }
+
+fn shipped(name: &str) -> (String, Arc<Scenario>) {
+    let path = format!("{}/scenarios/{name}.ron", env!("CARGO_MANIFEST_DIR"));
+    let src = std::fs::read_to_string(&path).unwrap();
+    let s = Arc::new(socdrill::scenario::load(&src).unwrap());
+    (src, s)
+}
+
+/// Runs bec-oauth with the manager scripted to answer the finance-freeze decision with
+/// `choice` the moment it can, every other seat a competent bot.
+fn bec_with_answer(seed: u64, choice: usize) -> Exercise {
+    let (_, s) = shipped("bec-oauth");
+    // The decision fires when the intrusion is detected: answer it every 5 minutes until
+    // it has (a refused early answer changes nothing).
+    let actions: String = (0..96)
+        .map(|k| {
+            format!(
+                r#"(at: "{}m", seat: "manager-1", do: AnswerInject("finance-freeze", {choice})),"#,
+                5 * k
+            )
+        })
+        .collect();
+    let script = socdrill::script::load(&format!("Script(actions: [{actions}])"), &s).unwrap();
+    let mut ex = Exercise::new(s, seed, bots::profile_named("competent").unwrap(), &script);
+    ex.run_to_end();
+    ex
+}
+
+#[test]
+fn a_decision_to_hold_payments_blocks_the_payment_and_the_report_says_so() {
+    let (_, s) = shipped("bec-oauth");
+    let payment = s.intrusions[0]
+        .stages
+        .iter()
+        .position(|st| st.id == "payment")
+        .unwrap();
+    let hold = s.policies.iter().position(|p| p == "payment-hold").unwrap();
+    let mut held = 0;
+    let mut paid_when_waiting = 0;
+    for seed in 200..215 {
+        let ex = bec_with_answer(seed, 0);
+        let j = &ex.journal().lines;
+        let answered = j
+            .iter()
+            .position(|l| matches!(l.entry, Entry::InjectAnswered { choice: 0, .. }));
+        let Some(answered) = answered else { continue };
+        // The hold is in force right after the answer, and no payment fires after it.
+        assert!(
+            matches!(j[answered + 1].entry, Entry::Enacted { policy } if policy == hold),
+            "seed {seed}: the answer enacts the hold at once"
+        );
+        assert!(
+            !j[answered..]
+                .iter()
+                .any(|l| matches!(l.entry, Entry::StageFired { stage, .. } if stage == payment)),
+            "seed {seed}: the payment fired after the hold"
+        );
+        if j.iter().any(|l| {
+            matches!(&l.entry, Entry::StageBlocked { stage, reason: socdrill::journal::BlockReason::Enacted(p), .. } if *stage == payment && *p == hold)
+        }) {
+            held += 1;
+            let md = Report::build(&s, ex.journal(), &ex.results(), None).render(Format::Markdown);
+            assert!(md.contains("it changed: payment-hold in force"), "the report says what the decision changed");
+            assert!(md.contains("blocked by the payment-hold a decision put in force"));
+        }
+        // The same seed with the manager waiting for the scope.
+        let wait = bec_with_answer(seed, 1);
+        if wait
+            .journal()
+            .lines
+            .iter()
+            .any(|l| matches!(l.entry, Entry::StageFired { stage, .. } if stage == payment))
+        {
+            paid_when_waiting += 1;
+        }
+    }
+    assert!(
+        held >= 3,
+        "the hold stopped the payment in only {held} of 15 seeds"
+    );
+    assert!(
+        paid_when_waiting >= held,
+        "waiting let the payment through ({paid_when_waiting} seeds) at least as often as the hold stopped it ({held})"
+    );
+}
+
+#[test]
+fn consequences_are_checked_when_the_scenario_loads() {
+    let (src, _) = shipped("bec-oauth");
+    let bad = src
+        .replacen(
+            r#"Enact("payment-hold")]), (option: 2"#,
+            r#"Enact("payment-hold")]), (option: 7"#,
+            1,
+        )
+        .replacen(
+            r#"ResetCredentials("k.moreno@alderfinch.com")"#,
+            r#"ResetCredentials("nobody")"#,
+            1,
+        )
+        .replacen(
+            r#"NotEnacted("payment-hold")"#,
+            r#"NotEnacted("payroll-freeze")"#,
+            1,
+        );
+    assert_ne!(bad, src);
+    let err = socdrill::scenario::load(&bad)
+        .unwrap_err()
+        .render("bec.ron");
+    for want in [
+        "option 7 does not exist",
+        "unknown account \"nobody\"",
+        "no inject decision enacts \"payroll-freeze\"",
+    ] {
+        assert!(err.contains(want), "{want:?} missing from:\n{err}");
+    }
+}

@@ -30,6 +30,9 @@ pub enum BlockReason {
     AccountUnusable(AccountIdx),
     /// The observable is blocked.
     Blocked(ObservableIdx),
+    /// A business measure a decision enacted holds it back (index into the scenario's
+    /// policies).
+    Enacted(usize),
 }
 
 /// A containment or recovery measure.
@@ -323,6 +326,12 @@ pub enum Entry {
         seat: SeatId,
         /// The name.
         name: String,
+    },
+    /// A decision put a business measure in force (index into the scenario's
+    /// policies: a payment hold, a network cut).
+    Enacted {
+        /// The measure.
+        policy: usize,
     },
     /// The facilitator handed a person's seat back to a bot.
     SeatReleased {

@@ -25,6 +25,19 @@ pub struct Said {
     pub objective: Option<String>,
 }
 
+/// What a decision's effect does, in words.
+pub fn consequence_words(s: &Scenario, e: crate::scenario::Consequence) -> String {
+    use crate::scenario::Consequence as C;
+    match e {
+        C::Isolate(h) => format!("host {} cut off the network", s.hosts[h].id),
+        C::DisableAccount(a) => format!("account {} disabled", s.accounts[a].id),
+        C::ResetCredentials(a) => format!("credentials of {} reset", s.accounts[a].id),
+        C::Block(o) => format!("{} blocked", s.observables[o].value),
+        C::Enact(p) => format!("{} in force", s.policies[p]),
+        C::FireInject(i) => format!("inject {:?} fired", s.injects[i].title),
+    }
+}
+
 /// The discussion of an exercise, in journal order.
 pub fn discussion(s: &Scenario, journal: &Journal) -> Vec<Said> {
     let mut seats: Vec<(String, Option<String>)> = Vec::new();
@@ -117,12 +130,23 @@ pub fn discussion(s: &Scenario, journal: &Journal) -> Vec<Said> {
                 choice,
             } => {
                 let inj = &s.injects[*inject];
-                let option = inj
+                let mut option = inj
                     .decision
                     .as_ref()
                     .and_then(|d| d.options.get(*choice))
                     .cloned()
                     .unwrap_or_else(|| format!("option {choice}"));
+                let effects: Vec<String> = inj
+                    .decision
+                    .as_ref()
+                    .and_then(|d| d.consequences.get(*choice))
+                    .map_or(&[][..], Vec::as_slice)
+                    .iter()
+                    .map(|e| consequence_words(s, *e))
+                    .collect();
+                if !effects.is_empty() {
+                    option.push_str(&format!(" — it changed: {}", effects.join("; ")));
+                }
                 say(
                     "decision",
                     who(&seats, *seat),

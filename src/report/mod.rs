@@ -574,15 +574,27 @@ fn timeline(s: &Scenario, journal: &Journal, r: &Results) -> (Vec<Lane>, Vec<Rul
                 });
             }
             Entry::StageBlocked {
-                intrusion, stage, ..
+                intrusion,
+                stage,
+                reason,
+                ..
             } => {
                 let st = &s.intrusions[*intrusion].stages[*stage];
+                let by = match reason {
+                    crate::journal::BlockReason::Enacted(p) => format!(
+                        "the {} a decision put in force",
+                        s.policies
+                            .get(*p)
+                            .map_or("business measure", String::as_str)
+                    ),
+                    _ => "containment".to_string(),
+                };
                 attacker.marks.push(Mark {
                     start: t,
                     end: t,
                     kind: "blocked",
                     label: format!(
-                        "{}: {} blocked by containment",
+                        "{}: {} blocked by {by}",
                         s.intrusions[*intrusion].id, st.name
                     ),
                 });

@@ -418,6 +418,9 @@ pub enum Precondition {
     AccountEnabled(String),
     /// This observable value is not blocked.
     NotBlocked(String),
+    /// This business measure (named by an inject decision's `Enact`) is not in force:
+    /// a payment hold, a network cut.
+    NotEnacted(String),
 }
 
 /// A stage effect.
@@ -544,6 +547,37 @@ pub struct RawDecision {
     /// How soon an answer is expected.
     #[serde(default)]
     pub respond_within: Option<Dur>,
+    /// What choosing an option does, for the options that do something.
+    #[serde(default)]
+    pub consequences: Vec<RawConsequence>,
+}
+
+/// What choosing one option of a decision does.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConsequence {
+    /// The option, numbered from 0.
+    pub option: usize,
+    /// Its effects, in order.
+    pub effects: Vec<Consequence>,
+}
+
+/// An effect of a decision, the moment it is taken.
+#[derive(Debug, Clone, Deserialize)]
+pub enum Consequence {
+    /// Cut a host off the network (or take its service offline).
+    Isolate(String),
+    /// Disable an account.
+    DisableAccount(String),
+    /// Reset an account's credentials.
+    ResetCredentials(String),
+    /// Block an observable, by value.
+    Block(String),
+    /// Put a business measure in force (a payment hold, a network cut); stages that
+    /// require `NotEnacted` of it are blocked from then on.
+    Enact(String),
+    /// Fire another inject, by id.
+    FireInject(String),
 }
 
 /// A graded objective.

@@ -92,6 +92,9 @@ pub struct Scenario {
     pub profiles: Vec<crate::content::Profile>,
     /// What threat intelligence knows, per indicator it knows anything about.
     pub intel: Vec<IntelEntry>,
+    /// Business measures decisions can put in force (payment hold, network cut), by
+    /// the names the scenario gives them.
+    pub policies: Vec<String>,
     /// Lists derived from the fields above for the simulation's hot paths.
     pub lookup: Lookup,
 }
@@ -468,6 +471,8 @@ pub enum Requirement {
     AccountEnabled(AccountIdx),
     /// Observable not blocked.
     NotBlocked(ObservableIdx),
+    /// Business measure (index into [`Scenario::policies`]) not in force.
+    NotEnacted(usize),
 }
 
 /// An effect, resolved.
@@ -628,6 +633,25 @@ pub struct Decision {
     pub expected: usize,
     /// Seconds within which an answer is expected.
     pub respond_within: Option<u64>,
+    /// Per option: what choosing it does (empty for most).
+    pub consequences: Vec<Vec<Consequence>>,
+}
+
+/// An effect of a decision, resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Consequence {
+    /// Cut a host off the network.
+    Isolate(HostIdx),
+    /// Disable an account.
+    DisableAccount(AccountIdx),
+    /// Reset an account's credentials.
+    ResetCredentials(AccountIdx),
+    /// Block an observable.
+    Block(ObservableIdx),
+    /// Put a business measure (index into [`Scenario::policies`]) in force.
+    Enact(usize),
+    /// Fire an inject.
+    FireInject(InjectIdx),
 }
 
 /// What an objective measures, resolved.

@@ -9,7 +9,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::attack::Catalogue;
 use super::diag::{Collector, Diagnostics};
+use super::format::Consequence;
 use super::format::*;
+use super::model::Consequence as ModelConsequence;
 use super::model::{self, *};
 
 /// Upper bounds that keep a file from asking for absurd work.
@@ -187,6 +189,33 @@ pub fn validate(raw: &RawScenario, src: &str) -> Result<Scenario, Diagnostics> {
         ));
     }
 
+    // Every observable a decision may block: the attack's and the look-alikes.
+    let all_observables: BTreeSet<&str> = raw
+        .intrusions
+        .iter()
+        .flat_map(|i| &i.stages)
+        .flat_map(|s| &s.observables)
+        .chain(raw.noise.iter().flat_map(|n| &n.lookalikes))
+        .map(|o| o.value.as_str())
+        .collect();
+    // A stage held back by a business measure needs a decision that can enact it.
+    let enacted: BTreeSet<&str> = enacted_names(raw).collect();
+    for i in &raw.intrusions {
+        for st in &i.stages {
+            for r in &st.requires {
+                if let Precondition::NotEnacted(p) = r
+                    && !enacted.contains(p.as_str())
+                {
+                    c.at(
+                        &[i.id.as_str(), st.id.as_str()],
+                        Some(p),
+                        format!("NotEnacted({p:?}): no inject decision enacts {p:?}, so it never holds the stage back; add Enact({p:?}) to an option's consequences"),
+                    );
+                }
+            }
+        }
+    }
+
     for inject in &raw.injects {
         let at = [inject.id.as_str()];
         if inject.to.is_empty() {
@@ -232,6 +261,42 @@ pub fn validate(raw: &RawScenario, src: &str) -> Result<Scenario, Diagnostics> {
             }
             if let Some(t) = d.respond_within {
                 duration(&mut c, &at, "respond_within", t);
+            }
+            for k in &d.consequences {
+                if k.option >= d.options.len() {
+                    c.at(
+                        &at,
+                        Some(&format!("option: {}", k.option)),
+                        format!(
+                            "option {} does not exist (options are numbered from 0 to {})",
+                            k.option,
+                            d.options.len().saturating_sub(1)
+                        ),
+                    );
+                }
+                for e in &k.effects {
+                    match e {
+                        Consequence::Isolate(h) => {
+                            refer(&mut c, &at, &hosts, h, "host");
+                        }
+                        Consequence::DisableAccount(a) | Consequence::ResetCredentials(a) => {
+                            refer(&mut c, &at, &accounts, a, "account");
+                        }
+                        Consequence::Block(v) => {
+                            if !all_observables.contains(v.as_str()) {
+                                c.at(&at, Some(v), format!("Block({v:?}) names no observable of this scenario (an attack stage's or a look-alike)"));
+                            }
+                        }
+                        Consequence::Enact(p) => check_id(&mut c, &at, p, "business measure"),
+                        Consequence::FireInject(i) => {
+                            if i == &inject.id {
+                                c.at(&at, Some(i), format!("inject {i:?} cannot fire itself"));
+                            } else {
+                                refer(&mut c, &at, &injects, i, "inject");
+                            }
+                        }
+                    }
+                }
             }
         }
     }
@@ -454,6 +519,19 @@ pub fn validate(raw: &RawScenario, src: &str) -> Result<Scenario, Diagnostics> {
         &injects,
         &stage_maps,
     ))
+}
+
+/// The business measures the scenario's decisions can enact, in order of first mention.
+fn enacted_names(raw: &RawScenario) -> impl Iterator<Item = &str> {
+    raw.injects
+        .iter()
+        .filter_map(|i| i.decision.as_ref())
+        .flat_map(|d| &d.consequences)
+        .flat_map(|k| &k.effects)
+        .filter_map(|e| match e {
+            Consequence::Enact(p) => Some(p.as_str()),
+            _ => None,
+        })
 }
 
 fn unknown_technique(t: &str) -> String {
@@ -710,6 +788,8 @@ fn check_intrusion(
                 Precondition::AccountEnabled(a) => {
                     own_account(c, raw, &at, accounts, tenant, intrusion, a)
                 }
+                // Checked with the decisions that enact it (in `validate`).
+                Precondition::NotEnacted(_) => {}
                 Precondition::NotBlocked(v) => {
                     if !observable_values.contains(v.as_str()) {
                         c.at(
@@ -973,6 +1053,12 @@ fn convert(
     injects: &BTreeMap<String, usize>,
     stage_maps: &[BTreeMap<String, usize>],
 ) -> Scenario {
+    let mut policies: Vec<String> = Vec::new();
+    for p in enacted_names(raw) {
+        if !policies.iter().any(|x| x == p) {
+            policies.push(p.to_string());
+        }
+    }
     let mut observables: Vec<Observable> = Vec::new();
     let observable_ids: Vec<Vec<Vec<usize>>> = raw
         .intrusions
@@ -1138,6 +1224,12 @@ fn convert(
                                 .expect("validation checked NotBlocked names a stage observable");
                             Requirement::NotBlocked(idx)
                         }
+                        Precondition::NotEnacted(p) => Requirement::NotEnacted(
+                            policies
+                                .iter()
+                                .position(|x| x == p)
+                                .expect("validation checked a decision enacts it"),
+                        ),
                     })
                     .collect();
             }
@@ -1177,6 +1269,7 @@ fn convert(
         })
         .collect();
 
+    let observable_values: Vec<String> = observables.iter().map(|o| o.value.clone()).collect();
     Scenario {
         id: raw.id.clone(),
         title: raw.title.clone(),
@@ -1277,6 +1370,36 @@ fn convert(
                     options: d.options.clone(),
                     expected: d.expected,
                     respond_within: d.respond_within.map(|t| t.0),
+                    consequences: (0..d.options.len())
+                        .map(|k| {
+                            d.consequences
+                                .iter()
+                                .filter(|x| x.option == k)
+                                .flat_map(|x| &x.effects)
+                                .map(|e| match e {
+                                    Consequence::Isolate(h) => ModelConsequence::Isolate(hosts[h]),
+                                    Consequence::DisableAccount(a) => {
+                                        ModelConsequence::DisableAccount(accounts[a])
+                                    }
+                                    Consequence::ResetCredentials(a) => {
+                                        ModelConsequence::ResetCredentials(accounts[a])
+                                    }
+                                    Consequence::Block(v) => ModelConsequence::Block(
+                                        observable_values
+                                            .iter()
+                                            .position(|o| o == v)
+                                            .expect("validation checked Block names an observable"),
+                                    ),
+                                    Consequence::Enact(p) => ModelConsequence::Enact(
+                                        policies.iter().position(|x| x == p).expect("collected"),
+                                    ),
+                                    Consequence::FireInject(x) => {
+                                        ModelConsequence::FireInject(injects[x])
+                                    }
+                                })
+                                .collect()
+                        })
+                        .collect(),
                 }),
             })
             .collect(),
@@ -1320,6 +1443,7 @@ fn convert(
         profiles: catalogue.profiles.clone(),
         intel,
         lookup: Lookup::default(),
+        policies,
     }
     .indexed()
 }

@@ -134,6 +134,7 @@ fn unmet(ctx: &Ctx, intrusion: IntrusionIdx, stage: StageIdx) -> Option<BlockRea
             (!ctx.defense.account_usable(a)).then_some(BlockReason::AccountUnusable(a))
         }
         Requirement::NotBlocked(o) => ctx.defense.blocked[o].then_some(BlockReason::Blocked(o)),
+        Requirement::NotEnacted(p) => ctx.defense.enacted[p].then_some(BlockReason::Enacted(p)),
     })
 }
 

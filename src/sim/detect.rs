@@ -39,6 +39,8 @@ pub struct Defense {
     pub reset: Vec<bool>,
     /// Per observable: blocked.
     pub blocked: Vec<bool>,
+    /// Per business measure a decision can enact: in force.
+    pub enacted: Vec<bool>,
     /// Per rule: live settings.
     pub rules: Vec<LiveRule>,
     /// Measures requested from partner teams, by request number.
@@ -56,6 +58,7 @@ impl Defense {
             disabled: vec![false; scenario.accounts.len()],
             reset: vec![false; scenario.accounts.len()],
             blocked: vec![false; scenario.observables.len()],
+            enacted: vec![false; scenario.policies.len()],
             rules: scenario
                 .rules
                 .iter()
@@ -423,6 +426,12 @@ pub fn benign_record(
 /// A partner team carries out a measure.
 pub(super) fn apply_measure(ctx: &mut Ctx, done: PartnerDone) {
     let measure = ctx.defense.requests[done.request as usize];
+    apply_now(ctx, measure);
+}
+
+/// Puts a containment or recovery measure in force now: a partner team's finished
+/// request, or a decision's consequence.
+pub(crate) fn apply_now(ctx: &mut Ctx, measure: Measure) {
     match measure {
         Measure::Isolate(h) => ctx.defense.isolated[h] = true,
         Measure::Recover(h) => ctx.defense.isolated[h] = false,

@@ -18,8 +18,9 @@ use crate::sim::injects::fire_detection_injects;
 use crate::sim::{ActionDone, Ctx, PartnerDone, RuleDeploy, SeatReady, SimEvent};
 pub use action::*;
 
-use crate::scenario::{IntrusionIdx, Role, Scenario};
+use crate::scenario::{Consequence, IntrusionIdx, Role, Scenario};
 use crate::sim::detect::About;
+use crate::sim::detect::apply_now;
 
 /// A seat: one person's or bot's place in the SOC.
 #[derive(Component, Debug, Clone)]
@@ -700,6 +701,31 @@ fn apply(ctx: &mut Ctx, seat: &Seat, knowledge: &mut Knowledge, action: &Action)
                 inject: *i,
                 choice: *choice,
             });
+            // What the decision does, at once: containment, business measures that hold
+            // stages back, further injects.
+            let scenario = ctx.scenario.0.clone();
+            let effects = scenario.injects[*i]
+                .decision
+                .as_ref()
+                .and_then(|d| d.consequences.get(*choice))
+                .map_or(&[][..], Vec::as_slice);
+            for &effect in effects {
+                match effect {
+                    Consequence::Isolate(h) => apply_now(ctx, Measure::Isolate(h)),
+                    Consequence::DisableAccount(a) => apply_now(ctx, Measure::DisableAccount(a)),
+                    Consequence::ResetCredentials(a) => {
+                        apply_now(ctx, Measure::ResetCredentials(a))
+                    }
+                    Consequence::Block(o) => apply_now(ctx, Measure::Block(o)),
+                    Consequence::Enact(p) => {
+                        if !ctx.defense.enacted[p] {
+                            ctx.defense.enacted[p] = true;
+                            ctx.log(Entry::Enacted { policy: p });
+                        }
+                    }
+                    Consequence::FireInject(x) => crate::sim::injects::fire(ctx, x),
+                }
+            }
         }
         Action::ChangeRule(r, change) => {
             let due = now + ctx.scenario.0.deployment_delay;

@@ -380,6 +380,24 @@ async function intelConsole(page, name) {
   await shot(page, `${name}-enriched`);
 }
 
+/**
+ * A copy of the default scenario whose service-desk inject asks the manager a decision
+ * with a consequence (isolating the phished workstation), for the main server: the
+ * shipped default keeps its calibration, the browser checks the mechanism.
+ */
+function decisionScenario() {
+  const src = fs.readFileSync(path.join(ROOT, 'scenarios', 'phish-to-exfil.ron'), 'utf8');
+  const anchor = /(\(id: "user-call",[\s\S]*?questions: \[[^\]]*\])\)/;
+  const out = src.replace(anchor, (_, head) => `${head},
+         decision: Some((options: ["Isolate ws-fin-07 now and keep it powered for forensics", "Let the service desk re-image it tomorrow"], expected: 0,
+             consequences: [(option: 0, effects: [Isolate("ws-fin-07")])])))`);
+  if (out === src) fail('cannot find the user-call inject in scenarios/phish-to-exfil.ron');
+  const file = path.join(ROOT, 'target', 'e2e-decision.ron');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, out);
+  return file;
+}
+
 /** A copy of the default scenario with a threat intel seat, for the solo drill. */
 function intelScenario() {
   const src = fs.readFileSync(path.join(ROOT, 'scenarios', 'phish-to-exfil.ron'), 'utf8');
@@ -405,7 +423,9 @@ async function main() {
   }
   note('assets/web/app.js and app.css never say "routine"');
   step('start the server');
-  const { server, ready } = startServer(bin);
+  const decisions = decisionScenario();
+  note(`${path.relative(ROOT, decisions)}: the default scenario, its service-desk inject asking the manager to isolate ws-fin-07`);
+  const { server, ready } = startServer(bin, { scenario: decisions });
   cleanup.server = server;
   const { links } = await ready;
   note(`facilitator ${links.facilitator}`);
@@ -694,6 +714,27 @@ async function main() {
   await until(t2, 'the banner to go', () => document.querySelector('#seat-bot').hidden);
   note('tier2-1: person → bot → person');
 
+  step('the manager decides to isolate ws-fin-07; the attack is blocked');
+  const mgr = P.manager;
+  // The service desk's inject (the scenario's first) asks whether to isolate the laptop.
+  const isolate = '[data-testid=inject][data-inject="0"] [data-testid=inject-option][data-option="0"]';
+  await until(mgr, 'the service desk\'s decision in the manager\'s inbox', (sel) => !!document.querySelector(sel), isolate);
+  const decided = await clickForReply(mgr, isolate, /accepted: AnswerInject started/);
+  note(decided.text);
+  await fac.locator('#fac-speed').fill('900');
+  await clickForReply(fac, '#fac-speed-set', /accepted: speed 900/);
+  const blocked = await until(fac, 'a stage blocked in the ground truth', () => {
+    const li = document.querySelector('#truth .st-Blocked');
+    return li ? li.textContent.replace(/\s+/g, ' ').trim() : null;
+  });
+  const changed = await until(fac, 'the decision and what it changed in the discussion', () =>
+    Array.from(document.querySelectorAll('#discussion [data-testid=discussion-decision]')).map((x) => x.textContent.replace(/\s+/g, ' ').trim())
+      .find((t) => /it changed: host ws-fin-07 cut off the network/.test(t)) ?? null);
+  note(`ground truth: ${blocked}; ${changed.slice(0, 140)}`);
+  await shot(fac, 'facilitator-decision-blocked');
+  await fac.locator('#fac-speed').fill('30');
+  await clickForReply(fac, '#fac-speed-set', /accepted: speed 30/);
+
   // ---- pause and resume
   step('facilitator pauses');
   await clickForReply(fac, '#fac-pause', /accepted: paused/);
@@ -810,7 +851,8 @@ async function main() {
   const repText = await rep.text();
   if (rep.status !== 200 || repText.length < 500) fail(`GET ${report} answered ${rep.status} with ${repText.length} bytes`);
   note(`report ${report}: ${rep.status}, ${Math.round(repText.length / 1024)} KiB`);
-  for (const text of [obs, answer, 'The CFO is on the phone', 'Ana Souza', 'Observations by objective', 'handed the seat to a bot']) {
+  for (const text of [obs, answer, 'The CFO is on the phone', 'Ana Souza', 'Observations by objective', 'handed the seat to a bot',
+    'it changed: host ws-fin-07 cut off the network', 'blocked by containment']) {
     if (!repText.includes(text)) fail(`the after-action report lacks "${text}"`);
   }
   note('the report carries the note (under its objective), the answer, the live inject, the hand-over and the participant\'s name');
