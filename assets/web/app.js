@@ -613,8 +613,8 @@ const BUILD = {
 
   Engineer: () => `<div class="grid">
     ${panel('p-rules', 'Detection rules',
-      'Enable, disable or tune rules. Changes deploy after a delay; noisy rules bury real alerts, quiet ones miss them.',
-      `<table class="tbl"><thead><tr><th>Rule</th><th>Source</th><th>Techniques</th><th>State</th><th class="num">Fidelity</th><th class="num">Benign/h</th><th>Pending change</th><th></th></tr></thead>
+      'Enable, disable or tune rules from what they raise and how the analysts judged it: a rule whose alerts are mostly called benign buries real ones; changes deploy after a delay.',
+      `<table class="tbl"><thead><tr><th>Rule</th><th>Source</th><th>Techniques</th><th>State</th><th class="num" title="alerts raised so far, and per hour">Alerts</th><th class="num" title="how analysts judged them: called malicious / called benign / not judged yet">Judged M / B / open</th><th class="num">Fidelity</th><th class="num">Benign/h</th><th>Pending change</th><th></th></tr></thead>
        <tbody id="rules-body"></tbody></table>`, 'span8')}
     ${col('span4', panel('p-tune', 'Tune a rule', 'Fidelity is the share of real activity the rule catches (0–1); benign/h is its false-positive rate. Leave a field empty to keep it.',
       `<div class="form">
@@ -1087,10 +1087,12 @@ function renderEngineer() {
   const rules = S.view.rules || [];
   put($('#rules-body'), rules.map((r) => `<tr data-testid="rule-row" data-rule="${r.index}">
     <td><span class="mono">${esc(r.id)}</span><br>${esc(r.name)}</td><td>${esc(r.source)}</td><td class="mono">${r.techniques.map(esc).join(' ')}</td>
-    <td>${r.enabled ? tag('enabled', 'green') : tag('disabled')}</td><td class="num">${num(r.fidelity, 2)}</td><td class="num">${num(r.benign_per_hour, 1)}</td>
+    <td>${r.enabled ? tag('enabled', 'green') : tag('disabled')}</td>
+    <td class="num" data-testid="rule-alerts">${r.alerts}<br><span class="muted">${num(r.per_hour, 1)}/h</span></td>
+    <td class="num" data-testid="rule-judged">${r.called_malicious} / ${r.called_benign} / ${r.open}</td><td class="num">${num(r.fidelity, 2)}</td><td class="num">${num(r.benign_per_hour, 1)}</td>
     <td>${r.pending ? `${esc(r.pending[0])}<br><span class="muted">deploys ${fmtT(r.pending[1])} (${countdown(r.pending[1])})</span>` : '<span class="muted">—</span>'}</td>
     <td class="btns"><button type="button" data-testid="rule-toggle" data-rule="${r.index}" data-change="${r.enabled ? 'Disable' : 'Enable'}">${r.enabled ? 'Disable' : 'Enable'}</button>
-      <button type="button" data-testid="rule-tune" data-rule="${r.index}">Tune…</button></td></tr>`).join('') || emptyRow(8, 'No rules.'));
+      <button type="button" data-testid="rule-tune" data-rule="${r.index}">Tune…</button></td></tr>`).join('') || emptyRow(10, 'No rules.'));
   fillSelect($('#tune-rule'), rules.map((r) => [r.index, `${r.id} — ${r.name}`]));
   renderHandoffs(false);
 }

@@ -17,7 +17,9 @@ use crate::sim::detect::Defense;
 use crate::sim::truth::Truth;
 use crate::sim::{Clock, ScenarioRes};
 use crate::soc::ledger::{Alert, Ledger, Record};
-use crate::soc::{Action, Evidence, Hypothesis, Knowledge, RuleChange, Seat, SeatIndex, Task};
+use crate::soc::{
+    Action, Evidence, Hypothesis, Knowledge, RuleChange, Seat, SeatIndex, Task, Verdict,
+};
 
 /// An alert as an analyst sees it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -162,6 +164,17 @@ pub struct RuleCard {
     pub benign_per_hour: f64,
     /// A requested change not yet deployed, and when it deploys.
     pub pending: Option<(String, u64)>,
+    /// Alerts it has raised so far.
+    pub alerts: u32,
+    /// Of those, how analysts judged them: called malicious (classified so, or handed
+    /// on), called benign, and not judged yet.
+    pub called_malicious: u32,
+    /// Called benign.
+    pub called_benign: u32,
+    /// Not judged yet.
+    pub open: u32,
+    /// The load it causes: its alerts per hour of the exercise so far.
+    pub per_hour: f64,
 }
 
 /// One desk on the SOC floor: what a seat is doing (never what it knows).
@@ -808,6 +821,24 @@ fn partners(world: &World, s: &Scenario, seat: u16) -> Vec<PartnerCard> {
 
 fn rules(world: &World, s: &Scenario) -> Vec<RuleCard> {
     let defense = world.resource::<Defense>();
+    let now = world.resource::<Clock>().now;
+    // Per rule: raised, called malicious, called benign, not judged yet. The calls are
+    // the analysts' (a verdict, or an escalation without one), never the truth.
+    let mut counts = vec![[0u32; 4]; s.rules.len()];
+    for a in world
+        .resource::<Ledger>()
+        .alerts
+        .iter()
+        .filter(|a| a.raised_at <= now)
+    {
+        let c = &mut counts[a.rule];
+        c[0] += 1;
+        match (a.verdict, a.escalated) {
+            (Some(Verdict::Malicious), _) | (None, true) => c[1] += 1,
+            (Some(Verdict::Benign), _) => c[2] += 1,
+            (None, false) => c[3] += 1,
+        }
+    }
     let journal = world.resource::<Journal>();
     let mut pending: Vec<Option<(String, u64)>> = vec![None; s.rules.len()];
     for line in &journal.lines {
@@ -851,6 +882,11 @@ fn rules(world: &World, s: &Scenario) -> Vec<RuleCard> {
             fidelity: defense.rules[i].fidelity,
             benign_per_hour: defense.rules[i].benign_per_hour,
             pending: pending[i].take(),
+            alerts: counts[i][0],
+            called_malicious: counts[i][1],
+            called_benign: counts[i][2],
+            open: counts[i][3],
+            per_hour: f64::from(counts[i][0]) / (now.max(1) as f64 / 3600.0).max(1.0),
         })
         .collect()
 }

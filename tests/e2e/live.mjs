@@ -803,6 +803,15 @@ async function main() {
   await checkDrawnAlike(t1, TIER1_ROWS, malicious);
   await checkDrawnAlike(t2, TIER2_ROWS);
 
+  step('the detection engineer sees what each rule raised and how it was judged');
+  const ruleLoad = await until(P.engineer, 'alert counts and judgements on the rules', () => {
+    const rows = Array.from(document.querySelectorAll('[data-testid=rule-row]'));
+    const alerts = rows.reduce((n, r) => n + parseInt(r.querySelector('[data-testid=rule-alerts]').textContent, 10), 0);
+    const judged = rows.map((r) => r.querySelector('[data-testid=rule-judged]').textContent.trim());
+    return alerts > 0 && judged.every((j) => /^\d+ \/ \d+ \/ \d+$/.test(j)) ? { alerts, rows: rows.length, judged: judged.join(', ') } : null;
+  });
+  note(`${ruleLoad.rows} rules, ${ruleLoad.alerts} alerts raised; judged malicious / benign / open: ${ruleLoad.judged}`);
+
   // ---- screenshots
   step('screenshots of every console');
   for (const name of ['tier1', 'tier2', 'hunter', 'responder', 'manager', 'engineer', 'facilitator', 'board']) {
