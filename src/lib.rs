@@ -476,7 +476,7 @@ impl Exercise {
 
     /// A seat answers an inject's discussion questions.
     pub fn reply(&mut self, seat: soc::SeatId, inject: usize, text: String) -> Result<(), String> {
-        self.live_op(soc::LiveOp::Reply { seat, inject, text })
+        self.live_op(soc::LiveOp::Say(soc::Talk::Reply { seat, inject, text }))
             .map(|_| ())
     }
 
@@ -488,17 +488,18 @@ impl Exercise {
         objective: Option<String>,
         text: String,
     ) -> Result<(), String> {
-        self.live_op(soc::LiveOp::Note {
+        self.live_op(soc::LiveOp::Say(soc::Talk::Note {
             role,
             objective,
             text,
-        })
+        }))
         .map(|_| ())
     }
 
     /// The facilitator sends a message to one seat, or everyone.
     pub fn message(&mut self, to: Option<soc::SeatId>, text: String) -> Result<(), String> {
-        self.live_op(soc::LiveOp::Message { to, text }).map(|_| ())
+        self.live_op(soc::LiveOp::Say(soc::Talk::Message { to, text }))
+            .map(|_| ())
     }
 
     /// The facilitator writes an inject and fires it now. Returns its inject number.

@@ -969,20 +969,8 @@ pub(crate) enum LiveOp {
     Release(SeatId, Box<crate::bots::Profile>),
     /// The facilitator sets how long bots leave work to the people of their role.
     SetBotWait(ledger::BotWait),
-    /// A seat answers an inject's discussion questions.
-    Reply {
-        seat: SeatId,
-        inject: usize,
-        text: String,
-    },
-    /// The facilitator notes an observation.
-    Note {
-        role: Option<Role>,
-        objective: Option<String>,
-        text: String,
-    },
-    /// The facilitator messages a seat, or everyone.
-    Message { to: Option<SeatId>, text: String },
+    /// A seat's answer, or the facilitator's note or message.
+    Say(Talk),
     /// The facilitator writes an inject and fires it.
     WriteInject(Box<ledger::LiveInject>),
     /// The facilitator fires an inject now.
@@ -1091,59 +1079,64 @@ pub(crate) fn live_op(
             }
             Ok(ctx.now())
         }
-        LiveOp::Reply { seat, inject, text } => {
-            let (seat, _, _, _) = seats
-                .get_mut(entity(seat)?)
-                .map_err(|_| format!("there is no seat {seat}"))?;
-            let text = discussion_text(&text, "an answer")?;
-            let s = &ctx.scenario.0;
-            let n = s.injects.len();
-            let addressed = match s.injects.get(inject) {
-                Some(inj) => ctx.ledger.injects_fired[inject] && inj.to.contains(&seat.role),
-                None => ctx
-                    .ledger
-                    .live_injects
-                    .get(inject.wrapping_sub(n))
-                    .is_some_and(|inj| inj.to.contains(&seat.role)),
-            };
-            if !addressed {
-                return Err(format!(
-                    "inject {inject} has not reached {} ({}): answer one in the seat's inbox",
-                    seat.name,
-                    seat.role.label()
-                ));
-            }
-            let seat = seat.id;
-            say(&mut ctx, Talk::Reply { seat, inject, text });
-            Ok(ctx.now())
-        }
-        LiveOp::Note {
-            role,
-            objective,
-            text,
-        } => {
-            let text = discussion_text(&text, "a note")?;
-            if let Some(id) = &objective
-                && !ctx.scenario.0.objectives.iter().any(|o| &o.id == id)
-            {
-                return Err(format!("there is no objective {id:?} in this scenario"));
-            }
-            say(
-                &mut ctx,
+        LiveOp::Say(talk) => {
+            let talk = match talk {
+                Talk::Reply { seat, inject, text } => {
+                    let (seat, _, _, _) = seats
+                        .get_mut(entity(seat)?)
+                        .map_err(|_| format!("there is no seat {seat}"))?;
+                    let text = discussion_text(&text, "an answer")?;
+                    let s = &ctx.scenario.0;
+                    let addressed = match s.injects.get(inject) {
+                        Some(inj) => {
+                            ctx.ledger.injects_fired[inject] && inj.to.contains(&seat.role)
+                        }
+                        None => ctx
+                            .ledger
+                            .live_injects
+                            .get(inject.wrapping_sub(s.injects.len()))
+                            .is_some_and(|inj| inj.to.contains(&seat.role)),
+                    };
+                    if !addressed {
+                        return Err(format!(
+                            "inject {inject} has not reached {} ({}): answer one in the seat's inbox",
+                            seat.name,
+                            seat.role.label()
+                        ));
+                    }
+                    Talk::Reply {
+                        seat: seat.id,
+                        inject,
+                        text,
+                    }
+                }
                 Talk::Note {
                     role,
                     objective,
                     text,
-                },
-            );
-            Ok(ctx.now())
-        }
-        LiveOp::Message { to, text } => {
-            if let Some(seat) = to {
-                entity(seat)?;
-            }
-            let text = discussion_text(&text, "a message")?;
-            say(&mut ctx, Talk::Message { to, text });
+                } => {
+                    if let Some(id) = &objective
+                        && !ctx.scenario.0.objectives.iter().any(|o| &o.id == id)
+                    {
+                        return Err(format!("there is no objective {id:?} in this scenario"));
+                    }
+                    Talk::Note {
+                        role,
+                        objective,
+                        text: discussion_text(&text, "a note")?,
+                    }
+                }
+                Talk::Message { to, text } => {
+                    if let Some(seat) = to {
+                        entity(seat)?;
+                    }
+                    Talk::Message {
+                        to,
+                        text: discussion_text(&text, "a message")?,
+                    }
+                }
+            };
+            say(&mut ctx, talk);
             Ok(ctx.now())
         }
         LiveOp::WriteInject(inject) => {
