@@ -135,9 +135,24 @@ pub struct Setup {
     /// recorded before this existed had bots take work at once, and replay so.
     #[serde(default)]
     pub bot_wait: BotWait,
+    /// Seats per role, when the facilitator changed the scenario's staffing before the
+    /// start (absent: the scenario's own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staffing: Option<Vec<(Role, u32)>>,
 }
 
 impl Setup {
+    /// The scenario as this exercise was staffed.
+    pub fn scenario(
+        &self,
+        scenario: &std::sync::Arc<crate::scenario::Scenario>,
+    ) -> Result<std::sync::Arc<crate::scenario::Scenario>, String> {
+        match &self.staffing {
+            None => Ok(scenario.clone()),
+            Some(st) => scenario.restaffed(st).map(std::sync::Arc::new),
+        }
+    }
+
     /// The script that gives those seats to people.
     pub fn script(&self) -> Script {
         Script {

@@ -771,6 +771,9 @@ fn replay_live(dir: &Path) -> Result<ExitCode> {
     };
     let at = |line: usize, msg: &str| anyhow::anyhow!("{}:{line}:1: {msg}", moves_path.display());
     let (moves, torn) = socdrill::live::parse_moves(&text).map_err(|e| at(e.line, &e.message))?;
+    let scenario = setup
+        .scenario(&scenario)
+        .map_err(|e| anyhow::anyhow!("{}: staffing: {e}", setup_path.display()))?;
     let mut ex = Exercise::new(scenario, setup.seed, profile, &setup.script());
     socdrill::live::replay(&mut ex, &moves).map_err(|e| at(e.line, &e.message))?;
     let recorded = read_text(&dir.join("journal.jsonl"))?;

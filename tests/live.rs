@@ -21,6 +21,7 @@ fn exercise(s: &Arc<Scenario>, people: &[&str]) -> Exercise {
         people: people.iter().map(|p| p.to_string()).collect(),
         names: Default::default(),
         bot_wait: Default::default(),
+        staffing: None,
     };
     Exercise::new(
         s.clone(),

@@ -28,6 +28,7 @@ fn setup(s: &Scenario, people: &[(&str, &str)], wait: BotWait) -> live::Setup {
             .map(|(seat, name)| (seat.to_string(), name.to_string()))
             .collect::<BTreeMap<_, _>>(),
         bot_wait: wait,
+        staffing: None,
     }
 }
 

@@ -1397,3 +1397,94 @@ async fn the_room_names_seats_keeps_its_discussion_and_resumes_it() {
         serde_json::from_str(&std::fs::read_to_string(dir.join("results.json")).unwrap()).unwrap();
     assert_eq!(results["seats"][0]["players"], json!(["Ana"]));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_facilitator_sets_the_seats_in_the_lobby_and_the_exercise_replays_with_them() {
+    let dir = scratch("serve-staff");
+    let d = dir.to_str().unwrap();
+    let server = Server::start(bin(), &["--journal", d, "--speed", "3600", "--seed", "3"]);
+    let fac_key = server.facilitator.clone().unwrap();
+    let t2_key = server.seat("tier2-1");
+    let mut fac = Client::connect(&server, &fac_key).await;
+    let mut t2 = Client::connect(&server, &t2_key).await;
+    assert_eq!(t2.hello["seat"]["id"], 2);
+
+    let r = fac
+        .request("staff", json!({"role": "Tier1", "seats": 3}))
+        .await;
+    assert_eq!(r["ok"], true, "{r}");
+    // Tier 2's seat moved to another number: its connection closes and it joins again.
+    while t2.next().await.is_some() {}
+    let t2 = Client::connect(&server, &t2_key).await;
+    assert_eq!(t2.hello["seat"]["name"], "tier2-1");
+    assert_eq!(t2.hello["seat"]["id"], 3);
+    let s = fac
+        .until("three Tier 1 seats", |s| {
+            s["view"]["seats"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|x| x["name"] == "tier1-3"))
+        })
+        .await;
+    let link = s["view"]["seats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["name"] == "tier1-3")
+        .unwrap()["link"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let key = link.trim_start_matches("/s/").to_string();
+    let t13 = Client::connect(&server, &key).await;
+    assert_eq!(t13.hello["seat"]["name"], "tier1-3");
+
+    let r = fac
+        .request("staff", json!({"role": "Manager", "seats": 0}))
+        .await;
+    assert!(
+        r["error"].as_str().unwrap().contains("keep a manager seat"),
+        "{r}"
+    );
+    let r = fac
+        .request("staff", json!({"role": "Tier1", "seats": 1}))
+        .await;
+    assert!(
+        r["error"].as_str().unwrap().contains("tier1-2 is open")
+            || r["error"].as_str().unwrap().contains("tier1-3 is open"),
+        "{r}"
+    );
+    let r = fac
+        .request("staff", json!({"role": "Tier1", "seats": 99}))
+        .await;
+    assert!(r["error"].as_str().unwrap().contains("0 to 50"), "{r}");
+
+    assert_eq!(fac.request("start", json!({})).await["ok"], true);
+    let r = fac
+        .request("staff", json!({"role": "Tier1", "seats": 2}))
+        .await;
+    assert!(
+        r["error"].as_str().unwrap().contains("before the start"),
+        "{r}"
+    );
+    fac.until("the end", |s| s["clock"]["phase"] == "ended")
+        .await;
+    drop(t13);
+    drop(t2);
+    drop(server);
+    let out = common::socdrill(&["replay", d]);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let results: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("results.json")).unwrap()).unwrap();
+    let seats: Vec<&str> = results["seats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["seat"].as_str().unwrap())
+        .collect();
+    assert!(seats.contains(&"tier1-3"), "{seats:?}");
+}

@@ -657,6 +657,9 @@ function buildFacilitator() {
           <option value="0">not at all (race them)</option><option value="300">5 min</option><option value="600">10 min</option>
           <option value="900">15 min</option><option value="1800">30 min</option><option value="never">never (assigned work only)</option></select></label>
         <button type="button" id="fac-botwait-set">Set</button><span id="fac-botwait-now" class="muted"></span></div>
+       <div class="controls" id="fac-staff"><label class="inline">Seats before the start: <select id="staff-role"></select></label>
+        <label class="inline"><input id="staff-seats" type="number" min="0" max="50" step="1" value="1"> seat(s)</label>
+        <button type="button" id="staff-go">Set seats</button><span class="muted">new seats' links appear in the seats table</span></div>
        <div class="muted boardlink">Board (big screen): <a id="board-link" target="_blank" rel="noopener"></a></div>`, 'span12')}
     ${panel('p-discuss', 'Discussion <span class="count" id="discuss-count"></span>',
       'Notes and observations for the after-action report (per role, per objective), messages to seats, and injects written now. All of it is journaled and goes into the debrief.',
@@ -1234,6 +1237,8 @@ function renderDiscussion(v) {
   const bw = $('#fac-botwait'), cur = room.bot_wait_seconds === null ? 'never' : String(room.bot_wait_seconds ?? '');
   if (document.activeElement !== bw && bw._shown !== cur && [...bw.options].some((o) => o.value === cur)) { bw.value = cur; bw._shown = cur; }
   const roles = ((sc().briefing || {}).roles || []).map((r) => [r.role, r.label]);
+  $('#fac-staff').hidden = S.state.clock.phase !== 'lobby';
+  fillSelect($('#staff-role'), (sc().roles || []).map((r) => [r.role, r.label]));
   fillSelect($('#note-role'), [['', 'the team'], ...roles]);
   fillSelect($('#note-objective'), [['', '— none —'], ...(v.objectives || []).map((o) => [o.id, o.description])]);
   fillSelect($('#msg-to'), [['', 'everyone'], ...(v.seats || []).map((s) => [s.seat, `${s.name}${s.player ? ` (${s.player})` : ''}`])]);
@@ -1468,6 +1473,11 @@ const ON_ID = {
     send('name', { name }, { onOk: () => { try { localStorage.setItem('socdrill.name', name); } catch (e) { /* private mode */ } S.ui.named = name; render(); } });
   },
   'take-back': () => send('take'),
+  'staff-go': () => {
+    const n = +$('#staff-seats').value;
+    if (!Number.isInteger(n) || n < 0 || n > 50) return invalid('give 0 to 50 seats');
+    send('staff', { role: $('#staff-role').value, seats: n });
+  },
   'fac-botwait-set': () => {
     const v = $('#fac-botwait').value;
     send('botwait', { seconds: v === 'never' ? null : +v });

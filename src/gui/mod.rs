@@ -200,6 +200,7 @@ pub fn play(args: &PlayArgs) -> Result<ExitCode> {
                 names: Default::default(),
                 // The player has the whole role, as a solo trainee in `serve` does.
                 bot_wait: socdrill::soc::ledger::BotWait::Never,
+                staffing: None,
             };
             let mut ex = Exercise::new(scenario.clone(), args.seed, profile, &setup.script());
             ex.advance_to(0);

@@ -62,11 +62,16 @@ impl Recording {
                 people: Vec::new(),
                 names: Default::default(),
                 bot_wait: Default::default(),
+                staffing: None,
             };
             (setup, script, Vec::new())
         };
         bots::profile_named(&setup.bots)
             .with_context(|| format!("unknown bot profile {:?} in the recording", setup.bots))?;
+        // A live exercise staffed in its lobby replays with that staffing.
+        let scenario = setup
+            .scenario(&scenario)
+            .map_err(|e| anyhow::anyhow!("{}: staffing: {e}", dir.display()))?;
         let mut rec = Recording {
             scenario,
             source,

@@ -31,6 +31,9 @@ pub type StageIdx = usize;
 /// Index of an inject.
 pub type InjectIdx = usize;
 
+/// The most seats one role may have.
+pub const MAX_SEATS: u32 = 50;
+
 /// A validated scenario.
 #[derive(Debug, Clone)]
 pub struct Scenario {
@@ -302,6 +305,45 @@ impl Scenario {
         v.sort_unstable();
         v.dedup();
         v
+    }
+
+    /// The scenario with another staffing (seats per role; a role left out or at 0 is not
+    /// staffed), as a facilitator sets it before the start. Refused, with the reason,
+    /// when a role would have more than [`MAX_SEATS`], nobody would be staffed, or the
+    /// scenario asks decisions and no manager would take them.
+    pub fn restaffed(&self, staffing: &[(Role, u32)]) -> Result<Scenario, String> {
+        let mut seats: Vec<(Role, u32)> = Vec::new();
+        for &role in &super::ALL_ROLES {
+            // The last word on a role counts.
+            let n = staffing
+                .iter()
+                .rev()
+                .find(|(r, _)| *r == role)
+                .map_or(0, |(_, n)| *n);
+            if n > MAX_SEATS {
+                return Err(format!(
+                    "{} would have {n} seats: give 0 to {MAX_SEATS}",
+                    role.label()
+                ));
+            }
+            if n > 0 {
+                seats.push((role, n));
+            }
+        }
+        if seats.is_empty() {
+            return Err("nobody would be staffed: keep at least one seat".into());
+        }
+        if self.injects.iter().any(|i| i.decision.is_some())
+            && !seats.iter().any(|(r, _)| *r == Role::Manager)
+        {
+            return Err(
+                "this scenario's injects ask decisions, which the SOC manager takes: keep a manager seat"
+                    .into(),
+            );
+        }
+        let mut s = self.clone();
+        s.staffing = seats;
+        Ok(s)
     }
 
     /// Seats for a role.

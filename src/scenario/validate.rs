@@ -16,7 +16,6 @@ use super::model::{self, *};
 
 /// Upper bounds that keep a file from asking for absurd work.
 const MAX_ITEMS: usize = 10_000;
-const MAX_SEATS: u32 = 50;
 /// The shortest exercise worth running; anything shorter is almost always a duration
 /// written as a bare number of seconds by mistake.
 const MIN_TIME_LIMIT: u64 = 600;

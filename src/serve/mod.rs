@@ -150,12 +150,41 @@ struct LiveFile {
     /// Absent in files written before it existed: bots then raced people.
     #[serde(default)]
     bot_wait: BotWait,
+    /// Seats per role, when the facilitator changed the staffing in the lobby.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    staffing: Option<Vec<(Role, u32)>>,
+}
+
+/// Writes `live.json` again from a configuration the lobby changed (new seats and
+/// their keys, the staffing, the bots' wait), owner-only as at the start.
+pub fn write_live_file(cfg: &Config) -> Result<()> {
+    let live = LiveFile {
+        schema: LIVE_SCHEMA.into(),
+        seed: cfg.seed,
+        bots: cfg.profile.name.clone(),
+        speed: cfg.speed,
+        solo: cfg
+            .solo
+            .map(|s| cfg.seats[s as usize].role.slug().to_string()),
+        facilitator_key: cfg.facilitator_key.clone(),
+        board_key: cfg.board_key.clone(),
+        seat_keys: cfg
+            .seats
+            .iter()
+            .map(|s| (s.name.clone(), s.key.clone()))
+            .collect(),
+        bot_wait: cfg.bot_wait,
+        staffing: cfg.staffing.clone(),
+    };
+    let path = cfg.dir.join("live.json");
+    write_private(&path, &(serde_json::to_string_pretty(&live)? + "\n"))
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 const LIVE_SCHEMA: &str = "socdrill.serve/1";
 
 /// A key: 128 bits from the operating system's random source, base64url (22 chars).
-fn new_key() -> Result<String> {
+pub(crate) fn new_key() -> Result<String> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes)
         .map_err(|e| anyhow::anyhow!("cannot read the operating system's random source: {e}"))?;
@@ -195,16 +224,8 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
         Some((cert, key)) => Some(tls_acceptor(cert, key)?),
         None => None,
     };
-    let keys: HashMap<String, Who> = cfg
-        .seats
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.key.clone(), Who::Seat(i as u16)))
-        .chain([
-            (cfg.facilitator_key.clone(), Who::Facilitator),
-            (cfg.board_key.clone(), Who::Board),
-        ])
-        .collect();
+    let keys: SharedKeys = Arc::new(std::sync::RwLock::new(key_table(&cfg)));
+    let session_keys = keys.clone();
     let dir = cfg.dir.clone();
     let solo = cfg.solo;
     let title = format!(
@@ -227,6 +248,7 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
         .name("exercise".into())
         .spawn(move || {
             let mut session = Session::new(cfg, session_report, limits.max_boards);
+            session.share_keys(session_keys);
             let resumed = match resume {
                 Some((setup, moves)) => session.resume(&setup, &moves).map(Some),
                 None => Ok(None),
@@ -304,7 +326,7 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
 
     let state = AppState {
         tx: tx.clone(),
-        keys: Arc::new(keys),
+        keys,
         report,
         allowed_origins: Arc::new(args.allow_origin.iter().map(|o| normal_origin(o)).collect()),
         heartbeat: limits.heartbeat,
@@ -422,6 +444,7 @@ fn new_config(args: &ServeArgs) -> Result<Config> {
         } else {
             args.bot_wait
         },
+        staffing: None,
     };
     fs::write(dir.join("scenario.ron"), &src)
         .with_context(|| format!("cannot write {}", dir.join("scenario.ron").display()))?;
@@ -442,6 +465,7 @@ fn new_config(args: &ServeArgs) -> Result<Config> {
         solo,
         dir,
         bot_wait: live.bot_wait,
+        staffing: None,
     })
 }
 
@@ -469,6 +493,15 @@ fn resume_config(dir: &Path) -> Result<(Config, Resume)> {
         );
     }
     let (scenario, src, _) = crate::load_scenario(Some(&dir.join("scenario.ron")))?;
+    // The staffing the facilitator set in the lobby, if any.
+    let scenario = match &live.staffing {
+        None => scenario,
+        Some(st) => Arc::new(
+            scenario
+                .restaffed(st)
+                .map_err(|e| anyhow::anyhow!("{}: staffing: {e}", live_path.display()))?,
+        ),
+    };
     let profile = bots::profile_named(&live.bots)
         .with_context(|| {
             format!(
@@ -544,6 +577,7 @@ fn resume_config(dir: &Path) -> Result<(Config, Resume)> {
             solo,
             dir: dir.to_path_buf(),
             bot_wait: live.bot_wait,
+            staffing: live.staffing,
         },
         resume,
     ))
@@ -552,12 +586,40 @@ fn resume_config(dir: &Path) -> Result<(Config, Resume)> {
 #[derive(Clone)]
 struct AppState {
     tx: std_mpsc::Sender<Cmd>,
-    keys: Arc<HashMap<String, Who>>,
+    keys: SharedKeys,
     report: SharedReport,
     /// `--allow-origin`, normalised (lower case, no trailing slash).
     allowed_origins: Arc<Vec<String>>,
     /// How often a console is pinged.
     heartbeat: Duration,
+}
+
+/// Every key and whom it admits, shared by the web routes and the exercise thread (which
+/// replaces it when the facilitator changes the staffing in the lobby).
+pub type SharedKeys = Arc<std::sync::RwLock<HashMap<String, Who>>>;
+
+/// The key table of a configuration: every seat's, the facilitator's and the board's.
+pub fn key_table(cfg: &Config) -> HashMap<String, Who> {
+    cfg.seats
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.key.clone(), Who::Seat(i as u16)))
+        .chain([
+            (cfg.facilitator_key.clone(), Who::Facilitator),
+            (cfg.board_key.clone(), Who::Board),
+        ])
+        .collect()
+}
+
+impl AppState {
+    /// Whom a key admits, if anyone.
+    fn who(&self, key: &str) -> Option<Who> {
+        self.keys
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(key)
+            .copied()
+    }
 }
 
 /// What every page of the server may load: its own script, styles and socket, nothing
@@ -593,7 +655,7 @@ async fn page_root() -> Response {
 }
 
 async fn page(State(app): State<AppState>, UrlPath(key): UrlPath<String>) -> Response {
-    if !app.keys.contains_key(&key) {
+    if app.who(&key).is_none() {
         return (
             StatusCode::FORBIDDEN,
             "This link is not valid for this exercise: ask the facilitator for yours.\n",
@@ -604,7 +666,7 @@ async fn page(State(app): State<AppState>, UrlPath(key): UrlPath<String>) -> Res
 }
 
 async fn report_page(State(app): State<AppState>, UrlPath(key): UrlPath<String>) -> Response {
-    let Some(who) = app.keys.get(&key) else {
+    let Some(who) = app.who(&key) else {
         return (StatusCode::FORBIDDEN, "unknown link\n").into_response();
     };
     let refuse = |status: StatusCode, text: &'static str| {
@@ -888,7 +950,7 @@ async fn ws_upgrade(
     // The page sends its key in its first message; a key in the URL (the older way,
     // still taken from scripts) is checked before the upgrade.
     let key = match q.get("key") {
-        Some(k) if app.keys.contains_key(k) => Some(k.clone()),
+        Some(k) if app.who(k).is_some() => Some(k.clone()),
         Some(_) => return (StatusCode::FORBIDDEN, "unknown key\n").into_response(),
         None => None,
     };
@@ -929,7 +991,7 @@ async fn join(app: &AppState, socket: &mut WebSocket) -> Option<String> {
         Ok(Some(text)) => {
             let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
             match (body["op"].as_str(), body["key"].as_str()) {
-                (Some("join"), Some(k)) if app.keys.contains_key(k) => return Some(k.to_string()),
+                (Some("join"), Some(k)) if app.who(k).is_some() => return Some(k.to_string()),
                 (Some("join"), _) => "unknown key: ask the facilitator for your link",
                 _ => "the first message must be {\"op\": \"join\", \"key\": KEY}",
             }

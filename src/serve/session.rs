@@ -112,6 +112,8 @@ pub struct Config {
     pub dir: PathBuf,
     /// How long bots leave work to the people of their role, from the start.
     pub bot_wait: BotWait,
+    /// Seats per role, once the facilitator changed the scenario's staffing.
+    pub staffing: Option<Vec<(Role, u32)>>,
 }
 
 /// The after-action report of the exercise this server runs, as the web routes may
@@ -170,6 +172,8 @@ pub struct Session {
     /// Why moves cannot be recorded, while they cannot; and whether the clock was
     /// running when that began, so it runs again once they can.
     stalled: Option<Stall>,
+    /// The key table the web routes read, replaced when the staffing changes.
+    keys: Option<super::SharedKeys>,
 }
 
 /// The moves file cannot be written (a full disk, say): the clock is paused and no move
@@ -230,7 +234,96 @@ impl Session {
             saved: false,
             recorded: 0,
             stalled: None,
+            keys: None,
         }
+    }
+
+    /// Shares the web routes' key table, for the lobby's staffing changes.
+    pub fn share_keys(&mut self, keys: super::SharedKeys) {
+        self.keys = Some(keys);
+    }
+
+    /// Sets the seats of one role in the lobby: new seats get keys of their own, seats
+    /// that stay keep theirs, a seat open in a browser cannot be removed. Connections
+    /// whose seat moved to another number are closed, and their pages reconnect.
+    fn restaff(&mut self, role: Role, seats: u32) -> Result<String, String> {
+        if self.phase != Phase::Lobby {
+            return Err(
+                "seats are set before the start: once it runs, hand a seat to a bot instead".into(),
+            );
+        }
+        if self.cfg.solo.is_some() {
+            return Err("a solo drill has one seat".into());
+        }
+        let mut staffing: Vec<(Role, u32)> = self.cfg.scenario.staffing.clone();
+        staffing.retain(|(r, _)| *r != role);
+        staffing.push((role, seats));
+        let scenario = self.cfg.scenario.restaffed(&staffing)?;
+        let names = socdrill::script::seat_names(&scenario);
+        if let Some(open) = self
+            .cfg
+            .seats
+            .iter()
+            .find(|s| s.connected && !names.iter().any(|(n, _)| n == &s.name))
+        {
+            return Err(format!(
+                "{} is open in a browser: ask its holder to close it before removing the seat",
+                open.name
+            ));
+        }
+        let mut old: Vec<Option<(SeatSlot, watch::Sender<Arc<str>>)>> =
+            std::mem::take(&mut self.cfg.seats)
+                .into_iter()
+                .zip(std::mem::take(&mut self.out_seats))
+                .map(Some)
+                .collect();
+        let mut slots = Vec::with_capacity(names.len());
+        let mut outs = Vec::with_capacity(names.len());
+        for (i, (name, r)) in names.iter().enumerate() {
+            let kept = old
+                .iter()
+                .position(|o| o.as_ref().is_some_and(|(s, _)| &s.name == name))
+                .and_then(|j| old[j].take().map(|x| (j, x)));
+            match kept {
+                Some((j, (slot, out))) if j == i => {
+                    slots.push(slot);
+                    outs.push(out);
+                }
+                Some((_, (mut slot, _moved))) => {
+                    // Its page knows the old number: dropping the channel closes the
+                    // connection, and the page joins again under the new one.
+                    slot.connected = false;
+                    slots.push(slot);
+                    outs.push(empty());
+                }
+                None => {
+                    slots.push(SeatSlot {
+                        name: name.clone(),
+                        role: *r,
+                        key: super::new_key().map_err(|e| format!("{e:#}"))?,
+                        connected: false,
+                        person: false,
+                        player: None,
+                    });
+                    outs.push(empty());
+                }
+            }
+        }
+        self.cfg.seats = slots;
+        self.out_seats = outs;
+        self.cfg.scenario = Arc::new(scenario);
+        self.cfg.staffing = Some(self.cfg.scenario.staffing.clone());
+        if let Some(keys) = &self.keys {
+            *keys
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = super::key_table(&self.cfg);
+        }
+        super::write_live_file(&self.cfg).map_err(|e| format!("{e:#}"))?;
+        self.published = None;
+        Ok(format!(
+            "{} now has {seats} seat(s); the seats table has their links",
+            role.label()
+        ))
     }
 
     /// Opens the debrief, and the report, to everyone.
@@ -631,6 +724,7 @@ impl Session {
             people: people.clone(),
             names,
             bot_wait: self.cfg.bot_wait,
+            staffing: self.cfg.staffing.clone(),
         };
         let dir = &self.cfg.dir;
         let write = || -> std::io::Result<(File, File)> {
@@ -690,6 +784,25 @@ impl Session {
             "name" | "reply" | "take" => match who {
                 Who::Seat(s) => self.seat_op(s, op, body),
                 _ => Err(format!("{op} is for a seat")),
+            },
+            "staff" => match who {
+                Who::Facilitator => {
+                    let role = body
+                        .get("role")
+                        .cloned()
+                        .and_then(|v| serde_json::from_value::<Role>(v).ok())
+                        .ok_or("staff needs \"role\": one of Tier1, Tier2, Hunter, Responder, Manager, Engineer, Intel");
+                    let seats = body
+                        .get("seats")
+                        .and_then(Value::as_u64)
+                        .and_then(|n| u32::try_from(n).ok())
+                        .ok_or("staff needs \"seats\": a number of seats, 0 to remove the role");
+                    match (role, seats) {
+                        (Ok(r), Ok(n)) => self.restaff(r, n).map(|m| (m, None)),
+                        (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
+                    }
+                }
+                _ => Err("only the facilitator may staff the exercise".into()),
             },
             "note" | "message" | "inject" | "release" | "botwait" => match who {
                 Who::Facilitator => self.discuss(op, body),
@@ -982,6 +1095,7 @@ impl Session {
                 if self.phase == Phase::Lobby {
                     self.cfg.bot_wait = wait;
                     self.published = None;
+                    super::write_live_file(&self.cfg).map_err(|e| format!("{e:#}"))?;
                 } else {
                     self.move_now(|_| Move::BotWait { wait })?;
                     self.cfg.bot_wait = wait;

@@ -501,6 +501,20 @@ async function main() {
   await until(fac, 'the facilitator to see the name in the lobby', () => /Ana Souza/.test(document.querySelector('#briefing')?.textContent || ''));
   await shot(t1, 'tier1-lobby-briefing');
 
+  step('facilitator adds a detection engineering seat in the lobby');
+  await fac.locator('#staff-role').selectOption('Engineer');
+  await fac.locator('#staff-seats').fill('2');
+  await clickForReply(fac, '#staff-go', /accepted: Detection engineering now has 2 seat/);
+  await until(fac, 'engineer-2 in the seats table with its link', () =>
+    Array.from(document.querySelectorAll('#seats-body tr[data-testid=seat-row]')).some((r) => r.cells[0].textContent.trim() === 'engineer-2' && /\/s\//.test(r.querySelector('input')?.value || '')));
+  if (hasIntel) {
+    // intel-1's seat moved up a number: its page is reconnected and keeps its seat.
+    await until(P.intel, 'the intel page to join again as seat 8', () =>
+      S.hello && S.hello.seat && S.hello.seat.id === 8 && S.hello.seat.name === 'intel-1' && !S.stopped && document.querySelector('#conn').hidden);
+    await phaseIs(P.intel, 'lobby');
+  }
+  note('engineer-2 added; the pages whose seat moved joined again');
+
   step('facilitator starts the exercise');
   await clickForReply(fac, '#fac-start', /accepted: started/);
   await Promise.all(pages.map((p) => phaseIs(p, 'running')));
