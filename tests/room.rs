@@ -350,7 +350,7 @@ fn setups_recorded_before_names_and_waits_read_as_bots_racing() {
 
 const TALK: &str = r#"Script(
     seats: ["manager-1"],
-    actions: [(at: "2h", seat: "manager-1", do: AnswerInject("user-call", 0))],
+    actions: [(at: "3h", seat: "manager-1", do: AnswerInject("client-notify", 0))],
     answers: [(at: "1h50m", seat: "manager-1", inject: "user-call", text: "Tier 1 owns it; keep the laptop on until we look")],
     notes: [
         (at: "30m", text: "Slow start on the queue"),
