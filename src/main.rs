@@ -123,7 +123,7 @@ enum Command {
         /// A directory written by `run --out`.
         run: PathBuf,
         /// Output format.
-        #[arg(long, default_value = "html", value_parser = ["html", "md", "json", "csv"])]
+        #[arg(long, default_value = "html", value_parser = ["html", "md", "json", "csv", "navigator"])]
         format: String,
         /// Where to write it (`-` for standard output). Default: RUN/report.<format>.
         #[arg(long, value_name = "FILE")]
@@ -1002,6 +1002,7 @@ fn report(dir: &Path, format: &str, out: Option<&Path>) -> Result<ExitCode> {
         "md" => Format::Markdown,
         "json" => Format::Json,
         "csv" => Format::Csv,
+        "navigator" => Format::Navigator,
         _ => Format::Html,
     };
     let run = load_run(dir)?;
@@ -1015,7 +1016,12 @@ fn report(dir: &Path, format: &str, out: Option<&Path>) -> Result<ExitCode> {
                 Path::to_path_buf,
             );
             fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
-            say!("after-action report written to {}", path.display());
+            let what = if format == Format::Navigator {
+                "ATT&CK Navigator layer"
+            } else {
+                "after-action report"
+            };
+            say!("{what} written to {}", path.display());
         }
     }
     Ok(ExitCode::SUCCESS)

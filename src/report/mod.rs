@@ -12,6 +12,7 @@ mod csv;
 pub mod discussion;
 mod html;
 mod markdown;
+pub mod navigator;
 pub(crate) mod svg;
 mod tables;
 
@@ -36,6 +37,8 @@ pub enum Format {
     Json,
     /// Long-format CSV: section, item, metric, value.
     Csv,
+    /// An ATT&CK Navigator layer (format 4.5) of the techniques the attack used.
+    Navigator,
 }
 
 impl Format {
@@ -46,6 +49,7 @@ impl Format {
             Format::Markdown => "md",
             Format::Json => "json",
             Format::Csv => "csv",
+            Format::Navigator => "layer.json",
         }
     }
 }
@@ -529,6 +533,11 @@ impl Report {
                 serde_json::to_string_pretty(self).expect("the report serialises to JSON") + "\n"
             }
             Format::Csv => csv::render(self),
+            Format::Navigator => {
+                serde_json::to_string_pretty(&navigator::layer(self))
+                    .expect("the layer serialises to JSON")
+                    + "\n"
+            }
         }
     }
 }
