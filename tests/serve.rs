@@ -50,6 +50,11 @@ fn assert_no_ground_truth(who: &str, c: &Client) {
     }
 }
 
+/// The entry of a JSON list whose `field` is `value`.
+fn listed<'a>(list: &'a Value, field: &str, value: &str) -> Option<&'a Value> {
+    list.as_array()?.iter().find(|x| x[field] == value)
+}
+
 fn queue_ids(state: &Value) -> Vec<u64> {
     state["view"]["queue"]
         .as_array()
@@ -1279,18 +1284,10 @@ async fn the_room_names_seats_keeps_its_discussion_and_resumes_it() {
     assert_eq!(r["ok"], true, "{r}");
     let s = t1
         .until("the live inject", |s| {
-            s["view"]["inbox"]
-                .as_array()
-                .is_some_and(|i| i.iter().any(|c| c["title"] == "Legal calls"))
+            listed(&s["view"]["inbox"], "title", "Legal calls").is_some()
         })
         .await;
-    let id = s["view"]["inbox"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["title"] == "Legal calls")
-        .unwrap()["id"]
-        .clone();
+    let id = listed(&s["view"]["inbox"], "title", "Legal calls").unwrap()["id"].clone();
     let r = t1
         .request(
             "reply",
@@ -1420,17 +1417,10 @@ async fn the_facilitator_sets_the_seats_in_the_lobby_and_the_exercise_replays_wi
     assert_eq!(t2.hello["seat"]["id"], 3);
     let s = fac
         .until("three Tier 1 seats", |s| {
-            s["view"]["seats"]
-                .as_array()
-                .is_some_and(|a| a.iter().any(|x| x["name"] == "tier1-3"))
+            listed(&s["view"]["seats"], "name", "tier1-3").is_some()
         })
         .await;
-    let link = s["view"]["seats"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["name"] == "tier1-3")
-        .unwrap()["link"]
+    let link = listed(&s["view"]["seats"], "name", "tier1-3").unwrap()["link"]
         .as_str()
         .unwrap()
         .to_string();
