@@ -1561,6 +1561,20 @@ impl Session {
                 };
                 json!({"index": i, "id": x.id, "title": x.title, "to": x.to, "when": when, "fired": fired[i]})
             })
+            .chain(self.ex.iter().flat_map(|ex| {
+                // The facilitator's own, numbered after the scenario's.
+                let n = s.injects.len();
+                ex.world()
+                    .resource::<Ledger>()
+                    .live_injects
+                    .iter()
+                    .enumerate()
+                    .map(move |(k, x)| {
+                        json!({"index": n + k, "id": "live", "title": x.title, "to": x.to,
+                               "when": format!("written live at {}", report::clock_hms(x.at)), "fired": true})
+                    })
+                    .collect::<Vec<_>>()
+            }))
             .collect();
         json!({
             "seats": seats,

@@ -689,6 +689,8 @@ async function main() {
   await fac.locator('#linj-questions').fill('What do you tell her now?');
   await clickForReply(fac, '#linj-go', /accepted: fired "The CFO is on the phone"/);
   await until(P.board, 'the live inject on the board', () => /The CFO is on the phone/.test(document.querySelector('#board-injects')?.textContent || ''));
+  await until(fac, 'the live inject in the facilitator\'s injects table', () =>
+    Array.from(document.querySelectorAll('[data-testid=inject-row]')).some((r) => /The CFO is on the phone/.test(r.textContent) && /written live/.test(r.textContent)));
   step('Tier 1 answers the inject\'s question (Enter sends)');
   await until(t1, 'the live inject in the Tier 1 inbox', () =>
     Array.from(document.querySelectorAll('[data-testid=inject]')).some((i) => /The CFO is on the phone/.test(i.textContent)));
