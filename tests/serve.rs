@@ -50,6 +50,19 @@ fn assert_no_ground_truth(who: &str, c: &Client) {
     }
 }
 
+/// Replays a finished live exercise's directory (which must succeed) and returns its
+/// results document.
+fn replayed_results(dir: &Path) -> Value {
+    let out = common::socdrill(&["replay", dir.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(&std::fs::read_to_string(dir.join("results.json")).unwrap()).unwrap()
+}
+
 /// The entry of a JSON list whose `field` is `value`.
 fn listed<'a>(list: &'a Value, field: &str, value: &str) -> Option<&'a Value> {
     list.as_array()?.iter().find(|x| x[field] == value)
@@ -1383,15 +1396,7 @@ async fn the_room_names_seats_keeps_its_discussion_and_resumes_it() {
     fac.until("the end", |s| s["clock"]["phase"] == "ended")
         .await;
     drop(server);
-    let out = common::socdrill(&["replay", d]);
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let results: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("results.json")).unwrap()).unwrap();
+    let results = replayed_results(&dir);
     assert_eq!(results["seats"][0]["players"], json!(["Ana"]));
 }
 
@@ -1461,15 +1466,7 @@ async fn the_facilitator_sets_the_seats_in_the_lobby_and_the_exercise_replays_wi
     drop(t13);
     drop(t2);
     drop(server);
-    let out = common::socdrill(&["replay", d]);
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let results: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("results.json")).unwrap()).unwrap();
+    let results = replayed_results(&dir);
     let seats: Vec<&str> = results["seats"]
         .as_array()
         .unwrap()

@@ -2,12 +2,13 @@
 
 use super::Brain;
 use crate::scenario::Role;
+use crate::soc::ledger::BotWait;
 use crate::soc::{Action, Perception};
 
 pub(super) fn next(brain: &mut Brain, view: &Perception) -> Option<Action> {
     let l = view.desk;
     // With a person managing, a decision is theirs until it has waited the threshold.
-    let guarded = l.people_on(Role::Manager);
+    let guarded = l.bot_wait != BotWait::Immediately && l.people_on(Role::Manager);
     let &inject = l
         .inbox
         .iter()

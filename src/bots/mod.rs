@@ -229,7 +229,7 @@ impl Brain {
 /// profile, else the most severe (oldest first among equals).
 fn next_handoff(brain: &Brain, view: &Perception, role: Role) -> Option<HandoffId> {
     // With a person on the role, what has not waited long enough is theirs.
-    let guarded = view.desk.people_on(role);
+    let guarded = view.desk.bot_wait != BotWait::Immediately && view.desk.people_on(role);
     let mut waiting = view
         .desk
         .handoffs_for(role)
