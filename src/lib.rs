@@ -84,6 +84,21 @@ pub struct Exercise {
     team: Team,
 }
 
+/// One seat of a running exercise, as the front ends list it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeatState {
+    /// Seat id.
+    pub id: soc::SeatId,
+    /// Name such as `tier1-2`.
+    pub name: String,
+    /// Role.
+    pub role: scenario::Role,
+    /// Held by a person.
+    pub person: bool,
+    /// Removed by the facilitator: it takes no more work.
+    pub gone: bool,
+}
+
 /// What the kick-off system needs to start an exercise.
 struct Kickoff {
     scenario: String,
@@ -334,6 +349,7 @@ impl Exercise {
                 wake_pending: false,
                 until: 0,
                 person: matches!(controller, Controller::Person),
+                gone: false,
             });
             let seat = (
                 Seat {
@@ -460,13 +476,53 @@ impl Exercise {
     /// The facilitator hands a person's seat back to a bot of the exercise's profile
     /// for its role, now. The bot starts from what the seat has seen.
     pub fn release_seat(&mut self, seat: soc::SeatId) -> Result<(), String> {
-        let role = script::seat_names(&self.scenario)
+        let role = self
+            .seats()
             .get(seat as usize)
-            .map(|(_, role)| *role)
+            .map(|s| s.role)
             .ok_or_else(|| format!("there is no seat {seat}"))?;
         let profile = self.team.profile_for(role).clone();
         self.live_op(soc::LiveOp::Release(seat, Box::new(profile)))
             .map(|_| ())
+    }
+
+    /// The facilitator adds a seat of `role` now; a bot of the exercise's profile for
+    /// the role plays it until a person takes it. Returns the new seat's id (the next
+    /// after every seat, removed ones included).
+    pub fn add_seat(&mut self, role: scenario::Role) -> Result<soc::SeatId, String> {
+        let profile = self.team.profile_for(role).clone();
+        self.live_op(soc::LiveOp::AddSeat(role, Box::new(profile)))
+            .map(|id| id as soc::SeatId)
+    }
+
+    /// The facilitator removes a seat no person holds, now: it takes no more work, an
+    /// action under way is abandoned, and the alerts it held open go back to the queue.
+    /// Its id stays taken.
+    pub fn remove_seat(&mut self, seat: soc::SeatId) -> Result<(), String> {
+        self.live_op(soc::LiveOp::RemoveSeat(seat)).map(|_| ())
+    }
+
+    /// Every seat of this exercise in id order: the scenario's staffing, then any the
+    /// facilitator added while it ran.
+    pub fn seats(&self) -> Vec<SeatState> {
+        let world = self.app.world();
+        let ledger = world.resource::<Ledger>();
+        world
+            .resource::<SeatIndex>()
+            .0
+            .iter()
+            .filter_map(|&e| world.get::<soc::Seat>(e))
+            .map(|s| {
+                let slot = ledger.board[s.id as usize];
+                SeatState {
+                    id: s.id,
+                    name: s.name.clone(),
+                    role: s.role,
+                    person: slot.person,
+                    gone: slot.gone,
+                }
+            })
+            .collect()
     }
 
     /// Sets how long bots leave work to the people of their role, from now.

@@ -52,6 +52,17 @@ pub enum Move {
         /// Seat id.
         seat: SeatId,
     },
+    /// The facilitator adds a seat of a role while the exercise runs (a bot plays it
+    /// until a person takes it); it gets the next seat id.
+    AddSeat {
+        /// The role.
+        role: Role,
+    },
+    /// The facilitator removes a seat no person holds while the exercise runs.
+    RemoveSeat {
+        /// Seat id.
+        seat: SeatId,
+    },
     /// The facilitator sets how long bots leave work to the people of their role.
     BotWait {
         /// The new wait.
@@ -175,6 +186,8 @@ pub fn play(ex: &mut Exercise, m: &Timed) -> Result<u64, String> {
         Move::TakeSeat { seat, name } => ex.take_seat(*seat, name.clone()).map(|()| m.t),
         Move::Name { seat, name } => ex.name_seat(*seat, name.clone()).map(|()| m.t),
         Move::ReleaseSeat { seat } => ex.release_seat(*seat).map(|()| m.t),
+        Move::AddSeat { role } => ex.add_seat(*role).map(|_| m.t),
+        Move::RemoveSeat { seat } => ex.remove_seat(*seat).map(|()| m.t),
         Move::BotWait { wait } => ex.set_bot_wait(*wait).map(|()| m.t),
         Move::Reply { seat, inject, text } => ex.reply(*seat, *inject, text.clone()).map(|()| m.t),
         Move::Note {

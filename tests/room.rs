@@ -171,6 +171,131 @@ fn a_seat_handed_to_a_bot_plays_on_and_can_be_taken_back() {
     );
 }
 
+/// The tier1 seat a bot is holding an open alert on at the horizon, if any.
+fn tier1_holding(ex: &Exercise) -> Option<(u16, u32)> {
+    ex.seats()
+        .iter()
+        .filter(|s| s.role == Role::Tier1 && !s.gone)
+        .find_map(|s| {
+            let view = ex.seat_view(s.id)?;
+            view.held.first().map(|a| (s.id, a.id))
+        })
+}
+
+#[test]
+fn seats_added_and_removed_while_the_exercise_runs_work_and_replay() {
+    let s = common::default_scenario();
+    let st = setup(&s, &[], BotWait::Immediately);
+    let mut ex = exercise(&s, &st);
+    let staffed = ex.seats().len();
+    let mut moves = Vec::new();
+    let mut play = |ex: &mut Exercise, t: u64, mv: Move| {
+        let m = Timed { t, mv };
+        live::play(ex, &m).unwrap_or_else(|e| panic!("{m:?}: {e}"));
+        moves.push(m);
+    };
+
+    // A latecomer's seat: a bot plays it until they open it, then it is theirs.
+    play(&mut ex, 1200, Move::AddSeat { role: Role::Tier2 });
+    let added = ex.seats().last().cloned().unwrap();
+    assert_eq!(added.id as usize, staffed, "the next id after every seat");
+    assert_eq!(added.role, Role::Tier2);
+    assert_eq!(
+        added.name,
+        format!("tier2-{}", s.seats_for(Role::Tier2) + 1),
+        "the next name of its role"
+    );
+    assert!(!added.person && !added.gone);
+    play(
+        &mut ex,
+        1300,
+        Move::TakeSeat {
+            seat: added.id,
+            name: Some("Late Larry".into()),
+        },
+    );
+    assert!(ex.seats()[added.id as usize].person);
+
+    // A seat removed while it holds an alert: the alert goes back to the queue for the
+    // other analysts, and the seat takes nothing more.
+    let mut t = 1300;
+    let (gone, alert) = loop {
+        t += 60;
+        ex.advance_to(t);
+        if let Some(x) = tier1_holding(&ex) {
+            break x;
+        }
+        assert!(t < 6 * 3600, "a Tier 1 bot holds an alert at some minute");
+    };
+    play(&mut ex, t, Move::RemoveSeat { seat: gone });
+    assert!(ex.seats()[gone as usize].gone);
+    let returned = ex
+        .journal()
+        .lines
+        .iter()
+        .rev()
+        .find_map(|l| match &l.entry {
+            Entry::SeatRemoved { seat, returned } if *seat == gone => Some(returned.clone()),
+            _ => None,
+        })
+        .expect("the removal is journaled");
+    assert!(returned.contains(&alert), "{returned:?} has alert {alert}");
+    let removed_at = ex.journal().lines.len();
+    ex.advance_to(t + 4 * 3600);
+    let lines = &ex.journal().lines[removed_at..];
+    assert!(
+        !lines
+            .iter()
+            .any(|l| matches!(l.entry, Entry::ActionStarted { seat, .. } if seat == gone)),
+        "a removed seat takes no more work"
+    );
+    assert!(
+        lines.iter().any(
+            |l| matches!(l.entry, Entry::AlertTaken { alert: a, seat } if a == alert && seat != gone)
+        ),
+        "another Tier 1 seat takes the returned alert"
+    );
+    // What a removed seat or a person may not do.
+    assert!(ex.remove_seat(gone).unwrap_err().contains("already left"));
+    assert!(
+        ex.remove_seat(added.id)
+            .unwrap_err()
+            .contains("held by a person")
+    );
+    assert!(
+        ex.act(gone, Action::TakeAlert(0))
+            .unwrap_err()
+            .contains("has left the exercise")
+    );
+    let now = ex.horizon();
+
+    // The results and the report list the added seat with its player.
+    ex.end_now().unwrap();
+    ex.run_to_end();
+    let results = ex.results();
+    let row = &results.seats[added.id as usize];
+    assert_eq!(row.seat, added.name);
+    assert_eq!(row.players, vec!["Late Larry".to_string()]);
+    let md = Report::build(&s, ex.journal(), &results, None).render(Format::Markdown);
+    let added_line = format!("added a {} seat", Role::Tier2.label());
+    assert!(
+        md.contains(&added_line),
+        "the discussion table says so: {md}"
+    );
+    assert!(md.contains("removed the seat"));
+
+    // The same moves replay to the same journal, bit for bit.
+    let mut again = exercise(&s, &st);
+    let mut all = moves.clone();
+    all.push(Timed {
+        t: now,
+        mv: Move::End,
+    });
+    live::replay(&mut again, &all).unwrap();
+    again.run_to_end();
+    assert_eq!(again.results().digest, results.digest);
+}
+
 /// Every move of the room, at its time.
 fn session(s: &Scenario) -> Vec<Timed> {
     let objective = s.objectives[0].id.clone();

@@ -1475,3 +1475,108 @@ async fn the_facilitator_sets_the_seats_in_the_lobby_and_the_exercise_replays_wi
         .collect();
     assert!(seats.contains(&"tier1-3"), "{seats:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_facilitator_adds_and_removes_seats_while_it_runs_and_a_resume_keeps_them() {
+    let dir = scratch("serve-seats-live");
+    let d = dir.to_str().unwrap();
+    let mut server = Server::start(bin(), &["--journal", d, "--speed", "60", "--seed", "4"]);
+    let fac_key = server.facilitator.clone().unwrap();
+    let gone_key = server.seat("tier1-2");
+    let mut fac = Client::connect(&server, &fac_key).await;
+    assert_eq!(fac.request("start", json!({})).await["ok"], true);
+
+    // A latecomer: a new hunter seat, a bot's until its link is opened.
+    let r = fac.request("addseat", json!({"role": "Hunter"})).await;
+    assert_eq!(r["ok"], true, "{r}");
+    assert!(r["message"].as_str().unwrap().contains("hunter-2"), "{r}");
+    let s = fac
+        .until("the new seat in the table", |s| {
+            listed(&s["view"]["seats"], "name", "hunter-2").is_some()
+        })
+        .await;
+    let row = listed(&s["view"]["seats"], "name", "hunter-2").unwrap();
+    assert_eq!(row["played_by"], "bot");
+    let key = row["link"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("/s/")
+        .to_string();
+    let mut hunter = Client::connect(&server, &key).await;
+    assert_eq!(hunter.hello["seat"]["name"], "hunter-2");
+    hunter
+        .until("the seat is the latecomer's", |s| {
+            s["view"]["person"] == true
+        })
+        .await;
+    let r = fac.request("addseat", json!({"role": "Nobody"})).await;
+    assert!(
+        r["error"].as_str().unwrap().contains("needs \"role\""),
+        "{r}"
+    );
+
+    // Removing a seat asks first; an open seat cannot go.
+    let seat = listed(&s["view"]["seats"], "name", "tier1-2").unwrap()["seat"].clone();
+    let r = fac.request("removeseat", json!({"seat": seat})).await;
+    assert!(r["error"].as_str().unwrap().starts_with("confirm: "), "{r}");
+    let r = fac
+        .request("removeseat", json!({"seat": seat, "confirm": true}))
+        .await;
+    assert_eq!(r["ok"], true, "{r}");
+    fac.until("the seat has left", |s| {
+        listed(&s["view"]["seats"], "name", "tier1-2").is_some_and(|x| x["played_by"] == "left")
+    })
+    .await;
+    let hunter_seat = hunter.hello["seat"]["id"].clone();
+    let r = fac
+        .request("removeseat", json!({"seat": hunter_seat, "confirm": true}))
+        .await;
+    assert!(
+        r["error"].as_str().unwrap().contains("open in a browser"),
+        "{r}"
+    );
+    let r = hunter.request("removeseat", json!({"seat": 0})).await;
+    assert!(
+        r["error"]
+            .as_str()
+            .unwrap()
+            .contains("only the facilitator"),
+        "{r}"
+    );
+    let refused = first_message(&server, &gone_key).await;
+    assert_eq!(refused["type"], "refused", "{refused}");
+    assert!(
+        refused["error"].as_str().unwrap().contains("has left"),
+        "{refused}"
+    );
+
+    // A crash keeps both: the resumed server has the new seat, its link, and the
+    // removed one.
+    drop(hunter);
+    server.kill();
+    let server = Server::start(bin(), &["--resume", d]);
+    let mut fac = Client::connect(&server, &fac_key).await;
+    let s = fac.until("a state", |s| s["type"] == "state").await;
+    let row = listed(&s["view"]["seats"], "name", "hunter-2").expect("the added seat is back");
+    assert_eq!(row["link"], format!("/s/{key}"), "it keeps its link");
+    assert_eq!(
+        listed(&s["view"]["seats"], "name", "tier1-2").unwrap()["played_by"],
+        "left"
+    );
+    let hunter = Client::connect(&server, &key).await;
+    assert_eq!(hunter.hello["seat"]["name"], "hunter-2");
+    assert_eq!(fac.request("speed", json!({"x": 3600})).await["ok"], true);
+    assert_eq!(fac.request("resume", json!({})).await["ok"], true);
+    fac.until("the end", |s| s["clock"]["phase"] == "ended")
+        .await;
+    drop(hunter);
+    drop(server);
+    let results = replayed_results(&dir);
+    let seats: Vec<&str> = results["seats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["seat"].as_str().unwrap())
+        .collect();
+    assert!(seats.contains(&"hunter-2"), "{seats:?}");
+}

@@ -350,6 +350,7 @@ const CONFIRM = {
   end: { title: 'End the exercise?', ok: 'End the exercise' },
   reveal: { title: 'Reveal the debrief to everyone?', ok: 'Reveal the debrief' },
   jump: { title: 'Jump the clock forward?', ok: 'Jump' },
+  removeseat: { title: 'Remove the seat?', ok: 'Remove the seat' },
 };
 /* Nobody facilitates a solo drill: ending it opens the trainee's debrief at once. */
 const SOLO_CONFIRM = {
@@ -660,6 +661,8 @@ function buildFacilitator() {
        <div class="controls" id="fac-staff"><label class="inline">Seats before the start: <select id="staff-role"></select></label>
         <label class="inline"><input id="staff-seats" type="number" min="0" max="50" step="1" value="1"> seat(s)</label>
         <button type="button" id="staff-go">Set seats</button><span class="muted">new seats' links appear in the seats table</span></div>
+       <div class="controls" id="fac-addseat" hidden><label class="inline">Add a seat while it runs: <select id="addseat-role"></select></label>
+        <button type="button" id="addseat-go">Add seat</button><span class="muted">a bot plays it until someone opens its link; remove a bot's seat from the seats table</span></div>
        <div class="muted boardlink">Board (big screen): <a id="board-link" target="_blank" rel="noopener"></a></div>`, 'span12')}
     ${panel('p-discuss', 'Discussion <span class="count" id="discuss-count"></span>',
       'Notes and observations for the after-action report (per role, per objective), messages to seats, and injects written now. All of it is journaled and goes into the debrief.',
@@ -1194,6 +1197,14 @@ function renderBoard() {
   if (v.timeline) put(tl, `<h2>What the attacker did, against what the defenders did</h2>${v.timeline}`);
 }
 
+/** The seats table's button: hand a person's seat to a bot, or remove a bot's seat. */
+function seatButton(s, c) {
+  if (!['running', 'paused'].includes(c.phase)) return '';
+  if (s.played_by === 'person') return `<button type="button" data-testid="release-seat" data-seat="${s.seat}" title="A bot plays the seat until its person takes it back">Hand to bot</button>`;
+  if (s.played_by === 'bot' && !s.connected) return `<button type="button" data-testid="remove-seat" data-seat="${s.seat}" title="The seat takes no more work; its open alerts go back to the queue">Remove</button>`;
+  return '';
+}
+
 function renderFacilitator() {
   const v = S.view, c = S.state.clock;
   const speed = $('#fac-speed');
@@ -1208,11 +1219,11 @@ function renderFacilitator() {
   put($('#seats-body'), (v.seats || []).map((s) => {
     const url = location.origin + s.link;
     return `<tr data-testid="seat-row"><td class="mono">${esc(s.name)}</td><td>${esc(roleLabel(s.role))}</td>
-      <td>${tag(s.played_by, s.played_by === 'person' ? 'blue' : '')}${s.player ? ` <b data-testid="player">${esc(s.player)}</b>` : ''}</td><td>${s.connected ? tag('online', 'green') : '<span class="muted">—</span>'}</td>
+      <td>${tag(s.played_by, s.played_by === 'person' ? 'blue' : s.played_by === 'left' ? 'amber' : '')}${s.player ? ` <b data-testid="player">${esc(s.player)}</b>` : ''}</td><td>${s.connected ? tag('online', 'green') : '<span class="muted">—</span>'}</td>
       <td>${s.doing ? esc(s.doing) : '<span class="muted">idle</span>'}</td><td class="mono">${s.until != null ? fmtT(s.until) : ''}</td>
       <td class="num">${s.actions}</td><td class="link"><input readonly class="mono" value="${esc(url)}" aria-label="join link for ${esc(s.name)}">
       <button type="button" data-testid="copy-link" data-link="${esc(url)}">Copy</button></td>
-      <td>${s.played_by === 'person' && ['running', 'paused'].includes(c.phase) ? `<button type="button" data-testid="release-seat" data-seat="${s.seat}" title="A bot plays the seat until its person takes it back">Hand to bot</button>` : ''}</td></tr>`;
+      <td>${seatButton(s, c)}</td></tr>`;
   }).join('') || emptyRow(9, 'No seats.'));
   renderDiscussion(v);
   put($('#injects-body'), (v.injects || []).map((i) => `<tr data-testid="inject-row"><td class="mono">${i.index}</td>
@@ -1238,7 +1249,9 @@ function renderDiscussion(v) {
   if (document.activeElement !== bw && bw._shown !== cur && [...bw.options].some((o) => o.value === cur)) { bw.value = cur; bw._shown = cur; }
   const roles = ((sc().briefing || {}).roles || []).map((r) => [r.role, r.label]);
   $('#fac-staff').hidden = S.state.clock.phase !== 'lobby';
+  $('#fac-addseat').hidden = !['running', 'paused'].includes(S.state.clock.phase);
   fillSelect($('#staff-role'), (sc().roles || []).map((r) => [r.role, r.label]));
+  fillSelect($('#addseat-role'), (sc().roles || []).map((r) => [r.role, r.label]));
   fillSelect($('#note-role'), [['', 'the team'], ...roles]);
   fillSelect($('#note-objective'), [['', '— none —'], ...(v.objectives || []).map((o) => [o.id, o.description])]);
   fillSelect($('#msg-to'), [['', 'everyone'], ...(v.seats || []).map((s) => [s.seat, `${s.name}${s.player ? ` (${s.player})` : ''}`])]);
@@ -1473,6 +1486,7 @@ const ON_ID = {
     send('name', { name }, { onOk: () => { try { localStorage.setItem('socdrill.name', name); } catch (e) { /* private mode */ } S.ui.named = name; render(); } });
   },
   'take-back': () => send('take'),
+  'addseat-go': () => send('addseat', { role: $('#addseat-role').value }),
   'staff-go': () => {
     const n = +$('#staff-seats').value;
     if (!Number.isInteger(n) || n < 0 || n > 50) return invalid('give 0 to 50 seats');
@@ -1526,6 +1540,7 @@ const ON_TESTID = {
   'rule-tune': (b) => pickTuneRule(+b.dataset.rule),
   'fire-inject': (b) => send('fire', { inject: +b.dataset.inject }),
   'release-seat': (b) => send('release', { seat: +b.dataset.seat }),
+  'remove-seat': (b) => sendConfirmable('removeseat', { seat: +b.dataset.seat }),
   'copy-link': (b) => copyText(b.dataset.link),
   enrich: (b) => { selectIndicator(+b.dataset.indicator); enrich(+b.dataset.indicator); },
 };

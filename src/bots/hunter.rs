@@ -150,7 +150,7 @@ pub(super) fn observe(brain: &mut Brain, view: &Perception, action: &Action, out
     findings.retain(|e| view.knowledge.0.contains(e));
     let to = if brain.profile.hunt_to_responder
         && total >= super::STRAIGHT_TO_RESPONSE
-        && view.scenario.seats_for(Role::Responder) > 0
+        && view.desk.staffed(Role::Responder)
     {
         Role::Responder
     } else {
@@ -166,7 +166,7 @@ pub(super) fn observe(brain: &mut Brain, view: &Perception, action: &Action, out
     let Hypothesis::Technique(t) = hypothesis else {
         return;
     };
-    if view.scenario.seats_for(to) > 0 {
+    if view.desk.staffed(to) {
         brain.plan.push_back(Action::Handoff(HandoffDraft {
             to,
             alert: None,
@@ -184,7 +184,7 @@ pub(super) fn observe(brain: &mut Brain, view: &Perception, action: &Action, out
         .iter()
         .find(|(h, _)| h == t)
         .is_some_and(|(_, rules)| rules.iter().any(|&i| !view.rule(i).enabled));
-    if dormant && view.scenario.seats_for(Role::Engineer) > 0 {
+    if dormant && view.desk.staffed(Role::Engineer) {
         brain.plan.push_back(Action::Handoff(HandoffDraft {
             to: Role::Engineer,
             alert: None,

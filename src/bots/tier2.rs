@@ -188,7 +188,7 @@ fn conclude(brain: &mut Brain, view: &Perception, case: u32) {
     brain
         .plan
         .push_back(Action::DeclareIncident(case, severity));
-    if view.scenario.seats_for(Role::Responder) > 0 {
+    if view.desk.staffed(Role::Responder) {
         let hosts = evidence
             .iter()
             .filter(|e| matches!(e, Evidence::Host(_)))

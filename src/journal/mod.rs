@@ -338,6 +338,21 @@ pub enum Entry {
         /// Seat.
         seat: SeatId,
     },
+    /// The facilitator added a seat while the exercise ran: a bot plays it until a
+    /// person opens it.
+    SeatAdded {
+        /// The new seat (its id is the next after every seat before it).
+        info: SeatInfo,
+    },
+    /// The facilitator removed a seat while the exercise ran: an action under way is
+    /// abandoned, and the alerts it held and had not closed go back to the queue.
+    SeatRemoved {
+        /// Seat.
+        seat: SeatId,
+        /// The alerts that went back to the queue.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        returned: Vec<AlertId>,
+    },
     /// How long bots leave work to the people of their role changed (or was set at
     /// the start of a live exercise).
     BotWaitSet {
@@ -466,6 +481,20 @@ pub struct Journal {
 }
 
 impl Journal {
+    /// Every seat of the exercise in id order: those it started with, then any the
+    /// facilitator added while it ran.
+    pub fn seats(&self) -> Vec<SeatInfo> {
+        let mut out = Vec::new();
+        for line in &self.lines {
+            match &line.entry {
+                Entry::Started { seats, .. } => out.clone_from(seats),
+                Entry::SeatAdded { info } => out.push(info.clone()),
+                _ => {}
+            }
+        }
+        out
+    }
+
     /// Appends an entry at time `t`.
     pub fn push(&mut self, t: u64, entry: Entry) {
         self.lines.push(Line { t, entry });

@@ -97,6 +97,26 @@ pub fn discussion(s: &Scenario, journal: &Journal) -> Vec<Said> {
                 Some(who(&seats, *seat)),
                 "handed the seat to a bot".into(),
             ),
+            Entry::SeatAdded { info } => {
+                seats.push((info.name.clone(), None));
+                say(
+                    "seat",
+                    "facilitator".into(),
+                    Some(info.name.clone()),
+                    format!("added a {} seat", info.role.label()),
+                );
+            }
+            Entry::SeatRemoved { seat, returned } => {
+                let mut text = "removed the seat".to_string();
+                if !returned.is_empty() {
+                    let ids: Vec<String> = returned.iter().map(|a| format!("#{a}")).collect();
+                    text.push_str(&format!(
+                        "; the alerts it held went back to the queue ({})",
+                        ids.join(", ")
+                    ));
+                }
+                say("seat", "facilitator".into(), Some(who(&seats, *seat)), text);
+            }
             Entry::InjectFired { inject } => {
                 let inj = &s.injects[*inject];
                 let mut text = inj.body.clone();

@@ -553,14 +553,7 @@ fn timeline(s: &Scenario, journal: &Journal, r: &Results) -> (Vec<Lane>, Vec<Rul
         marks: Vec::new(),
     };
     let mut by_role: BTreeMap<usize, Lane> = BTreeMap::new();
-    let seat_role: Vec<Role> = journal
-        .lines
-        .iter()
-        .find_map(|l| match &l.entry {
-            Entry::Started { seats, .. } => Some(seats.iter().map(|x| x.role).collect()),
-            _ => None,
-        })
-        .unwrap_or_default();
+    let seat_role: Vec<Role> = journal.seats().iter().map(|x| x.role).collect();
     let role_of = |seat: u16| seat_role.get(seat as usize).copied();
     let seat_name = |seat: u16| {
         r.seats

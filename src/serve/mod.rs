@@ -423,6 +423,7 @@ fn new_config(args: &ServeArgs) -> Result<Config> {
                 connected: false,
                 person: false,
                 player: None,
+                gone: false,
             })
         })
         .collect::<Result<_>>()?;
@@ -528,9 +529,31 @@ fn resume_config(dir: &Path) -> Result<(Config, Resume)> {
                 connected: false,
                 person: false,
                 player: None,
+                gone: false,
             })
         })
-        .collect::<Result<_>>()?;
+        .collect::<Result<Vec<_>>>()?;
+    // Seats the facilitator added while the exercise ran keep their keys: the moves
+    // add the seats again on resume, and the session checks the two agree.
+    let mut seats = seats;
+    for (name, key) in &live.seat_keys {
+        if names.iter().any(|(n, _)| n == name) {
+            continue;
+        }
+        let role = name
+            .rsplit_once('-')
+            .and_then(|(slug, _)| Role::from_slug(slug))
+            .with_context(|| format!("{}: no role in seat name {name:?}", live_path.display()))?;
+        seats.push(SeatSlot {
+            name: name.clone(),
+            role,
+            key: key.clone(),
+            connected: false,
+            person: false,
+            player: None,
+            gone: false,
+        });
+    }
     let solo = live
         .solo
         .as_deref()

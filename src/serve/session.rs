@@ -76,6 +76,8 @@ pub struct SeatSlot {
     pub person: bool,
     /// The participant's name, once they gave it.
     pub player: Option<String>,
+    /// The facilitator removed the seat while the exercise ran: its link admits nobody.
+    pub gone: bool,
 }
 
 /// The exercise's phase.
@@ -249,7 +251,7 @@ impl Session {
     fn restaff(&mut self, role: Role, seats: u32) -> Result<String, String> {
         if self.phase != Phase::Lobby {
             return Err(
-                "seats are set before the start: once it runs, hand a seat to a bot instead".into(),
+                "seats are set like this before the start: once it runs, add a seat (addseat) or remove one (removeseat)".into(),
             );
         }
         if self.cfg.solo.is_some() {
@@ -304,6 +306,7 @@ impl Session {
                         connected: false,
                         person: false,
                         player: None,
+                        gone: false,
                     });
                     outs.push(empty());
                 }
@@ -313,6 +316,16 @@ impl Session {
         self.out_seats = outs;
         self.cfg.scenario = Arc::new(scenario);
         self.cfg.staffing = Some(self.cfg.scenario.staffing.clone());
+        self.seats_changed()?;
+        Ok(format!(
+            "{} now has {seats} seat(s); the seats table has their links",
+            role.label()
+        ))
+    }
+
+    /// After the seats changed: the web routes' key table and `live.json` follow, and
+    /// every page is told.
+    fn seats_changed(&mut self) -> Result<(), String> {
         if let Some(keys) = &self.keys {
             *keys
                 .write()
@@ -320,10 +333,129 @@ impl Session {
         }
         super::write_live_file(&self.cfg).map_err(|e| format!("{e:#}"))?;
         self.published = None;
-        Ok(format!(
-            "{} now has {seats} seat(s); the seats table has their links",
-            role.label()
-        ))
+        Ok(())
+    }
+
+    /// Brings the seat slots in line with the exercise's seats after a replay: seats a
+    /// move added get their slot (a key from `live.json` if it has one, else a new one),
+    /// and seats a move removed are marked gone.
+    fn match_seats(&mut self, ex: &Exercise) -> Result<()> {
+        let seats = ex.seats();
+        let mut changed = false;
+        for st in &seats {
+            match self.cfg.seats.get_mut(st.id as usize) {
+                Some(slot) if slot.name == st.name => slot.gone = st.gone,
+                Some(slot) => anyhow::bail!(
+                    "{}: seat {} is {} in live.json but {} in the moves: the files do not belong together",
+                    self.cfg.dir.display(),
+                    st.id,
+                    slot.name,
+                    st.name
+                ),
+                None => {
+                    self.cfg.seats.push(SeatSlot {
+                        name: st.name.clone(),
+                        role: st.role,
+                        key: super::new_key()?,
+                        connected: false,
+                        person: false,
+                        player: None,
+                        gone: st.gone,
+                    });
+                    self.out_seats.push(empty());
+                    changed = true;
+                }
+            }
+        }
+        // Keys live.json kept for seats no recorded move added (not made) go.
+        if self.cfg.seats.len() > seats.len() {
+            self.cfg.seats.truncate(seats.len());
+            self.out_seats.truncate(seats.len());
+            changed = true;
+        }
+        if changed {
+            self.seats_changed().map_err(anyhow::Error::msg)?;
+        }
+        Ok(())
+    }
+
+    /// The facilitator adds or removes a seat. In the lobby this is the staffing; once
+    /// the exercise runs it is a move: an added seat is a bot's until a person opens its
+    /// link, a removed one takes no more work and its open alerts go back to the queue.
+    fn seat_change(&mut self, op: &str, body: &Value) -> Result<(String, Option<u64>), String> {
+        if self.cfg.solo.is_some() {
+            return Err("a solo drill has one seat".into());
+        }
+        match op {
+            "addseat" => {
+                let role = body
+                    .get("role")
+                    .cloned()
+                    .and_then(|v| serde_json::from_value::<Role>(v).ok())
+                    .ok_or("addseat needs \"role\": one of Tier1, Tier2, Hunter, Responder, Manager, Engineer, Intel")?;
+                if self.phase == Phase::Lobby {
+                    let n = self.cfg.scenario.seats_for(role) + 1;
+                    return self.restaff(role, n).map(|m| (m, None));
+                }
+                self.move_now(|_| Move::AddSeat { role })?;
+                let ex = self.ex.as_ref().ok_or("the exercise has not started")?;
+                let st = ex.seats().pop().ok_or("the exercise has no seats")?;
+                self.cfg.seats.push(SeatSlot {
+                    name: st.name.clone(),
+                    role,
+                    key: super::new_key().map_err(|e| format!("{e:#}"))?,
+                    connected: false,
+                    person: false,
+                    player: None,
+                    gone: false,
+                });
+                self.out_seats.push(empty());
+                self.seats_changed()?;
+                Ok((
+                    format!(
+                        "added {}: a bot plays it until someone opens its link in the seats table",
+                        st.name
+                    ),
+                    None,
+                ))
+            }
+            _ => {
+                let seat =
+                    body.get("seat")
+                        .and_then(Value::as_u64)
+                        .filter(|&s| (s as usize) < self.cfg.seats.len())
+                        .ok_or("removeseat needs a \"seat\" number")? as SeatId;
+                let slot = &self.cfg.seats[seat as usize];
+                if slot.connected {
+                    return Err(format!(
+                        "{} is open in a browser: ask its holder to close it before removing the seat",
+                        slot.name
+                    ));
+                }
+                if self.phase == Phase::Lobby {
+                    return Err(
+                        "before the start, set the number of seats of the role instead (staff)"
+                            .into(),
+                    );
+                }
+                if !confirmed(body) {
+                    return Err(format!(
+                        "confirm: Remove takes {} out of the exercise: it takes no more work, an action under way is abandoned, the alerts it holds go back to the queue, and its link admits nobody. It cannot be undone. Send removeseat again with confirm: true.",
+                        slot.name
+                    ));
+                }
+                self.move_now(|_| Move::RemoveSeat { seat })?;
+                self.cfg.seats[seat as usize].gone = true;
+                self.seats_changed()?;
+                Ok((
+                    format!(
+                        "removed {}: it takes no more work, and the alerts it held went back to the queue",
+                        self.cfg.seats[seat as usize].name
+                    ),
+                    None,
+                ))
+            }
+        }
     }
 
     /// Opens the debrief, and the report, to everyone.
@@ -371,6 +503,7 @@ impl Session {
                 e.message
             )
         })?;
+        self.match_seats(&ex)?;
         for name in &setup.people {
             if let Some(s) = self.cfg.seats.iter_mut().find(|s| &s.name == name) {
                 s.person = true;
@@ -531,6 +664,12 @@ impl Session {
         let state = match who {
             Who::Seat(s) => {
                 let seat = &self.cfg.seats[s as usize];
+                if seat.gone {
+                    return Err(format!(
+                        "seat {} has left the exercise: the facilitator removed it; ask them for another link",
+                        seat.name
+                    ));
+                }
                 if seat.connected {
                     return Err(format!(
                         "seat {} is already open in another window: close that window first",
@@ -785,6 +924,11 @@ impl Session {
                 Who::Seat(s) => self.seat_op(s, op, body),
                 _ => Err(format!("{op} is for a seat")),
             },
+            "addseat" | "removeseat" => match who {
+                Who::Facilitator => self.seat_change(op, body),
+                Who::Board => Err("the board is read-only".into()),
+                Who::Seat(_) => Err(format!("only the facilitator may {op}")),
+            },
             "staff" => match who {
                 Who::Facilitator => {
                     let role = body
@@ -818,7 +962,7 @@ impl Session {
                 })
             }
             other => Err(format!(
-                "unknown op {other:?}: seats send act, name, reply, take or ping; the facilitator sends note, message, inject, release, botwait and (as a solo trainee may, but for fire) start, pause, resume, speed, jump, fire, end, reveal"
+                "unknown op {other:?}: seats send act, name, reply, take or ping; the facilitator sends note, message, inject, release, botwait, staff, addseat, removeseat and (as a solo trainee may, but for fire) start, pause, resume, speed, jump, fire, end, reveal"
             )),
         };
         match result {
@@ -1527,7 +1671,7 @@ impl Session {
                     "name": seat.name,
                     "role": seat.role,
                     "role_label": seat.role.label(),
-                    "played_by": if seat.person { "person" } else if self.ex.is_some() { "bot" } else { "bot unless claimed" },
+                    "played_by": if seat.gone { "left" } else if seat.person { "person" } else if self.ex.is_some() { "bot" } else { "bot unless claimed" },
                     "player": seat.player,
                     "connected": seat.connected,
                     "link": format!("/s/{}", seat.key),

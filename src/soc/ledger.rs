@@ -198,6 +198,8 @@ pub struct Slot {
     /// Held by a person (at a live console): bots of the role leave the role's queue
     /// to the people for the [`BotWait`].
     pub person: bool,
+    /// The facilitator removed the seat: it takes no more work.
+    pub gone: bool,
 }
 
 /// How long an item in a role's queue (a raised alert, a waiting handoff, an open
@@ -562,6 +564,12 @@ impl Ledger {
         self.handoffs
             .iter()
             .filter(move |h| h.draft.to == role && h.taken_by.is_none() && !h.returned)
+    }
+
+    /// Whether a seat of `role` is in the exercise (not removed): work can be handed to
+    /// the role.
+    pub fn staffed(&self, role: Role) -> bool {
+        self.board.iter().any(|s| s.role == role && !s.gone)
     }
 
     /// Whether a person holds a seat of `role` (bots of the role then leave its work

@@ -78,7 +78,7 @@ impl Ctx<'_> {
         let now = self.clock.now;
         for id in 0..self.ledger.board.len() {
             let slot = &mut self.ledger.board[id];
-            if slot.role == role && !slot.busy && !slot.wake_pending {
+            if slot.role == role && !slot.busy && !slot.wake_pending && !slot.gone {
                 slot.wake_pending = true;
                 self.agenda
                     .at(now, SimEvent::SeatReady(SeatReady { seat: id as SeatId }));
@@ -150,6 +150,12 @@ impl Ctx<'_> {
 
 /// Why the engine refuses `action` from `seat`, if it does.
 pub fn refusal(ctx: &Ctx, seat: &Seat, knowledge: &Knowledge, action: &Action) -> Option<String> {
+    if ctx.ledger.board[seat.id as usize].gone {
+        return Some(format!(
+            "{} has left the exercise: the facilitator removed the seat",
+            seat.name
+        ));
+    }
     if !action.allowed_for(seat.role) {
         let roles: Vec<&str> = action.roles().iter().map(|r| r.label()).collect();
         return Some(format!(
@@ -188,9 +194,9 @@ pub fn refusal(ctx: &Ctx, seat: &Seat, knowledge: &Knowledge, action: &Action) -
             }
             if l.board
                 .get(*to as usize)
-                .is_none_or(|slot| slot.role != Role::Tier1)
+                .is_none_or(|slot| slot.role != Role::Tier1 || slot.gone)
             {
-                return Some(format!("seat {to} is not a Tier 1 seat"));
+                return Some(format!("seat {to} is not a Tier 1 seat of this exercise"));
             }
         }
         Action::Classify(a, _) | Action::Close(a) => match alert(*a) {
@@ -205,8 +211,8 @@ pub fn refusal(ctx: &Ctx, seat: &Seat, knowledge: &Knowledge, action: &Action) -
                     d.to.label()
                 ));
             }
-            if s.seats_for(d.to) == 0 {
-                return Some(format!("nobody staffs {} in this scenario", d.to.label()));
+            if !l.board.iter().any(|x| x.role == d.to && !x.gone) {
+                return Some(format!("nobody staffs {} in this exercise", d.to.label()));
             }
             if let Some(a) = d.alert
                 && alert(a).is_none_or(|al| al.taken_by != Some(seat.id) || al.closed)
@@ -967,6 +973,11 @@ pub(crate) enum LiveOp {
     Name(SeatId, String),
     /// The facilitator hands a seat back to a bot of this profile.
     Release(SeatId, Box<crate::bots::Profile>),
+    /// The facilitator adds a seat of a role while the exercise runs; a bot of this
+    /// profile plays it until a person takes it.
+    AddSeat(Role, Box<crate::bots::Profile>),
+    /// The facilitator removes a seat no person holds while the exercise runs.
+    RemoveSeat(SeatId),
     /// The facilitator sets how long bots leave work to the people of their role.
     SetBotWait(ledger::BotWait),
     /// A seat's answer, or the facilitator's note or message.
@@ -984,9 +995,10 @@ pub(crate) enum LiveOp {
 pub(crate) fn live_op(
     In(op): In<LiveOp>,
     mut ctx: Ctx,
-    index: Res<SeatIndex>,
+    mut index: ResMut<SeatIndex>,
     seed: Res<crate::sim::Seed>,
     mut seats: SeatQuery,
+    mut commands: Commands,
 ) -> Result<u64, String> {
     if !ctx.clock.defending() {
         return Err("the exercise has ended".into());
@@ -1069,6 +1081,17 @@ pub(crate) fn live_op(
             }
             ctx.log(Entry::SeatReleased { seat: id });
             Ok(now)
+        }
+        LiveOp::AddSeat(role, profile) => {
+            let id = add_seat(&mut ctx, &mut index, &mut commands, seed.0, role, *profile)?;
+            Ok(u64::from(id))
+        }
+        LiveOp::RemoveSeat(seat) => {
+            let (seat, mut controller, _, mut task) = seats
+                .get_mut(entity(seat)?)
+                .map_err(|_| format!("there is no seat {seat}"))?;
+            remove_seat(&mut ctx, seat, &mut controller, &mut task)?;
+            Ok(ctx.now())
         }
         LiveOp::SetBotWait(wait) => {
             ctx.ledger.bot_wait = wait;
@@ -1339,6 +1362,138 @@ pub(crate) fn act(
     }
     start(ctx, seat, task, action, 1.0, None);
     Ok(ctx.ledger.board[seat.id as usize].until)
+}
+
+/// Adds a seat of `role` now, played by a bot of `profile` until a person takes it.
+/// Its id is the next after every seat (removed ones included) and its name the next of
+/// its role, so a replay of the same moves adds the same seat.
+fn add_seat(
+    ctx: &mut Ctx,
+    index: &mut SeatIndex,
+    commands: &mut Commands,
+    seed: u64,
+    role: Role,
+    profile: crate::bots::Profile,
+) -> Result<SeatId, String> {
+    let of_role = ctx.ledger.board.iter().filter(|s| s.role == role).count();
+    if of_role >= crate::scenario::model::MAX_SEATS as usize {
+        return Err(format!(
+            "{} already has {} seats, the most a role may have",
+            role.label(),
+            crate::scenario::model::MAX_SEATS
+        ));
+    }
+    let id = SeatId::try_from(ctx.ledger.board.len())
+        .map_err(|_| "this exercise has as many seats as it can hold".to_string())?;
+    let name = format!("{}-{}", role.slug(), of_role + 1);
+    let now = ctx.now();
+    let mut brain = crate::bots::Brain::new(
+        role,
+        profile.clone(),
+        crate::sim::rng::Stream::new(seed, &format!("bot/{name}/from/{now}")),
+    );
+    if role == Role::Hunter {
+        brain.mem.hypotheses = crate::bots::hunt_hypotheses(&ctx.scenario.0);
+    }
+    let seat = Seat {
+        id,
+        role,
+        name: name.clone(),
+    };
+    let e = commands
+        .spawn((
+            seat,
+            Controller::Bot(Box::new(brain)),
+            Knowledge::default(),
+            Task::default(),
+        ))
+        .id();
+    index.0.push(e);
+    ctx.ledger.board.push(ledger::Slot {
+        role,
+        busy: false,
+        wake_pending: true,
+        until: 0,
+        person: false,
+        gone: false,
+    });
+    ctx.log(Entry::SeatAdded {
+        info: crate::journal::SeatInfo {
+            seat: id,
+            name,
+            role,
+            controller: format!("bot:{}", profile.name),
+            player: None,
+        },
+    });
+    ctx.agenda
+        .at(now, SimEvent::SeatReady(SeatReady { seat: id }));
+    Ok(id)
+}
+
+/// Removes a seat no person holds: it takes no more work, an action under way is
+/// abandoned, the alerts it held open go back to the queue and any the manager had
+/// assigned to it are free for every Tier 1 seat. Cases it owns stay on the record.
+fn remove_seat(
+    ctx: &mut Ctx,
+    seat: &Seat,
+    controller: &mut Controller,
+    task: &mut Task,
+) -> Result<(), String> {
+    let id = seat.id;
+    let slot = ctx.ledger.board[id as usize];
+    if slot.gone {
+        return Err(format!("{} has already left the exercise", seat.name));
+    }
+    if slot.person {
+        return Err(format!(
+            "{} is held by a person: hand it to a bot first, then remove it",
+            seat.name
+        ));
+    }
+    let others = ctx
+        .ledger
+        .board
+        .iter()
+        .enumerate()
+        .any(|(i, s)| i != id as usize && s.role == seat.role && !s.gone);
+    if seat.role == Role::Manager
+        && !others
+        && ctx.scenario.0.injects.iter().any(|i| i.decision.is_some())
+    {
+        return Err(
+            "this scenario's injects ask decisions, which the SOC manager takes: keep a manager seat"
+                .into(),
+        );
+    }
+    *controller = Controller::Person;
+    task.0 = None;
+    let now = ctx.now();
+    let target = |ctx: &Ctx, tenant: usize| ctx.scenario.0.tenants[tenant].sla.pickup_target();
+    let mut returned = Vec::new();
+    for a in 0..ctx.ledger.alerts.len() {
+        let al = &ctx.ledger.alerts[a];
+        if al.taken_by == Some(id) && !al.closed {
+            let t = target(ctx, al.tenant);
+            let ledger = &mut *ctx.ledger;
+            let al = &mut ledger.alerts[a];
+            al.taken_by = None;
+            al.verdict = None;
+            al.assigned = None;
+            ledger.queue.push(&ledger.alerts[a], t);
+            returned.push(a as AlertId);
+        } else if al.assigned == Some(id) && ctx.ledger.queue.contains(a as AlertId) {
+            ctx.ledger.alerts[a].assigned = None;
+            ctx.ledger.assigned_waiting = ctx.ledger.assigned_waiting.saturating_sub(1);
+        }
+    }
+    let slot = &mut ctx.ledger.board[id as usize];
+    slot.gone = true;
+    slot.busy = false;
+    slot.until = now;
+    ctx.log(Entry::SeatRemoved { seat: id, returned });
+    ctx.wake(Role::Tier1);
+    Ok(())
 }
 
 /// The seats' components, as the event handlers take them.

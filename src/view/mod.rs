@@ -186,7 +186,7 @@ pub struct DeskCard {
     pub name: String,
     /// Role.
     pub role: Role,
-    /// `person` or `bot`.
+    /// `person`, `bot`, or `left` (the facilitator removed the seat).
     pub played_by: String,
     /// The participant's name, when a person holds the seat and gave one.
     pub player: Option<String>,
@@ -939,6 +939,11 @@ pub fn workload(world: &World) -> Workload {
                     *p = "bot".into();
                 }
             }
+            Entry::SeatAdded { info } => {
+                if let Some(n) = names.get_mut(info.seat as usize) {
+                    n.clone_from(&info.name);
+                }
+            }
             Entry::ActionStarted { seat, .. } => {
                 if let Some(n) = actions.get_mut(*seat as usize) {
                     *n += 1;
@@ -963,7 +968,11 @@ pub fn workload(world: &World) -> Workload {
                 seat: i as u16,
                 name: std::mem::take(&mut names[i]),
                 role: slot.role,
-                played_by: played_by[i].clone(),
+                played_by: if slot.gone {
+                    "left".into()
+                } else {
+                    played_by[i].clone()
+                },
                 player: if played_by[i] == "person" {
                     players[i].take()
                 } else {

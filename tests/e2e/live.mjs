@@ -730,6 +730,27 @@ async function main() {
   await until(t2, 'the banner to go', () => document.querySelector('#seat-bot').hidden);
   note('tier2-1: person → bot → person');
 
+  step('facilitator adds a seat for a latecomer, then removes it through the confirmation');
+  await fac.locator('#addseat-role').selectOption('Hunter');
+  const added = await clickForReply(fac, '#addseat-go', /accepted: added hunter-\d+/);
+  const addedName = /hunter-\d+/.exec(added.text)[0];
+  const rowOf = (name) => `[data-testid=seat-row]:has-text("${name}")`;
+  await until(fac, 'the new seat in the seats table, played by a bot, with its link', (n) =>
+    Array.from(document.querySelectorAll('#seats-body tr[data-testid=seat-row]')).some((r) => r.cells[0].textContent.trim() === n
+      && r.cells[2].querySelector('.tag').textContent.trim() === 'bot' && /\/s\/[A-Za-z0-9_-]{22}$/.test(r.querySelector('input').value)), addedName);
+  const askRemove = await askConfirm(fac, `${rowOf(addedName)} [data-testid=remove-seat]`);
+  checkDialog(fac, askRemove, /^Remove the seat/, new RegExp(`^Remove takes ${addedName} out of the exercise`));
+  await clickForReply(fac, '#confirm-ok', new RegExp(`accepted: removed ${addedName}`));
+  await dialogGone(fac);
+  await until(fac, 'the removed seat shown as left', (n) =>
+    Array.from(document.querySelectorAll('#seats-body tr[data-testid=seat-row]')).some((r) => r.cells[0].textContent.trim() === n
+      && r.cells[2].querySelector('.tag').textContent.trim() === 'left'), addedName);
+  await until(fac, 'the seat changes in the discussion', (n) => {
+    const t = document.querySelector('#discussion')?.textContent || '';
+    return t.includes(`added a`) && t.includes('removed the seat');
+  }, addedName);
+  note(`${addedName}: added while running, removed after the confirmation`);
+
   step('the manager decides to isolate ws-fin-07; the attack is blocked');
   const mgr = P.manager;
   // The service desk's inject (the scenario's first) asks whether to isolate the laptop.
