@@ -26,6 +26,7 @@ pub struct BatchArgs<'a> {
     pub jobs: Option<usize>,
     pub out: Option<&'a Path>,
     pub json: bool,
+    pub navigator: Option<&'a Path>,
     pub detections_from: Option<&'a Path>,
     pub sigma_levels: Option<&'a Path>,
 }
@@ -175,6 +176,9 @@ pub fn batch(a: &BatchArgs) -> Result<ExitCode> {
             dir.display()
         );
     }
+    if let Some(path) = a.navigator {
+        write_layers(path, &summary)?;
+    }
     if a.json {
         emit(&summary_json);
     } else {
@@ -188,6 +192,42 @@ pub fn batch(a: &BatchArgs) -> Result<ExitCode> {
         return Ok(ExitCode::from(130));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes each arm's ATT&CK Navigator layer: the baseline's to `path`, each variant's
+/// beside it, named `STEM.VARIANT.EXT`.
+fn write_layers(path: &Path, summary: &batch::Summary) -> Result<()> {
+    let mut written = Vec::new();
+    for (i, arm) in summary.arms.iter().enumerate() {
+        let p = if i == 0 {
+            path.to_path_buf()
+        } else {
+            let slug: String = arm
+                .name
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' {
+                        c.to_ascii_lowercase()
+                    } else {
+                        '-'
+                    }
+                })
+                .collect();
+            let stem = path
+                .file_stem()
+                .map_or_else(|| "layer".into(), |s| s.to_string_lossy());
+            let ext = path
+                .extension()
+                .map_or_else(|| "json".into(), |e| e.to_string_lossy());
+            path.with_file_name(format!("{stem}.{slug}.{ext}"))
+        };
+        let layer = socdrill::report::navigator::batch_layer(summary, arm);
+        fs::write(&p, serde_json::to_string_pretty(&layer)? + "\n")
+            .with_context(|| format!("cannot write the Navigator layer {}", p.display()))?;
+        written.push(p.display().to_string());
+    }
+    eprintln!("ATT&CK Navigator layer(s) written: {}", written.join(", "));
+    Ok(())
 }
 
 /// `socdrill par`: the median expert team score over the fixed par seeds, stored in the

@@ -174,6 +174,10 @@ what finished (exit code 130)."
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
+        /// Write the baseline's ATT&CK coverage as an ATT&CK Navigator layer (format
+        /// 4.5) to FILE, and each variant's beside it (FILE's name with the variant's).
+        #[arg(long, value_name = "FILE")]
+        navigator: Option<PathBuf>,
         /// Replace the scenario's rules with the Sigma rules (.yml) under DIR.
         #[arg(long, value_name = "DIR")]
         detections_from: Option<PathBuf>,
@@ -337,6 +341,7 @@ fn main() -> ExitCode {
             jobs,
             out,
             json,
+            navigator,
             detections_from,
             sigma_levels,
         } => batch_cmd::batch(&batch_cmd::BatchArgs {
@@ -347,6 +352,7 @@ fn main() -> ExitCode {
             jobs,
             out: out.as_deref(),
             json,
+            navigator: navigator.as_deref(),
             detections_from: detections_from.as_deref(),
             sigma_levels: sigma_levels.as_deref(),
         }),

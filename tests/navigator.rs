@@ -302,3 +302,76 @@ fn a_runs_layer_follows_the_format_and_names_real_techniques() {
         }
     }
 }
+
+#[test]
+fn a_batch_writes_one_layer_per_arm_scored_by_detection_rate() {
+    let dir = common::scratch("navigator-batch");
+    let path = dir.join("coverage.json");
+    let variant = format!(
+        "{}/scenarios/variants/phish-enable-7z.ron",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let out = common::socdrill(&[
+        "batch",
+        "--seeds",
+        "1..24",
+        "--bots",
+        "novice",
+        "--variant",
+        &variant,
+        "--json",
+        "--navigator",
+        path.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let arms = summary["arms"].as_array().unwrap();
+    assert_eq!(arms.len(), 2);
+    let catalogue = Catalogue::get();
+    let mut layers = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let p = entry.unwrap().path();
+        layers.push(p.file_name().unwrap().to_string_lossy().to_string());
+    }
+    // The baseline's at the path given, the variant's beside it under its name.
+    layers.sort_by_key(|name| name != "coverage.json");
+    assert_eq!(layers.len(), 2, "{layers:?}");
+    assert_eq!(layers[0], "coverage.json");
+    assert!(layers[1].starts_with("coverage.") && layers[1].ends_with(".json"));
+    for (file, arm) in [(&layers[0], &arms[0]), (&layers[1], &arms[1])] {
+        let layer: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join(file)).unwrap()).unwrap();
+        assert_eq!(problems(&layer), Vec::<String>::new(), "{file}");
+        assert_eq!(layer["metadata"][3]["value"], arm["digest"], "{file}");
+        let techniques = layer["techniques"].as_array().unwrap();
+        assert!(!techniques.is_empty());
+        for t in techniques {
+            let id = t["techniqueID"].as_str().unwrap();
+            let known = catalogue
+                .technique(id)
+                .unwrap_or_else(|| panic!("{id} is not in ATT&CK v17"));
+            assert!(known.tactics.contains(&t["tactic"].as_str().unwrap()));
+            // The score is the coverage row's rule detection rate over the runs it ran in.
+            let row = arm["coverage"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["technique"] == id && r["tactic"] == t["tactic"])
+                .unwrap();
+            let ran = row["runs"].as_u64().unwrap() - row["not_exercised"].as_u64().unwrap();
+            let rate = row["detected_by_rule"].as_u64().unwrap() as f64 * 100.0 / ran as f64;
+            let score = t["score"].as_f64().unwrap();
+            assert!((score - rate).abs() <= 0.05, "{id}: {score} vs {rate}");
+            assert!(
+                t["comment"]
+                    .as_str()
+                    .unwrap()
+                    .contains("median time to alert")
+            );
+        }
+    }
+}
