@@ -27,6 +27,8 @@ pub struct BatchArgs<'a> {
     pub out: Option<&'a Path>,
     pub json: bool,
     pub navigator: Option<&'a Path>,
+    pub shard: Option<&'a str>,
+    pub actions: Option<&'a Path>,
     pub detections_from: Option<&'a Path>,
     pub sigma_levels: Option<&'a Path>,
 }
@@ -63,7 +65,24 @@ fn jobs_or_cores(jobs: Option<usize>) -> Result<usize> {
 }
 
 pub fn batch(a: &BatchArgs) -> Result<ExitCode> {
-    let seeds = Seeds::parse(a.seeds).map_err(|e| anyhow::anyhow!("--seeds: {e}"))?;
+    let all_seeds = Seeds::parse(a.seeds).map_err(|e| anyhow::anyhow!("--seeds: {e}"))?;
+    let shard = match a.shard {
+        None => None,
+        Some(text) => {
+            let env = std::env::var("SLURM_ARRAY_TASK_ID")
+                .or_else(|_| std::env::var("JOB_COMPLETION_INDEX"))
+                .ok();
+            let shard = batch::Shard::parse(text, env.as_deref())
+                .map_err(|e| anyhow::anyhow!("--shard: {e}"))?;
+            if a.out.is_none() {
+                bail!(
+                    "--shard writes its partial summary into a directory: add --out DIR (batch-merge reads it from there)"
+                );
+            }
+            Some(shard)
+        }
+    };
+    let seeds = shard.map_or(all_seeds, |s| s.block(all_seeds));
     let jobs = jobs_or_cores(a.jobs)?;
     let profile =
         bots::profile_named(a.bots).with_context(|| format!("unknown bot profile {:?}", a.bots))?;
@@ -124,10 +143,14 @@ pub fn batch(a: &BatchArgs) -> Result<ExitCode> {
     });
 
     let mut acc = Accumulator::new(&arms);
+    if shard.is_some() {
+        acc.keep_run_digests();
+    }
     let mut progress = Progress::new(seeds.count, arms.len());
     let mut write_error: Option<anyhow::Error> = None;
     let started = Instant::now();
-    let finished = batch::run(&arms, seeds, jobs, &STOP, |records| {
+    let (script, _) = crate::load_script(a.actions, &base)?;
+    let finished = batch::run_scripted(&arms, seeds, jobs, &STOP, &script, |records| {
         if let Some((p, w)) = runs_file.as_mut()
             && write_error.is_none()
         {
@@ -155,7 +178,49 @@ pub fn batch(a: &BatchArgs) -> Result<ExitCode> {
         w.flush()
             .with_context(|| format!("cannot write {}", p.display()))?;
     }
-    let summary = acc.summary(&base, &Team::uniform(profile).label(), seeds);
+    let bots_label = Team::uniform(profile).label();
+    let acc = match shard {
+        Some(shard) => {
+            let dir = a.out.expect("checked with --shard");
+            let partial = batch::Partial {
+                schema: batch::PARTIAL_SCHEMA.into(),
+                inputs: inputs_digest(
+                    &source,
+                    &base,
+                    a.variants,
+                    a.actions,
+                    &bots_label,
+                    all_seeds,
+                    shard,
+                )?,
+                scenario: base.id.clone(),
+                title: base.title.clone(),
+                bots: bots_label.clone(),
+                first_seed: all_seeds.first,
+                seed_count: all_seeds.count,
+                shard,
+                block_first: seeds.first,
+                block_count: seeds.count,
+                accumulator: acc,
+            };
+            let p = dir.join("partial.json");
+            fs::write(&p, serde_json::to_string(&partial)? + "\n")
+                .with_context(|| format!("cannot write {}", p.display()))?;
+            eprintln!(
+                "shard {}/{}: seeds {}, partial summary written to {} (merge the shards with socdrill batch-merge)",
+                shard.index,
+                shard.count,
+                match seeds.last() {
+                    Some(last) => format!("{}..{last}", seeds.first),
+                    None => "none".into(),
+                },
+                p.display()
+            );
+            partial.accumulator
+        }
+        None => acc,
+    };
+    let summary = acc.summary(&base, &bots_label, seeds);
     let exercises = finished.seeds as f64 * arms.len() as f64;
     eprintln!(
         "{} exercise(s) in {:.2} s on {jobs} job(s): {:.0} exercises/s",
@@ -163,27 +228,7 @@ pub fn batch(a: &BatchArgs) -> Result<ExitCode> {
         elapsed.as_secs_f64(),
         exercises / elapsed.as_secs_f64().max(1e-9)
     );
-    let summary_json = serde_json::to_string_pretty(&summary)? + "\n";
-    if let Some(dir) = a.out {
-        let write = |name: &str, text: &str| {
-            let p = dir.join(name);
-            fs::write(&p, text).with_context(|| format!("cannot write {}", p.display()))
-        };
-        write("summary.json", &summary_json)?;
-        write("report.html", &batch::render::html(&summary))?;
-        eprintln!(
-            "runs.jsonl, summary.json and report.html (coverage heatmap) written to {}",
-            dir.display()
-        );
-    }
-    if let Some(path) = a.navigator {
-        write_layers(path, &summary)?;
-    }
-    if a.json {
-        emit(&summary_json);
-    } else {
-        emit(&batch::render::text(&summary));
-    }
+    write_summary(&summary, a.out, a.navigator, a.json, "runs.jsonl, ")?;
     if finished.interrupted {
         eprintln!(
             "interrupted: {} of {} seed(s) finished; the summary covers those",
@@ -191,6 +236,110 @@ pub fn batch(a: &BatchArgs) -> Result<ExitCode> {
         );
         return Ok(ExitCode::from(130));
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a summary where it was asked for (`summary.json` and `report.html` in `out`,
+/// the Navigator layers) and prints it, as text or JSON.
+fn write_summary(
+    summary: &batch::Summary,
+    out: Option<&Path>,
+    navigator: Option<&Path>,
+    json: bool,
+    also: &str,
+) -> Result<()> {
+    let summary_json = serde_json::to_string_pretty(summary)? + "\n";
+    if let Some(dir) = out {
+        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let write = |name: &str, text: &str| {
+            let p = dir.join(name);
+            fs::write(&p, text).with_context(|| format!("cannot write {}", p.display()))
+        };
+        write("summary.json", &summary_json)?;
+        write("report.html", &batch::render::html(summary))?;
+        eprintln!(
+            "{also}summary.json and report.html (coverage heatmap) written to {}",
+            dir.display()
+        );
+    }
+    if let Some(path) = navigator {
+        write_layers(path, summary)?;
+    }
+    if json {
+        emit(&summary_json);
+    } else {
+        emit(&batch::render::text(summary));
+    }
+    Ok(())
+}
+
+/// What decides a sharded batch's runs, hashed: shards merge only when it agrees.
+fn inputs_digest(
+    source: &Source,
+    base: &scenario::Scenario,
+    variants: &[PathBuf],
+    actions: Option<&Path>,
+    bots: &str,
+    seeds: Seeds,
+    shard: batch::Shard,
+) -> Result<String> {
+    use sha2::{Digest as _, Sha256};
+    let mut h = Sha256::new();
+    let mut field = |name: &str, value: &[u8]| {
+        h.update(name.as_bytes());
+        h.update((value.len() as u64).to_le_bytes());
+        h.update(value);
+    };
+    field("version", env!("CARGO_PKG_VERSION").as_bytes());
+    field("scenario", source.src.as_bytes());
+    // Rules replaced from a Sigma directory are part of the scenario run.
+    field("rules", format!("{:?}", base.rules).as_bytes());
+    for v in variants {
+        field("variant", read_text(v)?.as_bytes());
+    }
+    if let Some(p) = actions {
+        field("actions", read_text(p)?.as_bytes());
+    }
+    field("bots", bots.as_bytes());
+    field(
+        "seeds",
+        format!("{}+{}", seeds.first, seeds.count).as_bytes(),
+    );
+    field("shards", shard.count.to_string().as_bytes());
+    Ok(format!("{:x}", h.finalize()))
+}
+
+/// `socdrill batch-merge`: the shards' partial summaries, checked and merged into the
+/// summary one machine would have printed.
+pub fn merge_cmd(
+    dirs: &[PathBuf],
+    out: Option<&Path>,
+    navigator: Option<&Path>,
+    json: bool,
+) -> Result<ExitCode> {
+    let mut parts = Vec::new();
+    for d in dirs {
+        let path = if d.is_dir() {
+            d.join("partial.json")
+        } else {
+            d.clone()
+        };
+        let text = read_text(&path)?;
+        let p: batch::Partial = serde_json::from_str(&text).map_err(|e| {
+            anyhow::Error::msg(socdrill::scenario::diag::json_problem(path.display(), &e))
+        })?;
+        parts.push((path.display().to_string(), p));
+    }
+    let merged = batch::Partial::merge(parts).map_err(anyhow::Error::msg)?;
+    eprintln!(
+        "{} shard(s) merged: seeds {}",
+        dirs.len(),
+        match merged.seeds.last() {
+            Some(last) => format!("{}..{last}", merged.seeds.first),
+            None => "none".into(),
+        }
+    );
+    write_summary(&merged.summary(), out, navigator, json, "")?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -178,12 +178,40 @@ what finished (exit code 130)."
         /// 4.5) to FILE, and each variant's beside it (FILE's name with the variant's).
         #[arg(long, value_name = "FILE")]
         navigator: Option<PathBuf>,
+        /// Run only the K-th (from 0) of N contiguous blocks of the seeds and write an
+        /// exact partial summary into --out DIR for `batch-merge`. `--shard N` takes K
+        /// from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX (Slurm job arrays,
+        /// Kubernetes Indexed Jobs).
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
+        /// Timed actions for some seats on every seed (see ACTIONS.md): scripted or
+        /// idle defenders over many seeds; the other seats are bots.
+        #[arg(long, value_name = "FILE")]
+        actions: Option<PathBuf>,
         /// Replace the scenario's rules with the Sigma rules (.yml) under DIR.
         #[arg(long, value_name = "DIR")]
         detections_from: Option<PathBuf>,
         /// Fidelity and noise per Sigma level (RON; default assets/sigma-levels.ron).
         #[arg(long, value_name = "FILE", requires = "detections_from")]
         sigma_levels: Option<PathBuf>,
+    },
+    /// Merge the partial summaries of a sharded batch (`batch --shard K/N --out DIR`,
+    /// one DIR per shard, in any order) into the summary, JSON, HTML report and
+    /// Navigator layers one machine running every seed would have written. Checks
+    /// that the shards come from one batch and cover its seeds once.
+    BatchMerge {
+        /// The shards' --out directories (or their partial.json files).
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Write summary.json and report.html into DIR.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Write each arm's ATT&CK Navigator layer (as `batch --navigator`).
+        #[arg(long, value_name = "FILE")]
+        navigator: Option<PathBuf>,
     },
     /// Measure a scenario's par (median team score of expert bots over seeds 200..219)
     /// and store it in the file; scorecards and reports show score against it.
@@ -342,6 +370,8 @@ fn main() -> ExitCode {
             out,
             json,
             navigator,
+            shard,
+            actions,
             detections_from,
             sigma_levels,
         } => batch_cmd::batch(&batch_cmd::BatchArgs {
@@ -353,9 +383,17 @@ fn main() -> ExitCode {
             out: out.as_deref(),
             json,
             navigator: navigator.as_deref(),
+            shard: shard.as_deref(),
+            actions: actions.as_deref(),
             detections_from: detections_from.as_deref(),
             sigma_levels: sigma_levels.as_deref(),
         }),
+        Command::BatchMerge {
+            dirs,
+            json,
+            out,
+            navigator,
+        } => batch_cmd::merge_cmd(&dirs, out.as_deref(), navigator.as_deref(), json),
         Command::Par {
             scenario,
             jobs,

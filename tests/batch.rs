@@ -529,3 +529,188 @@ fn sigma_rules_become_the_detection_catalogue() {
         "{err}"
     );
 }
+
+fn ok_stdout(out: &std::process::Output) -> Vec<u8> {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout.clone()
+}
+
+fn stderr_of(out: &std::process::Output) -> String {
+    assert!(!out.status.success(), "expected a failure");
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+#[test]
+fn sharded_batches_merge_into_the_single_machine_summary_byte_for_byte() {
+    let variant = "scenarios/variants/phish-enable-7z.ron";
+    let seeds = "5..27";
+    let single = ok_stdout(&socdrill(&[
+        "batch",
+        "--seeds",
+        seeds,
+        "--variant",
+        variant,
+        "--json",
+    ]));
+    for n in [1u64, 3, 7] {
+        let root = scratch(&format!("shards-{n}"));
+        let mut dirs = Vec::new();
+        for k in 0..n {
+            let dir = root.join(format!("shard-{k}"));
+            let shard = format!("{k}/{n}");
+            ok_stdout(&socdrill(&[
+                "batch",
+                "--seeds",
+                seeds,
+                "--variant",
+                variant,
+                "--shard",
+                &shard,
+                "--out",
+                dir.to_str().unwrap(),
+            ]));
+            dirs.push(dir.to_str().unwrap().to_string());
+        }
+        // Given in reverse: the merge puts them in block order.
+        let mut args = vec!["batch-merge".to_string(), "--json".into()];
+        args.extend(dirs.iter().rev().cloned());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let merged = ok_stdout(&socdrill(&args));
+        assert!(
+            merged == single,
+            "{n} shard(s): the merged summary differs from the single run"
+        );
+        // Every seed ran once: the shards' streamed runs add up to the range.
+        let lines: usize = dirs
+            .iter()
+            .map(|d| {
+                std::fs::read_to_string(Path::new(d).join("runs.jsonl"))
+                    .unwrap()
+                    .lines()
+                    .count()
+            })
+            .sum();
+        assert_eq!(lines, 23 * 2, "{n} shard(s): 23 seeds × 2 arms");
+    }
+}
+
+#[test]
+fn a_merge_names_the_missing_doubled_or_foreign_shard() {
+    let root = scratch("shards-bad");
+    let run = |k: &str, bots: &str, name: &str| {
+        let dir = root.join(name);
+        ok_stdout(&socdrill(&[
+            "batch",
+            "--seeds",
+            "1..10",
+            "--bots",
+            bots,
+            "--shard",
+            k,
+            "--out",
+            dir.to_str().unwrap(),
+        ]));
+        dir.to_str().unwrap().to_string()
+    };
+    let s0 = run("0/3", "competent", "s0");
+    let s2 = run("2/3", "competent", "s2");
+    let other = run("1/3", "expert", "other");
+    let e = stderr_of(&socdrill(&["batch-merge", &s0, &s2]));
+    assert!(e.contains("shard(s) 1/3 (seeds 5..7) missing"), "{e}");
+    let e = stderr_of(&socdrill(&["batch-merge", &s0, &s0, &s2]));
+    assert!(e.contains("shard 0/3 appears twice"), "{e}");
+    let e = stderr_of(&socdrill(&["batch-merge", &s0, &other, &s2]));
+    assert!(e.contains("come from different batches"), "{e}");
+    // The index from the job runner, and the arguments checked.
+    let dir = root.join("slurm");
+    let out = Command::new(env!("CARGO_BIN_EXE_socdrill"))
+        .args(["batch", "--seeds", "1..10", "--shard", "3", "--out"])
+        .arg(&dir)
+        .env("SLURM_ARRAY_TASK_ID", "1")
+        .env_remove("JOB_COMPLETION_INDEX")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    ok_stdout(&out);
+    let merged = ok_stdout(&socdrill(&[
+        "batch-merge",
+        "--json",
+        &s0,
+        dir.to_str().unwrap(),
+        &s2,
+    ]));
+    let single = ok_stdout(&socdrill(&["batch", "--seeds", "1..10", "--json"]));
+    assert!(merged == single, "a Slurm array task's shard merges too");
+    let e = stderr_of(&socdrill(&[
+        "batch", "--seeds", "1..10", "--shard", "3/3", "--out", "x",
+    ]));
+    assert!(e.contains("indexes run from 0 to 2"), "{e}");
+    let e = stderr_of(&socdrill(&["batch", "--seeds", "1..10", "--shard", "0/2"]));
+    assert!(e.contains("add --out DIR"), "{e}");
+}
+
+#[test]
+fn a_batch_plays_an_actions_file_on_every_seed_and_streams_stage_times() {
+    let root = scratch("batch-actions");
+    // Every seat of the default scenario held and idle: nobody defends.
+    let idle = root.join("idle.ron");
+    std::fs::write(
+        &idle,
+        r#"Script(seats: ["tier1-1", "tier1-2", "tier2-1", "hunter-1", "responder-1", "manager-1", "engineer-1", "intel-1"])"#,
+    )
+    .unwrap();
+    let out = root.join("out");
+    let summary: serde_json::Value = serde_json::from_slice(&ok_stdout(&socdrill(&[
+        "batch",
+        "--seeds",
+        "1..12",
+        "--actions",
+        idle.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ])))
+    .unwrap();
+    let intrusion = &summary["arms"][0]["intrusions"][0];
+    assert_eq!(intrusion["compromised_share"], 1.0, "{intrusion}");
+    assert_eq!(
+        intrusion["undetected_share"], 1.0,
+        "idle defenders detect nothing"
+    );
+    for role in summary["arms"][0]["roles"].as_array().unwrap() {
+        assert_eq!(role["actions_per_run"], 0.0, "{role}");
+    }
+    // Each stage's time in every streamed record, and its distribution in the summary.
+    let runs = std::fs::read_to_string(out.join("runs.jsonl")).unwrap();
+    for line in runs.lines() {
+        let r: serde_json::Value = serde_json::from_str(line).unwrap();
+        for st in r["intrusions"][0]["stages"].as_array().unwrap() {
+            assert_eq!(
+                st["fired"].as_bool().unwrap(),
+                st["fired_at"].is_u64(),
+                "{st}"
+            );
+        }
+    }
+    let first = &intrusion["stages"][0];
+    assert_eq!(first["fired_at_seconds"]["n"], 12, "{first}");
+    assert!(first["fired_at_seconds"]["median"].as_f64().unwrap() > 0.0);
+    // An actions file naming a seat the scenario lacks is refused at its place.
+    let bad = root.join("bad.ron");
+    std::fs::write(&bad, r#"Script(seats: ["tier9-1"])"#).unwrap();
+    let e = stderr_of(&socdrill(&[
+        "batch",
+        "--seeds",
+        "1..2",
+        "--actions",
+        bad.to_str().unwrap(),
+    ]));
+    assert!(
+        e.contains("bad.ron:1:") && e.contains("unknown seat"),
+        "{e}"
+    );
+}

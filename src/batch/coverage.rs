@@ -95,11 +95,13 @@ impl CoverageRow {
 }
 
 /// Counts outcomes per technique as records arrive.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Tally {
     rows: Vec<CoverageRow>,
     /// For each intrusion and stage, its row.
     row_of: Vec<Vec<usize>>,
+    /// Room for one run's outcome per row (not kept in a partial summary).
+    #[serde(skip)]
     best: Vec<Coverage>,
 }
 
@@ -172,7 +174,8 @@ impl Tally {
 
     /// Counts one run.
     pub fn add(&mut self, rec: &Record) {
-        self.best.fill(Coverage::NotExercised);
+        self.best.clear();
+        self.best.resize(self.rows.len(), Coverage::NotExercised);
         for (stage_rows, intr) in self.row_of.iter().zip(&rec.intrusions) {
             for (&k, st) in stage_rows.iter().zip(&intr.stages) {
                 self.best[k] = self.best[k].min(st.coverage());
@@ -188,6 +191,29 @@ impl Tally {
                 Coverage::NotExercised => &mut row.not_exercised,
             } += 1;
         }
+    }
+
+    /// Adds another tally of the same scenario's techniques.
+    pub fn merge(&mut self, other: &Tally) -> Result<(), String> {
+        if self.row_of != other.row_of
+            || self.rows.len() != other.rows.len()
+            || self
+                .rows
+                .iter()
+                .zip(&other.rows)
+                .any(|(a, b)| a.technique != b.technique || a.tactic != b.tactic)
+        {
+            return Err("the coverage rows differ: the partials are of different scenarios".into());
+        }
+        for (a, b) in self.rows.iter_mut().zip(&other.rows) {
+            a.runs += b.runs;
+            a.detected_by_rule += b.detected_by_rule;
+            a.found_by_hunt += b.found_by_hunt;
+            a.found_by_investigation += b.found_by_investigation;
+            a.missed += b.missed;
+            a.not_exercised += b.not_exercised;
+        }
+        Ok(())
     }
 
     /// The rows.

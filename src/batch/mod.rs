@@ -101,6 +101,12 @@ pub struct StageRecord {
     pub id: String,
     /// Whether it ran.
     pub fired: bool,
+    /// When it ran, seconds from the start (absent when it did not).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fired_at: Option<u64>,
+    /// When containment blocked it, if it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<u64>,
     /// Alerts rules raised on it.
     pub alerts: u32,
     /// From the stage running to its first alert, seconds.
@@ -165,6 +171,8 @@ impl Record {
                         .map(|s| StageRecord {
                             id: s.id.clone(),
                             fired: s.fired_at.is_some(),
+                            fired_at: s.fired_at,
+                            blocked_at: s.blocked_at,
                             alerts: s.alerts,
                             time_to_alert: s
                                 .first_alert_at
@@ -211,11 +219,23 @@ pub fn run(
     seeds: Seeds,
     jobs: usize,
     stop: &AtomicBool,
+    each: impl FnMut(Vec<Record>),
+) -> Finished {
+    run_scripted(arms, seeds, jobs, stop, &Script::default(), each)
+}
+
+/// [`run`] with some seats scripted (an actions file: scripted or idle defenders) in
+/// every arm and on every seed; the other seats are bots.
+pub fn run_scripted(
+    arms: &[Arm],
+    seeds: Seeds,
+    jobs: usize,
+    stop: &AtomicBool,
+    script: &Script,
     mut each: impl FnMut(Vec<Record>),
 ) -> Finished {
     let jobs = jobs.clamp(1, usize::try_from(seeds.count).unwrap_or(usize::MAX).max(1));
     let next = AtomicUsize::new(0);
-    let script = Script::default();
     let (tx, rx) = mpsc::sync_channel::<(usize, Vec<Record>)>(jobs * 4);
     let mut handed = 0;
     let over_budget: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
@@ -223,7 +243,7 @@ pub fn run(
     std::thread::scope(|scope| {
         for _ in 0..jobs {
             let tx = tx.clone();
-            let (next, script, over_budget, halt) = (&next, &script, &over_budget, &halt);
+            let (next, over_budget, halt) = (&next, &over_budget, &halt);
             scope.spawn(move || {
                 let mut worlds: Vec<Option<Exercise>> = (0..arms.len()).map(|_| None).collect();
                 loop {
@@ -284,18 +304,28 @@ pub fn run(
 }
 
 /// Folds records into a summary; see the module documentation for what it keeps.
-#[derive(Debug)]
+///
+/// A shard's accumulator is written out as a partial summary ([`Partial`]) and merged
+/// with the others' ([`Accumulator::merge`]) into exactly what one machine would have
+/// accumulated: every figure is a count, a sum of integers, or per-seed values kept in
+/// seed order.
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Accumulator {
     arms: Vec<ArmAcc>,
     seeds: usize,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 struct ArmAcc {
     name: String,
     description: String,
     changes: Vec<String>,
+    /// SHA-256 over the runs' journal digests in seed order, as they come.
+    #[serde(skip)]
     digest: Sha256,
+    /// In a shard: the runs' journal digests themselves, in seed order (a running hash
+    /// cannot be continued by another machine; the digests can be hashed at the merge).
+    run_digests: Option<String>,
     events: u64,
     team_score: Histogram,
     impact: Histogram,
@@ -305,7 +335,7 @@ struct ArmAcc {
     techniques: coverage::Tally,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 struct IntrusionAcc {
     id: String,
     name: String,
@@ -318,11 +348,12 @@ struct IntrusionAcc {
     /// Per seed, kept only when variants are paired with the baseline: dwell and time
     /// to contain, NaN when they do not apply (no foothold, never contained). `f32`
     /// holds whole seconds exactly up to 194 days, past the 30-day limit of an exercise.
+    #[serde(with = "nan_as_null")]
     paired: Option<(Vec<f32>, Vec<f32>)>,
     stages: Vec<StageAcc>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 struct StageAcc {
     id: String,
     technique: String,
@@ -332,14 +363,17 @@ struct StageAcc {
     alerted: u32,
     hunted: u32,
     time_to_alert: Histogram,
+    fired_at: Histogram,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 struct RoleAcc {
     role: String,
     seats: u32,
     actions: u64,
-    utilisation: f64,
+    /// Sum over runs, in thousandths (each run's is rounded to three decimals): an
+    /// integer, so shards add up exactly.
+    utilisation_milli: u64,
 }
 
 impl Accumulator {
@@ -354,6 +388,7 @@ impl Accumulator {
                     description: a.description.clone(),
                     changes: a.changes.clone(),
                     digest: Sha256::new(),
+                    run_digests: None,
                     events: 0,
                     team_score: Histogram::default(),
                     impact: Histogram::default(),
@@ -384,6 +419,7 @@ impl Accumulator {
                                     alerted: 0,
                                     hunted: 0,
                                     time_to_alert: Histogram::default(),
+                                    fired_at: Histogram::default(),
                                 })
                                 .collect(),
                         })
@@ -402,6 +438,83 @@ impl Accumulator {
         }
     }
 
+    /// Keeps the runs' journal digests rather than hashing them as they come, so that
+    /// this accumulator can be merged with another (a shard's).
+    pub fn keep_run_digests(&mut self) {
+        for a in &mut self.arms {
+            a.run_digests.get_or_insert_with(String::new);
+        }
+    }
+
+    /// Seeds added so far.
+    pub fn seeds(&self) -> usize {
+        self.seeds
+    }
+
+    /// Adds the next block of seeds' accumulator (a later shard's): the result is what
+    /// adding its records here, in order, would have given.
+    pub fn merge(&mut self, other: Accumulator) -> Result<(), String> {
+        if self.arms.len() != other.arms.len()
+            || self
+                .arms
+                .iter()
+                .zip(&other.arms)
+                .any(|(a, b)| a.name != b.name)
+        {
+            return Err("the partials have different arms (baseline and variants)".into());
+        }
+        self.seeds += other.seeds;
+        for (a, b) in self.arms.iter_mut().zip(other.arms) {
+            let (Some(mine), Some(theirs)) = (&mut a.run_digests, &b.run_digests) else {
+                return Err("a partial does not list its runs' digests".into());
+            };
+            mine.push_str(theirs);
+            a.events += b.events;
+            a.team_score.merge(&b.team_score);
+            a.impact.merge(&b.impact);
+            a.collateral += b.collateral;
+            if a.intrusions.len() != b.intrusions.len() {
+                return Err("the partials' scenarios have different intrusions".into());
+            }
+            for (ia, ib) in a.intrusions.iter_mut().zip(b.intrusions) {
+                if ia.id != ib.id || ia.stages.len() != ib.stages.len() {
+                    return Err(format!("intrusion {} differs between the partials", ia.id));
+                }
+                ia.compromised += ib.compromised;
+                ia.detected += ib.detected;
+                ia.censored += ib.censored;
+                ia.dwell.merge(&ib.dwell);
+                ia.time_to_contain.merge(&ib.time_to_contain);
+                ia.exposure.merge(&ib.exposure);
+                match (&mut ia.paired, ib.paired) {
+                    (Some((d, t)), Some((d2, t2))) => {
+                        d.extend(d2);
+                        t.extend(t2);
+                    }
+                    (None, None) => {}
+                    _ => return Err("the partials disagree on pairing".into()),
+                }
+                for (sa, sb) in ia.stages.iter_mut().zip(ib.stages) {
+                    sa.fired += sb.fired;
+                    sa.detected += sb.detected;
+                    sa.alerted += sb.alerted;
+                    sa.hunted += sb.hunted;
+                    sa.time_to_alert.merge(&sb.time_to_alert);
+                    sa.fired_at.merge(&sb.fired_at);
+                }
+            }
+            for (ra, rb) in a.roles.iter_mut().zip(b.roles) {
+                if rb.seats > 0 {
+                    ra.seats = rb.seats;
+                }
+                ra.actions += rb.actions;
+                ra.utilisation_milli += rb.utilisation_milli;
+            }
+            a.techniques.merge(&b.techniques)?;
+        }
+        Ok(())
+    }
+
     /// The `lo` and `hi` quantiles of arm `arm`'s team scores, if any run had one.
     pub fn score_quantiles(&self, arm: usize, lo: f64, hi: f64) -> Option<(f64, f64)> {
         let h = &self.arms.get(arm)?.team_score;
@@ -412,8 +525,13 @@ impl Accumulator {
     pub fn add(&mut self, records: &[Record]) {
         self.seeds += 1;
         for (acc, rec) in self.arms.iter_mut().zip(records) {
-            acc.digest.update(rec.digest.as_bytes());
-            acc.digest.update(b"\n");
+            match &mut acc.run_digests {
+                Some(list) => list.push_str(&rec.digest),
+                None => {
+                    acc.digest.update(rec.digest.as_bytes());
+                    acc.digest.update(b"\n");
+                }
+            }
             acc.events += rec.events;
             if let Some(s) = rec.team_score {
                 acc.team_score.add(s);
@@ -443,6 +561,9 @@ impl Accumulator {
                         continue;
                     }
                     sa.fired += 1;
+                    if let Some(t) = sr.fired_at {
+                        sa.fired_at.add(t as f64);
+                    }
                     sa.alerted += u32::from(sr.alerts > 0);
                     sa.hunted += u32::from(sr.hunt);
                     sa.detected += u32::from(sr.alerts > 0 || sr.hunt || sr.investigation);
@@ -455,7 +576,7 @@ impl Accumulator {
                 if let Some(rr) = rec.roles.iter().find(|r| r.role == ra.role) {
                     ra.seats = rr.seats;
                     ra.actions += u64::from(rr.actions);
-                    ra.utilisation += rr.utilisation;
+                    ra.utilisation_milli += (rr.utilisation * 1000.0).round() as u64;
                 }
             }
             acc.techniques.add(rec);
@@ -465,6 +586,12 @@ impl Accumulator {
     /// The summary of what was added. Everything in it depends only on the scenario,
     /// the arms and the seeds — no timings, paths or dates.
     pub fn summary(self, scenario: &Scenario, bots: &str, seeds: Seeds) -> Summary {
+        self.summary_of(&scenario.id, &scenario.title, bots, seeds)
+    }
+
+    /// [`Accumulator::summary`] for a scenario known by its id and title (a merge of
+    /// partial summaries has no scenario file).
+    pub fn summary_of(self, id: &str, title: &str, bots: &str, seeds: Seeds) -> Summary {
         let n = self.seeds;
         let share = |k: u32| if n == 0 { 0.0 } else { f64::from(k) / n as f64 };
         let baseline_dwell: Vec<Vec<Option<f64>>> = self
@@ -516,7 +643,17 @@ impl Accumulator {
                 description: acc.description,
                 changes: acc.changes,
                 runs: n,
-                digest: format!("{:x}", acc.digest.finalize()),
+                digest: {
+                    let mut h = acc.digest;
+                    if let Some(list) = &acc.run_digests {
+                        // Each run's digest is 64 hex characters.
+                        for d in list.as_bytes().chunks(64) {
+                            h.update(d);
+                            h.update(b"\n");
+                        }
+                    }
+                    format!("{:x}", h.finalize())
+                },
                 events_per_run: if n == 0 {
                     0.0
                 } else {
@@ -553,6 +690,7 @@ impl Accumulator {
                                 alert_rate: rate(sa.alerted, sa.fired),
                                 hunt_rate: rate(sa.hunted, sa.fired),
                                 time_to_alert_seconds: sa.time_to_alert.dist(),
+                                fired_at_seconds: sa.fired_at.dist(),
                             })
                             .collect(),
                     })
@@ -571,7 +709,7 @@ impl Accumulator {
                         utilisation: if n == 0 {
                             0.0
                         } else {
-                            r.utilisation / n as f64
+                            r.utilisation_milli as f64 / 1000.0 / n as f64
                         },
                     })
                     .collect(),
@@ -580,8 +718,8 @@ impl Accumulator {
         }
         Summary {
             schema: SCHEMA.into(),
-            scenario: scenario.id.clone(),
-            title: scenario.title.clone(),
+            scenario: id.to_string(),
+            title: title.to_string(),
             bots: bots.into(),
             seeds: SeedRange {
                 first: seeds.first,
@@ -592,6 +730,32 @@ impl Accumulator {
             arms,
             paired,
         }
+    }
+}
+
+/// Per-seed values with NaN where a value does not apply, written as JSON `null`.
+mod nan_as_null {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    type Paired = Option<(Vec<f32>, Vec<f32>)>;
+    /// As written: `null` where a value does not apply.
+    type Written = Option<(Vec<Option<f32>>, Vec<Option<f32>>)>;
+
+    fn out(v: &[f32]) -> Vec<Option<f32>> {
+        v.iter().map(|&x| (!x.is_nan()).then_some(x)).collect()
+    }
+
+    fn back(v: Vec<Option<f32>>) -> Vec<f32> {
+        v.into_iter().map(|x| x.unwrap_or(f32::NAN)).collect()
+    }
+
+    pub fn serialize<S: Serializer>(v: &Paired, s: S) -> Result<S::Ok, S::Error> {
+        v.as_ref().map(|(a, b)| (out(a), out(b))).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Paired, D::Error> {
+        let v: Written = Deserialize::deserialize(d)?;
+        Ok(v.map(|(a, b)| (back(a), back(b))))
     }
 }
 
@@ -714,6 +878,10 @@ pub struct StageSummary {
     pub hunt_rate: Option<f64>,
     /// From the stage running to its first alert.
     pub time_to_alert_seconds: Dist,
+    /// When it ran, seconds from the start, over the runs where it did: the attack's
+    /// timeline over seeds.
+    #[serde(default)]
+    pub fired_at_seconds: Dist,
 }
 
 /// One role's mean load per exercise.
@@ -802,5 +970,202 @@ impl Seeds {
             ));
         }
         Ok(Seeds { first: a, count })
+    }
+}
+
+/// Version tag of a shard's partial summary.
+pub const PARTIAL_SCHEMA: &str = "socdrill.batch-partial/1";
+
+/// One shard of a batch: the `index`-th (from 0) of `count` contiguous blocks of the
+/// seed range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    /// Which block, from 0.
+    pub index: u64,
+    /// How many blocks.
+    pub count: u64,
+}
+
+impl Shard {
+    /// Reads `K/N` (K from 0 to N−1), or `N` alone with K taken from `index_env` (the
+    /// job runner's array index: Slurm's `SLURM_ARRAY_TASK_ID`, Kubernetes'
+    /// `JOB_COMPLETION_INDEX`).
+    pub fn parse(text: &str, index_env: Option<&str>) -> Result<Shard, String> {
+        let num = |s: &str, what: &str| {
+            s.trim().parse::<u64>().map_err(|_| {
+                format!("cannot read {what} {s:?} in --shard {text:?}: give K/N, such as 0/4, or N with the index in SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX")
+            })
+        };
+        let (index, count) = match text.split_once('/') {
+            Some((k, n)) => (num(k, "the shard index")?, num(n, "the number of shards")?),
+            None => {
+                let n = num(text, "the number of shards")?;
+                let k = index_env.ok_or_else(|| {
+                    format!("--shard {n} gives no index: write --shard K/{n}, or run it as a Slurm array task or a Kubernetes Indexed Job (SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX)")
+                })?;
+                (num(k, "the job runner's index")?, n)
+            }
+        };
+        if count == 0 {
+            return Err("--shard needs at least one shard".into());
+        }
+        if index >= count {
+            return Err(format!(
+                "shard index {index} is out of range for {count} shard(s): indexes run from 0 to {}",
+                count - 1
+            ));
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// This shard's block of `seeds`: contiguous, the first `count % n` blocks one seed
+    /// longer, every seed in exactly one block.
+    pub fn block(self, seeds: Seeds) -> Seeds {
+        let (base, rem) = (seeds.count / self.count, seeds.count % self.count);
+        let k = self.index;
+        Seeds {
+            first: seeds.first + k * base + k.min(rem),
+            count: base + u64::from(k < rem),
+        }
+    }
+}
+
+/// A shard's partial summary: exact and mergeable. Written by `batch --shard K/N
+/// --out DIR` as `DIR/partial.json`; `batch-merge` checks that partials share their
+/// inputs and cover the seed range once, then merges them in block order.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Partial {
+    /// Always [`PARTIAL_SCHEMA`].
+    pub schema: String,
+    /// SHA-256 over everything that decides the runs: socdrill's version, the scenario
+    /// (with any replaced rules), the variants, the bot profile, the whole seed range and
+    /// the number of shards.
+    pub inputs: String,
+    /// Scenario id.
+    pub scenario: String,
+    /// Scenario title.
+    pub title: String,
+    /// Bot profile of the baseline.
+    pub bots: String,
+    /// The whole batch's first seed.
+    pub first_seed: u64,
+    /// The whole batch's number of seeds.
+    pub seed_count: u64,
+    /// Which shard this is.
+    pub shard: Shard,
+    /// Its block's first seed.
+    pub block_first: u64,
+    /// Its block's number of seeds.
+    pub block_count: u64,
+    /// The accumulated runs (every seed of the block unless interrupted).
+    pub accumulator: Accumulator,
+}
+
+impl Partial {
+    /// Merges partials (in any order) into one accumulator over the whole seed range,
+    /// or says which shard is missing, doubled, unfinished or of other inputs. `names`
+    /// name each partial in messages (its directory).
+    pub fn merge(parts: Vec<(String, Partial)>) -> Result<Merged, String> {
+        let Some((first_name, first)) = parts.first() else {
+            return Err("no partial summaries to merge".into());
+        };
+        for (name, p) in &parts {
+            if p.schema != PARTIAL_SCHEMA {
+                return Err(format!(
+                    "{name}: schema {:?} is not {PARTIAL_SCHEMA:?}: this socdrill cannot merge it",
+                    p.schema
+                ));
+            }
+            if p.inputs != first.inputs {
+                return Err(format!(
+                    "{name} and {first_name} come from different batches (their inputs differ: socdrill version, scenario, variants, bots, seed range or number of shards); merge shards of one batch"
+                ));
+            }
+            let done = p.accumulator.seeds() as u64;
+            if done != p.block_count {
+                return Err(format!(
+                    "{name}: shard {}/{} finished {done} of its {} seed(s) (it was interrupted): run it again",
+                    p.shard.index, p.shard.count, p.block_count
+                ));
+            }
+        }
+        let n = first.shard.count;
+        let mut slots: Vec<Option<(String, Partial)>> = (0..n).map(|_| None).collect();
+        for (name, p) in parts {
+            let k = p.shard.index as usize;
+            if let Some((other, _)) = &slots[k] {
+                return Err(format!(
+                    "shard {k}/{n} appears twice ({other} and {name}): give each shard once"
+                ));
+            }
+            slots[k] = Some((name, p));
+        }
+        let missing: Vec<usize> = (0..slots.len()).filter(|&k| slots[k].is_none()).collect();
+        if !missing.is_empty() {
+            let (_, any) = slots.iter().flatten().next().expect("one partial is there");
+            let seeds = Seeds {
+                first: any.first_seed,
+                count: any.seed_count,
+            };
+            let list: Vec<String> = missing
+                .iter()
+                .map(|&k| {
+                    let b = Shard {
+                        index: k as u64,
+                        count: n,
+                    }
+                    .block(seeds);
+                    match b.last() {
+                        Some(last) => format!("{k}/{n} (seeds {}..{last})", b.first),
+                        None => format!("{k}/{n} (no seeds)"),
+                    }
+                })
+                .collect();
+            return Err(format!(
+                "shard(s) {} missing: run them and merge again",
+                list.join(", ")
+            ));
+        }
+        let mut parts = slots.into_iter().flatten();
+        let (_, head) = parts.next().expect("n >= 1 and none missing");
+        let seeds = Seeds {
+            first: head.first_seed,
+            count: head.seed_count,
+        };
+        let mut acc = head.accumulator;
+        for (name, p) in parts {
+            acc.merge(p.accumulator)
+                .map_err(|e| format!("{name}: {e}"))?;
+        }
+        Ok(Merged {
+            scenario: head.scenario,
+            title: head.title,
+            bots: head.bots,
+            seeds,
+            accumulator: acc,
+        })
+    }
+}
+
+/// Partial summaries merged: the whole batch, ready to summarise.
+#[derive(Debug)]
+pub struct Merged {
+    /// Scenario id.
+    pub scenario: String,
+    /// Scenario title.
+    pub title: String,
+    /// Bot profile of the baseline.
+    pub bots: String,
+    /// The whole seed range.
+    pub seeds: Seeds,
+    /// Every shard's runs, in seed order.
+    pub accumulator: Accumulator,
+}
+
+impl Merged {
+    /// The summary, as one machine running every seed would have printed it.
+    pub fn summary(self) -> Summary {
+        self.accumulator
+            .summary_of(&self.scenario, &self.title, &self.bots, self.seeds)
     }
 }

@@ -147,19 +147,20 @@ fn arm_text(o: &mut String, arm: &ArmSummary) {
         let _ = writeln!(o, "    exposure         {}", dist_secs(&i.exposure_seconds));
         let _ = writeln!(
             o,
-            "    {:<24} {:<10} {:>5} {:>5} {:>5} {:>5}  time to alert (median, p90)",
-            "stage", "technique", "ran", "seen", "alert", "hunt"
+            "    {:<24} {:<10} {:>5} {:>5} {:>5} {:>5}  {:>9}  time to alert (median, p90)",
+            "stage", "technique", "ran", "seen", "alert", "hunt", "runs at"
         );
         for st in &i.stages {
             let _ = writeln!(
                 o,
-                "    {:<24} {:<10} {:>5} {:>5} {:>5} {:>5}  {}, {}",
+                "    {:<24} {:<10} {:>5} {:>5} {:>5} {:>5}  {:>9}  {}, {}",
                 st.id,
                 st.technique,
                 share(st.fired_share),
                 opt_share(st.detection_rate),
                 opt_share(st.alert_rate),
                 opt_share(st.hunt_rate),
+                secs(st.fired_at_seconds.median),
                 secs(st.time_to_alert_seconds.median),
                 secs(st.time_to_alert_seconds.p90)
             );

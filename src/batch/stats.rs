@@ -8,7 +8,7 @@ use crate::sim::rng::Stream;
 pub const RESAMPLES: usize = 1_000;
 
 /// Median, 10th and 90th percentiles of a sample.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Dist {
     /// Values the figures are taken over.
     pub n: usize,
@@ -36,13 +36,22 @@ impl Dist {
 /// Counts of each distinct value: exact quantiles in memory bounded by the number of
 /// distinct values (whole seconds within an exercise, scores to one decimal), not by the
 /// number of runs.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Histogram {
     counts: std::collections::BTreeMap<u64, u64>,
     n: u64,
 }
 
 impl Histogram {
+    /// Adds another histogram's counts: the result is as if every value had been
+    /// counted here.
+    pub fn merge(&mut self, other: &Histogram) {
+        for (&k, &c) in &other.counts {
+            *self.counts.entry(k).or_insert(0) += c;
+        }
+        self.n += other.n;
+    }
+
     /// Orders floats by `total_cmp` as unsigned integers.
     fn key(x: f64) -> u64 {
         let b = x.to_bits();
