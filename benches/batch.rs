@@ -3,8 +3,13 @@
 //! about 1,000 benign alerts an hour, bots in every seat). Figures only; it asserts
 //! nothing about time. Run with `cargo bench --bench batch`.
 //!
-//! `SOCDRILL_BENCH_SEEDS` sets the scaling batch (default 4,000 seeds) and
-//! `SOCDRILL_BENCH_MEMORY_SEEDS` the largest memory batch (default 100,000).
+//! Also: what recording every exercise in the history costs against the batch that
+//! makes them, and what merging the partial summaries of a sharded batch of 10⁶ seeds
+//! costs.
+//!
+//! `SOCDRILL_BENCH_SEEDS` sets the scaling batch (default 4,000 seeds),
+//! `SOCDRILL_BENCH_MEMORY_SEEDS` the largest memory batch (default 100,000) and
+//! `SOCDRILL_BENCH_MERGE_SEEDS` the sharded batch (default 1,000,000).
 
 use std::io::Write as _;
 use std::sync::Arc;
@@ -20,6 +25,11 @@ use socdrill::{Exercise, Team, bots, scenario};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const SCALE: &str = include_str!("scale.ron");
+
+/// The binary's history module, measured as `socdrill batch` uses it.
+#[path = "../src/history.rs"]
+#[allow(dead_code, reason = "the bench uses only the batch writer")]
+mod history;
 
 fn env(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -43,6 +53,104 @@ fn reset_peak() {
 
 fn mib(v: Option<f64>) -> String {
     v.map_or("n/a".into(), |m| format!("{m:.1} MiB"))
+}
+
+/// Runs a batch on one job and keeps its records: (seconds, records).
+fn batch_records(arms: &[Arm], seeds: Seeds) -> (f64, Vec<batch::Record>) {
+    let stop = AtomicBool::new(false);
+    let mut kept = Vec::new();
+    let t = Instant::now();
+    batch::run(arms, seeds, 1, &stop, |records| kept.extend(records));
+    (t.elapsed().as_secs_f64(), kept)
+}
+
+/// Recording a batch's exercises in a fresh history, as `socdrill batch` does: seconds.
+fn history_seconds(records: &[batch::Record]) -> f64 {
+    let dir = std::env::temp_dir().join(format!("socdrill-bench-history-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut h = history::History::open(&dir.join("h.sqlite")).expect("a fresh history opens");
+    let t = Instant::now();
+    let mut w = h.batch_writer(history::BatchMeta {
+        recorded_at: "2026-01-01T00:00:00Z".into(),
+        run_dir: None,
+        scenario: "bench".into(),
+        title: "bench".into(),
+        scenario_sha256: String::new(),
+        team: Some("bench".into()),
+        bots: "expert".into(),
+    });
+    for r in records {
+        w.add(r).expect("recorded");
+    }
+    w.flush().expect("recorded");
+    drop(w);
+    let secs = t.elapsed().as_secs_f64();
+    drop(h);
+    let _ = std::fs::remove_dir_all(&dir);
+    secs
+}
+
+/// A sharded batch of `seeds` seeds in `shards` partial summaries (the accumulators fed
+/// the measured records over and over), written and merged as `batch --shard` and
+/// `batch-merge` do: (bytes of partials, seconds to write them, seconds to read, check,
+/// merge and summarise them).
+fn merge_cost(
+    arms: &[Arm],
+    records: &[batch::Record],
+    seeds: u64,
+    shards: u64,
+) -> (usize, f64, f64) {
+    let whole = Seeds {
+        first: 1,
+        count: seeds,
+    };
+    let mut texts = Vec::new();
+    let mut write = 0.0;
+    let mut k = 0;
+    for index in 0..shards {
+        let shard = batch::Shard {
+            index,
+            count: shards,
+        };
+        let block = shard.block(whole);
+        let mut acc = Accumulator::new(arms);
+        acc.keep_run_digests();
+        for _ in 0..block.count {
+            acc.add(std::slice::from_ref(&records[k % records.len()]));
+            k += 1;
+        }
+        let t = Instant::now();
+        let partial = batch::Partial {
+            schema: batch::PARTIAL_SCHEMA.into(),
+            inputs: "bench".into(),
+            scenario: "bench".into(),
+            title: "bench".into(),
+            bots: "expert".into(),
+            first_seed: whole.first,
+            seed_count: whole.count,
+            shard,
+            block_first: block.first,
+            block_count: block.count,
+            accumulator: acc,
+        };
+        texts.push(serde_json::to_string(&partial).expect("partials serialise"));
+        write += t.elapsed().as_secs_f64();
+    }
+    let bytes = texts.iter().map(String::len).sum();
+    let t = Instant::now();
+    let parts: Vec<(String, batch::Partial)> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            (
+                format!("shard {i}"),
+                serde_json::from_str(text).expect("partials read back"),
+            )
+        })
+        .collect();
+    let merged = batch::Partial::merge(parts).expect("the shards merge");
+    std::hint::black_box(serde_json::to_string(&merged.summary()).expect("summary"));
+    (bytes, write, t.elapsed().as_secs_f64())
 }
 
 /// Runs a batch as `socdrill batch` does, streaming every record as a JSON line to a
@@ -102,6 +210,34 @@ fn main() {
     println!(
         "  batch, 2 jobs             {two:.0} exercises/s ({:.2}× the 1-job rate)",
         two / one
+    );
+
+    // The history: every exercise of a batch recorded, against `socdrill batch` on one
+    // job making and streaming them (the rate above), and against simulating them
+    // alone. On more jobs the recording thread runs beside the simulating ones.
+    let (sim_secs, records) = batch_records(
+        &arms,
+        Seeds {
+            first: 1,
+            count: seeds,
+        },
+    );
+    let record_secs = history_seconds(&records);
+    let batch_secs = records.len() as f64 / one;
+    println!(
+        "  history                   recording {} exercises takes {:.3} s: {:.2}% of the 1-job batch above ({:.3} s), {:.2}% of simulating them alone ({:.3} s)",
+        records.len(),
+        record_secs,
+        100.0 * record_secs / batch_secs,
+        batch_secs,
+        100.0 * record_secs / sim_secs,
+        sim_secs
+    );
+    let merge_seeds = env("SOCDRILL_BENCH_MERGE_SEEDS", 1_000_000);
+    let (bytes, write, merge) = merge_cost(&arms, &records, merge_seeds, 8);
+    println!(
+        "  shard merge               {merge_seeds} seeds in 8 partials ({:.1} MiB): writing them {write:.2} s, reading, checking, merging and summarising {merge:.2} s",
+        bytes as f64 / 1048576.0
     );
 
     let largest = env("SOCDRILL_BENCH_MEMORY_SEEDS", 100_000);

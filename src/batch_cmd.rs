@@ -29,6 +29,8 @@ pub struct BatchArgs<'a> {
     pub navigator: Option<&'a Path>,
     pub shard: Option<&'a str>,
     pub actions: Option<&'a Path>,
+    pub team: Option<&'a str>,
+    pub db: Option<PathBuf>,
     pub detections_from: Option<&'a Path>,
     pub sigma_levels: Option<&'a Path>,
 }
@@ -148,9 +150,60 @@ pub fn batch(a: &BatchArgs) -> Result<ExitCode> {
     }
     let mut progress = Progress::new(seeds.count, arms.len());
     let mut write_error: Option<anyhow::Error> = None;
-    let started = Instant::now();
     let (script, _) = crate::load_script(a.actions, &base)?;
+    // Every exercise goes into the history, a block per transaction; a history that
+    // cannot take them is a warning (the batch's own outputs are unaffected).
+    let meta = crate::history::BatchMeta {
+        recorded_at: crate::utc_now(),
+        run_dir: a.out.map(|d| {
+            fs::canonicalize(d)
+                .unwrap_or_else(|_| d.to_path_buf())
+                .display()
+                .to_string()
+        }),
+        scenario: base.id.clone(),
+        title: base.title.clone(),
+        scenario_sha256: crate::history::sha256_hex(&source.src),
+        team: a.team.map(str::to_string),
+        bots: Team::uniform(profile).label(),
+    };
+    if let Some(dir) = a.out {
+        let info = serde_json::json!({
+            "date": meta.recorded_at,
+            "socdrill": env!("CARGO_PKG_VERSION"),
+            "scenario": meta.scenario,
+            "title": meta.title,
+            "scenario_sha256": meta.scenario_sha256,
+            "team": meta.team,
+            "bots": meta.bots,
+        });
+        let p = dir.join("batch.json");
+        fs::write(&p, serde_json::to_string_pretty(&info)? + "\n")
+            .with_context(|| format!("cannot write {}", p.display()))?;
+    }
+    let mut history = match a.db.as_deref().map(crate::history::History::open) {
+        Some(Ok(h)) => Some(h),
+        Some(Err(e)) => {
+            eprintln!("warning: the batch is not recorded in the history: {e:#}");
+            None
+        }
+        None => None,
+    };
+    let mut recorder = history.as_mut().map(|h| h.batch_writer(meta));
+    let mut history_error: Option<anyhow::Error> = None;
+    let started = Instant::now();
     let finished = batch::run_scripted(&arms, seeds, jobs, &STOP, &script, |records| {
+        if let Some(w) = recorder.as_mut() {
+            for r in &records {
+                if let Err(e) = w.add(r) {
+                    history_error = Some(e);
+                    break;
+                }
+            }
+            if history_error.is_some() {
+                recorder = None;
+            }
+        }
         if let Some((p, w)) = runs_file.as_mut()
             && write_error.is_none()
         {
@@ -168,6 +221,21 @@ pub fn batch(a: &BatchArgs) -> Result<ExitCode> {
     });
     let elapsed = started.elapsed();
     progress.done();
+    if let Some(w) = recorder.as_mut()
+        && let Err(e) = w.flush()
+    {
+        history_error = Some(e);
+    }
+    drop(recorder);
+    if let Some(e) = history_error {
+        eprintln!("warning: the batch's exercises were not all recorded in the history: {e:#}");
+    } else if let Some(h) = &history {
+        eprintln!(
+            "{} exercise(s) recorded in the history {}",
+            finished.seeds * arms.len(),
+            h.path().display()
+        );
+    }
     if let Some(e) = write_error {
         return Err(e);
     }

@@ -31,6 +31,7 @@ macro_rules! say_raw {
 mod batch_cmd;
 #[cfg(feature = "gui")]
 mod gui;
+mod history;
 mod serve;
 
 /// mimalloc: the simulation allocates many small, short-lived values; glibc's allocator
@@ -76,6 +77,38 @@ struct Cli {
     command: Command,
 }
 
+/// Where the exercise history is kept (see `socdrill history`).
+#[derive(clap::Args, Debug, Clone, Default)]
+struct DbArgs {
+    /// The history database to record in (default: SOCDRILL_DB, else
+    /// socdrill/history.sqlite in the platform's data directory).
+    #[arg(long, value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// Record nothing in the history.
+    #[arg(long, conflicts_with = "db")]
+    no_db: bool,
+}
+
+impl DbArgs {
+    fn location(&self) -> Option<PathBuf> {
+        history::location(self.db.as_deref(), self.no_db)
+    }
+}
+
+#[derive(Subcommand)]
+enum HistoryAction {
+    /// Index existing run directories (`run --out`, `serve`'s journal directories,
+    /// `batch --out`) into the history; those already there are skipped. A deleted
+    /// history is rebuilt this way with the same rows.
+    Import {
+        /// Run directories.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run an exercise headless, bots in every seat not scripted; print the scorecard.
@@ -106,6 +139,12 @@ enum Command {
         /// runaway (a scenario asking for more work than it can mean).
         #[arg(long, value_name = "N", default_value_t = socdrill::sim::DEFAULT_EVENT_BUDGET)]
         max_events: u64,
+        /// The team that played, for the history (`socdrill history --team`).
+        #[arg(long, value_name = "NAME")]
+        team: Option<String>,
+        /// With --out, the exercise is recorded in the history.
+        #[command(flatten)]
+        db: DbArgs,
     },
     /// Validate scenario files and list every problem as FILE:LINE:COL: message.
     Check {
@@ -131,12 +170,56 @@ enum Command {
     },
     /// Compare runs side by side and over time; `--out` writes .html or .csv.
     Compare {
-        /// Run directories written by `run --out`.
-        #[arg(required = true)]
+        /// Run directories written by `run --out` (or pick them from the history with
+        /// --team, --scenario, --trainee).
+        #[arg(required_unless_present_any = ["team", "scenario", "trainee"])]
         runs: Vec<PathBuf>,
         /// Write the comparison to FILE (.html with trend charts, or .csv).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// From the history: this team's exercises, oldest first.
+        #[arg(long, value_name = "NAME", conflicts_with = "runs")]
+        team: Option<String>,
+        /// From the history: exercises of this scenario id.
+        #[arg(long, value_name = "ID", conflicts_with = "runs")]
+        scenario: Option<String>,
+        /// From the history: the exercises a participant played in (a trainee's way up
+        /// the Tier 1 ladder).
+        #[arg(long, value_name = "NAME", conflicts_with = "runs")]
+        trainee: Option<String>,
+        /// The history to read (default as for recording).
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
+    /// List the exercises in the history: those `run --out`, `serve` and `batch`
+    /// recorded, or `history import` indexed. Filters combine.
+    History {
+        #[command(subcommand)]
+        action: Option<HistoryAction>,
+        /// This team only.
+        #[arg(long, value_name = "NAME")]
+        team: Option<String>,
+        /// This scenario id only.
+        #[arg(long, value_name = "ID")]
+        scenario: Option<String>,
+        /// Recorded on or after this date (YYYY-MM-DD, UTC).
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// run, serve or batch only.
+        #[arg(long, value_parser = ["run", "serve", "batch"])]
+        source: Option<String>,
+        /// Exercises this participant played in.
+        #[arg(long, value_name = "NAME")]
+        trainee: Option<String>,
+        /// Print every field as JSON.
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// Print one CSV row per exercise.
+        #[arg(long)]
+        csv: bool,
+        /// The history to read (default as for recording).
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
     },
     /// Run many seeds on every core: distributions, detection per stage, ATT&CK
     /// coverage, and what-if variants paired with the baseline.
@@ -188,6 +271,12 @@ what finished (exit code 130)."
         /// idle defenders over many seeds; the other seats are bots.
         #[arg(long, value_name = "FILE")]
         actions: Option<PathBuf>,
+        /// The team whose what-if this is, for the history.
+        #[arg(long, value_name = "NAME")]
+        team: Option<String>,
+        /// Every exercise is recorded in the history.
+        #[command(flatten)]
+        db: DbArgs,
         /// Replace the scenario's rules with the Sigma rules (.yml) under DIR.
         #[arg(long, value_name = "DIR")]
         detections_from: Option<PathBuf>,
@@ -314,6 +403,13 @@ Examples:
         /// it live. A solo trainee has the whole role (never).
         #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_bot_wait, conflicts_with = "resume")]
         bot_wait: socdrill::soc::ledger::BotWait,
+        /// The team that plays, for the history (`socdrill history --team`).
+        #[arg(long, value_name = "NAME", conflicts_with = "resume")]
+        team: Option<String>,
+        /// At the end, the exercise (with the participants' names) is recorded in the
+        /// history.
+        #[command(flatten)]
+        db: DbArgs,
     },
     /// The game window: play a seat against bots, or watch a recorded exercise
     /// (needs a build with `--features gui`).
@@ -347,6 +443,8 @@ fn main() -> ExitCode {
             json,
             end_at,
             max_events,
+            team,
+            db,
         } => run(&RunArgs {
             path: scenario.as_deref(),
             seed,
@@ -356,11 +454,60 @@ fn main() -> ExitCode {
             json,
             end_at,
             max_events,
+            team: team.as_deref(),
+            db: db.location(),
         }),
         Command::Check { files } => check(&files),
         Command::Replay { dir } => replay(&dir),
         Command::Report { run, format, out } => report(&run, &format, out.as_deref()),
-        Command::Compare { runs, out } => compare(&runs, out.as_deref()),
+        Command::Compare {
+            runs,
+            out,
+            team,
+            scenario,
+            trainee,
+            db,
+        } => {
+            if runs.is_empty() {
+                compare_from_history(
+                    &history::Filter {
+                        team,
+                        scenario,
+                        participant: trainee,
+                        ..history::Filter::default()
+                    },
+                    db.as_deref(),
+                    out.as_deref(),
+                )
+            } else {
+                compare(&runs, out.as_deref())
+            }
+        }
+        Command::History {
+            action,
+            team,
+            scenario,
+            since,
+            source,
+            trainee,
+            json,
+            csv,
+            db,
+        } => match action {
+            Some(HistoryAction::Import { dirs, db }) => history_import(&dirs, &db),
+            None => history_list(
+                &history::Filter {
+                    team,
+                    scenario,
+                    since,
+                    source,
+                    participant: trainee,
+                },
+                db.as_deref(),
+                json,
+                csv,
+            ),
+        },
         Command::Batch {
             scenario,
             seeds,
@@ -372,6 +519,8 @@ fn main() -> ExitCode {
             navigator,
             shard,
             actions,
+            team,
+            db,
             detections_from,
             sigma_levels,
         } => batch_cmd::batch(&batch_cmd::BatchArgs {
@@ -385,6 +534,8 @@ fn main() -> ExitCode {
             navigator: navigator.as_deref(),
             shard: shard.as_deref(),
             actions: actions.as_deref(),
+            team: team.as_deref(),
+            db: db.location(),
             detections_from: detections_from.as_deref(),
             sigma_levels: sigma_levels.as_deref(),
         }),
@@ -428,6 +579,8 @@ fn main() -> ExitCode {
             tls_cert,
             tls_key,
             bot_wait,
+            team,
+            db,
         } => serve::serve(&serve::ServeArgs {
             scenario: scenario.as_deref(),
             seed,
@@ -447,6 +600,8 @@ fn main() -> ExitCode {
             },
             tls: tls_cert.as_deref().zip(tls_key.as_deref()),
             bot_wait,
+            team: team.as_deref(),
+            history: db.location(),
         }),
         Command::Play(c) => play(c),
         Command::Scenarios { dir } => list(dir.as_deref()),
@@ -541,6 +696,8 @@ struct RunArgs<'a> {
     json: bool,
     end_at: Option<u64>,
     max_events: u64,
+    team: Option<&'a str>,
+    db: Option<PathBuf>,
 }
 
 /// Runs an exercise to its end, or ends it at `end_at` the way a facilitator would.
@@ -568,6 +725,8 @@ fn run(a: &RunArgs) -> Result<ExitCode> {
         json,
         end_at,
         max_events,
+        team,
+        ref db,
     } = *a;
     let (scenario, src, _) = load_scenario(path)?;
     let (script, script_src) = load_script(actions, &scenario)?;
@@ -609,14 +768,16 @@ fn run(a: &RunArgs) -> Result<ExitCode> {
         }
         write("results.json", &(results_json.clone() + "\n"))?;
         // When it ran lives beside the results, not in them: results stay reproducible.
-        write(
-            "run.json",
-            &format!(
-                "{{\n  \"date\": \"{}\",\n  \"socdrill\": \"{}\",\n  \"max_events\": {max_events}\n}}\n",
-                utc_now(),
-                env!("CARGO_PKG_VERSION")
-            ),
-        )?;
+        let mut info = serde_json::json!({
+            "date": utc_now(),
+            "socdrill": env!("CARGO_PKG_VERSION"),
+            "max_events": max_events,
+        });
+        if let Some(t) = team {
+            info["team"] = t.into();
+        }
+        write("run.json", &(serde_json::to_string_pretty(&info)? + "\n"))?;
+        record_in_history(db.as_deref(), dir);
     }
     if json {
         say!("{results_json}");
@@ -1027,6 +1188,187 @@ fn load_run(dir: &Path) -> Result<Run> {
         journal,
         date: run_date(dir),
     })
+}
+
+/// Records a run directory in the history, if there is one. The exercise is already
+/// safe in its directory, so a history that cannot take it is a warning, with how to
+/// add it later.
+pub(crate) fn record_in_history(db: Option<&Path>, dir: &Path) {
+    let Some(path) = db else { return };
+    let done = history::History::open(path).and_then(|mut h| h.record_dir(dir));
+    if let Err(e) = done {
+        eprintln!(
+            "warning: the exercise was not recorded in the history: {e:#}; once that is fixed, `socdrill history import {}` adds it",
+            dir.display()
+        );
+    }
+}
+
+/// `socdrill history`: the recorded exercises, as a table, JSON or CSV.
+fn history_list(
+    filter: &history::Filter,
+    db: Option<&Path>,
+    json: bool,
+    csv: bool,
+) -> Result<ExitCode> {
+    let path = history::location(db, false).context(
+        "no history: give --db PATH or set SOCDRILL_DB (no data directory is known here)",
+    )?;
+    if !path.exists() {
+        bail!(
+            "{}: no history there yet: `run --out`, `serve` and `batch` record exercises, and `socdrill history import DIR...` indexes run directories",
+            path.display()
+        );
+    }
+    let h = history::History::open(&path)?;
+    let rows = h.list(filter)?;
+    if json {
+        say!("{}", serde_json::to_string_pretty(&rows)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let num = |v: &serde_json::Value| v.as_f64().map_or(String::new(), |x| format!("{x:.1}"));
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or("").to_string();
+    let dwell = |r: &serde_json::Value| {
+        r["intrusions"]
+            .as_array()
+            .map(|i| {
+                i.iter()
+                    .map(|x| {
+                        x["dwell_seconds"]
+                            .as_u64()
+                            .map_or("–".into(), socdrill::report::span)
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_default()
+    };
+    let players = |r: &serde_json::Value| {
+        r["participants"]
+            .as_array()
+            .map(|p| {
+                p.iter()
+                    .map(|x| format!("{} ({})", text(&x["name"]), text(&x["seat"])))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+            .unwrap_or_default()
+    };
+    if csv {
+        let mut o = String::from(
+            "recorded_at,source,team,scenario,seed,arm,bots,team_score,dwell,participants,digest,run_dir\n",
+        );
+        for r in &rows {
+            let fields = [
+                text(&r["recorded_at"]),
+                text(&r["source"]),
+                text(&r["team"]),
+                text(&r["scenario"]),
+                r["seed"].to_string(),
+                text(&r["arm"]),
+                text(&r["bots"]),
+                num(&r["team_score"]),
+                dwell(r),
+                players(r),
+                text(&r["digest"]),
+                text(&r["run_dir"]),
+            ];
+            let quoted: Vec<String> = fields
+                .iter()
+                .map(|f| {
+                    if f.contains([',', '"', '\n']) {
+                        format!("\"{}\"", f.replace('"', "\"\""))
+                    } else {
+                        f.clone()
+                    }
+                })
+                .collect();
+            o.push_str(&quoted.join(","));
+            o.push('\n');
+        }
+        say_raw!("{o}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    say!("{} exercise(s) in {}", rows.len(), h.path().display());
+    if !rows.is_empty() {
+        say!(
+            "{:<20} {:<6} {:<14} {:<22} {:>6} {:<10} {:>6}  {:<14} {}",
+            "recorded (UTC)",
+            "source",
+            "team",
+            "scenario",
+            "seed",
+            "bots",
+            "score",
+            "dwell",
+            "participants"
+        );
+    }
+    for r in &rows {
+        let arm = text(&r["arm"]);
+        say!(
+            "{:<20} {:<6} {:<14} {:<22} {:>6} {:<10} {:>6}  {:<14} {}",
+            text(&r["recorded_at"]),
+            text(&r["source"]),
+            text(&r["team"]),
+            if arm.is_empty() || arm == "baseline" {
+                text(&r["scenario"])
+            } else {
+                format!("{} [{arm}]", text(&r["scenario"]))
+            },
+            r["seed"],
+            text(&r["bots"]),
+            num(&r["team_score"]),
+            dwell(r),
+            players(r)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `socdrill history import DIR...`.
+fn history_import(dirs: &[PathBuf], db: &DbArgs) -> Result<ExitCode> {
+    let path = db.location().context("--no-db: nothing to import into")?;
+    let mut h = history::History::open(&path)?;
+    let (added, known) = history::import(&mut h, dirs)?;
+    say!(
+        "{added} exercise(s) added to {}{}",
+        h.path().display(),
+        if known > 0 {
+            format!(" ({known} already there)")
+        } else {
+            String::new()
+        }
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `socdrill compare --team/--scenario/--trainee`: the matching run directories in the
+/// history, oldest first, compared as `compare DIR...` would.
+fn compare_from_history(
+    filter: &history::Filter,
+    db: Option<&Path>,
+    out: Option<&Path>,
+) -> Result<ExitCode> {
+    let path =
+        history::location(db, false).context("no history: give --db PATH or set SOCDRILL_DB")?;
+    if !path.exists() {
+        bail!("{}: no history there yet", path.display());
+    }
+    let rows = history::History::open(&path)?.list(filter)?;
+    let dirs: Vec<PathBuf> = rows
+        .iter()
+        .filter(|r| r["source"] != "batch")
+        .filter_map(|r| r["run_dir"].as_str().map(PathBuf::from))
+        .filter(|d| d.join("results.json").exists())
+        .collect();
+    if dirs.is_empty() {
+        bail!(
+            "the history {} has no run directory matching that (batch runs are not compared; moved or deleted directories are skipped): see `socdrill history`",
+            path.display()
+        );
+    }
+    compare(&dirs, out)
 }
 
 /// The date recorded in `DIR/run.json`, if any.

@@ -374,6 +374,7 @@ fn ctrl_c_stops_cleanly_and_keeps_what_finished() {
     let dir = scratch("batch-interrupt");
     let out = dir.join("b");
     let child = Command::new(env!("CARGO_BIN_EXE_socdrill"))
+        .env("SOCDRILL_DB", "off")
         .args([
             "batch",
             "--seeds",
@@ -628,6 +629,7 @@ fn a_merge_names_the_missing_doubled_or_foreign_shard() {
     // The index from the job runner, and the arguments checked.
     let dir = root.join("slurm");
     let out = Command::new(env!("CARGO_BIN_EXE_socdrill"))
+        .env("SOCDRILL_DB", "off")
         .args(["batch", "--seeds", "1..10", "--shard", "3", "--out"])
         .arg(&dir)
         .env("SLURM_ARRAY_TASK_ID", "1")

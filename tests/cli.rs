@@ -254,6 +254,7 @@ fn a_closed_pipe_ends_quietly() {
     use std::process::Stdio;
     // `socdrill run | head -1`: the reader goes away after the first bytes.
     let mut child = Command::new(env!("CARGO_BIN_EXE_socdrill"))
+        .env("SOCDRILL_DB", "off")
         .args(["run", "--json"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdout(Stdio::piped())

@@ -28,6 +28,7 @@ fn not_blank(png: &Path) {
 #[test]
 fn without_a_display_play_says_what_it_needs_instead_of_panicking() {
     let out = Command::new(env!("CARGO_BIN_EXE_socdrill"))
+        .env("SOCDRILL_DB", "off")
         .args(["play", "--seed", "1"])
         .env_remove("DISPLAY")
         .env_remove("WAYLAND_DISPLAY")
@@ -65,6 +66,7 @@ fn the_window_plays_tier1_and_shows_the_floor_console_and_debrief() {
     .unwrap();
     let out_dir = work.join("run");
     let out = Command::new(env!("CARGO_BIN_EXE_socdrill"))
+        .env("SOCDRILL_DB", "off")
         .args(["play", "--seed", "1", "--script"])
         .arg(&script)
         .arg("--screenshots")
@@ -110,6 +112,7 @@ fn the_window_plays_tier1_and_shows_the_floor_console_and_debrief() {
         String::from_utf8_lossy(&replay.stderr)
     );
     let watch = Command::new(env!("CARGO_BIN_EXE_socdrill"))
+        .env("SOCDRILL_DB", "off")
         .args(["play", "--watch"])
         .arg(&out_dir)
         .args(["--bench-frames", "60", "--speed", "3600"])
@@ -125,6 +128,7 @@ fn the_window_plays_tier1_and_shows_the_floor_console_and_debrief() {
     let text = std::fs::read_to_string(&journal).unwrap();
     std::fs::write(&journal, text.replacen("\"t\":0,", "\"t\":1,", 1)).unwrap();
     let watch = Command::new(env!("CARGO_BIN_EXE_socdrill"))
+        .env("SOCDRILL_DB", "off")
         .args(["play", "--watch"])
         .arg(&out_dir)
         .args(["--bench-frames", "20"])
@@ -141,6 +145,7 @@ fn the_window_plays_tier1_and_shows_the_floor_console_and_debrief() {
     )
     .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_socdrill"))
+        .env("SOCDRILL_DB", "off")
         .args(["play", "--as", "responder", "--script"])
         .arg(&script)
         .arg("--screenshots")

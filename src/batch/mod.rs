@@ -70,6 +70,18 @@ pub struct Record {
     pub intrusions: Vec<IntrusionRecord>,
     /// Per role: actions taken and time busy.
     pub roles: Vec<RoleRecord>,
+    /// Every score component (absent in records written before they were kept).
+    #[serde(default)]
+    pub components: Vec<ComponentRecord>,
+}
+
+/// One score component in one exercise.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComponentRecord {
+    /// Name.
+    pub name: String,
+    /// Value 0–1; none when there was nothing to measure.
+    pub score: Option<f64>,
 }
 
 /// One intrusion in one exercise.
@@ -192,6 +204,14 @@ impl Record {
                     seats: r.seats,
                     actions: r.actions,
                     utilisation: r.utilisation,
+                })
+                .collect(),
+            components: results
+                .components
+                .iter()
+                .map(|c| ComponentRecord {
+                    name: c.name.clone(),
+                    score: c.score,
                 })
                 .collect(),
         }

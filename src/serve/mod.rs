@@ -63,6 +63,10 @@ pub struct ServeArgs<'a> {
     pub tls: Option<(&'a Path, &'a Path)>,
     /// How long bots leave work to the people of their role (`--bot-wait`).
     pub bot_wait: BotWait,
+    /// The team that plays, for the history (kept in `live.json` for a resume).
+    pub team: Option<&'a str>,
+    /// The history to record the exercise in at its end.
+    pub history: Option<PathBuf>,
 }
 
 /// Reads a PEM certificate chain and private key into a TLS acceptor, naming the file
@@ -153,6 +157,9 @@ struct LiveFile {
     /// Seats per role, when the facilitator changed the staffing in the lobby.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     staffing: Option<Vec<(Role, u32)>>,
+    /// The team that plays (`--team`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    team: Option<String>,
 }
 
 /// Writes `live.json` again from a configuration the lobby changed (new seats and
@@ -175,6 +182,7 @@ pub fn write_live_file(cfg: &Config) -> Result<()> {
             .collect(),
         bot_wait: cfg.bot_wait,
         staffing: cfg.staffing.clone(),
+        team: cfg.team.clone(),
     };
     let path = cfg.dir.join("live.json");
     write_private(&path, &(serde_json::to_string_pretty(&live)? + "\n"))
@@ -215,7 +223,7 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
         )
     })?;
     let (cfg, resume) = match args.resume {
-        Some(dir) => resume_config(dir)?,
+        Some(dir) => resume_config(dir, args.history.as_deref())?,
         None => (new_config(args)?, None),
     };
     let limits = args.limits;
@@ -446,6 +454,7 @@ fn new_config(args: &ServeArgs) -> Result<Config> {
             args.bot_wait
         },
         staffing: None,
+        team: args.team.map(str::to_string),
     };
     fs::write(dir.join("scenario.ron"), &src)
         .with_context(|| format!("cannot write {}", dir.join("scenario.ron").display()))?;
@@ -467,12 +476,14 @@ fn new_config(args: &ServeArgs) -> Result<Config> {
         dir,
         bot_wait: live.bot_wait,
         staffing: None,
+        team: live.team,
+        history: args.history.clone(),
     })
 }
 
 type Resume = Option<(Setup, String)>;
 
-fn resume_config(dir: &Path) -> Result<(Config, Resume)> {
+fn resume_config(dir: &Path, history: Option<&Path>) -> Result<(Config, Resume)> {
     let live_path = dir.join("live.json");
     if !live_path.exists() {
         bail!(
@@ -600,6 +611,8 @@ fn resume_config(dir: &Path) -> Result<(Config, Resume)> {
             solo,
             dir: dir.to_path_buf(),
             bot_wait: live.bot_wait,
+            team: live.team,
+            history: history.map(Path::to_path_buf),
             staffing: live.staffing,
         },
         resume,

@@ -116,6 +116,10 @@ pub struct Config {
     pub bot_wait: BotWait,
     /// Seats per role, once the facilitator changed the scenario's staffing.
     pub staffing: Option<Vec<(Role, u32)>>,
+    /// The team that plays (`--team`), for the history.
+    pub team: Option<String>,
+    /// The history the exercise is recorded in at the end, if any.
+    pub history: Option<PathBuf>,
 }
 
 /// The after-action report of the exercise this server runs, as the web routes may
@@ -1529,16 +1533,18 @@ impl Session {
             &(serde_json::to_string_pretty(&results)? + "\n"),
         )?;
         write("scenario.ron", &self.cfg.scenario_src)?;
-        write(
-            "run.json",
-            &format!(
-                "{{\n  \"date\": \"{}\",\n  \"socdrill\": \"{}\",\n  \"live\": true\n}}\n",
-                crate::utc_now(),
-                env!("CARGO_PKG_VERSION")
-            ),
-        )?;
+        let mut info = json!({
+            "date": crate::utc_now(),
+            "socdrill": env!("CARGO_PKG_VERSION"),
+            "live": true,
+        });
+        if let Some(t) = &self.cfg.team {
+            info["team"] = t.clone().into();
+        }
+        write("run.json", &(serde_json::to_string_pretty(&info)? + "\n"))?;
         write("report.html", &html)?;
         self.saved = true;
+        crate::record_in_history(self.cfg.history.as_deref(), dir);
         eprintln!(
             "exercise ended ({}): team score {}; digest {}; results, journal and report in {}",
             results.end_reason,
