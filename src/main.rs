@@ -1211,6 +1211,20 @@ fn history_list(
     json: bool,
     csv: bool,
 ) -> Result<ExitCode> {
+    if let Some(d) = &filter.since {
+        let b = d.as_bytes();
+        let digits =
+            |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+        if !(b.len() >= 10
+            && digits(0..4)
+            && b[4] == b'-'
+            && digits(5..7)
+            && b[7] == b'-'
+            && digits(8..10))
+        {
+            bail!("--since {d:?} is not a date: give it as YYYY-MM-DD (UTC), such as 2026-11-01");
+        }
+    }
     let path = history::location(db, false).context(
         "no history: give --db PATH or set SOCDRILL_DB (no data directory is known here)",
     )?;

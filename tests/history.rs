@@ -129,6 +129,9 @@ async fn two_teams_runs_a_live_drill_and_a_batch_are_listed_compared_and_rebuilt
         4
     );
     assert_eq!(listed(&db, &["--since", "2999-01-01"]).len(), 0);
+    let bad = socdrill(&db, &["history", "--since", "last week"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("YYYY-MM-DD"));
     assert_eq!(listed(&db, &["--trainee", "ana souza"]).len(), 1);
     let table = ok(socdrill(&db, &["history", "--team", "red"]));
     assert!(
