@@ -17,6 +17,7 @@
 //! ```
 
 #![forbid(unsafe_code)]
+#![warn(clippy::allow_attributes_without_reason)]
 
 pub mod batch;
 pub mod bots;

@@ -1,6 +1,8 @@
 //! The `socdrill` command line: parses arguments, reads files, prints. All simulation
 //! lives in the library.
 
+#![warn(clippy::allow_attributes_without_reason)]
+
 mod card;
 
 use std::io::Write as _;

@@ -763,7 +763,10 @@ fn save(game: &mut Game) {
     }
 }
 
-#[allow(clippy::type_complexity)]
+#[allow(
+    clippy::type_complexity,
+    reason = "a Bevy system's parameter set is one type: naming it would only move it"
+)]
 fn draw(
     time: Res<Time>,
     mut game: NonSendMut<Game>,

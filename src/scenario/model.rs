@@ -777,31 +777,67 @@ impl Durations {
     }
 }
 
-/// Every action kind, in declaration order.
-pub const ALL_ACTIONS: [ActionName; 20] = {
+/// The action kind declared after `a`, if any. The match is exhaustive, so a new
+/// [`ActionName`] does not compile until it is placed here; [`ALL_ACTIONS`] follows.
+const fn next_action(a: ActionName) -> Option<ActionName> {
     use ActionName::*;
-    [
-        TakeAlert,
-        Classify,
-        Close,
-        Handoff,
-        TakeHandoff,
-        Investigate,
-        DeclareIncident,
-        MergeCases,
-        Hunt,
-        Isolate,
-        DisableAccount,
-        Block,
-        ResetCredentials,
-        Eradicate,
-        Recover,
-        AnswerInject,
-        SetSeverity,
-        ChangeRule,
-        Assign,
-        Enrich,
-    ]
+    match a {
+        TakeAlert => Some(Classify),
+        Classify => Some(Close),
+        Close => Some(Handoff),
+        Handoff => Some(TakeHandoff),
+        TakeHandoff => Some(Investigate),
+        Investigate => Some(DeclareIncident),
+        DeclareIncident => Some(MergeCases),
+        MergeCases => Some(Hunt),
+        Hunt => Some(Isolate),
+        Isolate => Some(DisableAccount),
+        DisableAccount => Some(Block),
+        Block => Some(ResetCredentials),
+        ResetCredentials => Some(Eradicate),
+        Eradicate => Some(Recover),
+        Recover => Some(AnswerInject),
+        AnswerInject => Some(SetSeverity),
+        SetSeverity => Some(ChangeRule),
+        ChangeRule => Some(Assign),
+        Assign => Some(Enrich),
+        Enrich => None,
+    }
+}
+
+/// How many action kinds there are.
+pub const ACTION_COUNT: usize = {
+    let mut n = 1;
+    let mut a = ActionName::TakeAlert;
+    while let Some(b) = next_action(a) {
+        a = b;
+        n += 1;
+    }
+    n
+};
+
+/// Every action kind, in declaration order, derived from [`next_action`]. Checked when
+/// compiling: each kind's discriminant is its place in the list, so tables indexed by
+/// `ActionName as usize` (durations) have a slot for every kind.
+pub const ALL_ACTIONS: [ActionName; ACTION_COUNT] = {
+    let mut all = [ActionName::TakeAlert; ACTION_COUNT];
+    let mut i = 0;
+    let mut a = ActionName::TakeAlert;
+    loop {
+        all[i] = a;
+        assert!(
+            a as usize == i,
+            "ActionName's declaration order and next_action disagree"
+        );
+        match next_action(a) {
+            Some(b) => {
+                a = b;
+                i += 1;
+            }
+            None => break,
+        }
+    }
+    all
 };
 
 /// Partner-team delays, indexed by [`Partner`].

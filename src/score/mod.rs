@@ -185,7 +185,7 @@ impl Component {
 /// One intrusion's timeline.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct IntrusionResult {
-    /// Id.
+    /// The intrusion's id in the scenario.
     pub id: String,
     /// Name.
     pub name: String,

@@ -43,7 +43,7 @@ impl Rating {
 /// One objective and how it went.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ObjectiveResult {
-    /// Id.
+    /// The objective's id in the scenario (notes refer to it).
     pub id: String,
     /// Description.
     pub description: String,

@@ -23,7 +23,7 @@ use crate::scenario::{
 /// An alert.
 #[derive(Debug, Clone, Default)]
 pub struct Alert {
-    /// Id.
+    /// Its number: the order alerts were raised in, from 0.
     pub id: AlertId,
     /// Rule that raised it.
     pub rule: RuleIdx,
@@ -56,7 +56,7 @@ pub struct Alert {
 /// A telemetry record.
 #[derive(Debug, Clone, Default)]
 pub struct Record {
-    /// Id.
+    /// Its number: the order records were written in, from 0.
     pub id: RecordId,
     /// When written.
     pub at: u64,
@@ -108,7 +108,7 @@ impl Record {
 /// A case: Tier 2's unit of work.
 #[derive(Debug, Clone, Default)]
 pub struct Case {
-    /// Id.
+    /// Its number: the order cases were opened in, from 0.
     pub id: CaseId,
     /// When opened.
     pub opened_at: u64,
@@ -127,7 +127,7 @@ pub struct Case {
 /// A handoff between roles.
 #[derive(Debug, Clone)]
 pub struct Handoff {
-    /// Id.
+    /// Its number: the order handoffs were sent in, from 0.
     pub id: HandoffId,
     /// Sending seat.
     pub from_seat: SeatId,

@@ -25,7 +25,7 @@ use crate::sim::detect::apply_now;
 /// A seat: one person's or bot's place in the SOC.
 #[derive(Component, Debug, Clone)]
 pub struct Seat {
-    /// Id.
+    /// Its number: role order then seat number, then seats added while it ran.
     pub id: SeatId,
     /// Role.
     pub role: Role,
