@@ -189,6 +189,13 @@ pub fn batch(a: &BatchArgs) -> Result<ExitCode> {
         }
         None => None,
     };
+    // A batch written over an earlier one's --out replaces its exercises in the history.
+    if let (Some(h), Some(dir)) = (history.as_mut(), meta.run_dir.as_deref())
+        && let Err(e) = h.forget_dir(dir)
+    {
+        eprintln!("warning: the batch is not recorded in the history: {e:#}");
+        history = None;
+    }
     let mut recorder = history.as_mut().map(|h| h.batch_writer(meta));
     let mut history_error: Option<anyhow::Error> = None;
     let started = Instant::now();

@@ -227,6 +227,14 @@ impl History {
         Ok(new)
     }
 
+    /// Forgets the exercises recorded for a directory a new batch is about to write
+    /// over.
+    pub fn forget_dir(&mut self, dir: &str) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM exercise WHERE run_dir = ?1", params![dir])?;
+        Ok(())
+    }
+
     /// Starts recording a batch's exercises (one transaction per block of records).
     pub fn batch_writer(&mut self, meta: BatchMeta) -> BatchWriter<'_> {
         BatchWriter {
@@ -473,15 +481,24 @@ fn insert_dir(tx: &Transaction, dir: &Path) -> Result<bool> {
         "run"
     };
     let run_dir = canonical(dir);
-    let exists: Option<i64> = tx
+    // A directory holds one exercise: the same one again is known; another one (the
+    // directory was written over) replaces what the history had for it.
+    let known: Option<String> = tx
         .query_row(
-            "SELECT id FROM exercise WHERE run_dir = ?1 AND arm = '' AND seed = ?2",
-            params![run_dir, results.seed as i64],
+            "SELECT digest FROM exercise WHERE run_dir = ?1 AND arm = ''",
+            params![run_dir],
             |r| r.get(0),
         )
         .optional()?;
-    if exists.is_some() {
-        return Ok(false);
+    match known {
+        Some(d) if d == results.digest => return Ok(false),
+        Some(_) => {
+            tx.execute(
+                "DELETE FROM exercise WHERE run_dir = ?1 AND arm = ''",
+                params![run_dir],
+            )?;
+        }
+        None => {}
     }
     let components: Vec<Value> = results
         .components

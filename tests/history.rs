@@ -52,6 +52,24 @@ async fn two_teams_runs_a_live_drill_and_a_batch_are_listed_compared_and_rebuilt
             &["run", "--seed", seed, "--team", team, "--out", &dir(name)],
         ));
     }
+    // A directory written over holds another exercise: the history follows it.
+    ok(socdrill(
+        &db,
+        &["run", "--seed", "7", "--team", "red", "--out", &dir("r1")],
+    ));
+    // A batch written over an earlier one's --out replaces its exercises.
+    ok(socdrill(
+        &db,
+        &[
+            "batch",
+            "--seeds",
+            "1..6",
+            "--team",
+            "blue",
+            "--out",
+            &dir("batch"),
+        ],
+    ));
     let out = socdrill(
         &db,
         &[
@@ -114,6 +132,11 @@ async fn two_teams_runs_a_live_drill_and_a_batch_are_listed_compared_and_rebuilt
     assert_eq!(sources.iter().filter(|s| **s == "serve").count(), 1);
     let red = listed(&db, &["--team", "red"]);
     assert_eq!(red.len(), 2);
+    assert!(red.iter().any(|r| r["seed"] == 7), "r1 now holds seed 7");
+    assert!(
+        !red.iter().any(|r| r["seed"] == 1),
+        "seed 1's run was written over"
+    );
     assert!(red.iter().all(|r| r["scenario"] == "phish-to-exfil"));
     assert!(
         red[0]["components"]
