@@ -161,8 +161,9 @@ pub fn truth_text(ex: &Exercise) -> String {
     ));
     out.push("\nRecent events:".into());
     let s = ex.scenario();
+    let names = seat_names(ex);
     for line in ex.journal().lines.iter().rev().take(12) {
-        if let Some(text) = event_text(s, &line.entry) {
+        if let Some(text) = event_text(s, &names, &line.entry) {
             out.push(format!("  {}  {text}", report::clock_hms(line.t)));
         }
     }
@@ -176,11 +177,13 @@ fn seat_name(ex_seats: &[String], seat: u16) -> String {
         .unwrap_or_else(|| format!("seat {seat}"))
 }
 
-fn event_text(s: &Scenario, e: &Entry) -> Option<String> {
-    let names: Vec<String> = socdrill::script::seat_names(s)
-        .into_iter()
-        .map(|(n, _)| n)
-        .collect();
+/// Every seat's name, from the journal: those it started with and any added while it
+/// ran.
+fn seat_names(ex: &Exercise) -> Vec<String> {
+    ex.journal().seats().into_iter().map(|i| i.name).collect()
+}
+
+fn event_text(s: &Scenario, names: &[String], e: &Entry) -> Option<String> {
     Some(match e {
         Entry::StageFired { intrusion, stage } => format!(
             "attacker: {} ({})",
@@ -195,7 +198,7 @@ fn event_text(s: &Scenario, e: &Entry) -> Option<String> {
         Entry::Detected { intrusion, seat } => format!(
             "DETECTED {} by {}",
             s.intrusions[*intrusion].id,
-            seat_name(&names, *seat)
+            seat_name(names, *seat)
         ),
         Entry::Classified {
             seat,
@@ -203,18 +206,18 @@ fn event_text(s: &Scenario, e: &Entry) -> Option<String> {
             verdict,
         } => format!(
             "{} called alert #{alert} {:?}",
-            seat_name(&names, *seat),
+            seat_name(names, *seat),
             verdict
         ),
         Entry::HandoffSent { seat, draft, .. } => format!(
             "{} handed to {} ({:?})",
-            seat_name(&names, *seat),
+            seat_name(names, *seat),
             draft.to.label(),
             draft.severity
         ),
         Entry::MeasureApplied { measure } => format!("containment applied: {measure:?}"),
         Entry::IncidentDeclared { seat, .. } => {
-            format!("{} declared an incident", seat_name(&names, *seat))
+            format!("{} declared an incident", seat_name(names, *seat))
         }
         _ => return None,
     })
@@ -260,12 +263,13 @@ pub fn debrief_text(s: &Scenario, ex: &Exercise) -> String {
     }
     out.push(String::new());
     out.push("The attacker's timeline against the team's actions:".into());
+    let names = seat_names(ex);
     let lines: Vec<String> = ex
         .journal()
         .lines
         .iter()
         .filter_map(|l| {
-            event_text(s, &l.entry).map(|t| format!("  {}  {t}", report::clock_hms(l.t)))
+            event_text(s, &names, &l.entry).map(|t| format!("  {}  {t}", report::clock_hms(l.t)))
         })
         .collect();
     let shown = 16;
@@ -312,10 +316,7 @@ pub fn debrief_text(s: &Scenario, ex: &Exercise) -> String {
 /// The first malicious alert the team missed, and how.
 fn missed_alert(s: &Scenario, ex: &Exercise) -> String {
     let lines = &ex.journal().lines;
-    let names: Vec<String> = socdrill::script::seat_names(s)
-        .into_iter()
-        .map(|(n, _)| n)
-        .collect();
+    let names = seat_names(ex);
     for l in lines {
         let Entry::AlertRaised {
             alert,
