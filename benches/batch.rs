@@ -212,34 +212,6 @@ fn main() {
         two / one
     );
 
-    // The history: every exercise of a batch recorded, against `socdrill batch` on one
-    // job making and streaming them (the rate above), and against simulating them
-    // alone. On more jobs the recording thread runs beside the simulating ones.
-    let (sim_secs, records) = batch_records(
-        &arms,
-        Seeds {
-            first: 1,
-            count: seeds,
-        },
-    );
-    let record_secs = history_seconds(&records);
-    let batch_secs = records.len() as f64 / one;
-    println!(
-        "  history                   recording {} exercises takes {:.3} s: {:.2}% of the 1-job batch above ({:.3} s), {:.2}% of simulating them alone ({:.3} s)",
-        records.len(),
-        record_secs,
-        100.0 * record_secs / batch_secs,
-        batch_secs,
-        100.0 * record_secs / sim_secs,
-        sim_secs
-    );
-    let merge_seeds = env("SOCDRILL_BENCH_MERGE_SEEDS", 1_000_000);
-    let (bytes, write, merge) = merge_cost(&arms, &records, merge_seeds, 8);
-    println!(
-        "  shard merge               {merge_seeds} seeds in 8 partials ({:.1} MiB): writing them {write:.2} s, reading, checking, merging and summarising {merge:.2} s",
-        bytes as f64 / 1048576.0
-    );
-
     let largest = env("SOCDRILL_BENCH_MEMORY_SEEDS", 100_000);
     let mut n = 1_000.min(largest);
     loop {
@@ -284,5 +256,34 @@ fn main() {
         events as f64 / runs as f64,
         events as f64 / runs as f64 / per,
         mib(peak_mib())
+    );
+    // Last: the merge below holds 10⁶ seeds' partials at once, which would swell the
+    // peak memory figures above.
+    // The history: every exercise of a batch recorded, against `socdrill batch` on one
+    // job making and streaming them (the rate above), and against simulating them
+    // alone. On more jobs the recording thread runs beside the simulating ones.
+    let (sim_secs, records) = batch_records(
+        &arms,
+        Seeds {
+            first: 1,
+            count: seeds,
+        },
+    );
+    let record_secs = history_seconds(&records);
+    let batch_secs = records.len() as f64 / one;
+    println!(
+        "  history                   recording {} exercises takes {:.3} s: {:.2}% of the 1-job batch above ({:.3} s), {:.2}% of simulating them alone ({:.3} s)",
+        records.len(),
+        record_secs,
+        100.0 * record_secs / batch_secs,
+        batch_secs,
+        100.0 * record_secs / sim_secs,
+        sim_secs
+    );
+    let merge_seeds = env("SOCDRILL_BENCH_MERGE_SEEDS", 1_000_000);
+    let (bytes, write, merge) = merge_cost(&arms, &records, merge_seeds, 8);
+    println!(
+        "  shard merge               {merge_seeds} seeds in 8 partials ({:.1} MiB): writing them {write:.2} s, reading, checking, merging and summarising {merge:.2} s",
+        bytes as f64 / 1048576.0
     );
 }
