@@ -59,14 +59,15 @@ const MIGRATIONS: &[&str] = &["
     CREATE UNIQUE INDEX exercise_place ON exercise (run_dir, arm, seed);
     CREATE TABLE intrusion (
         exercise INTEGER NOT NULL REFERENCES exercise (id) ON DELETE CASCADE,
+        ord INTEGER NOT NULL,
         intrusion TEXT NOT NULL,
         compromised INTEGER NOT NULL,
         detected INTEGER NOT NULL,
         dwell_seconds INTEGER,
         censored INTEGER NOT NULL,
-        time_to_contain_seconds INTEGER
-    );
-    CREATE INDEX intrusion_exercise ON intrusion (exercise);
+        time_to_contain_seconds INTEGER,
+        PRIMARY KEY (exercise, ord)
+    ) WITHOUT ROWID;
     CREATE TABLE participant (
         exercise INTEGER NOT NULL REFERENCES exercise (id) ON DELETE CASCADE,
         seat TEXT NOT NULL,
@@ -310,7 +311,7 @@ impl History {
         })?;
         let mut out = Vec::new();
         let mut intr = self.conn.prepare(
-            "SELECT intrusion, compromised, detected, dwell_seconds, censored, time_to_contain_seconds FROM intrusion WHERE exercise = ?1 ORDER BY rowid",
+            "SELECT intrusion, compromised, detected, dwell_seconds, censored, time_to_contain_seconds FROM intrusion WHERE exercise = ?1 ORDER BY ord",
         )?;
         let mut people = self.conn.prepare(
             "SELECT seat, role, name FROM participant WHERE exercise = ?1 ORDER BY rowid",
@@ -536,11 +537,12 @@ fn insert_dir(tx: &Transaction, dir: &Path) -> Result<bool> {
         ],
     )?;
     let id = tx.last_insert_rowid();
-    for i in &results.intrusions {
+    for (ord, i) in results.intrusions.iter().enumerate() {
         tx.execute(
-            "INSERT INTO intrusion (exercise, intrusion, compromised, detected, dwell_seconds, censored, time_to_contain_seconds) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO intrusion (exercise, ord, intrusion, compromised, detected, dwell_seconds, censored, time_to_contain_seconds) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 id,
+                ord as i64,
                 i.id,
                 i.compromised_at.is_some(),
                 i.detected_at.is_some(),
@@ -604,11 +606,12 @@ fn insert_record(conn: &Connection, meta: &BatchMeta, rec: &Record) -> Result<()
     }
     let id = tx.last_insert_rowid();
     let mut intr = tx.prepare_cached(
-        "INSERT INTO intrusion (exercise, intrusion, compromised, detected, dwell_seconds, censored, time_to_contain_seconds) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO intrusion (exercise, ord, intrusion, compromised, detected, dwell_seconds, censored, time_to_contain_seconds) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
-    for i in &rec.intrusions {
+    for (ord, i) in rec.intrusions.iter().enumerate() {
         intr.execute(params![
             id,
+            ord as i64,
             i.id,
             i.compromised,
             i.detected,
