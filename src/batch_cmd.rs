@@ -154,7 +154,7 @@ pub fn batch(a: &BatchArgs) -> Result<ExitCode> {
     // Every exercise goes into the history, a block per transaction; a history that
     // cannot take them is a warning (the batch's own outputs are unaffected).
     let meta = crate::history::BatchMeta {
-        recorded_at: crate::utc_now(),
+        recorded_at: crate::rundir::utc_now(),
         run_dir: a.out.map(|d| {
             fs::canonicalize(d)
                 .unwrap_or_else(|_| d.to_path_buf())

@@ -219,11 +219,12 @@ impl History {
         &self.path
     }
 
-    /// Records the exercise in a run directory (`run --out`, `serve`'s journal
-    /// directory). Returns false when it is there already.
-    pub fn record_dir(&mut self, dir: &Path) -> Result<bool> {
+    /// Records the exercise of a run directory (`run --out`, `serve`'s journal
+    /// directory, `play --out`), as read from it. Returns false when it is there
+    /// already.
+    pub fn record_dir(&mut self, run: &RunDir) -> Result<bool> {
         let tx = self.conn.transaction()?;
-        let new = insert_dir(&tx, dir)?;
+        let new = insert_dir(&tx, run)?;
         tx.commit()?;
         Ok(new)
     }
@@ -452,35 +453,31 @@ fn canonical(dir: &Path) -> String {
 }
 
 /// Inserts the exercise of a run directory; false when it is there already.
-fn insert_dir(tx: &Transaction, dir: &Path) -> Result<bool> {
-    let results_path = dir.join("results.json");
-    let results: Results = serde_json::from_str(
-        &fs::read_to_string(&results_path)
-            .with_context(|| format!("cannot read {}", results_path.display()))?,
-    )
-    .map_err(|e| {
-        anyhow::Error::msg(socdrill::scenario::diag::json_problem(
-            results_path.display(),
-            &e,
-        ))
-    })?;
-    let run: Value = fs::read_to_string(dir.join("run.json"))
-        .ok()
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .unwrap_or(Value::Null);
+/// A run directory's exercise, as the history records it.
+#[derive(Debug)]
+pub struct RunDir<'a> {
+    /// The directory.
+    pub dir: &'a Path,
+    /// Its results.
+    pub results: Results,
+    /// When it ran (from `run.json`).
+    pub date: Option<String>,
+    /// The team that played.
+    pub team: Option<String>,
+    /// `run`, `serve` or `play`.
+    pub source: &'static str,
+}
+
+fn insert_dir(tx: &Transaction, run: &RunDir) -> Result<bool> {
+    let (dir, results) = (run.dir, &run.results);
     let scenario_src = fs::read_to_string(dir.join("scenario.ron")).unwrap_or_default();
-    let recorded_at = match run["date"].as_str() {
-        Some(d) => d.to_string(),
-        None => bail!(
-            "{}: no run.json with the date it ran; a run directory written by `socdrill run --out` or `serve` has one",
+    let Some(recorded_at) = run.date.clone() else {
+        bail!(
+            "{}: no run.json with the date it ran; a run directory written by `socdrill run --out`, `serve` or `play --out` has one",
             dir.display()
-        ),
+        );
     };
-    let source = if run["live"].as_bool() == Some(true) {
-        "serve"
-    } else {
-        "run"
-    };
+    let source = run.source;
     let run_dir = canonical(dir);
     // A directory holds one exercise: the same one again is known; another one (the
     // directory was written over) replaces what the history had for it.
@@ -517,7 +514,7 @@ fn insert_dir(tx: &Transaction, dir: &Path) -> Result<bool> {
             results.title,
             sha256_hex(&scenario_src),
             results.seed as i64,
-            run["team"].as_str(),
+            run.team,
             results.bots,
             serde_json::to_value(results.ended_by)?.as_str().map(str::to_string),
             results.end_reason,
@@ -625,11 +622,15 @@ fn insert_record(conn: &Connection, meta: &BatchMeta, rec: &Record) -> Result<()
 
 /// Indexes run directories (`run --out`, `serve`, `batch --out`) into the history;
 /// returns how many exercises were added and how many were there already.
-pub fn import(history: &mut History, dirs: &[PathBuf]) -> Result<(usize, usize)> {
+pub fn import(
+    history: &mut History,
+    dirs: &[PathBuf],
+    read: impl Fn(&Path) -> Result<RunDir<'_>>,
+) -> Result<(usize, usize)> {
     let (mut added, mut known) = (0, 0);
     for dir in dirs {
         if dir.join("results.json").exists() {
-            if history.record_dir(dir)? {
+            if history.record_dir(&read(dir)?)? {
                 added += 1;
             } else {
                 known += 1;

@@ -34,6 +34,7 @@ mod batch_cmd;
 #[cfg(feature = "gui")]
 mod gui;
 mod history;
+mod rundir;
 mod serve;
 
 /// mimalloc: the simulation allocates many small, short-lived values; glibc's allocator
@@ -207,8 +208,8 @@ enum Command {
         /// Recorded on or after this date (YYYY-MM-DD, UTC).
         #[arg(long, value_name = "DATE")]
         since: Option<String>,
-        /// run, serve or batch only.
-        #[arg(long, value_parser = ["run", "serve", "batch"])]
+        /// run, serve, play or batch only.
+        #[arg(long, value_parser = ["run", "serve", "play", "batch"])]
         source: Option<String>,
         /// Exercises this participant played in.
         #[arg(long, value_name = "NAME")]
@@ -770,15 +771,14 @@ fn run(a: &RunArgs) -> Result<ExitCode> {
         }
         write("results.json", &(results_json.clone() + "\n"))?;
         // When it ran lives beside the results, not in them: results stay reproducible.
-        let mut info = serde_json::json!({
-            "date": utc_now(),
-            "socdrill": env!("CARGO_PKG_VERSION"),
-            "max_events": max_events,
-        });
-        if let Some(t) = team {
-            info["team"] = t.into();
-        }
-        write("run.json", &(serde_json::to_string_pretty(&info)? + "\n"))?;
+        rundir::write_info(
+            dir,
+            &rundir::Info {
+                team: team.map(str::to_string),
+                max_events: Some(max_events),
+                ..rundir::Info::now()
+            },
+        )?;
         record_in_history(db.as_deref(), dir);
     }
     if json {
@@ -838,7 +838,7 @@ fn replay(dir: &Path) -> Result<ExitCode> {
     if dir.join("setup.json").exists() {
         return replay_live(dir);
     }
-    let results = load_results(dir)?;
+    let results = rundir::results(dir)?;
     let (seed, bots_name) = (results.seed, results.bots.as_str());
     let (scenario, _, _) = load_scenario(Some(&dir.join("scenario.ron")))?;
     let actions = dir.join("actions.ron");
@@ -848,7 +848,7 @@ fn replay(dir: &Path) -> Result<ExitCode> {
     let recorded = read_text(&dir.join("journal.jsonl"))?;
     let mut ex = Exercise::new(scenario, seed, profile, &script);
     // A run given a larger event budget (`run --max-events`) is replayed with it.
-    if let Some(n) = run_info(dir).and_then(|v| v.get("max_events")?.as_u64()) {
+    if let Some(n) = rundir::info(dir).and_then(|i| i.max_events) {
         ex.set_event_budget(n);
     }
     // A run ended early (`run --end-at`) is ended at the same time again.
@@ -942,7 +942,7 @@ fn report_divergence(dir: &Path, d: &journal::Divergence) {
         d.replayed.as_deref().unwrap_or("(simulation ends here)")
     );
     // A run from another version of the simulation is not expected to replay here.
-    let recorded_by = run_info(dir).and_then(|v| v.get("socdrill")?.as_str().map(str::to_string));
+    let recorded_by = rundir::info(dir).and_then(|i| i.socdrill);
     let this = env!("CARGO_PKG_VERSION");
     if let Some(v) = recorded_by.filter(|v| v != this) {
         eprintln!(
@@ -1008,7 +1008,7 @@ fn replay_live(dir: &Path) -> Result<ExitCode> {
     }
     let digest = checked.digest();
     if finished {
-        let results = load_results(dir)?;
+        let results = rundir::results(dir)?;
         if !journal::is_digest_of(&results.digest, &checked, &recorded) {
             eprintln!(
                 "the journal replays, but results.json carries a different digest than the journal's {digest}"
@@ -1083,121 +1083,13 @@ fn list(dir: Option<&Path>) -> Result<ExitCode> {
     })
 }
 
-/// The current time as RFC 3339 UTC, for `run.json` (never part of the results).
-fn utc_now() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
-}
-
-/// Reads `DIR/results.json`, refusing a missing, truncated or foreign file clearly.
-fn load_results(dir: &Path) -> Result<socdrill::score::Results> {
-    if !dir.is_dir() {
-        bail!(
-            "{} is not a directory: give a directory written by `socdrill run --out DIR`",
-            dir.display()
-        );
-    }
-    let path = dir.join("results.json");
-    if !path.is_file() {
-        bail!(
-            "{} has no results.json: it is not a run directory (write one with `socdrill run --out {}`)",
-            dir.display(),
-            dir.display()
-        );
-    }
-    socdrill::report::compare::parse_results(&read_text(&path)?).map_err(|e| {
-        let (line, column) = e.at();
-        anyhow::anyhow!(
-            "{}:{line}:{column}: {e}; the run directory is damaged (write it again with `socdrill run --out`)",
-            path.display()
-        )
-    })
-}
-
-/// A run directory, checked: its journal parses and matches its results.
-struct Run {
-    results: socdrill::score::Results,
-    scenario: Arc<Scenario>,
-    journal: journal::Journal,
-    date: Option<String>,
-}
-
-fn load_run(dir: &Path) -> Result<Run> {
-    let results = load_results(dir)?;
-    let scenario_path = dir.join("scenario.ron");
-    if !scenario_path.is_file() {
-        bail!(
-            "{} has no scenario.ron: it is not a complete run directory",
-            dir.display()
-        );
-    }
-    let (scenario, _, _) = load_scenario(Some(&scenario_path))?;
-    let journal_path = dir.join("journal.jsonl");
-    if !journal_path.is_file() {
-        bail!(
-            "{} has no journal.jsonl: it is not a complete run directory",
-            dir.display()
-        );
-    }
-    let text = read_text(&journal_path)?;
-    let journal = journal::parse_jsonl(&text).map_err(|b| {
-        anyhow::anyhow!(
-            "{}:{}:{}: {}",
-            journal_path.display(),
-            b.line,
-            b.column,
-            b.message
-        )
-    })?;
-    if !journal::is_digest_of(&results.digest, &journal, &text) {
-        bail!(
-            "{} does not match {}: the journal's digest is {}, the results say {}; the directory was edited or mixed (`socdrill replay` shows where)",
-            journal_path.display(),
-            dir.join("results.json").display(),
-            journal.digest(),
-            results.digest
-        );
-    }
-    if results.scenario != scenario.id {
-        bail!(
-            "{}: results are for scenario {:?} but scenario.ron is {:?}",
-            dir.display(),
-            results.scenario,
-            scenario.id
-        );
-    }
-    Ok(Run {
-        results,
-        scenario,
-        journal,
-        date: run_date(dir),
-    })
-}
-
 /// Records a run directory in the history, if there is one. The exercise is already
 /// safe in its directory, so a history that cannot take it is a warning, with how to
 /// add it later.
 pub(crate) fn record_in_history(db: Option<&Path>, dir: &Path) {
     let Some(path) = db else { return };
-    let done = history::History::open(path).and_then(|mut h| h.record_dir(dir));
+    let done =
+        history::History::open(path).and_then(|mut h| h.record_dir(&rundir::for_history(dir)?));
     if let Err(e) = done {
         eprintln!(
             "warning: the exercise was not recorded in the history: {e:#}; once that is fixed, `socdrill history import {}` adds it",
@@ -1346,7 +1238,7 @@ fn history_list(
 fn history_import(dirs: &[PathBuf], db: &DbArgs) -> Result<ExitCode> {
     let path = db.location().context("--no-db: nothing to import into")?;
     let mut h = history::History::open(&path)?;
-    let (added, known) = history::import(&mut h, dirs)?;
+    let (added, known) = history::import(&mut h, dirs, rundir::for_history)?;
     say!(
         "{added} exercise(s) added to {}{}",
         h.path().display(),
@@ -1387,17 +1279,6 @@ fn compare_from_history(
     compare(&dirs, out)
 }
 
-/// The date recorded in `DIR/run.json`, if any.
-fn run_date(dir: &Path) -> Option<String> {
-    run_info(dir)?.get("date")?.as_str().map(str::to_string)
-}
-
-/// `DIR/run.json` (when the run was made, by which version, with what budget), if it
-/// is there and readable: nothing in it is needed to read the run.
-fn run_info(dir: &Path) -> Option<serde_json::Value> {
-    serde_json::from_str(&fs::read_to_string(dir.join("run.json")).ok()?).ok()
-}
-
 fn report(dir: &Path, format: &str, out: Option<&Path>) -> Result<ExitCode> {
     use socdrill::report::{Format, Report};
     let format = match format {
@@ -1407,7 +1288,7 @@ fn report(dir: &Path, format: &str, out: Option<&Path>) -> Result<ExitCode> {
         "navigator" => Format::Navigator,
         _ => Format::Html,
     };
-    let run = load_run(dir)?;
+    let run = rundir::load(dir)?;
     let report = Report::build(&run.scenario, &run.journal, &run.results, run.date);
     let text = report.render(format);
     match out {
@@ -1433,13 +1314,13 @@ fn compare(dirs: &[PathBuf], out: Option<&Path>) -> Result<ExitCode> {
     use socdrill::report::compare;
     let mut entries = Vec::new();
     for d in dirs {
-        let results = load_results(d)?;
+        let results = rundir::results(d)?;
         entries.push(compare::Entry {
             label: d.file_name().map_or_else(
                 || d.display().to_string(),
                 |n| n.to_string_lossy().into_owned(),
             ),
-            date: run_date(d),
+            date: rundir::info(d).and_then(|i| i.date),
             results,
         });
     }

@@ -744,6 +744,13 @@ fn save(game: &mut Game) {
         std::fs::write(dir.join("moves.jsonl"), moves)?;
         std::fs::write(dir.join("journal.jsonl"), game.ex.journal().to_jsonl())?;
         std::fs::write(dir.join("scenario.ron"), &game.scenario_src)?;
+        crate::rundir::write_info(
+            &dir,
+            &crate::rundir::Info {
+                play: true,
+                ..crate::rundir::Info::now()
+            },
+        )?;
         if game.ex.ended() {
             std::fs::write(
                 dir.join("results.json"),

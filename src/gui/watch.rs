@@ -50,7 +50,7 @@ impl Recording {
             let script = setup.script();
             (setup, script, moves)
         } else {
-            let results = crate::load_results(dir)?;
+            let results = crate::rundir::results(dir)?;
             let actions = dir.join("actions.ron");
             let (script, _) =
                 crate::load_script(actions.exists().then_some(actions.as_path()), &scenario)?;

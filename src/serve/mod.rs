@@ -407,7 +407,7 @@ fn new_config(args: &ServeArgs) -> Result<Config> {
             "{}-seed{}-{}",
             scenario.id,
             args.seed,
-            crate::utc_now()
+            crate::rundir::utc_now()
                 .replace([':', '-'], "")
                 .replace('T', "-")
                 .trim_end_matches('Z')

@@ -1498,7 +1498,7 @@ impl Session {
             &self.cfg.scenario,
             ex.journal(),
             &results,
-            Some(crate::utc_now()),
+            Some(crate::rundir::utc_now()),
         );
         let html: Arc<str> = Arc::from(rep.render(Format::Html));
         // The sentences every debrief must carry, worded once (the scorecard and the
@@ -1533,15 +1533,14 @@ impl Session {
             &(serde_json::to_string_pretty(&results)? + "\n"),
         )?;
         write("scenario.ron", &self.cfg.scenario_src)?;
-        let mut info = json!({
-            "date": crate::utc_now(),
-            "socdrill": env!("CARGO_PKG_VERSION"),
-            "live": true,
-        });
-        if let Some(t) = &self.cfg.team {
-            info["team"] = t.clone().into();
-        }
-        write("run.json", &(serde_json::to_string_pretty(&info)? + "\n"))?;
+        crate::rundir::write_info(
+            dir,
+            &crate::rundir::Info {
+                team: self.cfg.team.clone(),
+                live: true,
+                ..crate::rundir::Info::now()
+            },
+        )?;
         write("report.html", &html)?;
         self.saved = true;
         crate::record_in_history(self.cfg.history.as_deref(), dir);
