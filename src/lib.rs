@@ -21,6 +21,7 @@
 
 pub mod batch;
 pub mod bots;
+pub mod clock;
 pub mod content;
 pub mod journal;
 pub mod live;

@@ -496,11 +496,13 @@ mod tests {
                         EvidenceCard {
                             item: Evidence::Alert(a),
                             label: format!("alert {a}"),
+                            record: None,
                             cues: Some(card(a).cues),
                         },
                         EvidenceCard {
                             item: Evidence::Host(3),
                             label: "host ws-fin-07".into(),
+                            record: None,
                             cues: None,
                         },
                     ]
@@ -1013,11 +1015,13 @@ mod role_tests {
             EvidenceCard {
                 item: Evidence::Host(4),
                 label: "host ws-fin-07".into(),
+                record: None,
                 cues: None,
             },
             EvidenceCard {
                 item: Evidence::Account(1),
                 label: "account a.patel".into(),
+                record: None,
                 cues: None,
             },
         ];

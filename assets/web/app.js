@@ -37,8 +37,6 @@ function num(x, d = 1) { return x == null || Number.isNaN(+x) ? '—' : Number(x
 function pct(x) { return x == null ? '—' : `${Math.round(x * 100)}%`; }
 /** A 0–100 figure as a percentage; "—" when there was nothing to measure. */
 function pct100(x, d = 1) { return x == null ? '—' : `${num(x, d)}%`; }
-/** Record labels say "T+3427s"; show every such time as T+h:mm:ss. */
-function pretty(label) { return String(label ?? '').replace(/T\+(\d+)s\b/g, (_, n) => fmtT(+n)); }
 /** Replace an element's markup only when it changed (keeps focus, scroll, open menus). */
 function put(el, html) {
   if (el && el._html !== html) { el._html = html; el.innerHTML = html; }
@@ -116,15 +114,13 @@ function cuesHTML(c) {
   return `<span class="cues" data-testid="cues">${chips.join('')}</span>`;
 }
 
-/** A record's label is "<source> record at T+<seconds>s: <log line>". */
-const RECORD_LABEL = /^(\S+) record at T\+(\d+)s: (.*)$/s;
-
-/** An evidence card's text: a record as time, source and log line; anything else as its label. */
+/** An evidence card's text: a record as time, source and log line (the server sends
+ * them apart, the time in seconds); anything else as its label. */
 function evidenceText(c) {
-  const m = itemKind(c.item) === 'Record' && RECORD_LABEL.exec(c.label);
-  if (!m) return `<span class="label">${esc(pretty(c.label))}</span>`;
-  return `<span class="label"><span class="t mono">${fmtT(+m[2])}</span> <span class="src">${esc(m[1])}</span> ` +
-    `<span class="logline">${esc(m[3])}</span></span>`;
+  const r = c.record;
+  if (!r) return `<span class="label">${esc(c.label)}</span>`;
+  return `<span class="label"><span class="t mono">${fmtT(r.at)}</span> <span class="src">${esc(r.source)}</span> ` +
+    `<span class="logline">${esc(r.line)}</span></span>`;
 }
 /** One evidence card in a list: its kind, its text and, for alerts and records, its cues. */
 const evidenceItem = (c) => `<li class="ev-item" data-testid="evidence" data-kind="${esc(itemKind(c.item))}">` +
@@ -978,8 +974,8 @@ function renderCases() {
 
 /** A record on a finding's timeline. Every record is drawn alike, whatever it says. */
 function recordItem(c) {
-  const m = RECORD_LABEL.exec(c.label);
-  const [t, src, line] = m ? [fmtT(+m[2]), m[1], m[3]] : ['', '', pretty(c.label)];
+  const r = c.record;
+  const [t, src, line] = r ? [fmtT(r.at), r.source, r.line] : ['', '', c.label];
   return `<li class="rec" data-testid="record"><span class="t mono">${t}</span><span class="src">${esc(src)}</span>` +
     `<span class="rec-body"><span class="logline">${esc(line)}</span>${cuesHTML(c.cues)}</span></li>`;
 }
@@ -989,7 +985,7 @@ function renderFindings(withHandoff) {
   const list = S.view.findings || [];
   $('#findings-count').textContent = list.length;
   put($('#findings'), list.map((f) => `<article class="finding${S.ui.finding === findingKey(f) ? ' chosen' : ''}" data-testid="finding">
-    <header>${tag(f.kind, 'blue')} <b>${esc(pretty(f.subject))}</b> <span class="muted mono">${fmtT(f.at)}</span>
+    <header>${tag(f.kind, 'blue')} <b>${esc(f.subject)}</b> <span class="muted mono">${fmtT(f.at)}</span>
       <span class="muted">${f.records.length} record${f.records.length === 1 ? '' : 's'}</span>
       ${withHandoff ? `<button type="button" data-testid="finding-handoff" data-key="${esc(findingKey(f))}">Open a case…</button>` : ''}</header>
     <ol class="timeline">${f.records.map(recordItem).join('') || '<li class="none">Nothing found in that window.</li>'}</ol></article>`).join('')
@@ -1033,7 +1029,7 @@ function renderTier2() {
   renderCases();
   renderFindings(false);
   const subjects = (v.known || []).filter((c) => ['Host', 'Account', 'Observable'].includes(itemKind(c.item)));
-  fillSelect($('#investigate-subject'), subjects.length ? subjects.map((c) => [J(c.item), pretty(c.label)]) : [['', '— nothing known yet: take a handoff —']]);
+  fillSelect($('#investigate-subject'), subjects.length ? subjects.map((c) => [J(c.item), c.label]) : [['', '— nothing known yet: take a handoff —']]);
   fillSelect($('#investigate-case'), caseOpts(cases, 'none'));
   fillSelect($('#merge-a'), caseOpts(cases));
   fillSelect($('#merge-b'), caseOpts(cases));
@@ -1049,7 +1045,7 @@ function renderTier2() {
 function renderHunter() {
   renderFindings(true);
   const f = (S.view.findings || []).find((x) => findingKey(x) === S.ui.finding);
-  put($('#hh-finding'), f ? `From the ${esc(f.kind)} on <b>${esc(pretty(f.subject))}</b> at ${fmtT(f.at)} (${f.records.length} records pre-selected).`
+  put($('#hh-finding'), f ? `From the ${esc(f.kind)} on <b>${esc(f.subject)}</b> at ${fmtT(f.at)} (${f.records.length} records pre-selected).`
     : 'Choose "Open a case…" on a finding to pre-select its records, or pick evidence below.');
   renderPicker($('#hh-evidence'), [...(f ? f.records : []), ...(S.view.known || [])],
     new Set((f ? f.records : []).map((r) => J(r.item))), S.ui.finding || '');
@@ -1069,7 +1065,7 @@ function renderResponder() {
     let ctx = '';
     if (kind === 'Host') { const h = (sc().hosts || [])[idx]; if (h) ctx = `${h.kind}, ${h.criticality} criticality, ${h.tenant}`; }
     if (kind === 'Account') { const a = (sc().accounts || [])[idx]; if (a) ctx = `${a.privilege}, ${a.tenant}`; }
-    return `<tr data-testid="asset-row"><td><span class="kind">${kind}</span></td><td class="mono">${esc(pretty(c.label))}</td>
+    return `<tr data-testid="asset-row"><td><span class="kind">${kind}</span></td><td class="mono">${esc(c.label)}</td>
       <td class="muted">${esc(ctx)}</td><td class="btns">${MEASURES[kind].map(([op, l]) =>
         `<button type="button" data-testid="contain" data-act="${op}" data-index="${idx}">${l}</button>`).join('')}</td></tr>`;
   }).join('') || emptyRow(4, 'Nothing to contain yet. Take a handoff to learn the affected hosts, accounts and observables.'));

@@ -257,27 +257,7 @@ pub struct Report {
     pub discussion: Vec<discussion::Said>,
 }
 
-/// `T+1h05m` for a time in seconds.
-pub fn clock(t: u64) -> String {
-    format!("T+{}", span(t))
-}
-
-/// `T+1:05:30` for a time in seconds, to the second (live consoles and refusals).
-pub fn clock_hms(t: u64) -> String {
-    format!("T+{}:{:02}:{:02}", t / 3600, (t % 3600) / 60, t % 60)
-}
-
-/// `1h05m`, `12m30s` or `45s` for a span in seconds.
-pub fn span(t: u64) -> String {
-    let (h, m, s) = (t / 3600, (t % 3600) / 60, t % 60);
-    if h > 0 {
-        format!("{h}h{m:02}m")
-    } else if m > 0 {
-        format!("{m}m{s:02}s")
-    } else {
-        format!("{s}s")
-    }
-}
+pub use crate::clock::{clock, clock_hms, span};
 
 /// A rating as a letter, or `—` when not rated.
 pub fn rating_label(r: Option<Rating>) -> &'static str {

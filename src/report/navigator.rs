@@ -150,7 +150,7 @@ pub fn batch_layer(summary: &crate::batch::Summary, arm: &crate::batch::ArmSumma
                 .min_by(f64::total_cmp);
             let tta_words = tta.map_or_else(
                 || "never alerted".to_string(),
-                |t| super::clock(t.round() as u64).replace("T+", ""),
+                |t| crate::clock::span(t.round() as u64),
             );
             let detected = pct(row.detected_by_rule, ran);
             json!({

@@ -1351,7 +1351,7 @@ pub(crate) fn act(
     if slot.busy {
         return Err(format!(
             "busy until {}",
-            crate::report::clock_hms(slot.until)
+            crate::clock::clock_hms(slot.until)
         ));
     }
     if let Some(reason) = refusal(ctx, seat, knowledge, &action) {

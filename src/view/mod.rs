@@ -243,8 +243,23 @@ pub struct EvidenceCard {
     pub item: Evidence,
     /// What it is, in words (for a record: its source, time and log line).
     pub label: String,
+    /// For a record: when it was written, its data source and its log line, for a
+    /// console that lays them out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<RecordLine>,
     /// For alerts and records: the cues a console shows.
     pub cues: Option<CueCard>,
+}
+
+/// A record as a log viewer shows it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RecordLine {
+    /// When it was written, simulated seconds.
+    pub at: u64,
+    /// Its data source's id.
+    pub source: String,
+    /// Its log line.
+    pub line: String,
 }
 
 /// An inject addressed to the seat's role.
@@ -440,12 +455,12 @@ pub fn line_text(s: &Scenario, truth: &Truth, r: &Record) -> String {
     }
 }
 
-/// What a record says, as a log line would.
+/// What a record says, as a log line would: `edr record at T+0:57:07: <line>`.
 pub fn record_summary(s: &Scenario, truth: &Truth, r: &Record) -> String {
     format!(
-        "{} record at T+{}s: {}",
+        "{} record at {}: {}",
         s.sources[r.source].id,
-        r.at,
+        crate::clock::clock_hms(r.at),
         line_text(s, truth, r)
     )
 }
@@ -480,9 +495,18 @@ pub fn evidence_card(s: &Scenario, l: &Ledger, truth: &Truth, item: Evidence) ->
             .map(|rec| cue_card(s, l, rec.cues, &rec.observables)),
         _ => None,
     };
+    let record = match item {
+        Evidence::Record(r) => l.records.get(r as usize).map(|rec| RecordLine {
+            at: rec.at,
+            source: s.sources[rec.source].id.clone(),
+            line: line_text(s, truth, rec),
+        }),
+        _ => None,
+    };
     EvidenceCard {
         item,
         label: label(s, l, truth, item),
+        record,
         cues,
     }
 }
