@@ -844,7 +844,8 @@ fn benign_activity(
             let (src, lines) = &triggers[ctx.rngs.activity.below(triggers.len())];
             (*src, lines)
         };
-        let at = now.saturating_sub(ctx.rngs.activity.between(0, lookback));
+        // Within the window the search looks at, which starts no earlier than T+0.
+        let at = now.saturating_sub(ctx.rngs.activity.between(0, lookback.min(now)));
         let (record, line) = crate::sim::detect::benign_record(
             &s,
             src,
