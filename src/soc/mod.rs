@@ -844,8 +844,7 @@ fn benign_activity(
             let (src, lines) = &triggers[ctx.rngs.activity.below(triggers.len())];
             (*src, lines)
         };
-        // Within the window the search looks at, which starts no earlier than T+0.
-        let at = now.saturating_sub(ctx.rngs.activity.between(0, lookback.min(now)));
+        let at = now.saturating_sub(ctx.rngs.activity.between(0, lookback));
         let (record, line) = crate::sim::detect::benign_record(
             &s,
             src,
