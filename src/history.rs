@@ -252,28 +252,22 @@ impl History {
             "SELECT id, recorded_at, source, run_dir, arm, scenario, title, scenario_sha256, seed, team, bots, ended_by, end_reason, digest, team_score, impact_percent, mtta_seconds, mttd_seconds, mttc_seconds, triage_accuracy, sla_met_percent, false_negatives, needless_escalations, handoffs, handoff_quality, components FROM exercise WHERE 1 = 1",
         );
         let mut args: Vec<String> = Vec::new();
-        if let Some(t) = &filter.team {
-            args.push(t.clone());
-            sql.push_str(&format!(" AND team = ?{}", args.len()));
-        }
-        if let Some(s) = &filter.scenario {
-            args.push(s.clone());
-            sql.push_str(&format!(" AND scenario = ?{}", args.len()));
-        }
-        if let Some(d) = &filter.since {
-            args.push(d.clone());
-            sql.push_str(&format!(" AND recorded_at >= ?{}", args.len()));
-        }
-        if let Some(src) = &filter.source {
-            args.push(src.clone());
-            sql.push_str(&format!(" AND source = ?{}", args.len()));
-        }
-        if let Some(name) = &filter.participant {
-            args.push(name.clone());
-            sql.push_str(&format!(
-                " AND id IN (SELECT exercise FROM participant WHERE name = ?{} COLLATE NOCASE)",
-                args.len()
-            ));
+        let clauses = [
+            (&filter.team, "team = ?"),
+            (&filter.scenario, "scenario = ?"),
+            (&filter.since, "recorded_at >= ?"),
+            (&filter.source, "source = ?"),
+            (
+                &filter.participant,
+                "id IN (SELECT exercise FROM participant WHERE name = ? COLLATE NOCASE)",
+            ),
+        ];
+        for (value, clause) in clauses {
+            if let Some(v) = value {
+                args.push(v.clone());
+                sql.push_str(" AND ");
+                sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
+            }
         }
         sql.push_str(" ORDER BY recorded_at, run_dir, arm, seed");
         let mut stmt = self.conn.prepare(&sql)?;

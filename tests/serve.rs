@@ -63,6 +63,16 @@ fn replayed_results(dir: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(dir.join("results.json")).unwrap()).unwrap()
 }
 
+/// The seats a results file lists, by name.
+fn seat_names(results: &Value) -> Vec<&str> {
+    results["seats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["seat"].as_str().unwrap())
+        .collect()
+}
+
 /// The entry of a JSON list whose `field` is `value`.
 fn listed<'a>(list: &'a Value, field: &str, value: &str) -> Option<&'a Value> {
     list.as_array()?.iter().find(|x| x[field] == value)
@@ -1467,12 +1477,7 @@ async fn the_facilitator_sets_the_seats_in_the_lobby_and_the_exercise_replays_wi
     drop(t2);
     drop(server);
     let results = replayed_results(&dir);
-    let seats: Vec<&str> = results["seats"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["seat"].as_str().unwrap())
-        .collect();
+    let seats = seat_names(&results);
     assert!(seats.contains(&"tier1-3"), "{seats:?}");
 }
 
@@ -1572,11 +1577,6 @@ async fn the_facilitator_adds_and_removes_seats_while_it_runs_and_a_resume_keeps
     drop(hunter);
     drop(server);
     let results = replayed_results(&dir);
-    let seats: Vec<&str> = results["seats"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["seat"].as_str().unwrap())
-        .collect();
+    let seats = seat_names(&results);
     assert!(seats.contains(&"hunter-2"), "{seats:?}");
 }

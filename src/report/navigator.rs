@@ -75,25 +75,43 @@ pub fn layer(r: &Report) -> Value {
         .iter()
         .map(|o| json!({"label": o.label, "color": o.color}))
         .collect();
-    json!({
-        "name": format!("socdrill: {} (seed {})", r.title, res.seed),
-        "versions": {"attack": "17", "navigator": NAVIGATOR_VERSION, "layer": LAYER_FORMAT},
-        "domain": "enterprise-attack",
-        "description": format!(
+    envelope(
+        format!("socdrill: {} (seed {})", r.title, res.seed),
+        format!(
             "ATT&CK coverage of the socdrill exercise {} ({}), seed {}, bots {}, digest {}: per technique the attack used, whether a rule detected it, a hunt or an investigation found it, or it was missed.",
             r.title, r.scenario, res.seed, res.bots, res.digest
         ),
+        techniques,
+        legend,
+        json!([
+            {"name": "scenario", "value": r.scenario},
+            {"name": "seed", "value": res.seed.to_string()},
+            {"name": "digest", "value": res.digest},
+        ]),
+    )
+}
+
+/// A layer around its techniques: the format's version, domain, layout, gradient and
+/// legend, the same for every layer socdrill writes.
+fn envelope(
+    name: String,
+    description: String,
+    techniques: Vec<Value>,
+    legend: Vec<Value>,
+    metadata: Value,
+) -> Value {
+    json!({
+        "name": name,
+        "versions": {"attack": "17", "navigator": NAVIGATOR_VERSION, "layer": LAYER_FORMAT},
+        "domain": "enterprise-attack",
+        "description": description,
         "sorting": 3,
         "layout": {"layout": "side", "showID": true, "showName": true, "expandedSubtechniques": "annotated"},
         "hideDisabled": false,
         "techniques": techniques,
         "gradient": {"colors": [NO_RULE.color, MISSED.color, FOUND.color, DETECTED.color], "minValue": 0, "maxValue": 100},
         "legendItems": legend,
-        "metadata": [
-            {"name": "scenario", "value": r.scenario},
-            {"name": "seed", "value": res.seed.to_string()},
-            {"name": "digest", "value": res.digest},
-        ],
+        "metadata": metadata,
         "showTacticRowBackground": false,
         "selectTechniquesAcrossTactics": true,
         "selectSubtechniquesWithParent": false,
@@ -192,34 +210,28 @@ pub fn batch_layer(summary: &crate::batch::Summary, arm: &crate::batch::ArmSumma
         Some(last) => format!("{}..{last}", summary.seeds.first),
         None => format!("{} on", summary.seeds.first),
     };
-    json!({
-        "name": format!("socdrill batch: {} — {}", summary.title, arm.name),
-        "versions": {"attack": "17", "navigator": NAVIGATOR_VERSION, "layer": LAYER_FORMAT},
-        "domain": "enterprise-attack",
-        "description": format!(
+    envelope(
+        format!("socdrill batch: {} — {}", summary.title, arm.name),
+        format!(
             "ATT&CK coverage of {} ({}) over {} run(s), seeds {seeds}, bots {}, arm {}{}: the score is the share of runs in which a rule alerted on the technique; the colour is the outcome of most runs.",
             summary.title,
             summary.scenario,
             arm.runs,
             summary.bots,
             arm.name,
-            if arm.description.is_empty() { String::new() } else { format!(" ({})", arm.description) }
+            if arm.description.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", arm.description)
+            }
         ),
-        "sorting": 3,
-        "layout": {"layout": "side", "showID": true, "showName": true, "expandedSubtechniques": "annotated"},
-        "hideDisabled": false,
-        "techniques": techniques,
-        "gradient": {"colors": [NO_RULE.color, MISSED.color, FOUND.color, DETECTED.color], "minValue": 0, "maxValue": 100},
-        "legendItems": legend,
-        "metadata": [
+        techniques,
+        legend,
+        json!([
             {"name": "scenario", "value": summary.scenario},
             {"name": "seeds", "value": seeds},
             {"name": "arm", "value": arm.name},
             {"name": "digest", "value": arm.digest},
-        ],
-        "showTacticRowBackground": false,
-        "selectTechniquesAcrossTactics": true,
-        "selectSubtechniquesWithParent": false,
-        "selectVisibleTechniques": false,
-    })
+        ]),
+    )
 }
