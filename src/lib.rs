@@ -456,7 +456,7 @@ impl Exercise {
     }
 
     /// Whether [`Exercise::act`] would accept the action now, without taking it.
-    pub fn check(&mut self, seat: soc::SeatId, action: &Action) -> Result<(), String> {
+    pub fn would_accept(&mut self, seat: soc::SeatId, action: &Action) -> Result<(), String> {
         self.live_op(soc::LiveOp::Act {
             seat,
             action: action.clone(),

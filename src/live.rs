@@ -177,7 +177,7 @@ impl Setup {
 
 /// Makes one move: moves the horizon up to its time, then applies it. Returns when its
 /// effect is due (an action's end), or why it was refused.
-pub fn play(ex: &mut Exercise, m: &Timed) -> Result<u64, String> {
+pub fn make_move(ex: &mut Exercise, m: &Timed) -> Result<u64, String> {
     if m.t >= ex.horizon() {
         ex.advance_to(m.t);
     }
@@ -235,7 +235,7 @@ pub fn replay(ex: &mut Exercise, moves: &[Timed]) -> Result<(), ReplayError> {
                 message: "a move after the exercise ended".into(),
             });
         }
-        play(ex, m).map_err(|message| ReplayError {
+        make_move(ex, m).map_err(|message| ReplayError {
             line: i + 1,
             message: format!("refused on replay: {message}"),
         })?;

@@ -83,7 +83,7 @@ fn live_run(s: &Arc<Scenario>, steps: &[u64]) -> (Vec<Timed>, String) {
                 t: ex.horizon(),
                 mv: Move::Act { seat: 0, action },
             };
-            if live::play(&mut ex, &m).is_ok() {
+            if live::make_move(&mut ex, &m).is_ok() {
                 moves.push(m);
             }
         }
@@ -166,7 +166,7 @@ fn a_refused_action_leaves_no_trace_and_a_bot_seat_is_not_drivable() {
     // tier1-2 (seat 1) is a bot.
     let err = ex.act(1, Action::TakeAlert(0)).unwrap_err();
     assert!(err.contains("bot"), "{err}");
-    assert!(ex.check(0, &Action::Isolate(0)).is_err());
+    assert!(ex.would_accept(0, &Action::Isolate(0)).is_err());
     assert_eq!(ex.journal().lines.len(), lines, "nothing journaled");
     assert!(ex.fire_inject(9999).is_err());
     assert!(ex.take_seat(0, None).is_err(), "already a person");
@@ -265,7 +265,7 @@ fn the_manager_assigns_an_alert_and_only_that_analyst_takes_it() {
         .expect("the bot took an alert after the assignment");
     assert_eq!(next_take, alert, "the assigned alert comes first");
     // Only a Tier 1 seat can be assigned work.
-    assert!(ex.check(5, &Action::Assign(alert, 2)).is_err());
+    assert!(ex.would_accept(5, &Action::Assign(alert, 2)).is_err());
 }
 
 fn q_last(queue: &[socdrill::view::AlertCard]) -> u32 {

@@ -191,7 +191,7 @@ fn seats_added_and_removed_while_the_exercise_runs_work_and_replay() {
     let mut moves = Vec::new();
     let mut play = |ex: &mut Exercise, t: u64, mv: Move| {
         let m = Timed { t, mv };
-        live::play(ex, &m).unwrap_or_else(|e| panic!("{m:?}: {e}"));
+        live::make_move(ex, &m).unwrap_or_else(|e| panic!("{m:?}: {e}"));
         moves.push(m);
     };
 

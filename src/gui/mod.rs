@@ -486,7 +486,7 @@ fn press(game: &mut Game, key: Key) {
                         t: game.ex.horizon(),
                         mv: Move::End,
                     };
-                    if live::play(&mut game.ex, &m).is_ok() {
+                    if live::make_move(&mut game.ex, &m).is_ok() {
                         game.moves.push(m);
                         save(game);
                     }
@@ -524,7 +524,7 @@ fn press(game: &mut Game, key: Key) {
                     let result = if game.ex.ended() {
                         Err("the exercise has ended".to_string())
                     } else {
-                        live::play(&mut game.ex, &m)
+                        live::make_move(&mut game.ex, &m)
                     };
                     if result.is_ok() {
                         game.moves.push(m);
@@ -647,7 +647,7 @@ fn run_script(
         Step::End => {
             let t = game.ex.horizon();
             let m = Timed { t, mv: Move::End };
-            if live::play(&mut game.ex, &m).is_ok() {
+            if live::make_move(&mut game.ex, &m).is_ok() {
                 game.moves.push(m);
             }
             true
@@ -712,7 +712,7 @@ fn advance(time: Res<Time>, mut game: NonSendMut<Game>) {
     if let Mode::Watch(rec) = &game.mode {
         // Recorded moves are made again at their times.
         for m in rec.moves_between(game.ex.horizon(), target) {
-            let _ = live::play(&mut game.ex, m);
+            let _ = live::make_move(&mut game.ex, m);
         }
     }
     if target > game.ex.horizon() {

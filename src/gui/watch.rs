@@ -121,7 +121,7 @@ impl Recording {
             &self.script,
         );
         for m in self.moves.iter().filter(|m| m.t <= t) {
-            let _ = live::play(&mut ex, m);
+            let _ = live::make_move(&mut ex, m);
         }
         ex.advance_to(t);
         ex

@@ -733,7 +733,7 @@ impl Session {
         self.record(&m)
             .map_err(|e| format!("cannot record the move, so it was not made: {e}"))?;
         let ex = self.ex.as_mut().ok_or("the exercise has not started")?;
-        live::play(ex, &m).inspect_err(|_| self.unrecord(before))
+        live::make_move(ex, &m).inspect_err(|_| self.unrecord(before))
     }
 
     /// Takes back the last recorded move, refused when it was made: the moves file
@@ -1037,7 +1037,7 @@ impl Session {
         // Bring the clock up to now first, so the action lands at the present.
         self.tick();
         let ex = self.ex.as_mut().ok_or("the exercise has not started yet")?;
-        ex.check(seat, &action)?;
+        ex.would_accept(seat, &action)?;
         let t = ex.horizon();
         let name = format!("{:?}", action.name());
         let until = self.apply(Timed {
