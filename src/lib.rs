@@ -643,7 +643,30 @@ impl Exercise {
         view::facilitator_view(self.app.world())
     }
 
-    /// The world, for tests and front ends that read views.
+    /// The SOC's workload: every desk, the queue, alert volume (see [`view::workload`]).
+    pub fn workload(&self) -> view::Workload {
+        view::workload(self.app.world())
+    }
+
+    /// Per scenario inject, whether it has fired, and when (seconds; 0 if not yet).
+    pub fn injects_fired(&self) -> Vec<(bool, u64)> {
+        let l = self.app.world().resource::<Ledger>();
+        l.injects_fired
+            .iter()
+            .zip(&l.injects_fired_at)
+            .map(|(&f, &t)| (f, t))
+            .collect()
+    }
+
+    /// The injects the facilitator wrote and fired, in order (numbered after the
+    /// scenario's).
+    pub fn live_injects(&self) -> &[soc::ledger::LiveInject] {
+        &self.app.world().resource::<Ledger>().live_injects
+    }
+
+    /// The world itself, for tests that inspect the simulation's internals (the ledger,
+    /// the ground truth). Front ends read the queries above.
+    #[doc(hidden)]
     pub fn world(&self) -> &World {
         self.app.world()
     }

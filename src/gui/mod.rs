@@ -23,7 +23,7 @@ use socdrill::live::{self, Move, Setup, Timed};
 use socdrill::play::{self, Command, Console, Key};
 use socdrill::scenario::{Role, Scenario};
 use socdrill::soc::SeatId;
-use socdrill::{Exercise, bots, report, view};
+use socdrill::{Exercise, bots, report};
 
 /// `play`'s arguments.
 pub struct PlayArgs<'a> {
@@ -294,12 +294,7 @@ fn text(s: &str, size: f32, color: Color) -> (Text, TextFont, TextColor) {
 
 fn setup_ui(mut commands: Commands, game: NonSend<Game>) {
     commands.spawn(Camera2d);
-    let desks = game
-        .ex
-        .world()
-        .resource::<socdrill::soc::SeatIndex>()
-        .0
-        .len();
+    let desks = game.ex.seats().len();
     commands
         .spawn((
             Node {
@@ -789,8 +784,7 @@ fn draw(
     mut debrief: Query<&mut Visibility, With<Debrief>>,
 ) {
     let game = &mut *game;
-    let world = game.ex.world();
-    let workload = view::workload(world);
+    let workload = game.ex.workload();
     let player = match game.mode {
         Mode::Play { seat, .. } => Some(seat),
         Mode::Watch(_) => None,

@@ -13,14 +13,14 @@ use anyhow::{Context, Result};
 use serde_json::{Value, json};
 use tokio::sync::{mpsc, oneshot, watch};
 
+use socdrill::Exercise;
 use socdrill::bots::Profile;
 use socdrill::live::{self, Move, Setup, Timed};
 use socdrill::report::{self, Format, Report};
 use socdrill::scenario::attack::Catalogue;
 use socdrill::scenario::{ALL_ACTIONS, ALL_ROLES, Role, Scenario, Trigger};
-use socdrill::soc::ledger::{BotWait, Ledger};
+use socdrill::soc::ledger::BotWait;
 use socdrill::soc::{Action, SeatId};
-use socdrill::{Exercise, view};
 
 /// Who a key belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1375,7 +1375,7 @@ impl Session {
                     .ok_or_else(|| format!("there is no inject {i}"))?;
                 self.tick();
                 let ex = self.ex.as_mut().expect("running or paused");
-                if ex.world().resource::<Ledger>().injects_fired[i] {
+                if ex.injects_fired().get(i).is_some_and(|&(fired, _)| fired) {
                     return Err(format!("{title:?} has already fired"));
                 }
                 let t = ex.horizon();
@@ -1416,7 +1416,7 @@ impl Session {
     /// The next timed inject still to fire after the clock.
     fn next_inject_at(&self) -> Option<u64> {
         let ex = self.ex.as_ref()?;
-        let fired = &ex.world().resource::<Ledger>().injects_fired;
+        let fired: Vec<bool> = ex.injects_fired().iter().map(|&(f, _)| f).collect();
         let now = ex.horizon();
         self.cfg
             .scenario
@@ -1614,7 +1614,7 @@ impl Session {
             let workload = self
                 .ex
                 .as_ref()
-                .map_or(Value::Null, |ex| json!(view::workload(ex.world())));
+                .map_or(Value::Null, |ex| json!(ex.workload()));
             let timeline = if self.revealed {
                 self.debrief
                     .as_ref()
@@ -1637,20 +1637,19 @@ impl Session {
             return Vec::new();
         };
         let s = &self.cfg.scenario;
-        let l = ex.world().resource::<Ledger>();
+        let fired = ex.injects_fired();
         let mut out: Vec<(u64, Value)> = s
             .injects
             .iter()
-            .enumerate()
-            .filter(|(i, _)| l.injects_fired[*i])
-            .map(|(i, x)| {
-                let at = l.injects_fired_at[i];
+            .zip(&fired)
+            .filter(|(_, (f, _))| *f)
+            .map(|(x, &(_, at))| {
                 (
                     at,
                     json!({"at": at, "title": x.title, "to": x.to, "body": x.body}),
                 )
             })
-            .chain(l.live_injects.iter().map(|x| {
+            .chain(ex.live_injects().iter().map(|x| {
                 (
                     x.at,
                     json!({"at": x.at, "title": x.title, "to": x.to, "body": x.body}),
@@ -1663,7 +1662,7 @@ impl Session {
 
     fn facilitator_view(&self) -> Value {
         let s = &self.cfg.scenario;
-        let workload = self.ex.as_ref().map(|ex| view::workload(ex.world()));
+        let workload = self.ex.as_ref().map(Exercise::workload);
         let seats: Vec<Value> = self
             .cfg
             .seats
@@ -1688,7 +1687,7 @@ impl Session {
             .collect();
         let fired: Vec<bool> = self.ex.as_ref().map_or_else(
             || vec![false; s.injects.len()],
-            |ex| ex.world().resource::<Ledger>().injects_fired.clone(),
+            |ex| ex.injects_fired().iter().map(|&(f, _)| f).collect(),
         );
         let injects: Vec<Value> = s
             .injects
@@ -1713,9 +1712,7 @@ impl Session {
             .chain(self.ex.iter().flat_map(|ex| {
                 // The facilitator's own, numbered after the scenario's.
                 let n = s.injects.len();
-                ex.world()
-                    .resource::<Ledger>()
-                    .live_injects
+                ex.live_injects()
                     .iter()
                     .enumerate()
                     .map(move |(k, x)| {
