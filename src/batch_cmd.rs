@@ -168,17 +168,8 @@ pub fn batch(a: &BatchArgs) -> Result<ExitCode> {
         bots: Team::uniform(profile).label(),
     };
     if let Some(dir) = a.out {
-        let info = serde_json::json!({
-            "date": meta.recorded_at,
-            "socdrill": env!("CARGO_PKG_VERSION"),
-            "scenario": meta.scenario,
-            "title": meta.title,
-            "scenario_sha256": meta.scenario_sha256,
-            "team": meta.team,
-            "bots": meta.bots,
-        });
         let p = dir.join("batch.json");
-        fs::write(&p, serde_json::to_string_pretty(&info)? + "\n")
+        fs::write(&p, serde_json::to_string_pretty(&meta)? + "\n")
             .with_context(|| format!("cannot write {}", p.display()))?;
     }
     let mut history = match a.db.as_deref().map(crate::history::History::open) {
@@ -285,10 +276,7 @@ pub fn batch(a: &BatchArgs) -> Result<ExitCode> {
                 "shard {}/{}: seeds {}, partial summary written to {} (merge the shards with socdrill batch-merge)",
                 shard.index,
                 shard.count,
-                match seeds.last() {
-                    Some(last) => format!("{}..{last}", seeds.first),
-                    None => "none".into(),
-                },
+                seeds_text(seeds),
                 p.display()
             );
             partial.accumulator
@@ -409,13 +397,18 @@ pub fn merge_cmd(
     eprintln!(
         "{} shard(s) merged: seeds {}",
         dirs.len(),
-        match merged.seeds.last() {
-            Some(last) => format!("{}..{last}", merged.seeds.first),
-            None => "none".into(),
-        }
+        seeds_text(merged.seeds)
     );
     write_summary(&merged.summary(), out, navigator, json, "")?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `1..20`, or `none`.
+fn seeds_text(seeds: Seeds) -> String {
+    match seeds.last() {
+        Some(last) => format!("{}..{last}", seeds.first),
+        None => "none".into(),
+    }
 }
 
 /// Writes each arm's ATT&CK Navigator layer: the baseline's to `path`, each variant's

@@ -357,14 +357,17 @@ pub struct Filter {
     pub participant: Option<String>,
 }
 
-/// What every exercise of one batch shares.
-#[derive(Debug, Clone)]
+/// What every exercise of one batch shares; a batch's `--out` keeps it as `batch.json`,
+/// so `history import` can record its runs again.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct BatchMeta {
     /// When the batch started (UTC, RFC 3339).
+    #[serde(rename = "date")]
     pub recorded_at: String,
-    /// Its `--out` directory, if it has one.
+    /// Its `--out` directory, if it has one (where the file is, not in it).
+    #[serde(skip)]
     pub run_dir: Option<String>,
-    /// Scenario id and title.
+    /// Scenario id.
     pub scenario: String,
     /// Scenario title.
     pub title: String,
@@ -646,27 +649,20 @@ pub fn import(
 /// A batch's `--out` directory: `batch.json` (what every run shares) and `runs.jsonl`.
 fn import_batch(history: &mut History, dir: &Path) -> Result<(usize, usize)> {
     let meta_path = dir.join("batch.json");
-    let meta: Value = serde_json::from_str(&fs::read_to_string(&meta_path).with_context(|| {
+    let text = fs::read_to_string(&meta_path).with_context(|| {
         format!(
             "cannot read {} (a batch's --out has it)",
             meta_path.display()
         )
-    })?)
-    .map_err(|e| {
-        anyhow::Error::msg(socdrill::scenario::diag::json_problem(
-            meta_path.display(),
-            &e,
-        ))
     })?;
-    let text = |k: &str| meta[k].as_str().map(str::to_string);
     let meta = BatchMeta {
-        recorded_at: text("date").unwrap_or_default(),
         run_dir: Some(canonical(dir)),
-        scenario: text("scenario").unwrap_or_default(),
-        title: text("title").unwrap_or_default(),
-        scenario_sha256: text("scenario_sha256").unwrap_or_default(),
-        team: text("team"),
-        bots: text("bots").unwrap_or_default(),
+        ..serde_json::from_str(&text).map_err(|e| {
+            anyhow::Error::msg(socdrill::scenario::diag::json_problem(
+                meta_path.display(),
+                &e,
+            ))
+        })?
     };
     let runs_path = dir.join("runs.jsonl");
     let runs = fs::read_to_string(&runs_path)

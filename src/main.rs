@@ -72,6 +72,9 @@ use socdrill::{Exercise, bots, journal};
   socdrill batch --seeds 1..1000 --out runs/b    many seeds on every core, ATT&CK coverage
   socdrill batch FILE.ron --variant v.ron        what-if: a variant against the baseline
   socdrill par scenarios/ransomware-rdp.ron      measure and store the scenario's par
+  socdrill run --out runs/c --team blue          ... and record it in the exercise history
+  socdrill history --team blue                   the team's exercises; compare --team draws the trend
+  socdrill batch --seeds 1..1000000 --shard 0/8 --out s/0   one shard; batch-merge s/* joins them
 
 Writing scenarios: scenarios/README.md · scoring: SCORING.md"
 )]
@@ -195,7 +198,8 @@ enum Command {
         db: Option<PathBuf>,
     },
     /// List the exercises in the history: those `run --out`, `serve` and `batch`
-    /// recorded, or `history import` indexed. Filters combine.
+    /// recorded, or `history import` indexed (`play --out` directories too). Filters
+    /// combine.
     History {
         #[command(subcommand)]
         action: Option<HistoryAction>,
@@ -1090,11 +1094,15 @@ pub(crate) fn record_in_history(db: Option<&Path>, dir: &Path) {
     let Some(path) = db else { return };
     let done =
         history::History::open(path).and_then(|mut h| h.record_dir(&rundir::for_history(dir)?));
-    if let Err(e) = done {
-        eprintln!(
+    match done {
+        Ok(_) => eprintln!(
+            "recorded in the history {} (`socdrill history` lists it; --no-db records nothing)",
+            path.display()
+        ),
+        Err(e) => eprintln!(
             "warning: the exercise was not recorded in the history: {e:#}; once that is fixed, `socdrill history import {}` adds it",
             dir.display()
-        );
+        ),
     }
 }
 

@@ -197,8 +197,13 @@ pub struct Script {
 pub fn seat_names(scenario: &Scenario) -> Vec<(String, crate::scenario::Role)> {
     ALL_ROLES
         .iter()
-        .flat_map(|&r| (1..=scenario.seats_for(r)).map(move |n| (format!("{}-{n}", r.slug()), r)))
+        .flat_map(|&r| (1..=scenario.seats_for(r)).map(move |n| (seat_name(r, n), r)))
         .collect()
+}
+
+/// The name of the `n`-th seat (from 1) of a role: `tier1-2`.
+pub fn seat_name(role: crate::scenario::Role, n: u32) -> String {
+    format!("{}-{n}", role.slug())
 }
 
 /// Parses and resolves a script against a scenario, listing every problem.

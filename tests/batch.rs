@@ -626,6 +626,16 @@ fn a_merge_names_the_missing_doubled_or_foreign_shard() {
     assert!(e.contains("shard 0/3 appears twice"), "{e}");
     let e = stderr_of(&socdrill(&["batch-merge", &s0, &other, &s2]));
     assert!(e.contains("come from different batches"), "{e}");
+    // A damaged partial (a shard index past the count) is named, not trusted.
+    let mut bad: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(Path::new(&s0).join("partial.json")).unwrap(),
+    )
+    .unwrap();
+    bad["shard"]["index"] = 7.into();
+    let damaged = root.join("damaged.json");
+    std::fs::write(&damaged, bad.to_string()).unwrap();
+    let e = stderr_of(&socdrill(&["batch-merge", damaged.to_str().unwrap(), &s2]));
+    assert!(e.contains("is not a block of the batch's 3 shards"), "{e}");
     // The index from the job runner, and the arguments checked.
     let dir = root.join("slurm");
     let out = Command::new(env!("CARGO_BIN_EXE_socdrill"))

@@ -1110,43 +1110,53 @@ impl Partial {
             }
         }
         let n = first.shard.count;
-        let mut slots: Vec<Option<(String, Partial)>> = (0..n).map(|_| None).collect();
+        let whole = Seeds {
+            first: first.first_seed,
+            count: first.seed_count,
+        };
+        // In block order; a damaged or hand-edited partial is named, never trusted.
+        let mut slots: BTreeMap<u64, (String, Partial)> = BTreeMap::new();
         for (name, p) in parts {
-            let k = p.shard.index as usize;
-            if let Some((other, _)) = &slots[k] {
+            let k = p.shard.index;
+            let fits = p.shard.count == n && k < n && {
+                let block = Shard { index: k, count: n }.block(whole);
+                p.block_first == block.first && p.block_count == block.count
+            };
+            if !fits {
+                return Err(format!(
+                    "{name}: its shard ({}/{}, seeds from {} for {}) is not a block of the batch's {n} shards: the file is damaged or from another batch",
+                    k, p.shard.count, p.block_first, p.block_count
+                ));
+            }
+            if let Some((other, _)) = slots.get(&k) {
                 return Err(format!(
                     "shard {k}/{n} appears twice ({other} and {name}): give each shard once"
                 ));
             }
-            slots[k] = Some((name, p));
+            slots.insert(k, (name, p));
         }
-        let missing: Vec<usize> = (0..slots.len()).filter(|&k| slots[k].is_none()).collect();
+        let missing: Vec<u64> = (0..n).filter(|k| !slots.contains_key(k)).take(10).collect();
         if !missing.is_empty() {
-            let (_, any) = slots.iter().flatten().next().expect("one partial is there");
-            let seeds = Seeds {
-                first: any.first_seed,
-                count: any.seed_count,
-            };
-            let list: Vec<String> = missing
+            let more = n as usize - slots.len() - missing.len();
+            let mut list: Vec<String> = missing
                 .iter()
                 .map(|&k| {
-                    let b = Shard {
-                        index: k as u64,
-                        count: n,
-                    }
-                    .block(seeds);
+                    let b = Shard { index: k, count: n }.block(whole);
                     match b.last() {
                         Some(last) => format!("{k}/{n} (seeds {}..{last})", b.first),
                         None => format!("{k}/{n} (no seeds)"),
                     }
                 })
                 .collect();
+            if more > 0 {
+                list.push(format!("and {more} more"));
+            }
             return Err(format!(
                 "shard(s) {} missing: run them and merge again",
                 list.join(", ")
             ));
         }
-        let mut parts = slots.into_iter().flatten();
+        let mut parts = slots.into_values();
         let (_, head) = parts.next().expect("n >= 1 and none missing");
         let seeds = Seeds {
             first: head.first_seed,

@@ -423,17 +423,7 @@ fn new_config(args: &ServeArgs) -> Result<Config> {
     fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let seats: Vec<SeatSlot> = names
         .iter()
-        .map(|(name, role)| {
-            Ok(SeatSlot {
-                name: name.clone(),
-                role: *role,
-                key: new_key()?,
-                connected: false,
-                person: false,
-                player: None,
-                gone: false,
-            })
-        })
+        .map(|(name, role)| Ok(SeatSlot::new(name.clone(), *role, new_key()?)))
         .collect::<Result<_>>()?;
     let live = LiveFile {
         schema: LIVE_SCHEMA.into(),
@@ -523,48 +513,29 @@ fn resume_config(dir: &Path, history: Option<&Path>) -> Result<(Config, Resume)>
             )
         })?
         .clone();
+    // The seats in the order `live.json` keeps them: the staffing's, then any the
+    // facilitator added while the exercise ran (the moves add those again on resume, and
+    // the session checks the two agree).
     let names = seat_names(&scenario);
-    let seats: Vec<SeatSlot> = names
+    if let Some((name, _)) = names
         .iter()
-        .map(|(name, role)| {
-            let key = live
-                .seat_keys
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, k)| k.clone())
-                .with_context(|| format!("{}: no key for seat {name}", live_path.display()))?;
-            Ok(SeatSlot {
-                name: name.clone(),
-                role: *role,
-                key,
-                connected: false,
-                person: false,
-                player: None,
-                gone: false,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    // Seats the facilitator added while the exercise ran keep their keys: the moves
-    // add the seats again on resume, and the session checks the two agree.
-    let mut seats = seats;
-    for (name, key) in &live.seat_keys {
-        if names.iter().any(|(n, _)| n == name) {
-            continue;
-        }
-        let role = name
-            .rsplit_once('-')
-            .and_then(|(slug, _)| Role::from_slug(slug))
-            .with_context(|| format!("{}: no role in seat name {name:?}", live_path.display()))?;
-        seats.push(SeatSlot {
-            name: name.clone(),
-            role,
-            key: key.clone(),
-            connected: false,
-            person: false,
-            player: None,
-            gone: false,
-        });
+        .find(|(n, _)| !live.seat_keys.iter().any(|(k, _)| k == n))
+    {
+        bail!("{}: no key for seat {name}", live_path.display());
     }
+    let seats: Vec<SeatSlot> = live
+        .seat_keys
+        .iter()
+        .map(|(name, key)| {
+            let role = name
+                .rsplit_once('-')
+                .and_then(|(slug, _)| Role::from_slug(slug))
+                .with_context(|| {
+                    format!("{}: no role in seat name {name:?}", live_path.display())
+                })?;
+            Ok(SeatSlot::new(name.clone(), role, key.clone()))
+        })
+        .collect::<Result<_>>()?;
     let solo = live
         .solo
         .as_deref()

@@ -80,6 +80,21 @@ pub struct SeatSlot {
     pub gone: bool,
 }
 
+impl SeatSlot {
+    /// A seat nobody has opened yet, played by a bot until someone does.
+    pub fn new(name: String, role: Role, key: String) -> SeatSlot {
+        SeatSlot {
+            name,
+            role,
+            key,
+            connected: false,
+            person: false,
+            player: None,
+            gone: false,
+        }
+    }
+}
+
 /// The exercise's phase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
@@ -303,15 +318,11 @@ impl Session {
                     outs.push(empty());
                 }
                 None => {
-                    slots.push(SeatSlot {
-                        name: name.clone(),
-                        role: *r,
-                        key: super::new_key().map_err(|e| format!("{e:#}"))?,
-                        connected: false,
-                        person: false,
-                        player: None,
-                        gone: false,
-                    });
+                    slots.push(SeatSlot::new(
+                        name.clone(),
+                        *r,
+                        super::new_key().map_err(|e| format!("{e:#}"))?,
+                    ));
                     outs.push(empty());
                 }
             }
@@ -358,13 +369,8 @@ impl Session {
                 ),
                 None => {
                     self.cfg.seats.push(SeatSlot {
-                        name: st.name.clone(),
-                        role: st.role,
-                        key: super::new_key()?,
-                        connected: false,
-                        person: false,
-                        player: None,
                         gone: st.gone,
+                        ..SeatSlot::new(st.name.clone(), st.role, super::new_key()?)
                     });
                     self.out_seats.push(empty());
                     changed = true;
@@ -404,15 +410,11 @@ impl Session {
                 self.move_now(|_| Move::AddSeat { role })?;
                 let ex = self.ex.as_ref().ok_or("the exercise has not started")?;
                 let st = ex.seats().pop().ok_or("the exercise has no seats")?;
-                self.cfg.seats.push(SeatSlot {
-                    name: st.name.clone(),
+                self.cfg.seats.push(SeatSlot::new(
+                    st.name.clone(),
                     role,
-                    key: super::new_key().map_err(|e| format!("{e:#}"))?,
-                    connected: false,
-                    person: false,
-                    player: None,
-                    gone: false,
-                });
+                    super::new_key().map_err(|e| format!("{e:#}"))?,
+                ));
                 self.out_seats.push(empty());
                 self.seats_changed()?;
                 Ok((

@@ -211,7 +211,7 @@ pub fn refusal(ctx: &Ctx, seat: &Seat, knowledge: &Knowledge, action: &Action) -
                     d.to.label()
                 ));
             }
-            if !l.board.iter().any(|x| x.role == d.to && !x.gone) {
+            if !l.staffed(d.to) {
                 return Some(format!("nobody staffs {} in this exercise", d.to.label()));
             }
             if let Some(a) = d.alert
@@ -1060,17 +1060,7 @@ pub(crate) fn live_op(
                 return Err(format!("{} is not held by a person", seat.name));
             }
             let now = ctx.now();
-            // Its own stream, named by the seat and the moment, so the bot's draws do
-            // not depend on anything else that happened.
-            let mut brain = crate::bots::Brain::new(
-                seat.role,
-                *profile,
-                crate::sim::rng::Stream::new(seed.0, &format!("bot/{}/from/{now}", seat.name)),
-            );
-            if seat.role == Role::Hunter {
-                brain.mem.hypotheses = crate::bots::hunt_hypotheses(&ctx.scenario.0);
-            }
-            *controller = Controller::Bot(Box::new(brain));
+            *controller = bot_from_now(&ctx, seed.0, seat.role, &seat.name, *profile);
             let id = seat.id;
             let slot = &mut ctx.ledger.board[id as usize];
             slot.person = false;
@@ -1364,6 +1354,28 @@ pub(crate) fn act(
     Ok(ctx.ledger.board[seat.id as usize].until)
 }
 
+/// A bot of `profile` for a seat that changes hands during a live exercise. Its stream
+/// is named by the seat and the moment, so its draws depend on nothing else that
+/// happened.
+fn bot_from_now(
+    ctx: &Ctx,
+    seed: u64,
+    role: Role,
+    seat: &str,
+    profile: crate::bots::Profile,
+) -> Controller {
+    let now = ctx.now();
+    let mut brain = crate::bots::Brain::new(
+        role,
+        profile,
+        crate::sim::rng::Stream::new(seed, &format!("bot/{seat}/from/{now}")),
+    );
+    if role == Role::Hunter {
+        brain.mem.hypotheses = crate::bots::hunt_hypotheses(&ctx.scenario.0);
+    }
+    Controller::Bot(Box::new(brain))
+}
+
 /// Adds a seat of `role` now, played by a bot of `profile` until a person takes it.
 /// Its id is the next after every seat (removed ones included) and its name the next of
 /// its role, so a replay of the same moves adds the same seat.
@@ -1385,28 +1397,16 @@ fn add_seat(
     }
     let id = SeatId::try_from(ctx.ledger.board.len())
         .map_err(|_| "this exercise has as many seats as it can hold".to_string())?;
-    let name = format!("{}-{}", role.slug(), of_role + 1);
+    let name = crate::script::seat_name(role, of_role as u32 + 1);
     let now = ctx.now();
-    let mut brain = crate::bots::Brain::new(
-        role,
-        profile.clone(),
-        crate::sim::rng::Stream::new(seed, &format!("bot/{name}/from/{now}")),
-    );
-    if role == Role::Hunter {
-        brain.mem.hypotheses = crate::bots::hunt_hypotheses(&ctx.scenario.0);
-    }
+    let controller = bot_from_now(ctx, seed, role, &name, profile.clone());
     let seat = Seat {
         id,
         role,
         name: name.clone(),
     };
     let e = commands
-        .spawn((
-            seat,
-            Controller::Bot(Box::new(brain)),
-            Knowledge::default(),
-            Task::default(),
-        ))
+        .spawn((seat, controller, Knowledge::default(), Task::default()))
         .id();
     index.0.push(e);
     ctx.ledger.board.push(ledger::Slot {
@@ -1469,12 +1469,11 @@ fn remove_seat(
     *controller = Controller::Person;
     task.0 = None;
     let now = ctx.now();
-    let target = |ctx: &Ctx, tenant: usize| ctx.scenario.0.tenants[tenant].sla.pickup_target();
     let mut returned = Vec::new();
     for a in 0..ctx.ledger.alerts.len() {
         let al = &ctx.ledger.alerts[a];
         if al.taken_by == Some(id) && !al.closed {
-            let t = target(ctx, al.tenant);
+            let t = ctx.scenario.0.tenants[al.tenant].sla.pickup_target();
             let ledger = &mut *ctx.ledger;
             let al = &mut ledger.alerts[a];
             al.taken_by = None;

@@ -9,9 +9,7 @@
 //! path can read the ground truth (ARCHITECTURE.md, invariants; `tests/blind.rs`).
 
 use crate::content::{self, Cues, Intel};
-use crate::scenario::{
-    Account, DataSource, Host, Inject, Observable, Role, Rule, Scenario, Tenant,
-};
+use crate::scenario::{Account, DataSource, Host, Inject, Observable, Rule, Scenario, Tenant};
 use crate::sim::detect::{Defense, LiveRule};
 use crate::soc::ledger::Ledger;
 use crate::soc::{AlertId, Evidence, Knowledge, RecordId, Seat};
@@ -49,11 +47,6 @@ impl<'a> Public<'a> {
             injects: &s.injects,
             scenario: s,
         }
-    }
-
-    /// Seats staffed for a role.
-    pub fn seats_for(&self, role: Role) -> u32 {
-        self.scenario.seats_for(role)
     }
 
     /// The rules written for a technique or its parent, in rule order.
