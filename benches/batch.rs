@@ -16,9 +16,9 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-use socdrill::batch::{self, Accumulator, Arm, Seeds};
-use socdrill::script::Script;
-use socdrill::{Exercise, Team, bots, scenario};
+use socdrill_core::batch::{self, Accumulator, Arm, Seeds};
+use socdrill_core::script::Script;
+use socdrill_core::{Exercise, Team, bots, scenario};
 
 /// The allocator the `socdrill` binary uses.
 #[global_allocator]

@@ -13,8 +13,8 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use socdrill::script::Script;
-use socdrill::{Exercise, bots, scenario};
+use socdrill_core::script::Script;
+use socdrill_core::{Exercise, bots, scenario};
 
 /// The allocator the `socdrill` binary uses.
 #[global_allocator]

@@ -18,8 +18,8 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
 
-use socdrill::batch::Record;
-use socdrill::score::Results;
+use socdrill_core::batch::Record;
+use socdrill_core::score::Results;
 
 /// What marks a database as a socdrill history (in its `meta` table).
 const APP: &str = "socdrill history";
@@ -658,7 +658,7 @@ fn import_batch(history: &mut History, dir: &Path) -> Result<(usize, usize)> {
     let meta = BatchMeta {
         run_dir: Some(canonical(dir)),
         ..serde_json::from_str(&text).map_err(|e| {
-            anyhow::Error::msg(socdrill::scenario::diag::json_problem(
+            anyhow::Error::msg(socdrill_core::scenario::diag::json_problem(
                 meta_path.display(),
                 &e,
             ))

@@ -14,10 +14,10 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
-use socdrill::journal;
-use socdrill::scenario::Scenario;
+use socdrill_core::journal;
+use socdrill_core::scenario::Scenario;
 
-use crate::{load_scenario, read_text};
+use crate::cli::{load_scenario, read_text};
 
 /// `DIR/run.json`: how the run came about. Nothing in it is needed to read the run, and
 /// every field may be missing in directories written by earlier versions.
@@ -102,7 +102,7 @@ pub fn utc_now() -> String {
 }
 
 /// Reads `DIR/results.json`, refusing a missing, truncated or foreign file clearly.
-pub fn results(dir: &Path) -> Result<socdrill::score::Results> {
+pub fn results(dir: &Path) -> Result<socdrill_core::score::Results> {
     if !dir.is_dir() {
         bail!(
             "{} is not a directory: give a directory written by `socdrill run --out DIR`",
@@ -117,7 +117,7 @@ pub fn results(dir: &Path) -> Result<socdrill::score::Results> {
             dir.display()
         );
     }
-    socdrill::report::compare::parse_results(&read_text(&path)?).map_err(|e| {
+    socdrill_core::report::compare::parse_results(&read_text(&path)?).map_err(|e| {
         let (line, column) = e.at();
         anyhow::anyhow!(
             "{}:{line}:{column}: {e}; the run directory is damaged (write it again with `socdrill run --out`)",
@@ -129,7 +129,7 @@ pub fn results(dir: &Path) -> Result<socdrill::score::Results> {
 /// A run directory, checked: its journal parses and matches its results.
 pub struct Run {
     /// Its results.
-    pub results: socdrill::score::Results,
+    pub results: socdrill_core::score::Results,
     /// The scenario it played.
     pub scenario: Arc<Scenario>,
     /// Its journal.

@@ -11,9 +11,9 @@ use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use socdrill::batch::{self, Accumulator, Arm, Record, Seeds, variant};
-use socdrill::scenario::{self, format::RawScenario};
-use socdrill::{Team, bots};
+use socdrill_core::batch::{self, Accumulator, Arm, Record, Seeds, variant};
+use socdrill_core::scenario::{self, format::RawScenario};
+use socdrill_core::{Team, bots};
 
 fn raw_default() -> RawScenario {
     scenario::parse(scenario::DEFAULT_SCENARIO, "a scenario").unwrap()

@@ -11,11 +11,11 @@ mod common;
 
 use std::sync::Arc;
 
-use socdrill::journal::{Entry, Journal};
-use socdrill::scenario::{self, Scenario};
-use socdrill::script::Script;
-use socdrill::sim::truth::Truth;
-use socdrill::{Exercise, bots};
+use socdrill_core::journal::{Entry, Journal};
+use socdrill_core::scenario::{self, Scenario};
+use socdrill_core::script::Script;
+use socdrill_core::sim::truth::Truth;
+use socdrill_core::{Exercise, bots};
 
 /// The default scenario with its one detection-triggered inject on a timer instead: an
 /// inject that fires when the intrusion is detected would let the truth (through the
@@ -62,7 +62,7 @@ fn without_truth(j: &Journal) -> Vec<String> {
                 Entry::Telemetry { stage, .. } | Entry::AlertRaised { stage, .. } => *stage = None,
                 _ => {}
             }
-            socdrill::journal::to_json(&l)
+            socdrill_core::journal::to_json(&l)
         })
         .collect()
 }
@@ -137,7 +137,7 @@ fn scan(text: &str) -> Vec<(usize, &'static str)> {
 /// widens what a bot is given.)
 #[test]
 fn bot_code_names_no_ground_truth() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/bots");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/core/src/bots");
     let mut checked = 0;
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();

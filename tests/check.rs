@@ -1,7 +1,7 @@
 //! Scenario validation: every problem at once, each with the line and column of the
 //! offending text, and never a panic or a stack overflow on hostile input.
 
-use socdrill::scenario::{self, Diagnostics};
+use socdrill_core::scenario::{self, Diagnostics};
 
 const BASE: &str = include_str!("data/hand-worked.ron");
 
@@ -354,11 +354,11 @@ fn every_problem_is_listed_at_once_in_file_order() {
 fn scripts_are_checked_against_the_scenario() {
     let s = scenario::load(BASE).unwrap();
     let bad = "Script(actions: [\n (at: \"1m\", seat: \"tier9-1\", do: TakeAlert(0)),\n (at: \"2m\", seat: \"responder-1\", do: Isolate(\"nope\")),\n])";
-    let d = socdrill::script::load(bad, &s).unwrap_err();
+    let d = socdrill_core::script::load(bad, &s).unwrap_err();
     assert_eq!(d.0.len(), 2, "{}", d.render("a.ron"));
     assert!(d.0[0].message.contains("unknown seat \"tier9-1\"") && d.0[0].line == 2);
     assert!(d.0[1].message.contains("unknown host \"nope\"") && d.0[1].line == 3);
-    assert!(socdrill::script::load("", &s).is_err());
+    assert!(socdrill_core::script::load("", &s).is_err());
 }
 
 /// A cheap deterministic fuzz: thousands of mutated copies of the shipped scenarios
@@ -403,10 +403,10 @@ fn mutated_scenarios_never_panic() {
         match scenario::load(text) {
             Ok(s) => {
                 valid += 1;
-                let mut ex = socdrill::Exercise::new(
+                let mut ex = socdrill_core::Exercise::new(
                     std::sync::Arc::new(s),
                     round as u64,
-                    socdrill::bots::profile_named("novice").unwrap(),
+                    socdrill_core::bots::profile_named("novice").unwrap(),
                     &Default::default(),
                 );
                 ex.run_to_end();

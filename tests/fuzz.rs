@@ -15,9 +15,9 @@ use std::sync::Arc;
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use socdrill::live::{Move, Timed};
-use socdrill::soc::Action;
-use socdrill::{Exercise, batch, bots, journal, live, report, scenario, script};
+use socdrill_core::live::{Move, Timed};
+use socdrill_core::soc::Action;
+use socdrill_core::{Exercise, batch, bots, journal, live, report, scenario, script};
 
 /// Mutated cases per reader and input file.
 const CASES: usize = 150;

@@ -6,11 +6,11 @@ mod common;
 use std::sync::Arc;
 
 use common::{median, shipped, socdrill};
-use socdrill::live::{self, Move, Timed};
-use socdrill::scenario::{self, Scenario};
-use socdrill::score::{EndedBy, Rating, Results};
-use socdrill::script::{self, Script};
-use socdrill::{Exercise, bots};
+use socdrill_core::live::{self, Move, Timed};
+use socdrill_core::scenario::{self, Scenario};
+use socdrill_core::score::{EndedBy, Rating, Results};
+use socdrill_core::script::{self, Script};
+use socdrill_core::{Exercise, bots};
 
 const SEEDS: std::ops::RangeInclusive<u64> = 200..=219;
 
@@ -272,21 +272,21 @@ fn once_the_defenders_stand_down_nobody_acts() {
     let lines = &ex.journal().lines;
     let down = lines
         .iter()
-        .position(|l| matches!(l.entry, socdrill::journal::Entry::StoodDown))
+        .position(|l| matches!(l.entry, socdrill_core::journal::Entry::StoodDown))
         .expect("the stand-down is journaled");
     for l in &lines[down..] {
         assert!(
             !matches!(
                 l.entry,
-                socdrill::journal::Entry::ActionStarted { .. }
-                    | socdrill::journal::Entry::AlertTaken { .. }
-                    | socdrill::journal::Entry::Classified { .. }
-                    | socdrill::journal::Entry::HandoffSent { .. }
-                    | socdrill::journal::Entry::Investigated { .. }
+                socdrill_core::journal::Entry::ActionStarted { .. }
+                    | socdrill_core::journal::Entry::AlertTaken { .. }
+                    | socdrill_core::journal::Entry::Classified { .. }
+                    | socdrill_core::journal::Entry::HandoffSent { .. }
+                    | socdrill_core::journal::Entry::Investigated { .. }
             ),
             "a seat acted after the stand-down: {l:?}"
         );
     }
     assert!(ex.end_now().is_err(), "ending twice is refused");
-    assert!(ex.act(0, socdrill::soc::Action::TakeAlert(0)).is_err());
+    assert!(ex.act(0, socdrill_core::soc::Action::TakeAlert(0)).is_err());
 }

@@ -7,10 +7,10 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
-use socdrill::script::Script;
-use socdrill::sim::truth::Truth;
-use socdrill::soc::Evidence;
-use socdrill::{Exercise, bots};
+use socdrill_core::script::Script;
+use socdrill_core::sim::truth::Truth;
+use socdrill_core::soc::Evidence;
+use socdrill_core::{Exercise, bots};
 
 /// Every key path in a JSON value, with array elements' keys under `[]`.
 fn paths(v: &Value, at: &str, out: &mut BTreeSet<String>) {
@@ -59,7 +59,7 @@ fn look(ex: &Exercise, seen: &mut Seen) {
         Evidence::Record(r) => truth.record(r).is_some(),
         _ => false,
     };
-    for seat in 0..socdrill::script::seat_names(ex.scenario()).len() as u16 {
+    for seat in 0..socdrill_core::script::seat_names(ex.scenario()).len() as u16 {
         let Some(view) = ex.seat_view(seat) else {
             continue;
         };

@@ -8,8 +8,8 @@ mod common;
 use std::sync::Arc;
 
 use common::{median, shipped};
-use socdrill::scenario::Scenario;
-use socdrill::score::Results;
+use socdrill_core::scenario::Scenario;
+use socdrill_core::score::Results;
 
 const SEEDS: std::ops::Range<u64> = 200..220;
 
@@ -22,7 +22,7 @@ fn run(s: &Arc<Scenario>, seed: u64, profile: &str) -> Results {
 /// A run's dwell: the mean over intrusions that started (undetected ones at their
 /// censored lower bound).
 fn dwell(r: &Results) -> Option<f64> {
-    socdrill::score::mean(
+    socdrill_core::score::mean(
         r.intrusions
             .iter()
             .filter_map(|i| i.dwell_seconds.map(|d| d as f64)),

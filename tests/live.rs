@@ -6,11 +6,11 @@ mod common;
 
 use std::sync::Arc;
 
-use socdrill::journal::Entry;
-use socdrill::live::{self, Move, Timed};
-use socdrill::scenario::Scenario;
-use socdrill::soc::{Action, Evidence, HandoffDraft, Verdict};
-use socdrill::{Exercise, bots};
+use socdrill_core::journal::Entry;
+use socdrill_core::live::{self, Move, Timed};
+use socdrill_core::scenario::Scenario;
+use socdrill_core::soc::{Action, Evidence, HandoffDraft, Verdict};
+use socdrill_core::{Exercise, bots};
 
 fn exercise(s: &Arc<Scenario>, people: &[&str]) -> Exercise {
     let setup = live::Setup {
@@ -50,11 +50,11 @@ fn next_move(ex: &Exercise, escalated: &mut Vec<u32>) -> Option<Action> {
         if escalated.iter().filter(|&&x| x == a.id).count() == 1 {
             escalated.push(a.id);
             return Some(Action::Handoff(HandoffDraft {
-                to: socdrill::scenario::Role::Tier2,
+                to: socdrill_core::scenario::Role::Tier2,
                 alert: Some(a.id),
                 case: None,
                 evidence: a.items.iter().copied().filter(|e| known(*e)).collect(),
-                severity: socdrill::scenario::Level::High,
+                severity: socdrill_core::scenario::Level::High,
                 summary: "suspicious".into(),
                 technique: None,
             }));
@@ -268,6 +268,6 @@ fn the_manager_assigns_an_alert_and_only_that_analyst_takes_it() {
     assert!(ex.would_accept(5, &Action::Assign(alert, 2)).is_err());
 }
 
-fn q_last(queue: &[socdrill::view::AlertCard]) -> u32 {
+fn q_last(queue: &[socdrill_core::view::AlertCard]) -> u32 {
     queue.last().unwrap().id
 }

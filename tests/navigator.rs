@@ -7,8 +7,8 @@
 mod common;
 
 use serde_json::{Value, json};
-use socdrill::report::{Format, Report};
-use socdrill::scenario::attack::Catalogue;
+use socdrill_core::report::{Format, Report};
+use socdrill_core::scenario::attack::Catalogue;
 
 const ENTERPRISE_PLATFORMS: &[&str] = &[
     "PRE",
@@ -295,7 +295,7 @@ fn a_runs_layer_follows_the_format_and_names_real_techniques() {
             let reached = report
                 .techniques
                 .iter()
-                .filter(|r| r.coverage != socdrill::report::Coverage::NotExercised)
+                .filter(|r| r.coverage != socdrill_core::report::Coverage::NotExercised)
                 .count();
             assert_eq!(techniques.len(), reached, "{name}");
             assert_eq!(layer["metadata"][2]["value"], results.digest);

@@ -11,7 +11,7 @@ use common::{scratch, socdrill};
 
 use quick_xml::Reader;
 use quick_xml::events::Event;
-use socdrill::report::{Format, Report};
+use socdrill_core::report::{Format, Report};
 
 fn report(seed: u64, profile: &str) -> (Report, serde_json::Value) {
     let s = common::default_scenario();

@@ -8,13 +8,13 @@ mod common;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use socdrill::journal::Entry;
-use socdrill::live::{self, Move, Timed};
-use socdrill::report::{Format, Report};
-use socdrill::scenario::{Role, Scenario};
-use socdrill::soc::Action;
-use socdrill::soc::ledger::{BotWait, LiveInject};
-use socdrill::{Exercise, bots};
+use socdrill_core::journal::Entry;
+use socdrill_core::live::{self, Move, Timed};
+use socdrill_core::report::{Format, Report};
+use socdrill_core::scenario::{Role, Scenario};
+use socdrill_core::soc::Action;
+use socdrill_core::soc::ledger::{BotWait, LiveInject};
+use socdrill_core::{Exercise, bots};
 
 fn setup(s: &Scenario, people: &[(&str, &str)], wait: BotWait) -> live::Setup {
     live::Setup {
@@ -123,7 +123,7 @@ fn a_person_keeps_their_queue_and_works_it() {
         }
         let action = if let Some(a) = v.held.first() {
             if a.verdict.is_none() {
-                Action::Classify(a.id, socdrill::soc::Verdict::Benign)
+                Action::Classify(a.id, socdrill_core::soc::Verdict::Benign)
             } else {
                 Action::Close(a.id)
             }
@@ -487,7 +487,7 @@ const TALK: &str = r#"Script(
 #[test]
 fn a_scripted_run_answers_decides_notes_and_messages_and_replays() {
     let s = common::default_scenario();
-    let script = socdrill::script::load(TALK, &s).unwrap();
+    let script = socdrill_core::script::load(TALK, &s).unwrap();
     let profile = bots::profile_named("competent").unwrap();
     let run = || {
         let mut ex = Exercise::new(s.clone(), 4, profile, &script);
@@ -531,7 +531,7 @@ fn a_script_with_bad_discussion_is_refused_naming_the_place() {
         )
         .replace(r#"objective: Some("detect")"#, r#"objective: Some("nope")"#)
         .replace(r#"to: Some("tier1-1")"#, r#"to: Some("tier9-1")"#);
-    let err = socdrill::script::load(&bad, &s)
+    let err = socdrill_core::script::load(&bad, &s)
         .unwrap_err()
         .render("talk.ron");
     for want in [
@@ -551,7 +551,7 @@ fn a_script_with_bad_discussion_is_refused_naming_the_place() {
 fn shipped(name: &str) -> (String, Arc<Scenario>) {
     let path = format!("{}/scenarios/{name}.ron", env!("CARGO_MANIFEST_DIR"));
     let src = std::fs::read_to_string(&path).unwrap();
-    let s = Arc::new(socdrill::scenario::load(&src).unwrap());
+    let s = Arc::new(socdrill_core::scenario::load(&src).unwrap());
     (src, s)
 }
 
@@ -569,7 +569,7 @@ fn bec_with_answer(seed: u64, choice: usize) -> Exercise {
             )
         })
         .collect();
-    let script = socdrill::script::load(&format!("Script(actions: [{actions}])"), &s).unwrap();
+    let script = socdrill_core::script::load(&format!("Script(actions: [{actions}])"), &s).unwrap();
     let mut ex = Exercise::new(s, seed, bots::profile_named("competent").unwrap(), &script);
     ex.run_to_end();
     ex
@@ -605,7 +605,7 @@ fn a_decision_to_hold_payments_blocks_the_payment_and_the_report_says_so() {
             "seed {seed}: the payment fired after the hold"
         );
         if j.iter().any(|l| {
-            matches!(&l.entry, Entry::StageBlocked { stage, reason: socdrill::journal::BlockReason::Enacted(p), .. } if *stage == payment && *p == hold)
+            matches!(&l.entry, Entry::StageBlocked { stage, reason: socdrill_core::journal::BlockReason::Enacted(p), .. } if *stage == payment && *p == hold)
         }) {
             held += 1;
             let md = Report::build(&s, ex.journal(), &ex.results(), None).render(Format::Markdown);
@@ -653,7 +653,7 @@ fn consequences_are_checked_when_the_scenario_loads() {
             1,
         );
     assert_ne!(bad, src);
-    let err = socdrill::scenario::load(&bad)
+    let err = socdrill_core::scenario::load(&bad)
         .unwrap_err()
         .render("bec.ron");
     for want in [

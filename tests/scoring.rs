@@ -4,11 +4,11 @@
 
 use std::sync::Arc;
 
-use socdrill::journal::{Entry, Journal, Line, SeatInfo};
-use socdrill::scenario::{self, Role};
-use socdrill::score::{self, Rating, ScoringProfile};
-use socdrill::soc::{Evidence, HandoffDraft, Verdict};
-use socdrill::{Exercise, bots, script};
+use socdrill_core::journal::{Entry, Journal, Line, SeatInfo};
+use socdrill_core::scenario::{self, Role};
+use socdrill_core::score::{self, Rating, ScoringProfile};
+use socdrill_core::soc::{Evidence, HandoffDraft, Verdict};
+use socdrill_core::{Exercise, bots, script};
 
 const SCENARIO: &str = include_str!("data/hand-worked.ron");
 const ACTIONS: &str = include_str!("data/hand-worked.actions.ron");
@@ -218,14 +218,14 @@ fn the_golden_journal_is_unchanged() {
     }
     let golden = std::fs::read_to_string(path)
         .expect("tests/golden/hand-worked.jsonl exists (UPDATE_GOLDEN=1 writes it)");
-    if let Some(d) = socdrill::journal::first_divergence(&golden, ex.journal()) {
+    if let Some(d) = socdrill_core::journal::first_divergence(&golden, ex.journal()) {
         panic!(
             "journal differs from the golden file at line {}:\n  golden: {:?}\n  now:    {:?}\nif the change is intended, rerun with UPDATE_GOLDEN=1 and review the diff",
             d.line, d.recorded, d.replayed
         );
     }
     assert_eq!(
-        socdrill::journal::parse_jsonl(&golden)
+        socdrill_core::journal::parse_jsonl(&golden)
             .expect("the golden file is a journal")
             .digest(),
         ex.journal().digest()

@@ -1119,7 +1119,7 @@ async fn a_full_disk_at_end_keeps_the_debrief_and_end_saves_it_once_space_return
     let r = fac.request("end", json!({"confirm": true})).await;
     assert_eq!(r["ok"], true, "{r}");
     let results = std::fs::read_to_string(dir.join("results.json")).unwrap();
-    let parsed = socdrill::report::compare::parse_results(&results).expect("whole results");
+    let parsed = socdrill_core::report::compare::parse_results(&results).expect("whole results");
     assert!(
         std::fs::read_to_string(dir.join("report.html"))
             .unwrap()

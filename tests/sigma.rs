@@ -6,13 +6,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
-use socdrill::journal::Entry;
-use socdrill::scenario::attack::Catalogue;
-use socdrill::scenario::format::{RawRule, RawScenario, SourceKind};
-use socdrill::scenario::{self, DEFAULT_SCENARIO};
-use socdrill::script::Script;
-use socdrill::sigma::{self, LevelDefaults, LogSource, SigmaRule};
-use socdrill::{Exercise, bots};
+use socdrill_core::journal::Entry;
+use socdrill_core::scenario::attack::Catalogue;
+use socdrill_core::scenario::format::{RawRule, RawScenario, SourceKind};
+use socdrill_core::scenario::{self, DEFAULT_SCENARIO};
+use socdrill_core::script::Script;
+use socdrill_core::sigma::{self, LevelDefaults, LogSource, SigmaRule};
+use socdrill_core::{Exercise, bots};
 
 const SIGMA_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/sigma");
 

@@ -7,10 +7,10 @@ use bevy::ecs::schedule::{
     LogLevel, MultiThreadedExecutor, ScheduleBuildSettings, Schedules, SingleThreadedExecutor,
 };
 use bevy::prelude::*;
-use socdrill::scenario::{self, Scenario};
-use socdrill::script::{self, Script};
-use socdrill::sim::SimSchedule;
-use socdrill::{Exercise, SimPlugin, bots};
+use socdrill_core::scenario::{self, Scenario};
+use socdrill_core::script::{self, Script};
+use socdrill_core::sim::SimSchedule;
+use socdrill_core::{Exercise, SimPlugin, bots};
 
 mod common;
 use common::{median, shipped};
@@ -247,7 +247,7 @@ fn a_seat_only_acts_on_what_it_has_seen() {
         .lines
         .iter()
         .filter_map(|l| match &l.entry {
-            socdrill::journal::Entry::ActionRefused { reason, .. } => Some(reason.clone()),
+            socdrill_core::journal::Entry::ActionRefused { reason, .. } => Some(reason.clone()),
             _ => None,
         })
         .collect();
@@ -266,7 +266,7 @@ fn the_engine_records_detection_where_scoring_finds_it() {
             let r = ex.results();
             for (i, ir) in r.intrusions.iter().enumerate() {
                 let engine = ex.journal().lines.iter().find_map(|l| match l.entry {
-                    socdrill::journal::Entry::Detected { intrusion, .. } if intrusion == i => {
+                    socdrill_core::journal::Entry::Detected { intrusion, .. } if intrusion == i => {
                         Some(l.t)
                     }
                     _ => None,
@@ -317,10 +317,10 @@ fn experts_detect_sooner_and_score_higher_than_novices_on_every_scenario() {
 #[test]
 fn the_ambiguity_check_catches_an_unordered_pair() {
     // Negative control for the test above: two unordered systems writing the clock.
-    fn nudge(mut clock: ResMut<socdrill::sim::Clock>) {
+    fn nudge(mut clock: ResMut<socdrill_core::sim::Clock>) {
         clock.horizon += 0;
     }
-    fn nudge_again(mut clock: ResMut<socdrill::sim::Clock>) {
+    fn nudge_again(mut clock: ResMut<socdrill_core::sim::Clock>) {
         clock.horizon += 0;
     }
     let mut app = App::new();
@@ -337,7 +337,7 @@ fn a_seat_view_holds_only_what_the_seat_found_or_was_handed() {
     // At T+20m30s Tier 1 is taking the alert; the responder knows nothing yet.
     ex.advance_to(1230);
     let t1 = ex.seat_view(0).unwrap();
-    assert_eq!(t1.role, socdrill::scenario::Role::Tier1);
+    assert_eq!(t1.role, socdrill_core::scenario::Role::Tier1);
     assert!(t1.queue.is_empty(), "the alert left the queue when taken");
     assert!(
         t1.known.is_empty(),
@@ -345,7 +345,7 @@ fn a_seat_view_holds_only_what_the_seat_found_or_was_handed() {
     );
     assert!(matches!(
         t1.working_on,
-        Some((socdrill::soc::Action::TakeAlert(0), 1260))
+        Some((socdrill_core::soc::Action::TakeAlert(0), 1260))
     ));
     let ir = ex.seat_view(2).unwrap();
     assert!(ir.known.is_empty() && ir.handoffs.is_empty());
@@ -404,7 +404,7 @@ fn nonsense_scripted_actions_are_refused_not_fatal() {
         .journal()
         .lines
         .iter()
-        .filter(|l| matches!(l.entry, socdrill::journal::Entry::ActionRefused { .. }))
+        .filter(|l| matches!(l.entry, socdrill_core::journal::Entry::ActionRefused { .. }))
         .count();
     assert_eq!(
         refused, 17,
@@ -422,11 +422,11 @@ fn journal_lines_read_back_to_the_same_text() {
         for seed in [4, 9] {
             let ex = common::run(&s, seed, "competent");
             let text = ex.journal().to_jsonl();
-            let lines: Vec<socdrill::journal::Line> = text
+            let lines: Vec<socdrill_core::journal::Line> = text
                 .lines()
                 .map(|l| serde_json::from_str(l).unwrap())
                 .collect();
-            let back = socdrill::journal::Journal { lines };
+            let back = socdrill_core::journal::Journal { lines };
             assert_eq!(back.to_jsonl(), text, "{name} seed {seed}");
             assert_eq!(back.digest(), ex.journal().digest());
         }
@@ -438,7 +438,7 @@ fn the_records_about_a_subject_are_those_a_scan_finds() {
     // Investigations look records up by host, account and indicator through an index
     // kept as records are written; after a reset (the index reused) it must still agree
     // with reading every record.
-    use socdrill::soc::{Evidence, ledger::Ledger};
+    use socdrill_core::soc::{Evidence, ledger::Ledger};
     for (name, s) in shipped() {
         let mut ex = common::run(&s, 5, "competent");
         ex.reset(

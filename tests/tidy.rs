@@ -1,8 +1,9 @@
-//! The core boundary, checked in the style of rust-analyzer's `tidy.rs`: the library's
-//! modules (the simulation, the SOC, bots, scoring, journal, views, batches, reports,
-//! live moves, scenarios, Sigma) do no file, network, process, terminal or wall-clock
-//! work. That belongs to the binary's edges (`main.rs`, the commands, `serve/`, `gui/`,
-//! the history). A use in the core fails here, naming the file and line.
+//! The core boundary, checked in the style of rust-analyzer's `tidy.rs`: the
+//! `socdrill-core` crate (the simulation, the SOC, bots, scoring, journal, views,
+//! batches, reports, live moves, scenarios, Sigma) does no file, network, process,
+//! terminal or wall-clock work, and depends on no crate that does. That belongs to the
+//! `socdrill` binary's edges (`src/main.rs`, the commands, `serve/`, `gui/`, the
+//! history). A use in the core fails here, naming the file and line.
 
 use std::path::{Path, PathBuf};
 
@@ -32,23 +33,10 @@ const FORBIDDEN: &[(&str, &str)] = &[
     ("rusqlite", "the history database"),
 ];
 
-/// The library's top-level modules, as `src/lib.rs` declares them.
-fn core_modules(root: &Path) -> Vec<String> {
-    let lib = std::fs::read_to_string(root.join("src/lib.rs")).unwrap();
-    lib.lines()
-        .filter_map(|l| {
-            let l = l.trim();
-            let rest = l
-                .strip_prefix("pub mod ")
-                .or_else(|| l.strip_prefix("mod "))?;
-            Some(rest.trim_end_matches(';').trim().to_string())
-        })
-        .collect()
-}
-
-fn rust_files(path: &Path, out: &mut Vec<PathBuf>) {
-    if path.is_dir() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+/// Every Rust source file under `dir`, in a stable order.
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    if dir.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().path())
             .collect();
@@ -56,9 +44,27 @@ fn rust_files(path: &Path, out: &mut Vec<PathBuf>) {
         for e in entries {
             rust_files(&e, out);
         }
-    } else if path.extension().is_some_and(|e| e == "rs") {
-        out.push(path.to_path_buf());
+    } else if dir.extension().is_some_and(|e| e == "rs") {
+        out.push(dir.to_path_buf());
     }
+}
+
+/// Every forbidden use in the crate whose sources are under `src`, one message each,
+/// naming the file (relative to `root`) and line.
+fn scan(root: &Path, src: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    rust_files(src, &mut files);
+    let mut found = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        for (line, needle, what) in violations(&text) {
+            found.push(format!(
+                "{}:{line}: `{needle}` ({what}) in core code: move it to the binary's edges (src/main.rs, a command in src/cli/, src/serve/, src/gui/)",
+                f.strip_prefix(root).unwrap().display()
+            ));
+        }
+    }
+    found
 }
 
 /// Every forbidden use in `text` (code only: comments and test modules are skipped), as
@@ -86,49 +92,92 @@ fn violations(text: &str) -> Vec<(usize, &'static str, &'static str)> {
 #[test]
 fn the_core_does_no_file_network_process_terminal_or_clock_work() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let modules = core_modules(root);
+    let src = root.join("core/src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
     assert!(
-        modules.iter().any(|m| m == "sim") && modules.iter().any(|m| m == "soc"),
-        "src/lib.rs declares the core modules: {modules:?}"
-    );
-    let mut files = vec![root.join("src/lib.rs")];
-    for m in &modules {
-        let dir = root.join("src").join(m);
-        if dir.is_dir() {
-            rust_files(&dir, &mut files);
-        }
-        let file = root.join("src").join(format!("{m}.rs"));
-        if file.exists() {
-            files.push(file);
-        }
-    }
-    assert!(
-        files.len() > 30,
-        "the core's files are found: {}",
+        files.len() > 30 && files.iter().any(|f| f.ends_with("sim/mod.rs")),
+        "the core's files are found under {}: {}",
+        src.display(),
         files.len()
     );
-    let mut found = Vec::new();
-    for f in &files {
-        let text = std::fs::read_to_string(f).unwrap();
-        for (line, needle, what) in violations(&text) {
-            found.push(format!(
-                "{}:{line}: `{needle}` ({what}) in core code: move it to the binary's edges (main.rs, a command, serve/, gui/)",
-                f.strip_prefix(root).unwrap().display()
-            ));
-        }
-    }
+    let found = scan(root, &src);
     assert!(found.is_empty(), "\n{}", found.join("\n"));
 }
 
 #[test]
-fn the_check_finds_what_it_is_meant_to() {
-    let text = "fn f() {\n    // println!(\"in a comment is fine\")\n    let t = std::time::Instant::now();\n    println!(\"x\"); // and a trailing comment\n}\n#[cfg(test)]\nmod tests { fn g() { std::fs::read(\"x\"); } }\n";
-    let v = violations(text);
+fn a_planted_file_read_in_core_code_fails_the_scan_naming_its_line() {
+    // A fixture crate laid out like the core, with one `std::fs` call planted in it.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tidy");
+    let found = scan(&root, &root.join("planted/src"));
     assert_eq!(
-        v,
+        found,
         vec![
-            (3, "Instant::now", "the wall clock"),
-            (4, "println!", "terminal output")
+            "planted/src/sim/mod.rs:7: `std::fs` (file I/O) in core code: move it to the binary's edges (src/main.rs, a command in src/cli/, src/serve/, src/gui/)"
+                .to_string()
         ]
     );
+}
+
+/// What the core's dependency tree must not hold, and why.
+const FORBIDDEN_CRATES: &[(&str, &str)] = &[
+    ("axum", "a web server"),
+    ("hyper", "HTTP"),
+    ("tokio", "an async runtime"),
+    ("clap", "command-line parsing"),
+    ("rusqlite", "the history database"),
+];
+
+/// The crates `package` builds with (normal dependencies, this machine's target), as
+/// `cargo tree` lists them.
+fn tree(package: &str) -> std::collections::BTreeSet<String> {
+    let out = std::process::Command::new(env!("CARGO"))
+        .args([
+            "tree",
+            "--offline",
+            "--locked",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+            "-p",
+        ])
+        .arg(package)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "cargo tree -p {package}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split(' ').next())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_core_crate_depends_on_no_server_runtime_terminal_or_database_crate() {
+    let core = tree("socdrill-core");
+    assert!(
+        core.contains("bevy_ecs") && core.contains("serde"),
+        "the core's tree is read: {core:?}"
+    );
+    let bad: Vec<String> = FORBIDDEN_CRATES
+        .iter()
+        .filter(|(name, _)| core.contains(*name))
+        .map(|(name, what)| {
+            format!(
+                "socdrill-core depends on {name} ({what}): that belongs to the socdrill binary (`cargo tree -p socdrill-core -i {name}` shows the path)"
+            )
+        })
+        .collect();
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    // The check sees them where they are: the binary has each.
+    let binary = tree("socdrill");
+    for (name, _) in FORBIDDEN_CRATES {
+        assert!(binary.contains(*name), "the binary's tree has {name}");
+    }
 }

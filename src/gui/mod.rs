@@ -1,6 +1,6 @@
 //! `socdrill play`: the game window (Bevy's renderer, UI and windowing; built with the
 //! `gui` feature). The exercise is an ordinary [`Exercise`] held by the window; each
-//! frame moves its clock, draws the views ([`socdrill::view`], [`socdrill::play`]) and
+//! frame moves its clock, draws the views ([`socdrill_core::view`], [`socdrill_core::play`]) and
 //! feeds the player's keys in as actions. Nothing here decides anything about the
 //! simulation.
 
@@ -19,11 +19,11 @@ use bevy::render::view::screenshot::{Screenshot, save_to_disk};
 use bevy::window::WindowResolution;
 use serde::Deserialize;
 
-use socdrill::live::{self, Move, Setup, Timed};
-use socdrill::play::{self, Command, Console, Key};
-use socdrill::scenario::{Role, Scenario};
-use socdrill::soc::SeatId;
-use socdrill::{Exercise, bots, report};
+use socdrill_core::live::{self, Move, Setup, Timed};
+use socdrill_core::play::{self, Command, Console, Key};
+use socdrill_core::scenario::{Role, Scenario};
+use socdrill_core::soc::SeatId;
+use socdrill_core::{Exercise, bots, report};
 
 /// `play`'s arguments.
 pub struct PlayArgs<'a> {
@@ -149,11 +149,11 @@ fn no_display_refusal() -> Result<()> {
 pub fn play(args: &PlayArgs) -> Result<ExitCode> {
     let script: Vec<Step> = match args.script {
         Some(p) => {
-            let text = crate::read_text(p)?;
+            let text = crate::cli::read_text(p)?;
             serde_json::from_str(&text).map_err(|e| {
                 anyhow::anyhow!(
                     "{}; a script is a JSON list of steps such as {{\"until\": \"queue\"}}, {{\"key\": \"t\"}}, {{\"screenshot\": \"console\"}}",
-                    socdrill::scenario::diag::json_problem(p.display(), &e)
+                    socdrill_core::scenario::diag::json_problem(p.display(), &e)
                 )
             })?
         }
@@ -176,15 +176,17 @@ pub fn play(args: &PlayArgs) -> Result<ExitCode> {
             (ex, scenario, src, Mode::Watch(Box::new(rec)), setup)
         }
         None => {
-            let (scenario, src, _) = crate::load_scenario(args.scenario)?;
+            let (scenario, src, _) = crate::cli::load_scenario(args.scenario)?;
             let role = Role::from_slug(args.role).with_context(|| {
                 format!(
                     "--as {:?} is not a role: give {}",
                     args.role,
-                    socdrill::scenario::ALL_ROLES.map(|r| r.slug()).join(", ")
+                    socdrill_core::scenario::ALL_ROLES
+                        .map(|r| r.slug())
+                        .join(", ")
                 )
             })?;
-            let names = socdrill::script::seat_names(&scenario);
+            let names = socdrill_core::script::seat_names(&scenario);
             let seat = names
                 .iter()
                 .position(|(_, r)| *r == role)
@@ -199,7 +201,7 @@ pub fn play(args: &PlayArgs) -> Result<ExitCode> {
                 people: vec![names[seat].0.clone()],
                 names: Default::default(),
                 // The player has the whole role, as a solo trainee in `serve` does.
-                bot_wait: socdrill::soc::ledger::BotWait::Never,
+                bot_wait: socdrill_core::soc::ledger::BotWait::Never,
                 staffing: None,
             };
             let mut ex = Exercise::new(scenario.clone(), args.seed, profile, &setup.script());
@@ -610,7 +612,7 @@ fn run_script(
                 .journal()
                 .lines
                 .iter()
-                .any(|l| matches!(l.entry, socdrill::journal::Entry::HandoffSent { .. })),
+                .any(|l| matches!(l.entry, socdrill_core::journal::Entry::HandoffSent { .. })),
             "ended" => game.ex.ended(),
             other => {
                 eprintln!("script: unknown condition {other:?}");
@@ -877,7 +879,9 @@ fn draw(
     let sent: Vec<(u16, Role)> = journal
         .iter()
         .filter_map(|l| match &l.entry {
-            socdrill::journal::Entry::HandoffSent { seat, draft, .. } => Some((*seat, draft.to)),
+            socdrill_core::journal::Entry::HandoffSent { seat, draft, .. } => {
+                Some((*seat, draft.to))
+            }
             _ => None,
         })
         .collect();

@@ -6,12 +6,12 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 
-use socdrill::journal::{self, Entry};
-use socdrill::live::{self, Setup, Timed};
-use socdrill::scenario::Scenario;
-use socdrill::script::Script;
-use socdrill::soc::{Action, Verdict};
-use socdrill::{Exercise, bots, report};
+use socdrill_core::journal::{self, Entry};
+use socdrill_core::live::{self, Setup, Timed};
+use socdrill_core::scenario::Scenario;
+use socdrill_core::script::Script;
+use socdrill_core::soc::{Action, Verdict};
+use socdrill_core::{Exercise, bots, report};
 
 /// A recorded exercise: a `run --out` directory or a live exercise's journal directory.
 pub struct Recording {
@@ -33,15 +33,19 @@ impl Recording {
                 dir.display()
             );
         }
-        let (scenario, source, _) = crate::load_scenario(Some(&dir.join("scenario.ron")))?;
+        let (scenario, source, _) = crate::cli::load_scenario(Some(&dir.join("scenario.ron")))?;
         let (setup, script, moves) = if dir.join("setup.json").exists() {
             let path = dir.join("setup.json");
-            let setup: Setup = serde_json::from_str(&crate::read_text(&path)?).map_err(|e| {
-                anyhow::Error::msg(socdrill::scenario::diag::json_problem(path.display(), &e))
-            })?;
+            let setup: Setup =
+                serde_json::from_str(&crate::cli::read_text(&path)?).map_err(|e| {
+                    anyhow::Error::msg(socdrill_core::scenario::diag::json_problem(
+                        path.display(),
+                        &e,
+                    ))
+                })?;
             let mpath = dir.join("moves.jsonl");
             let text = if mpath.exists() {
-                crate::read_text(&mpath)?
+                crate::cli::read_text(&mpath)?
             } else {
                 String::new()
             };
@@ -53,7 +57,7 @@ impl Recording {
             let results = crate::rundir::results(dir)?;
             let actions = dir.join("actions.ron");
             let (script, _) =
-                crate::load_script(actions.exists().then_some(actions.as_path()), &scenario)?;
+                crate::cli::load_script(actions.exists().then_some(actions.as_path()), &scenario)?;
             let setup = Setup {
                 schema: live::SETUP_SCHEMA.into(),
                 scenario: scenario.id.clone(),
@@ -81,7 +85,7 @@ impl Recording {
             verdict: String::new(),
         };
         // Re-simulate to the end and hold it against what was recorded.
-        let recorded = crate::read_text(&dir.join("journal.jsonl"))?;
+        let recorded = crate::cli::read_text(&dir.join("journal.jsonl"))?;
         let mut ex = rec.exercise_at(0);
         live::replay(&mut ex, &rec.moves)
             .map_err(|e| anyhow::anyhow!("moves.jsonl:{}: {}", e.line, e.message))?;

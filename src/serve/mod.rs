@@ -26,11 +26,11 @@ use serde_json::Value;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::emit;
-use socdrill::live::Setup;
-use socdrill::scenario::Role;
-use socdrill::script::seat_names;
-use socdrill::soc::ledger::BotWait;
-use socdrill::{bots, live};
+use socdrill_core::live::Setup;
+use socdrill_core::scenario::Role;
+use socdrill_core::script::seat_names;
+use socdrill_core::soc::ledger::BotWait;
+use socdrill_core::{bots, live};
 
 use session::{Cmd, Config, SeatSlot, Session, SharedReport, Who};
 
@@ -364,7 +364,7 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
 }
 
 fn new_config(args: &ServeArgs) -> Result<Config> {
-    let (scenario, src, _) = crate::load_scenario(args.scenario)?;
+    let (scenario, src, _) = crate::cli::load_scenario(args.scenario)?;
     let profile = bots::profile_named(args.bots)
         .with_context(|| format!("unknown bot profile {:?}", args.bots))?
         .clone();
@@ -381,7 +381,9 @@ fn new_config(args: &ServeArgs) -> Result<Config> {
             let role = Role::from_slug(slug).with_context(|| {
                 format!(
                     "--solo {slug:?} is not a role: give {}",
-                    socdrill::scenario::ALL_ROLES.map(|r| r.slug()).join(", ")
+                    socdrill_core::scenario::ALL_ROLES
+                        .map(|r| r.slug())
+                        .join(", ")
                 )
             })?;
             let id = names
@@ -481,12 +483,13 @@ fn resume_config(dir: &Path, history: Option<&Path>) -> Result<(Config, Resume)>
             dir.display()
         );
     }
-    let live: LiveFile = serde_json::from_str(&crate::read_text(&live_path)?).map_err(|e| {
-        anyhow::Error::msg(socdrill::scenario::diag::json_problem(
-            live_path.display(),
-            &e,
-        ))
-    })?;
+    let live: LiveFile =
+        serde_json::from_str(&crate::cli::read_text(&live_path)?).map_err(|e| {
+            anyhow::Error::msg(socdrill_core::scenario::diag::json_problem(
+                live_path.display(),
+                &e,
+            ))
+        })?;
     if live.schema != LIVE_SCHEMA {
         bail!(
             "{}: schema {:?} is not {LIVE_SCHEMA:?}; this socdrill cannot resume it",
@@ -494,7 +497,7 @@ fn resume_config(dir: &Path, history: Option<&Path>) -> Result<(Config, Resume)>
             live.schema
         );
     }
-    let (scenario, src, _) = crate::load_scenario(Some(&dir.join("scenario.ron")))?;
+    let (scenario, src, _) = crate::cli::load_scenario(Some(&dir.join("scenario.ron")))?;
     // The staffing the facilitator set in the lobby, if any.
     let scenario = match &live.staffing {
         None => scenario,
@@ -544,12 +547,13 @@ fn resume_config(dir: &Path, history: Option<&Path>) -> Result<(Config, Resume)>
         .map(|i| i as u16);
     let setup_path = dir.join("setup.json");
     let resume = if setup_path.exists() {
-        let setup: Setup = serde_json::from_str(&crate::read_text(&setup_path)?).map_err(|e| {
-            anyhow::Error::msg(socdrill::scenario::diag::json_problem(
-                setup_path.display(),
-                &e,
-            ))
-        })?;
+        let setup: Setup =
+            serde_json::from_str(&crate::cli::read_text(&setup_path)?).map_err(|e| {
+                anyhow::Error::msg(socdrill_core::scenario::diag::json_problem(
+                    setup_path.display(),
+                    &e,
+                ))
+            })?;
         if setup.schema != live::SETUP_SCHEMA {
             bail!(
                 "{}: schema {:?} is not {:?}",

@@ -13,14 +13,14 @@ use anyhow::{Context, Result};
 use serde_json::{Value, json};
 use tokio::sync::{mpsc, oneshot, watch};
 
-use socdrill::Exercise;
-use socdrill::bots::Profile;
-use socdrill::live::{self, Move, Setup, Timed};
-use socdrill::report::{self, Format, Report};
-use socdrill::scenario::attack::Catalogue;
-use socdrill::scenario::{ALL_ACTIONS, ALL_ROLES, Role, Scenario, Trigger};
-use socdrill::soc::ledger::BotWait;
-use socdrill::soc::{Action, SeatId};
+use socdrill_core::Exercise;
+use socdrill_core::bots::Profile;
+use socdrill_core::live::{self, Move, Setup, Timed};
+use socdrill_core::report::{self, Format, Report};
+use socdrill_core::scenario::attack::Catalogue;
+use socdrill_core::scenario::{ALL_ACTIONS, ALL_ROLES, Role, Scenario, Trigger};
+use socdrill_core::soc::ledger::BotWait;
+use socdrill_core::soc::{Action, SeatId};
 
 /// Who a key belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -280,7 +280,7 @@ impl Session {
         staffing.retain(|(r, _)| *r != role);
         staffing.push((role, seats));
         let scenario = self.cfg.scenario.restaffed(&staffing)?;
-        let names = socdrill::script::seat_names(&scenario);
+        let names = socdrill_core::script::seat_names(&scenario);
         if let Some(open) = self
             .cfg
             .seats
@@ -1085,7 +1085,7 @@ impl Session {
         };
         match op {
             "name" => {
-                let name = socdrill::soc::participant_name(&text("name")?)?;
+                let name = socdrill_core::soc::participant_name(&text("name")?)?;
                 if self.ex.is_none() || self.phase == Phase::Ended {
                     // In the lobby the name waits for the start, which records it.
                     self.cfg.seats[seat as usize].player = Some(name.clone());
@@ -1195,7 +1195,7 @@ impl Session {
                         .collect::<Result<_, _>>()?,
                     Some(_) => return Err("questions must be a list of texts".into()),
                 };
-                let inject = socdrill::soc::ledger::LiveInject {
+                let inject = socdrill_core::soc::ledger::LiveInject {
                     title: text("title")?,
                     body: body
                         .get("body")
@@ -1485,7 +1485,7 @@ impl Session {
         };
         let lines = &ex.journal().lines;
         for line in &lines[self.journal_written..] {
-            let _ = writeln!(out, "{}", socdrill::journal::to_json(line));
+            let _ = writeln!(out, "{}", socdrill_core::journal::to_json(line));
         }
         let _ = out.flush();
         self.journal_written = lines.len();
@@ -1545,11 +1545,11 @@ impl Session {
         )?;
         write("report.html", &html)?;
         self.saved = true;
-        crate::record_in_history(self.cfg.history.as_deref(), dir);
+        crate::cli::history::record_in_history(self.cfg.history.as_deref(), dir);
         eprintln!(
             "exercise ended ({}): team score {}; digest {}; results, journal and report in {}",
             results.end_reason,
-            socdrill::report::team_score_text(&results),
+            socdrill_core::report::team_score_text(&results),
             results.digest,
             dir.display()
         );
@@ -1837,7 +1837,7 @@ impl Session {
             "techniques": techniques,
             "briefing": self.briefing(),
             // A waiting handoff past this is late for the scoring's pickup component.
-            "pickup_target_seconds": socdrill::score::ScoringProfile::default_profile()
+            "pickup_target_seconds": socdrill_core::score::ScoringProfile::default_profile()
                 .handoff
                 .pickup_target
                 .0,
@@ -1883,8 +1883,8 @@ fn confirmed(body: &Value) -> bool {
 
 /// What a stretch of journal holds that the facilitator must not miss: attacker stages
 /// that fired or were blocked, and alerts raised (with their rules).
-fn passed_over(s: &Scenario, lines: &[socdrill::journal::Line]) -> Vec<String> {
-    use socdrill::journal::Entry;
+fn passed_over(s: &Scenario, lines: &[socdrill_core::journal::Line]) -> Vec<String> {
+    use socdrill_core::journal::Entry;
     let mut out = Vec::new();
     let mut alerts = Vec::new();
     for l in lines {

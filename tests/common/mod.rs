@@ -8,9 +8,9 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::Arc;
 
-use socdrill::scenario::{self, Scenario};
-use socdrill::script::Script;
-use socdrill::{Exercise, bots};
+use socdrill_core::scenario::{self, Scenario};
+use socdrill_core::script::Script;
+use socdrill_core::{Exercise, bots};
 
 /// Every scenario shipped in `scenarios/`, by file name, sorted.
 pub fn shipped() -> Vec<(String, Arc<Scenario>)> {
@@ -51,11 +51,11 @@ pub fn default_scenario() -> Arc<Scenario> {
 /// The median of some values, as the library defines it everywhere (the mean of the two
 /// middle values for an even count: `batch::stats::median`).
 pub fn median(mut v: Vec<f64>) -> f64 {
-    socdrill::batch::stats::median(&mut v).expect("a median of no values")
+    socdrill_core::batch::stats::median(&mut v).expect("a median of no values")
 }
 
 /// A run's team score; every run these tests make has something to rate.
-pub fn score(r: &socdrill::score::Results) -> f64 {
+pub fn score(r: &socdrill_core::score::Results) -> f64 {
     r.team_score
         .unwrap_or_else(|| panic!("{} seed {}: no team score", r.scenario, r.seed))
 }

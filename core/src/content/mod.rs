@@ -138,7 +138,7 @@ pub struct CueModel {
     pub weights: Weights,
 }
 
-const CUES: &str = include_str!("../../assets/cues.ron");
+const CUES: &str = include_str!("../../../assets/cues.ron");
 
 impl CueModel {
     /// The shipped model.

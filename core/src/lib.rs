@@ -7,9 +7,9 @@
 //! text and actions and read plain structs out of it.
 //!
 //! ```no_run
-//! use socdrill::{Exercise, scenario};
+//! use socdrill_core::{Exercise, scenario};
 //! let scenario = std::sync::Arc::new(scenario::load(scenario::DEFAULT_SCENARIO).unwrap());
-//! let profile = socdrill::bots::profile_named("expert").unwrap();
+//! let profile = socdrill_core::bots::profile_named("expert").unwrap();
 //! let mut ex = Exercise::new(scenario, 7, profile, &Default::default());
 //! ex.run_to_end();
 //! let results = ex.results();
@@ -17,7 +17,6 @@
 //! ```
 
 #![forbid(unsafe_code)]
-#![warn(clippy::allow_attributes_without_reason)]
 
 pub mod batch;
 pub mod bots;

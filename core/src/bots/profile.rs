@@ -65,7 +65,7 @@ impl Profile {
     }
 }
 
-const PROFILES: &str = include_str!("../../assets/bots.ron");
+const PROFILES: &str = include_str!("../../../assets/bots.ron");
 
 /// Every shipped profile, from novice to expert.
 pub fn profiles() -> &'static [Profile] {

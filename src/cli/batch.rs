@@ -11,11 +11,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use socdrill::batch::{self, Accumulator, Arm, Seeds, variant};
-use socdrill::scenario::{self, format::RawScenario, par};
-use socdrill::{Team, bots};
+use socdrill_core::batch::{self, Accumulator, Arm, Seeds, variant};
+use socdrill_core::scenario::{self, format::RawScenario, par};
+use socdrill_core::{Team, bots};
 
-use crate::{diagnostics, emit, read_text};
+use crate::cli::input::diagnostics;
+use crate::cli::read_text;
+use crate::emit;
 
 /// What `batch` was asked to do.
 pub struct BatchArgs<'a> {
@@ -45,6 +47,7 @@ pub struct Source {
     pub name: String,
 }
 
+/// Reads a scenario file (or the built-in default) as raw text and parsed form.
 pub fn read_source(path: Option<&Path>) -> Result<Source> {
     let (name, src) = match path {
         Some(p) => (p.display().to_string(), read_text(p)?),
@@ -66,6 +69,7 @@ fn jobs_or_cores(jobs: Option<usize>) -> Result<usize> {
     }
 }
 
+/// Runs a batch: every seed of every arm, streamed to disk, summarised.
 pub fn batch(a: &BatchArgs) -> Result<ExitCode> {
     let all_seeds = Seeds::parse(a.seeds).map_err(|e| anyhow::anyhow!("--seeds: {e}"))?;
     let shard = match a.shard {
@@ -90,7 +94,7 @@ pub fn batch(a: &BatchArgs) -> Result<ExitCode> {
         bots::profile_named(a.bots).with_context(|| format!("unknown bot profile {:?}", a.bots))?;
     let mut source = read_source(a.scenario)?;
     if let Some(dir) = a.detections_from {
-        crate::sigma_cmd::use_detections(&mut source, dir, a.sigma_levels)?;
+        crate::cli::sigma::use_detections(&mut source, dir, a.sigma_levels)?;
     }
     let base =
         scenario::build(&source.raw, &source.src).map_err(|d| diagnostics(&source.name, &d))?;
@@ -150,7 +154,7 @@ pub fn batch(a: &BatchArgs) -> Result<ExitCode> {
     }
     let mut progress = Progress::new(seeds.count, arms.len());
     let mut write_error: Option<anyhow::Error> = None;
-    let (script, _) = crate::load_script(a.actions, &base)?;
+    let (script, _) = crate::cli::load_script(a.actions, &base)?;
     // Every exercise goes into the history, a block per transaction; a history that
     // cannot take them is a warning (the batch's own outputs are unaffected).
     let meta = crate::history::BatchMeta {
@@ -389,7 +393,10 @@ pub fn merge_cmd(
         };
         let text = read_text(&path)?;
         let p: batch::Partial = serde_json::from_str(&text).map_err(|e| {
-            anyhow::Error::msg(socdrill::scenario::diag::json_problem(path.display(), &e))
+            anyhow::Error::msg(socdrill_core::scenario::diag::json_problem(
+                path.display(),
+                &e,
+            ))
         })?;
         parts.push((path.display().to_string(), p));
     }
@@ -438,7 +445,7 @@ fn write_layers(path: &Path, summary: &batch::Summary) -> Result<()> {
                 .map_or_else(|| "json".into(), |e| e.to_string_lossy());
             path.with_file_name(format!("{stem}.{slug}.{ext}"))
         };
-        let layer = socdrill::report::navigator::batch_layer(summary, arm);
+        let layer = socdrill_core::report::navigator::batch_layer(summary, arm);
         fs::write(&p, serde_json::to_string_pretty(&layer)? + "\n")
             .with_context(|| format!("cannot write the Navigator layer {}", p.display()))?;
         written.push(p.display().to_string());

@@ -98,7 +98,7 @@ pub struct Catalogue {
     pub lines: Vec<BenignLine>,
 }
 
-const BENIGN: &str = include_str!("../../assets/benign.ron");
+const BENIGN: &str = include_str!("../../../assets/benign.ron");
 
 impl Catalogue {
     /// The shipped catalogue, read once.

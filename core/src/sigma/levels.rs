@@ -9,7 +9,7 @@ use crate::scenario::format::Level;
 
 use super::SigmaLevel;
 
-const BUILTIN: &str = include_str!("../../assets/sigma-levels.ron");
+const BUILTIN: &str = include_str!("../../../assets/sigma-levels.ron");
 
 /// The most benign alerts per hour a scenario rule may raise (as validation allows).
 pub(super) const MAX_BENIGN_PER_HOUR: f64 = 3_600.0;

@@ -4,12 +4,12 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use socdrill::report::{
+use socdrill_core::report::{
     clock, ending_note, ladder_note, rating_label, span, standing, team_score_text,
 };
-use socdrill::scenario::Scenario;
-use socdrill::scenario::attack::Catalogue;
-use socdrill::score::Results;
+use socdrill_core::scenario::Scenario;
+use socdrill_core::scenario::attack::Catalogue;
+use socdrill_core::score::Results;
 
 fn opt_clock(t: Option<u64>) -> String {
     t.map_or("—".into(), clock)
@@ -26,7 +26,7 @@ pub fn scorecard(r: &Results) -> String {
         r.bots,
         clock(r.ended_at),
         match r.ended_by {
-            socdrill::score::EndedBy::Defenders => format!(
+            socdrill_core::score::EndedBy::Defenders => format!(
                 "ended early; the attack ran on without defenders to {}",
                 clock(r.ran_to)
             ),

@@ -6,10 +6,12 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 
-use socdrill::sigma::{self, Import, LevelDefaults, SigmaRule};
+use socdrill_core::sigma::{self, Import, LevelDefaults, SigmaRule};
 
-use crate::batch_cmd::{Source, read_source};
-use crate::{diagnostics, emit, read_text};
+use crate::cli::batch::{Source, read_source};
+use crate::cli::input::diagnostics;
+use crate::cli::read_text;
+use crate::emit;
 
 /// Most rule files one import reads.
 const MAX_FILES: usize = 100_000;

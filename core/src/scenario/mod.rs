@@ -14,7 +14,7 @@ pub use model::*;
 
 /// The built-in default scenario (phishing → credential theft → lateral movement →
 /// exfiltration), embedded so `socdrill run` works with no file at hand.
-pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/phish-to-exfil.ron");
+pub const DEFAULT_SCENARIO: &str = include_str!("../../../scenarios/phish-to-exfil.ron");
 
 /// File name shown for the built-in default scenario.
 pub const DEFAULT_SCENARIO_NAME: &str = "scenarios/phish-to-exfil.ron";

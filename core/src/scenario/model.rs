@@ -941,7 +941,7 @@ mod tests {
     fn rules_covering_agrees_with_a_scan() {
         for text in [
             crate::scenario::DEFAULT_SCENARIO,
-            include_str!("../../benches/scale.ron"),
+            include_str!("../../../benches/scale.ron"),
         ] {
             let s = crate::scenario::load(text).expect("valid");
             let mut checked = 0;

@@ -78,7 +78,7 @@ pub struct ScoringProfile {
     pub team: TeamWeights,
 }
 
-const DEFAULT: &str = include_str!("../../assets/scoring.ron");
+const DEFAULT: &str = include_str!("../../../assets/scoring.ron");
 
 impl ScoringProfile {
     /// The shipped default profile.

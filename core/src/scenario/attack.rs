@@ -5,8 +5,8 @@
 
 use std::sync::OnceLock;
 
-const TECHNIQUES: &str = include_str!("../../assets/attack/enterprise-techniques-v17.tsv");
-const TACTICS: &str = include_str!("../../assets/attack/enterprise-tactics-v17.tsv");
+const TECHNIQUES: &str = include_str!("../../../assets/attack/enterprise-techniques-v17.tsv");
+const TACTICS: &str = include_str!("../../../assets/attack/enterprise-tactics-v17.tsv");
 
 /// One technique or sub-technique.
 #[derive(Debug, Clone)]
