@@ -3,35 +3,14 @@
 //! history and run directories. Every simulation lives in the `socdrill-core` crate;
 //! this file only dispatches.
 
-use std::io::Write as _;
-
-/// Writes to standard output; a closed pipe (`socdrill scenarios | head`) ends the
-/// program quietly instead of panicking.
-fn emit(text: &str) {
-    let mut out = std::io::stdout().lock();
-    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
-        }
-        eprintln!("error: cannot write to standard output: {e}");
-        std::process::exit(2);
-    }
-}
-
-/// `println!` through [`emit`].
-macro_rules! say {
-    ($($arg:tt)*) => { emit(&(format!($($arg)*) + "\n")) };
-}
-
-/// `print!` through [`emit`].
-macro_rules! say_raw {
-    ($($arg:tt)*) => { emit(&format!($($arg)*)) };
-}
+#[macro_use]
+mod output;
 
 mod cli;
 #[cfg(feature = "gui")]
 mod gui;
 mod history;
+mod input;
 mod rundir;
 mod serve;
 

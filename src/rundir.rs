@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use socdrill_core::journal;
 use socdrill_core::scenario::Scenario;
 
-use crate::cli::{load_scenario, read_text};
+use crate::input::{load_scenario, read_text};
 
 /// `DIR/run.json`: how the run came about. Nothing in it is needed to read the run, and
 /// every field may be missing in directories written by earlier versions.
@@ -203,4 +203,23 @@ pub fn for_history(dir: &Path) -> Result<crate::history::RunDir<'_>> {
         team: info.team.clone(),
         source: info.source(),
     })
+}
+
+/// Records a run directory in the history, if there is one. The exercise is already
+/// safe in its directory, so a history that cannot take it is a warning, with how to
+/// add it later.
+pub(crate) fn record_in_history(db: Option<&Path>, dir: &Path) {
+    let Some(path) = db else { return };
+    let done =
+        crate::history::History::open(path).and_then(|mut h| h.record_dir(&for_history(dir)?));
+    match done {
+        Ok(_) => eprintln!(
+            "recorded in the history {} (`socdrill history` lists it; --no-db records nothing)",
+            path.display()
+        ),
+        Err(e) => eprintln!(
+            "warning: the exercise was not recorded in the history: {e:#}; once that is fixed, `socdrill history import {}` adds it",
+            dir.display()
+        ),
+    }
 }

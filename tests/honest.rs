@@ -17,7 +17,7 @@ const SEEDS: std::ops::RangeInclusive<u64> = 200..=219;
 /// Every seat held by a script with nothing to do: a team that never acts.
 fn idle(s: &Scenario) -> Script {
     Script {
-        seats: script::seat_names(s)
+        seats: scenario::seat_names(s)
             .into_iter()
             .map(|(name, _)| (name, Vec::new()))
             .collect(),

@@ -59,7 +59,7 @@ fn look(ex: &Exercise, seen: &mut Seen) {
         Evidence::Record(r) => truth.record(r).is_some(),
         _ => false,
     };
-    for seat in 0..socdrill_core::script::seat_names(ex.scenario()).len() as u16 {
+    for seat in 0..socdrill_core::scenario::seat_names(ex.scenario()).len() as u16 {
         let Some(view) = ex.seat_view(seat) else {
             continue;
         };

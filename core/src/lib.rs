@@ -286,7 +286,7 @@ impl Exercise {
         world.insert_resource(AttackState::default());
         world.insert_resource(Defense::new(&s));
         world.insert_resource(Rngs::new(seed, &s));
-        let names = script::seat_names(&s);
+        let names = scenario::seat_names(&s);
         // Seat entities of the previous exercise in this world, reused in order.
         let previous: Vec<Entity> = world
             .get_resource::<SeatIndex>()

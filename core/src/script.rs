@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::scenario::diag::{Collector, Diagnostics};
 use crate::scenario::format::{Dur, Level, RoleName};
-use crate::scenario::{ALL_ROLES, Scenario};
+use crate::scenario::{Scenario, seat_names};
 use crate::soc::{Action, Evidence, HandoffDraft, Hypothesis, RuleChange, Verdict};
 
 /// A script file.
@@ -191,19 +191,6 @@ pub struct Script {
     pub bot_wait: crate::soc::ledger::BotWait,
     /// Answers, notes and messages at their times, in time order.
     pub talk: Vec<(u64, crate::soc::Talk)>,
-}
-
-/// Seat names a scenario's staffing creates, in seat-id order.
-pub fn seat_names(scenario: &Scenario) -> Vec<(String, crate::scenario::Role)> {
-    ALL_ROLES
-        .iter()
-        .flat_map(|&r| (1..=scenario.seats_for(r)).map(move |n| (seat_name(r, n), r)))
-        .collect()
-}
-
-/// The name of the `n`-th seat (from 1) of a role: `tier1-2`.
-pub fn seat_name(role: crate::scenario::Role, n: u32) -> String {
-    format!("{}-{n}", role.slug())
 }
 
 /// Parses and resolves a script against a scenario, listing every problem.

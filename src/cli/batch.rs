@@ -12,12 +12,12 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 
 use socdrill_core::batch::{self, Accumulator, Arm, Seeds, variant};
-use socdrill_core::scenario::{self, format::RawScenario, par};
+use socdrill_core::scenario::{self, par};
 use socdrill_core::{Team, bots};
 
-use crate::cli::input::diagnostics;
-use crate::cli::read_text;
-use crate::emit;
+use crate::input::read_text;
+use crate::input::{Source, diagnostics, read_source};
+use crate::output::emit;
 
 /// What `batch` was asked to do.
 pub struct BatchArgs<'a> {
@@ -39,27 +39,6 @@ pub struct BatchArgs<'a> {
 
 /// Set by Ctrl-C: the batch hands out no more seeds.
 static STOP: AtomicBool = AtomicBool::new(false);
-
-/// The scenario as serde values and text, with a display name.
-pub struct Source {
-    pub raw: RawScenario,
-    pub src: String,
-    pub name: String,
-}
-
-/// Reads a scenario file (or the built-in default) as raw text and parsed form.
-pub fn read_source(path: Option<&Path>) -> Result<Source> {
-    let (name, src) = match path {
-        Some(p) => (p.display().to_string(), read_text(p)?),
-        None => (
-            scenario::DEFAULT_SCENARIO_NAME.to_string(),
-            scenario::DEFAULT_SCENARIO.to_string(),
-        ),
-    };
-    let raw =
-        scenario::parse::<RawScenario>(&src, "a scenario").map_err(|d| diagnostics(&name, &d))?;
-    Ok(Source { raw, src, name })
-}
 
 fn jobs_or_cores(jobs: Option<usize>) -> Result<usize> {
     match jobs {
@@ -154,7 +133,7 @@ pub fn batch(a: &BatchArgs) -> Result<ExitCode> {
     }
     let mut progress = Progress::new(seeds.count, arms.len());
     let mut write_error: Option<anyhow::Error> = None;
-    let (script, _) = crate::cli::load_script(a.actions, &base)?;
+    let (script, _) = crate::input::load_script(a.actions, &base)?;
     // Every exercise goes into the history, a block per transaction; a history that
     // cannot take them is a warning (the batch's own outputs are unaffected).
     let meta = crate::history::BatchMeta {

@@ -8,8 +8,6 @@ use anyhow::Result;
 
 use socdrill_core::scenario;
 
-use crate::emit;
-
 /// Validates each file as a scenario, printing every problem; fails when any file
 /// has one.
 pub(crate) fn check(files: &[PathBuf]) -> Result<ExitCode> {

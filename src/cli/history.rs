@@ -6,26 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 
 use super::DbArgs;
-use crate::{emit, history, rundir};
-
-/// Records a run directory in the history, if there is one. The exercise is already
-/// safe in its directory, so a history that cannot take it is a warning, with how to
-/// add it later.
-pub(crate) fn record_in_history(db: Option<&Path>, dir: &Path) {
-    let Some(path) = db else { return };
-    let done =
-        history::History::open(path).and_then(|mut h| h.record_dir(&rundir::for_history(dir)?));
-    match done {
-        Ok(_) => eprintln!(
-            "recorded in the history {} (`socdrill history` lists it; --no-db records nothing)",
-            path.display()
-        ),
-        Err(e) => eprintln!(
-            "warning: the exercise was not recorded in the history: {e:#}; once that is fixed, `socdrill history import {}` adds it",
-            dir.display()
-        ),
-    }
-}
+use crate::{history, rundir};
 
 /// `socdrill history`: the recorded exercises, as a table, JSON or CSV.
 pub(crate) fn history_list(

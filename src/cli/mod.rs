@@ -5,7 +5,7 @@ pub(crate) mod batch;
 pub(crate) mod card;
 pub(crate) mod check;
 pub(crate) mod history;
-pub(crate) mod input;
+
 pub(crate) mod play;
 pub(crate) mod replay;
 pub(crate) mod report;
@@ -17,7 +17,6 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-pub(crate) use input::{load_scenario, load_script, read_text};
 pub(crate) use play::PlayCmd;
 
 use crate::serve;
@@ -108,7 +107,7 @@ pub(crate) enum Command {
         /// End the exercise at this simulated time (e.g. `6m`, `1h30m`), as a facilitator
         /// pressing End would: the defenders stand down there and the attack runs on to
         /// the time limit without them; the exercise is scored on that.
-        #[arg(long, value_name = "DURATION", value_parser = input::parse_end_at)]
+        #[arg(long, value_name = "DURATION", value_parser = crate::input::parse_end_at)]
         end_at: Option<u64>,
         /// The most simulated events the exercise may fire before it is stopped as
         /// runaway (a scenario asking for more work than it can mean).
@@ -377,7 +376,7 @@ Examples:
         /// for bots racing people, or `never` (bots take only what the manager assigns
         /// them). Only roles a person holds are waited for; the facilitator can change
         /// it live. A solo trainee has the whole role (never).
-        #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = input::parse_bot_wait, conflicts_with = "resume")]
+        #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = crate::input::parse_bot_wait, conflicts_with = "resume")]
         bot_wait: socdrill_core::soc::ledger::BotWait,
         /// The team that plays, for the history (`socdrill history --team`).
         #[arg(long, value_name = "NAME", conflicts_with = "resume")]

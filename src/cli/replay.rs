@@ -8,8 +8,8 @@ use anyhow::{Context, Result, bail};
 
 use socdrill_core::{Exercise, bots, journal};
 
-use super::{load_scenario, load_script, read_text};
-use crate::{emit, rundir};
+use crate::input::{load_scenario, load_script, read_text};
+use crate::rundir;
 
 /// Re-simulates a run directory and compares it with its journal line by line.
 pub(crate) fn replay(dir: &Path) -> Result<ExitCode> {

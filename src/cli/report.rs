@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 
-use crate::{emit, rundir};
+use crate::rundir;
 
 /// Writes a run's after-action report as md, json, csv, navigator or (otherwise) html.
 pub(crate) fn report(dir: &Path, format: &str, out: Option<&Path>) -> Result<ExitCode> {

@@ -8,8 +8,8 @@ use anyhow::{Context, Result, bail};
 
 use socdrill_core::{Exercise, bots};
 
-use super::{load_scenario, load_script};
-use crate::{emit, rundir};
+use crate::input::{load_scenario, load_script};
+use crate::rundir;
 
 /// `run`'s arguments.
 pub(crate) struct RunArgs<'a> {
@@ -103,7 +103,7 @@ pub(crate) fn run(a: &RunArgs) -> Result<ExitCode> {
                 ..rundir::Info::now()
             },
         )?;
-        super::history::record_in_history(db.as_deref(), dir);
+        crate::rundir::record_in_history(db.as_deref(), dir);
     }
     if json {
         say!("{results_json}");

@@ -8,9 +8,8 @@ use anyhow::Result;
 
 use socdrill_core::scenario;
 
-use super::input::diagnostics;
-use super::read_text;
-use crate::emit;
+use crate::input::diagnostics;
+use crate::input::read_text;
 
 /// Lists the scenarios in a folder (default `scenarios/`), the built-in one first.
 pub(crate) fn list(dir: Option<&Path>) -> Result<ExitCode> {

@@ -8,10 +8,9 @@ use anyhow::{Context, Result, bail};
 
 use socdrill_core::sigma::{self, Import, LevelDefaults, SigmaRule};
 
-use crate::cli::batch::{Source, read_source};
-use crate::cli::input::diagnostics;
-use crate::cli::read_text;
-use crate::emit;
+use crate::input::read_text;
+use crate::input::{Source, diagnostics, read_source};
+use crate::output::emit;
 
 /// Most rule files one import reads.
 const MAX_FILES: usize = 100_000;

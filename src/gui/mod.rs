@@ -149,7 +149,7 @@ fn no_display_refusal() -> Result<()> {
 pub fn play(args: &PlayArgs) -> Result<ExitCode> {
     let script: Vec<Step> = match args.script {
         Some(p) => {
-            let text = crate::cli::read_text(p)?;
+            let text = crate::input::read_text(p)?;
             serde_json::from_str(&text).map_err(|e| {
                 anyhow::anyhow!(
                     "{}; a script is a JSON list of steps such as {{\"until\": \"queue\"}}, {{\"key\": \"t\"}}, {{\"screenshot\": \"console\"}}",
@@ -176,7 +176,7 @@ pub fn play(args: &PlayArgs) -> Result<ExitCode> {
             (ex, scenario, src, Mode::Watch(Box::new(rec)), setup)
         }
         None => {
-            let (scenario, src, _) = crate::cli::load_scenario(args.scenario)?;
+            let (scenario, src, _) = crate::input::load_scenario(args.scenario)?;
             let role = Role::from_slug(args.role).with_context(|| {
                 format!(
                     "--as {:?} is not a role: give {}",
@@ -186,7 +186,7 @@ pub fn play(args: &PlayArgs) -> Result<ExitCode> {
                         .join(", ")
                 )
             })?;
-            let names = socdrill_core::script::seat_names(&scenario);
+            let names = socdrill_core::scenario::seat_names(&scenario);
             let seat = names
                 .iter()
                 .position(|(_, r)| *r == role)

@@ -33,11 +33,11 @@ impl Recording {
                 dir.display()
             );
         }
-        let (scenario, source, _) = crate::cli::load_scenario(Some(&dir.join("scenario.ron")))?;
+        let (scenario, source, _) = crate::input::load_scenario(Some(&dir.join("scenario.ron")))?;
         let (setup, script, moves) = if dir.join("setup.json").exists() {
             let path = dir.join("setup.json");
             let setup: Setup =
-                serde_json::from_str(&crate::cli::read_text(&path)?).map_err(|e| {
+                serde_json::from_str(&crate::input::read_text(&path)?).map_err(|e| {
                     anyhow::Error::msg(socdrill_core::scenario::diag::json_problem(
                         path.display(),
                         &e,
@@ -45,7 +45,7 @@ impl Recording {
                 })?;
             let mpath = dir.join("moves.jsonl");
             let text = if mpath.exists() {
-                crate::cli::read_text(&mpath)?
+                crate::input::read_text(&mpath)?
             } else {
                 String::new()
             };
@@ -56,8 +56,10 @@ impl Recording {
         } else {
             let results = crate::rundir::results(dir)?;
             let actions = dir.join("actions.ron");
-            let (script, _) =
-                crate::cli::load_script(actions.exists().then_some(actions.as_path()), &scenario)?;
+            let (script, _) = crate::input::load_script(
+                actions.exists().then_some(actions.as_path()),
+                &scenario,
+            )?;
             let setup = Setup {
                 schema: live::SETUP_SCHEMA.into(),
                 scenario: scenario.id.clone(),
@@ -85,7 +87,7 @@ impl Recording {
             verdict: String::new(),
         };
         // Re-simulate to the end and hold it against what was recorded.
-        let recorded = crate::cli::read_text(&dir.join("journal.jsonl"))?;
+        let recorded = crate::input::read_text(&dir.join("journal.jsonl"))?;
         let mut ex = rec.exercise_at(0);
         live::replay(&mut ex, &rec.moves)
             .map_err(|e| anyhow::anyhow!("moves.jsonl:{}: {}", e.line, e.message))?;

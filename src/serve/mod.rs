@@ -25,10 +25,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::emit;
 use socdrill_core::live::Setup;
 use socdrill_core::scenario::Role;
-use socdrill_core::script::seat_names;
+use socdrill_core::scenario::seat_names;
 use socdrill_core::soc::ledger::BotWait;
 use socdrill_core::{bots, live};
 
@@ -364,7 +363,7 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
 }
 
 fn new_config(args: &ServeArgs) -> Result<Config> {
-    let (scenario, src, _) = crate::cli::load_scenario(args.scenario)?;
+    let (scenario, src, _) = crate::input::load_scenario(args.scenario)?;
     let profile = bots::profile_named(args.bots)
         .with_context(|| format!("unknown bot profile {:?}", args.bots))?
         .clone();
@@ -484,7 +483,7 @@ fn resume_config(dir: &Path, history: Option<&Path>) -> Result<(Config, Resume)>
         );
     }
     let live: LiveFile =
-        serde_json::from_str(&crate::cli::read_text(&live_path)?).map_err(|e| {
+        serde_json::from_str(&crate::input::read_text(&live_path)?).map_err(|e| {
             anyhow::Error::msg(socdrill_core::scenario::diag::json_problem(
                 live_path.display(),
                 &e,
@@ -497,7 +496,7 @@ fn resume_config(dir: &Path, history: Option<&Path>) -> Result<(Config, Resume)>
             live.schema
         );
     }
-    let (scenario, src, _) = crate::cli::load_scenario(Some(&dir.join("scenario.ron")))?;
+    let (scenario, src, _) = crate::input::load_scenario(Some(&dir.join("scenario.ron")))?;
     // The staffing the facilitator set in the lobby, if any.
     let scenario = match &live.staffing {
         None => scenario,
@@ -548,7 +547,7 @@ fn resume_config(dir: &Path, history: Option<&Path>) -> Result<(Config, Resume)>
     let setup_path = dir.join("setup.json");
     let resume = if setup_path.exists() {
         let setup: Setup =
-            serde_json::from_str(&crate::cli::read_text(&setup_path)?).map_err(|e| {
+            serde_json::from_str(&crate::input::read_text(&setup_path)?).map_err(|e| {
                 anyhow::Error::msg(socdrill_core::scenario::diag::json_problem(
                     setup_path.display(),
                     &e,

@@ -280,7 +280,7 @@ impl Session {
         staffing.retain(|(r, _)| *r != role);
         staffing.push((role, seats));
         let scenario = self.cfg.scenario.restaffed(&staffing)?;
-        let names = socdrill_core::script::seat_names(&scenario);
+        let names = socdrill_core::scenario::seat_names(&scenario);
         if let Some(open) = self
             .cfg
             .seats
@@ -1545,7 +1545,7 @@ impl Session {
         )?;
         write("report.html", &html)?;
         self.saved = true;
-        crate::cli::history::record_in_history(self.cfg.history.as_deref(), dir);
+        crate::rundir::record_in_history(self.cfg.history.as_deref(), dir);
         eprintln!(
             "exercise ended ({}): team score {}; digest {}; results, journal and report in {}",
             results.end_reason,

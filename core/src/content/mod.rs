@@ -50,16 +50,8 @@ pub struct Cues {
 /// Prevalence at or below this counts as rare.
 pub const RARE: u16 = 3;
 
-/// What threat intelligence says of an indicator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum IntelVerdict {
-    /// Known malicious infrastructure or tooling.
-    Malicious,
-    /// Known good: a vendor, a service or the organisation's own.
-    Benign,
-    /// Looked up, and nothing is known.
-    Unknown,
-}
+pub use crate::scenario::format::IntelVerdict;
+
 
 /// Threat intelligence on one indicator, once known.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

@@ -122,7 +122,7 @@ pub struct RawIntel {
     /// The indicator's value, as a stage's observables or a look-alike writes it.
     pub indicator: String,
     /// The verdict.
-    pub verdict: crate::content::IntelVerdict,
+    pub verdict: IntelVerdict,
     /// How sure the source is, 0 to 1.
     pub confidence: f64,
     /// What the source says, shown to whoever sees the enrichment.
@@ -872,4 +872,15 @@ mod tests {
             assert!(parse_duration(bad).is_err(), "{bad} should be refused");
         }
     }
+}
+
+/// What threat intelligence says of an indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum IntelVerdict {
+    /// Known malicious infrastructure or tooling.
+    Malicious,
+    /// Known good: a vendor, a service or the organisation's own.
+    Benign,
+    /// Looked up, and nothing is known.
+    Unknown,
 }

@@ -1397,7 +1397,7 @@ fn add_seat(
     }
     let id = SeatId::try_from(ctx.ledger.board.len())
         .map_err(|_| "this exercise has as many seats as it can hold".to_string())?;
-    let name = crate::script::seat_name(role, of_role as u32 + 1);
+    let name = crate::scenario::seat_name(role, of_role as u32 + 1);
     let now = ctx.now();
     let controller = bot_from_now(ctx, seed, role, &name, profile.clone());
     let seat = Seat {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 
-use socdrill_core::scenario::{self, Diagnostics, Scenario};
+use socdrill_core::scenario::{self, Diagnostics, Scenario, format::RawScenario};
 use socdrill_core::script::{self, Script};
 
 #[derive(Debug)]
@@ -39,17 +39,38 @@ pub(crate) fn read_text(path: &Path) -> Result<String> {
     Ok(text.to_string())
 }
 
-/// Loads a scenario file, or the built-in default; returns it with its source text.
-pub(crate) fn load_scenario(path: Option<&Path>) -> Result<(Arc<Scenario>, String, String)> {
-    let (name, src) = match path {
+/// A scenario file's display name and text, or the built-in default's.
+fn scenario_text(path: Option<&Path>) -> Result<(String, String)> {
+    Ok(match path {
         Some(p) => (p.display().to_string(), read_text(p)?),
         None => (
             scenario::DEFAULT_SCENARIO_NAME.to_string(),
             scenario::DEFAULT_SCENARIO.to_string(),
         ),
-    };
+    })
+}
+
+/// Loads a scenario file, or the built-in default; returns it with its source text.
+pub(crate) fn load_scenario(path: Option<&Path>) -> Result<(Arc<Scenario>, String, String)> {
+    let (name, src) = scenario_text(path)?;
     let s = scenario::load(&src).map_err(|d| diagnostics(&name, &d))?;
     Ok((Arc::new(s), src, name))
+}
+
+/// A scenario as serde values and text, with a display name: what `batch` edits with
+/// variants and `import-sigma` swaps rules into.
+pub(crate) struct Source {
+    pub(crate) raw: RawScenario,
+    pub(crate) src: String,
+    pub(crate) name: String,
+}
+
+/// Reads a scenario file (or the built-in default) as text and serde values.
+pub(crate) fn read_source(path: Option<&Path>) -> Result<Source> {
+    let (name, src) = scenario_text(path)?;
+    let raw =
+        scenario::parse::<RawScenario>(&src, "a scenario").map_err(|d| diagnostics(&name, &d))?;
+    Ok(Source { raw, src, name })
 }
 
 /// Loads an actions file for `scenario`, or none; returns it with its source text.
