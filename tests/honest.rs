@@ -9,7 +9,7 @@ use common::{median, shipped, socdrill};
 use socdrill_core::live::{self, Move, Timed};
 use socdrill_core::scenario::{self, Scenario};
 use socdrill_core::score::{EndedBy, Rating, Results};
-use socdrill_core::script::{self, Script};
+use socdrill_core::script::Script;
 use socdrill_core::{Exercise, bots};
 
 const SEEDS: std::ops::RangeInclusive<u64> = 200..=219;

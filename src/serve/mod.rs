@@ -3,6 +3,7 @@
 //! on a thread of its own (`session.rs`) and is the only thing that touches the
 //! simulation. The protocol is in docs/serve-protocol.md.
 
+pub(crate) mod protocol;
 mod session;
 
 use std::collections::HashMap;
@@ -22,7 +23,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+
 use tokio::sync::{mpsc, oneshot};
 
 use socdrill_core::live::Setup;
@@ -998,16 +999,16 @@ async fn join(app: &AppState, socket: &mut WebSocket) -> Option<String> {
     let refusal = match first {
         Err(_) => "no join message within 10 s: send {\"op\": \"join\", \"key\": KEY} first",
         Ok(None) => return None,
-        Ok(Some(text)) => {
-            let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-            match (body["op"].as_str(), body["key"].as_str()) {
-                (Some("join"), Some(k)) if app.who(k).is_some() => return Some(k.to_string()),
-                (Some("join"), _) => "unknown key: ask the facilitator for your link",
-                _ => "the first message must be {\"op\": \"join\", \"key\": KEY}",
-            }
-        }
+        Ok(Some(text)) => match protocol::parse_request(&text).map(|r| r.op) {
+            Ok(protocol::Op::Join { key }) if app.who(&key).is_some() => return Some(key),
+            Ok(protocol::Op::Join { .. }) => "unknown key: ask the facilitator for your link",
+            _ => "the first message must be {\"op\": \"join\", \"key\": KEY}",
+        },
     };
-    let msg = serde_json::json!({"type": "refused", "error": refusal}).to_string();
+    let msg = protocol::ServerMessage::Refused {
+        error: refusal.to_string(),
+    }
+    .to_text();
     let _ = socket.send(Message::Text(msg.into())).await;
     let _ = socket.send(Message::Close(None)).await;
     None
@@ -1043,9 +1044,11 @@ async fn send_within(socket: &mut WebSocket, msg: Message, limit: Duration) -> b
 
 fn error_msg(text: &str) -> Message {
     Message::Text(
-        serde_json::json!({"type": "error", "error": text})
-            .to_string()
-            .into(),
+        protocol::ServerMessage::Error {
+            error: text.to_string(),
+        }
+        .to_text()
+        .into(),
     )
 }
 
@@ -1064,7 +1067,7 @@ async fn connection(app: AppState, key: String, mut socket: WebSocket) {
     let mut attach = match answer.await {
         Ok(Ok(a)) => a,
         Ok(Err(reason)) => {
-            let msg = serde_json::json!({"type": "refused", "error": reason}).to_string();
+            let msg = protocol::ServerMessage::Refused { error: reason }.to_text();
             let _ = socket.send(Message::Text(msg.into())).await;
             let _ = socket.send(Message::Close(None)).await;
             return;
@@ -1148,28 +1151,18 @@ fn inbound(
             "too many messages: at most {RATE} a second; this one was dropped"
         ));
     }
-    let body: Value = match serde_json::from_str(text) {
-        Ok(v) => v,
-        Err(e) => return Some(format!("message is not JSON: {e}")),
-    };
-    let Some(obj) = body.as_object() else {
-        return Some("a message is a JSON object with an \"op\"".into());
-    };
-    let id = match obj.get("id") {
-        None | Some(Value::Null) => None,
-        Some(v) => match v.as_u64() {
-            Some(n) => Some(n),
-            None => return Some("\"id\" must be a whole number".into()),
-        },
-    };
-    let Some(op) = obj.get("op").and_then(Value::as_str) else {
-        return Some("a message needs an \"op\" (act, ping, or a facilitator op)".into());
+    let request = match protocol::parse_request(text) {
+        Ok(r) => r,
+        Err(protocol::Unreadable::Message(e)) => return Some(e),
+        Err(protocol::Unreadable::Request { id, error }) => {
+            let _ = reply.send(protocol::ServerMessage::refused_request(id, &error).to_text());
+            return None;
+        }
     };
     let cmd = Cmd::Request {
         key: key.to_string(),
-        id,
-        op: op.to_string(),
-        body: body.clone(),
+        id: request.id,
+        op: request.op,
         reply: reply.clone(),
     };
     if app.tx.send(cmd).is_err() {

@@ -22,6 +22,8 @@ use socdrill_core::scenario::{ALL_ACTIONS, ALL_ROLES, Role, Scenario, Trigger};
 use socdrill_core::soc::ledger::BotWait;
 use socdrill_core::soc::{Action, SeatId};
 
+use super::protocol::{ClockState, HelloSeat, Mode, Op, ServerMessage};
+
 /// Who a key belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Who {
@@ -54,8 +56,7 @@ pub enum Cmd {
     Request {
         key: String,
         id: Option<u64>,
-        op: String,
-        body: Value,
+        op: Op,
         reply: mpsc::UnboundedSender<String>,
     },
     /// Stop: save and leave.
@@ -216,15 +217,11 @@ fn empty() -> watch::Sender<Arc<str>> {
 }
 
 fn reply_ok(id: Option<u64>, message: &str, until: Option<u64>) -> String {
-    let mut v = json!({"type": "reply", "id": id, "ok": true, "message": message});
-    if let Some(u) = until {
-        v["until"] = json!(u);
-    }
-    v.to_string()
+    ServerMessage::ok(id, message, until).to_text()
 }
 
 fn reply_err(id: Option<u64>, error: &str) -> String {
-    json!({"type": "reply", "id": id, "ok": false, "error": error}).to_string()
+    ServerMessage::refused_request(id, error).to_text()
 }
 
 impl Session {
@@ -392,17 +389,12 @@ impl Session {
     /// The facilitator adds or removes a seat. In the lobby this is the staffing; once
     /// the exercise runs it is a move: an added seat is a bot's until a person opens its
     /// link, a removed one takes no more work and its open alerts go back to the queue.
-    fn seat_change(&mut self, op: &str, body: &Value) -> Result<(String, Option<u64>), String> {
+    fn seat_change(&mut self, op: &Op) -> Result<(String, Option<u64>), String> {
         if self.cfg.solo.is_some() {
             return Err("a solo drill has one seat".into());
         }
-        match op {
-            "addseat" => {
-                let role = body
-                    .get("role")
-                    .cloned()
-                    .and_then(|v| serde_json::from_value::<Role>(v).ok())
-                    .ok_or("addseat needs \"role\": one of Tier1, Tier2, Hunter, Responder, Manager, Engineer, Intel")?;
+        match *op {
+            Op::AddSeat { role } => {
                 if self.phase == Phase::Lobby {
                     let n = self.cfg.scenario.seats_for(role) + 1;
                     return self.restaff(role, n).map(|m| (m, None));
@@ -425,13 +417,12 @@ impl Session {
                     None,
                 ))
             }
-            _ => {
-                let seat =
-                    body.get("seat")
-                        .and_then(Value::as_u64)
-                        .filter(|&s| (s as usize) < self.cfg.seats.len())
-                        .ok_or("removeseat needs a \"seat\" number")? as SeatId;
-                let slot = &self.cfg.seats[seat as usize];
+            Op::RemoveSeat { seat, confirm } => {
+                let slot = self
+                    .cfg
+                    .seats
+                    .get(seat as usize)
+                    .ok_or_else(|| format!("there is no seat {seat}"))?;
                 if slot.connected {
                     return Err(format!(
                         "{} is open in a browser: ask its holder to close it before removing the seat",
@@ -444,7 +435,7 @@ impl Session {
                             .into(),
                     );
                 }
-                if !confirmed(body) {
+                if !confirm {
                     return Err(format!(
                         "confirm: Remove takes {} out of the exercise: it takes no more work, an action under way is abandoned, the alerts it holds go back to the queue, and its link admits nobody. It cannot be undone. Send removeseat again with confirm: true.",
                         slot.name
@@ -461,6 +452,7 @@ impl Session {
                     None,
                 ))
             }
+            _ => unreachable!("seat_change is called with addseat and removeseat only"),
         }
     }
 
@@ -644,15 +636,9 @@ impl Session {
                 // The facilitator's seat table shows who is online.
                 self.published = None;
             }
-            Cmd::Request {
-                key,
-                id,
-                op,
-                body,
-                reply,
-            } => {
+            Cmd::Request { key, id, op, reply } => {
                 let text = match self.who(&key) {
-                    Some(who) => self.request(who, id, &op, &body),
+                    Some(who) => self.request(who, id, &op),
                     None => reply_err(id, "unknown key"),
                 };
                 let _ = reply.send(text);
@@ -907,69 +893,57 @@ impl Session {
         Ok(())
     }
 
-    fn request(&mut self, who: Who, id: Option<u64>, op: &str, body: &Value) -> String {
+    fn request(&mut self, who: Who, id: Option<u64>, request: &Op) -> String {
         let solo_seat = matches!(who, Who::Seat(s) if self.cfg.solo == Some(s));
         let pacing = who == Who::Facilitator || solo_seat;
+        let op = request.name();
         let result: Result<(String, Option<u64>), String> = match op {
             "ping" => Ok(("pong".into(), None)),
-            "act" => match who {
-                Who::Seat(s) => self.act(s, body),
-                Who::Facilitator => Err(
+            "join" => Err("this connection has joined already".into()),
+            "act" => match (who, request) {
+                (Who::Seat(s), Op::Act { action }) => self.act(s, action.clone()),
+                (Who::Seat(_), _) => unreachable!("an act op carries an action"),
+                (Who::Facilitator, _) => Err(
                     "the facilitator does not act in a seat; open a seat's link to play it".into(),
                 ),
-                Who::Board => Err("the board is read-only".into()),
+                (Who::Board, _) => Err("the board is read-only".into()),
             },
             // What cannot be undone is asked first: the client shows what it will do and
             // sends it again with `confirm: true`.
-            "end" | "reveal" | "jump" if pacing && !confirmed(body) => {
+            "end" | "reveal" | "jump" if pacing && !request.confirmed() => {
                 Err(format!("confirm: {}", self.consequence(op)))
             }
-            "start" | "pause" | "resume" | "speed" | "jump" if pacing => self.pace(op, body),
-            "fire" if who == Who::Facilitator => self.facilitate(op, body),
+            "start" | "pause" | "resume" | "speed" | "jump" if pacing => self.pace(request),
+            "fire" if who == Who::Facilitator => self.facilitate(request),
             "name" | "reply" | "take" => match who {
-                Who::Seat(s) => self.seat_op(s, op, body),
+                Who::Seat(s) => self.seat_op(s, request),
                 _ => Err(format!("{op} is for a seat")),
             },
             "addseat" | "removeseat" => match who {
-                Who::Facilitator => self.seat_change(op, body),
+                Who::Facilitator => self.seat_change(request),
                 Who::Board => Err("the board is read-only".into()),
                 Who::Seat(_) => Err(format!("only the facilitator may {op}")),
             },
-            "staff" => match who {
-                Who::Facilitator => {
-                    let role = body
-                        .get("role")
-                        .cloned()
-                        .and_then(|v| serde_json::from_value::<Role>(v).ok())
-                        .ok_or("staff needs \"role\": one of Tier1, Tier2, Hunter, Responder, Manager, Engineer, Intel");
-                    let seats = body
-                        .get("seats")
-                        .and_then(Value::as_u64)
-                        .and_then(|n| u32::try_from(n).ok())
-                        .ok_or("staff needs \"seats\": a number of seats, 0 to remove the role");
-                    match (role, seats) {
-                        (Ok(r), Ok(n)) => self.restaff(r, n).map(|m| (m, None)),
-                        (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
-                    }
+            "staff" => match (who, request) {
+                (Who::Facilitator, &Op::Staff { role, seats }) => {
+                    self.restaff(role, seats).map(|m| (m, None))
                 }
                 _ => Err("only the facilitator may staff the exercise".into()),
             },
             "note" | "message" | "inject" | "release" | "botwait" => match who {
-                Who::Facilitator => self.discuss(op, body),
+                Who::Facilitator => self.discuss(request),
                 Who::Board => Err("the board is read-only".into()),
                 Who::Seat(_) => Err(format!("only the facilitator may {op}")),
             },
             // A trainee alone may end their drill and see the debrief.
-            "end" | "reveal" if pacing => self.facilitate(op, body),
+            "end" | "reveal" if pacing => self.facilitate(request),
             "start" | "pause" | "resume" | "speed" | "jump" | "fire" | "end" | "reveal" => {
                 Err(match who {
                     Who::Board => "the board is read-only".into(),
                     _ => format!("only the facilitator may {op} the exercise"),
                 })
             }
-            other => Err(format!(
-                "unknown op {other:?}: seats send act, name, reply, take or ping; the facilitator sends note, message, inject, release, botwait, staff, addseat, removeseat and (as a solo trainee may, but for fire) start, pause, resume, speed, jump, fire, end, reveal"
-            )),
+            other => unreachable!("every op is matched: {other}"),
         };
         match result {
             Ok((message, until)) => reply_ok(id, &message, until),
@@ -1021,12 +995,7 @@ impl Session {
         }
     }
 
-    fn act(&mut self, seat: SeatId, body: &Value) -> Result<(String, Option<u64>), String> {
-        let raw = body
-            .get("action")
-            .ok_or("an act message needs an \"action\" field")?;
-        let action: Action = serde_json::from_value(raw.clone())
-            .map_err(|e| format!("malformed action: {e} (see the protocol's action list)"))?;
+    fn act(&mut self, seat: SeatId, action: Action) -> Result<(String, Option<u64>), String> {
         if let Some(stall) = &self.stalled {
             return Err(stall.reason.clone());
         }
@@ -1071,21 +1040,10 @@ impl Session {
 
     /// A seat's own ops besides acting: its participant's name, an answer to an
     /// inject's questions, taking the seat back from a bot.
-    fn seat_op(
-        &mut self,
-        seat: SeatId,
-        op: &str,
-        body: &Value,
-    ) -> Result<(String, Option<u64>), String> {
-        let text = |field: &str| -> Result<String, String> {
-            body.get(field)
-                .and_then(Value::as_str)
-                .map(str::to_string)
-                .ok_or_else(|| format!("{op} needs a \"{field}\" text"))
-        };
+    fn seat_op(&mut self, seat: SeatId, op: &Op) -> Result<(String, Option<u64>), String> {
         match op {
-            "name" => {
-                let name = socdrill_core::soc::participant_name(&text("name")?)?;
+            Op::Name { name } => {
+                let name = socdrill_core::soc::participant_name(name)?;
                 if self.ex.is_none() || self.phase == Phase::Ended {
                     // In the lobby the name waits for the start, which records it.
                     self.cfg.seats[seat as usize].player = Some(name.clone());
@@ -1099,12 +1057,8 @@ impl Session {
                 self.cfg.seats[seat as usize].player = Some(name.clone());
                 Ok((format!("welcome, {name}"), None))
             }
-            "reply" => {
-                let inject =
-                    body.get("inject")
-                        .and_then(Value::as_u64)
-                        .ok_or("reply needs an \"inject\" number")? as usize;
-                let answer = text("text")?;
+            &Op::Reply { inject, ref text } => {
+                let answer = text.clone();
                 self.move_now(|_| Move::Reply {
                     seat,
                     inject,
@@ -1112,7 +1066,7 @@ impl Session {
                 })?;
                 Ok(("answer recorded".into(), None))
             }
-            "take" => {
+            Op::Take {} => {
                 if self.cfg.seats[seat as usize].person {
                     return Err("the seat is already yours".into());
                 }
@@ -1127,49 +1081,27 @@ impl Session {
 
     /// The facilitator's ops of discussion and staffing: a note, a message, a live
     /// inject, handing a seat to a bot, and how long bots wait for people.
-    fn discuss(&mut self, op: &str, body: &Value) -> Result<(String, Option<u64>), String> {
-        let text = |field: &str| -> Result<String, String> {
-            body.get(field)
-                .and_then(Value::as_str)
-                .map(str::to_string)
-                .ok_or_else(|| format!("{op} needs a \"{field}\" text"))
-        };
-        let role = |v: &Value| -> Result<Option<Role>, String> {
-            match v {
-                Value::Null => Ok(None),
-                v => serde_json::from_value::<Role>(v.clone())
-                    .map(Some)
-                    .map_err(|_| format!("{v} is not a role: give one of Tier1, Tier2, Hunter, Responder, Manager, Engineer, Intel, or null for the team")),
-            }
-        };
+    fn discuss(&mut self, op: &Op) -> Result<(String, Option<u64>), String> {
         match op {
-            "note" => {
-                let about = role(body.get("role").unwrap_or(&Value::Null))?;
-                let objective = match body.get("objective") {
-                    None | Some(Value::Null) => None,
-                    Some(v) => Some(
-                        v.as_str()
-                            .ok_or("objective must be an objective's id")?
-                            .to_string(),
-                    ),
-                };
-                let note = text("text")?;
+            Op::Note {
+                text,
+                role,
+                objective,
+            } => {
                 self.move_now(|_| Move::Note {
-                    role: about,
-                    objective,
-                    text: note,
+                    role: *role,
+                    objective: objective.clone(),
+                    text: text.clone(),
                 })?;
                 Ok(("noted".into(), None))
             }
-            "message" => {
-                let to = match body.get("to") {
-                    None | Some(Value::Null) => None,
-                    Some(v) => {
-                        let seat = v.as_u64().filter(|&s| (s as usize) < self.cfg.seats.len());
-                        Some(seat.ok_or_else(|| format!("{v} is not a seat number"))? as SeatId)
-                    }
-                };
-                let message = text("text")?;
+            &Op::Message { ref text, to } => {
+                if let Some(s) = to
+                    && s as usize >= self.cfg.seats.len()
+                {
+                    return Err(format!("{s} is not a seat number"));
+                }
+                let message = text.clone();
                 self.move_now(|_| Move::Message { to, text: message })?;
                 Ok((
                     match to {
@@ -1179,43 +1111,27 @@ impl Session {
                     None,
                 ))
             }
-            "inject" => {
-                let to: Vec<Role> = match body.get("to") {
-                    Some(Value::Array(list)) => list
-                        .iter()
-                        .map(|v| role(v)?.ok_or_else(|| "null is not a role".to_string()))
-                        .collect::<Result<_, _>>()?,
-                    _ => return Err("inject needs \"to\": a list of roles".into()),
-                };
-                let questions: Vec<String> = match body.get("questions") {
-                    None | Some(Value::Null) => Vec::new(),
-                    Some(Value::Array(list)) => list
-                        .iter()
-                        .map(|q| q.as_str().map(str::to_string).ok_or("questions are texts"))
-                        .collect::<Result<_, _>>()?,
-                    Some(_) => return Err("questions must be a list of texts".into()),
-                };
+            Op::Inject {
+                title,
+                body,
+                to,
+                questions,
+            } => {
                 let inject = socdrill_core::soc::ledger::LiveInject {
-                    title: text("title")?,
-                    body: body
-                        .get("body")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string(),
-                    to,
-                    questions,
+                    title: title.clone(),
+                    body: body.clone(),
+                    to: to.clone(),
+                    questions: questions.clone(),
                     at: 0,
                 };
                 let title = inject.title.trim().to_string();
                 self.move_now(|_| Move::WriteInject { inject })?;
                 Ok((format!("fired {title:?}"), None))
             }
-            "release" => {
-                let seat = body
-                    .get("seat")
-                    .and_then(Value::as_u64)
-                    .filter(|&s| (s as usize) < self.cfg.seats.len())
-                    .ok_or("release needs a \"seat\" number")? as SeatId;
+            &Op::Release { seat } => {
+                if seat as usize >= self.cfg.seats.len() {
+                    return Err(format!("there is no seat {seat}"));
+                }
                 if !self.cfg.seats[seat as usize].person {
                     return Err(format!(
                         "{} is already played by a bot",
@@ -1232,15 +1148,14 @@ impl Session {
                     None,
                 ))
             }
-            "botwait" => {
-                let wait = match body.get("seconds") {
-                    Some(Value::Null) => BotWait::Never,
-                    Some(v) => match v.as_u64() {
-                        Some(0) => BotWait::Immediately,
-                        Some(n) => BotWait::After(n),
-                        None => return Err("seconds must be a whole number of simulated seconds, or null for never".into()),
-                    },
-                    None => return Err("botwait needs \"seconds\": a number, or null for never".into()),
+            &Op::BotWait { seconds } => {
+                let wait = match seconds {
+                    Some(None) => BotWait::Never,
+                    Some(Some(0)) => BotWait::Immediately,
+                    Some(Some(n)) => BotWait::After(n),
+                    None => {
+                        return Err("botwait needs \"seconds\": a number, or null for never".into());
+                    }
                 };
                 if self.phase == Phase::Lobby {
                     self.cfg.bot_wait = wait;
@@ -1276,13 +1191,13 @@ impl Session {
         self.anchor = (Instant::now(), t);
     }
 
-    fn pace(&mut self, op: &str, body: &Value) -> Result<(String, Option<u64>), String> {
-        match op {
-            "start" => {
+    fn pace(&mut self, op: &Op) -> Result<(String, Option<u64>), String> {
+        match *op {
+            Op::Start {} => {
                 self.start()?;
                 Ok(("started".into(), None))
             }
-            "pause" => {
+            Op::Pause {} => {
                 if self.phase != Phase::Running {
                     return Err(format!(
                         "the exercise is {}, not running",
@@ -1294,7 +1209,7 @@ impl Session {
                 self.mark();
                 Ok(("paused".into(), None))
             }
-            "resume" => {
+            Op::Resume {} => {
                 if self.phase != Phase::Paused {
                     return Err(format!("the exercise is {}, not paused", self.phase.name()));
                 }
@@ -1308,11 +1223,7 @@ impl Session {
                 self.reanchor();
                 Ok(("resumed".into(), None))
             }
-            "speed" => {
-                let x = body
-                    .get("x")
-                    .and_then(Value::as_f64)
-                    .ok_or("speed needs a number x: simulated seconds per wall second")?;
+            Op::Speed { x } => {
                 if !(0.1..=3600.0).contains(&x) {
                     return Err(format!("speed {x} is out of range: 0.1 to 3600"));
                 }
@@ -1321,7 +1232,7 @@ impl Session {
                 self.reanchor();
                 Ok((format!("speed {x}×"), None))
             }
-            "jump" => {
+            Op::Jump { .. } => {
                 if !matches!(self.phase, Phase::Running | Phase::Paused) {
                     return Err(format!("the exercise is {}", self.phase.name()));
                 }
@@ -1358,16 +1269,12 @@ impl Session {
         }
     }
 
-    fn facilitate(&mut self, op: &str, body: &Value) -> Result<(String, Option<u64>), String> {
-        match op {
-            "fire" => {
+    fn facilitate(&mut self, op: &Op) -> Result<(String, Option<u64>), String> {
+        match *op {
+            Op::Fire { inject: i } => {
                 if !matches!(self.phase, Phase::Running | Phase::Paused) {
                     return Err(format!("the exercise is {}", self.phase.name()));
                 }
-                let i = body
-                    .get("inject")
-                    .and_then(Value::as_u64)
-                    .ok_or("fire needs an inject index")? as usize;
                 let title = self
                     .cfg
                     .scenario
@@ -1387,7 +1294,7 @@ impl Session {
                 })?;
                 Ok((format!("fired {title:?}"), None))
             }
-            "end" | "reveal" => {
+            Op::End { .. } | Op::Reveal { .. } => {
                 if self.phase == Phase::Lobby {
                     return Err("the exercise has not started".into());
                 }
@@ -1404,7 +1311,7 @@ impl Session {
                     })?;
                 }
                 // Nobody facilitates a solo drill: the trainee who ends it sees the debrief.
-                if op == "reveal" || self.cfg.solo.is_some() {
+                if matches!(op, Op::Reveal { .. }) || self.cfg.solo.is_some() {
                     self.reveal();
                     Ok(("revealed to everyone".into(), None))
                 } else {
@@ -1556,14 +1463,14 @@ impl Session {
         Ok(())
     }
 
-    fn clock_json(&self) -> Value {
-        json!({
-            "now": self.now(),
-            "end": self.cfg.scenario.time_limit,
-            "speed": self.speed,
-            "phase": self.phase.name(),
-            "stalled": self.stalled.as_ref().map(|s| s.reason.as_str()),
-        })
+    fn clock_state(&self) -> ClockState {
+        ClockState {
+            now: self.now(),
+            end: self.cfg.scenario.time_limit,
+            speed: self.speed,
+            phase: self.phase.name().to_string(),
+            stalled: self.stalled.as_ref().map(|s| s.reason.clone()),
+        }
     }
 
     /// Sends every participant its state if it changed.
@@ -1575,7 +1482,7 @@ impl Session {
             return;
         }
         self.published = Some(key);
-        let clock = self.clock_json();
+        let clock = self.clock_state();
         let room = self.room();
         // The debrief, with the report's link under the recipient's own key.
         let debrief = |key: &str| match (&self.debrief, self.revealed) {
@@ -1597,9 +1504,13 @@ impl Session {
                 .map_or(Value::Null, |v| {
                     serde_json::to_value(v).expect("views serialise")
                 });
-            let msg = json!({"type": "state", "clock": clock, "view": view, "room": room,
-                             "debrief": debrief(&self.cfg.seats[i].key)});
-            send_if_changed(&self.out_seats[i], msg.to_string());
+            let msg = ServerMessage::State {
+                clock: clock.clone(),
+                view,
+                room: room.clone(),
+                debrief: debrief(&self.cfg.seats[i].key),
+            };
+            send_if_changed(&self.out_seats[i], msg.to_text());
         }
         if self.out_facilitator.receiver_count() > 0 {
             let stale = self.scores.as_ref().is_none_or(|(at, _)| {
@@ -1608,9 +1519,13 @@ impl Session {
             if stale && let Some(ex) = &self.ex {
                 self.scores = Some((Instant::now(), json!(ex.results())));
             }
-            let msg = json!({"type": "state", "clock": clock, "view": self.facilitator_view(), "room": room,
-                             "debrief": debrief(&self.cfg.facilitator_key)});
-            send_if_changed(&self.out_facilitator, msg.to_string());
+            let msg = ServerMessage::State {
+                clock: clock.clone(),
+                view: self.facilitator_view(),
+                room: room.clone(),
+                debrief: debrief(&self.cfg.facilitator_key),
+            };
+            send_if_changed(&self.out_facilitator, msg.to_text());
         }
         if self.out_board.receiver_count() > 0 {
             let workload = self
@@ -1624,11 +1539,16 @@ impl Session {
             } else {
                 Value::Null
             };
-            let msg = json!({"type": "state", "clock": clock, "view": {
-                "workload": workload, "revealed": self.revealed, "timeline": timeline,
-                "injects": self.board_injects(),
-            }, "room": room, "debrief": debrief(&self.cfg.board_key)});
-            send_if_changed(&self.out_board, msg.to_string());
+            let msg = ServerMessage::State {
+                clock,
+                view: json!({
+                    "workload": workload, "revealed": self.revealed, "timeline": timeline,
+                    "injects": self.board_injects(),
+                }),
+                room,
+                debrief: debrief(&self.cfg.board_key),
+            };
+            send_if_changed(&self.out_board, msg.to_text());
         }
     }
 
@@ -1846,15 +1766,25 @@ impl Session {
             Who::Seat(id) => {
                 let seat = &self.cfg.seats[id as usize];
                 (
-                    "seat",
-                    json!({"id": id, "name": seat.name, "role": seat.role, "role_label": seat.role.label(),
-                           "solo": self.cfg.solo == Some(id)}),
+                    Mode::Seat,
+                    Some(HelloSeat {
+                        id,
+                        name: seat.name.clone(),
+                        role: seat.role,
+                        role_label: seat.role.label().to_string(),
+                        solo: self.cfg.solo == Some(id),
+                    }),
                 )
             }
-            Who::Facilitator => ("facilitator", Value::Null),
-            Who::Board => ("board", Value::Null),
+            Who::Facilitator => (Mode::Facilitator, None),
+            Who::Board => (Mode::Board, None),
         };
-        json!({"type": "hello", "mode": mode, "seat": seat, "scenario": scenario}).to_string()
+        ServerMessage::Hello {
+            mode,
+            seat,
+            scenario,
+        }
+        .to_text()
     }
 }
 
@@ -1877,10 +1807,6 @@ pub fn bot_wait_words(wait: BotWait) -> String {
 }
 
 /// Whether a request carries `confirm: true`.
-fn confirmed(body: &Value) -> bool {
-    body.get("confirm").and_then(Value::as_bool) == Some(true)
-}
-
 /// What a stretch of journal holds that the facilitator must not miss: attacker stages
 /// that fired or were blocked, and alerts raised (with their rules).
 fn passed_over(s: &Scenario, lines: &[socdrill_core::journal::Line]) -> Vec<String> {

@@ -52,7 +52,6 @@ pub const RARE: u16 = 3;
 
 pub use crate::scenario::format::IntelVerdict;
 
-
 /// Threat intelligence on one indicator, once known.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Intel {

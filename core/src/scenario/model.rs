@@ -931,6 +931,19 @@ impl Role {
     }
 }
 
+/// Seat names a scenario's staffing creates, in seat-id order.
+pub fn seat_names(scenario: &Scenario) -> Vec<(String, Role)> {
+    ALL_ROLES
+        .iter()
+        .flat_map(|&r| (1..=scenario.seats_for(r)).map(move |n| (seat_name(r, n), r)))
+        .collect()
+}
+
+/// The name of the `n`-th seat (from 1) of a role: `tier1-2`.
+pub fn seat_name(role: Role, n: u32) -> String {
+    format!("{}-{n}", role.slug())
+}
+
 #[cfg(test)]
 mod tests {
     use crate::scenario::attack::{Catalogue, covers};
@@ -973,17 +986,4 @@ mod tests {
             );
         }
     }
-}
-
-/// Seat names a scenario's staffing creates, in seat-id order.
-pub fn seat_names(scenario: &Scenario) -> Vec<(String, Role)> {
-    ALL_ROLES
-        .iter()
-        .flat_map(|&r| (1..=scenario.seats_for(r)).map(move |n| (seat_name(r, n), r)))
-        .collect()
-}
-
-/// The name of the `n`-th seat (from 1) of a role: `tier1-2`.
-pub fn seat_name(role: Role, n: u32) -> String {
-    format!("{}-{n}", role.slug())
 }
