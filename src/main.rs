@@ -29,29 +29,7 @@ use cli::{batch, check, history as history_cmd, play, replay, report, run, scena
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Run {
-            scenario,
-            seed,
-            bots,
-            actions,
-            out,
-            json,
-            end_at,
-            max_events,
-            team,
-            db,
-        } => run::run(&run::RunArgs {
-            path: scenario.as_deref(),
-            seed,
-            profile: &bots,
-            actions: actions.as_deref(),
-            out: out.as_deref(),
-            json,
-            end_at,
-            max_events,
-            team: team.as_deref(),
-            db: db.location(),
-        }),
+        Command::Run(c) => run::run(&c),
         Command::Check { files } => check::check(&files),
         Command::Replay { dir } => replay::replay(&dir),
         Command::Report { run, format, out } => report::report(&run, &format, out.as_deref()),

@@ -86,40 +86,7 @@ pub(crate) enum HistoryAction {
 #[derive(Subcommand)]
 pub(crate) enum Command {
     /// Run an exercise headless, bots in every seat not scripted; print the scorecard.
-    Run {
-        /// Scenario file (.ron). Without it, the built-in default scenario runs.
-        scenario: Option<PathBuf>,
-        /// Master seed: the same seed, scenario and actions give the same exercise.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Bot skill profile for every unscripted seat.
-        #[arg(long, default_value = "competent", value_parser = ["novice", "competent", "expert"])]
-        bots: String,
-        /// Timed actions for some seats (see ACTIONS.md); those seats are not played by bots.
-        #[arg(long)]
-        actions: Option<PathBuf>,
-        /// Write results.json, journal.jsonl and the inputs needed to replay into DIR.
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
-        /// Print the results as JSON instead of the scorecard.
-        #[arg(long)]
-        json: bool,
-        /// End the exercise at this simulated time (e.g. `6m`, `1h30m`), as a facilitator
-        /// pressing End would: the defenders stand down there and the attack runs on to
-        /// the time limit without them; the exercise is scored on that.
-        #[arg(long, value_name = "DURATION", value_parser = crate::input::parse_end_at)]
-        end_at: Option<u64>,
-        /// The most simulated events the exercise may fire before it is stopped as
-        /// runaway (a scenario asking for more work than it can mean).
-        #[arg(long, value_name = "N", default_value_t = socdrill_core::sim::DEFAULT_EVENT_BUDGET)]
-        max_events: u64,
-        /// The team that played, for the history (`socdrill history --team`).
-        #[arg(long, value_name = "NAME")]
-        team: Option<String>,
-        /// With --out, the exercise is recorded in the history.
-        #[command(flatten)]
-        db: DbArgs,
-    },
+    Run(run::RunCmd),
     /// Validate scenario files and list every problem as FILE:LINE:COL: message.
     Check {
         /// Scenario files.
