@@ -65,11 +65,45 @@ impl Info {
     }
 }
 
-/// Writes `DIR/run.json`.
-pub fn write_info(dir: &Path, info: &Info) -> Result<()> {
-    let p = dir.join("run.json");
-    fs::write(&p, serde_json::to_string_pretty(info)? + "\n")
-        .with_context(|| format!("cannot write {}", p.display()))
+/// What a front end writes into a run directory; each writes what it has. `serve`
+/// streams its journal while the exercise runs and leaves it out here; an exercise
+/// that has not ended (a window closed early) has no results yet.
+pub struct Files<'a> {
+    /// The journal, as JSON lines.
+    pub journal: Option<&'a journal::Journal>,
+    /// The scenario's text, for a replay.
+    pub scenario_src: &'a str,
+    /// The actions file's text, when some seats were scripted.
+    pub actions_src: Option<&'a str>,
+    /// The results, once the exercise ended.
+    pub results: Option<&'a socdrill_core::score::Results>,
+    /// How it came about.
+    pub info: Info,
+}
+
+/// Writes a run directory's files (creating the directory), naming any file that
+/// cannot be written.
+pub fn write(dir: &Path, files: &Files) -> Result<()> {
+    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let put = |name: &str, text: &str| {
+        let p = dir.join(name);
+        fs::write(&p, text).with_context(|| format!("cannot write {}", p.display()))
+    };
+    if let Some(j) = files.journal {
+        put("journal.jsonl", &j.to_jsonl())?;
+    }
+    put("scenario.ron", files.scenario_src)?;
+    if let Some(a) = files.actions_src {
+        put("actions.ron", a)?;
+    }
+    if let Some(r) = files.results {
+        put("results.json", &(serde_json::to_string_pretty(r)? + "\n"))?;
+    }
+    // When it ran lives beside the results, not in them: results stay reproducible.
+    put(
+        "run.json",
+        &(serde_json::to_string_pretty(&files.info)? + "\n"),
+    )
 }
 
 /// `DIR/run.json`, if it is there and readable.

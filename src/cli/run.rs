@@ -1,6 +1,5 @@
 //! `socdrill run`: one exercise headless, its scorecard, and its run directory.
 
-use std::fs;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -101,24 +100,18 @@ pub(crate) fn run(c: &RunCmd) -> Result<ExitCode> {
     let results = ex.results();
     let results_json = serde_json::to_string_pretty(&results)?;
     if let Some(dir) = out {
-        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        let write = |name: &str, text: &str| {
-            let p = dir.join(name);
-            fs::write(&p, text).with_context(|| format!("cannot write {}", p.display()))
-        };
-        write("journal.jsonl", &ex.journal().to_jsonl())?;
-        write("scenario.ron", &src)?;
-        if let Some(s) = &script_src {
-            write("actions.ron", s)?;
-        }
-        write("results.json", &(results_json.clone() + "\n"))?;
-        // When it ran lives beside the results, not in them: results stay reproducible.
-        rundir::write_info(
+        rundir::write(
             dir,
-            &rundir::Info {
-                team: c.team.clone(),
-                max_events: Some(max_events),
-                ..rundir::Info::now()
+            &rundir::Files {
+                journal: Some(ex.journal()),
+                scenario_src: &src,
+                actions_src: script_src.as_deref(),
+                results: Some(&results),
+                info: rundir::Info {
+                    team: c.team.clone(),
+                    max_events: Some(max_events),
+                    ..rundir::Info::now()
+                },
             },
         )?;
         crate::rundir::record_in_history(c.db.location().as_deref(), dir);

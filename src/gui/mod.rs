@@ -739,22 +739,20 @@ fn save(game: &mut Game) {
             .map(|m| serde_json::to_string(m).expect("moves serialise") + "\n")
             .collect();
         std::fs::write(dir.join("moves.jsonl"), moves)?;
-        std::fs::write(dir.join("journal.jsonl"), game.ex.journal().to_jsonl())?;
-        std::fs::write(dir.join("scenario.ron"), &game.scenario_src)?;
-        crate::rundir::write_info(
+        let results = game.ex.ended().then(|| game.ex.results());
+        crate::rundir::write(
             &dir,
-            &crate::rundir::Info {
-                play: true,
-                ..crate::rundir::Info::now()
+            &crate::rundir::Files {
+                journal: Some(game.ex.journal()),
+                scenario_src: &game.scenario_src,
+                actions_src: None,
+                results: results.as_ref(),
+                info: crate::rundir::Info {
+                    play: true,
+                    ..crate::rundir::Info::now()
+                },
             },
-        )?;
-        if game.ex.ended() {
-            std::fs::write(
-                dir.join("results.json"),
-                serde_json::to_string_pretty(&game.ex.results())? + "\n",
-            )?;
-        }
-        Ok(())
+        )
     })();
     match result {
         Ok(()) => eprintln!(

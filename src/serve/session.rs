@@ -1433,24 +1433,24 @@ impl Session {
             .html = Some(html.clone());
         self.published = None;
         let dir = &self.cfg.dir;
-        let write = |name: &str, text: &str| {
-            let p = dir.join(name);
-            fs::write(&p, text).with_context(|| format!("cannot write {}", p.display()))
-        };
-        write(
-            "results.json",
-            &(serde_json::to_string_pretty(&results)? + "\n"),
-        )?;
-        write("scenario.ron", &self.cfg.scenario_src)?;
-        crate::rundir::write_info(
+        // The journal was streamed to the directory as the exercise ran.
+        crate::rundir::write(
             dir,
-            &crate::rundir::Info {
-                team: self.cfg.team.clone(),
-                live: true,
-                ..crate::rundir::Info::now()
+            &crate::rundir::Files {
+                journal: None,
+                scenario_src: &self.cfg.scenario_src,
+                actions_src: None,
+                results: Some(&results),
+                info: crate::rundir::Info {
+                    team: self.cfg.team.clone(),
+                    live: true,
+                    ..crate::rundir::Info::now()
+                },
             },
         )?;
-        write("report.html", &html)?;
+        let report = dir.join("report.html");
+        fs::write(&report, html.as_bytes())
+            .with_context(|| format!("cannot write {}", report.display()))?;
         self.saved = true;
         crate::rundir::record_in_history(self.cfg.history.as_deref(), dir);
         eprintln!(
