@@ -7,7 +7,6 @@
 mod output;
 
 mod cli;
-#[cfg(feature = "gui")]
 mod gui;
 mod history;
 mod input;

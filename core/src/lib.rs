@@ -24,7 +24,6 @@ pub mod clock;
 pub mod content;
 pub mod journal;
 pub mod live;
-pub mod play;
 pub mod report;
 pub mod scenario;
 pub mod score;
