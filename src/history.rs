@@ -367,13 +367,11 @@ pub struct BatchMeta {
     /// Its `--out` directory, if it has one (where the file is, not in it).
     #[serde(skip)]
     pub run_dir: Option<String>,
-    /// Scenario id.
     pub scenario: String,
     /// Scenario title.
     pub title: String,
     /// SHA-256 of the scenario's text.
     pub scenario_sha256: String,
-    /// `--team`.
     pub team: Option<String>,
     /// Bot profile of the baseline.
     pub bots: String,
@@ -455,7 +453,6 @@ fn canonical(dir: &Path) -> String {
 pub struct RunDir<'a> {
     /// The directory.
     pub dir: &'a Path,
-    /// Its results.
     pub results: Results,
     /// When it ran (from `run.json`).
     pub date: Option<String>,

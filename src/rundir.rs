@@ -162,11 +162,9 @@ pub fn results(dir: &Path) -> Result<socdrill_core::score::Results> {
 
 /// A run directory, checked: its journal parses and matches its results.
 pub struct Run {
-    /// Its results.
     pub results: socdrill_core::score::Results,
     /// The scenario it played.
     pub scenario: Arc<Scenario>,
-    /// Its journal.
     pub journal: journal::Journal,
     /// When it ran, if `run.json` says.
     pub date: Option<String>,

@@ -86,12 +86,12 @@ pub struct Exercise {
 
 /// One seat of a running exercise, as the front ends list it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct SeatState {
     /// Seat id.
     pub id: soc::SeatId,
     /// Name such as `tier1-2`.
     pub name: String,
-    /// Role.
     pub role: scenario::Role,
     /// Held by a person.
     pub person: bool,

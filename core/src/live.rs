@@ -24,45 +24,26 @@ pub const SETUP_SCHEMA: &str = "socdrill.live/1";
 /// Something that changes a live exercise.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "do")]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub enum Move {
     /// A person's action at a seat.
-    Act {
-        /// Seat id.
-        seat: SeatId,
-        /// The action.
-        action: Action,
-    },
+    Act { seat: SeatId, action: Action },
     /// A person takes over a seat a bot was playing.
     TakeSeat {
-        /// Seat id.
         seat: SeatId,
         /// The participant's name, if they gave one.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         name: Option<String>,
     },
     /// The participant at a seat gives their name.
-    Name {
-        /// Seat id.
-        seat: SeatId,
-        /// The name.
-        name: String,
-    },
+    Name { seat: SeatId, name: String },
     /// The facilitator hands a person's seat back to a bot.
-    ReleaseSeat {
-        /// Seat id.
-        seat: SeatId,
-    },
+    ReleaseSeat { seat: SeatId },
     /// The facilitator adds a seat of a role while the exercise runs (a bot plays it
     /// until a person takes it); it gets the next seat id.
-    AddSeat {
-        /// The role.
-        role: Role,
-    },
+    AddSeat { role: Role },
     /// The facilitator removes a seat no person holds while the exercise runs.
-    RemoveSeat {
-        /// Seat id.
-        seat: SeatId,
-    },
+    RemoveSeat { seat: SeatId },
     /// The facilitator sets how long bots leave work to the people of their role.
     BotWait {
         /// The new wait.
@@ -70,7 +51,6 @@ pub enum Move {
     },
     /// A seat answers an inject's discussion questions.
     Reply {
-        /// Seat id.
         seat: SeatId,
         /// Inject number.
         inject: usize,
@@ -97,10 +77,7 @@ pub enum Move {
         text: String,
     },
     /// The facilitator writes an inject and fires it.
-    WriteInject {
-        /// The inject.
-        inject: LiveInject,
-    },
+    WriteInject { inject: LiveInject },
     /// The facilitator fires an inject now.
     FireInject {
         /// Inject index.

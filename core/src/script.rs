@@ -79,26 +79,24 @@ pub struct RawMessage {
 /// One timed action.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct RawTimed {
     /// When to attempt it (it waits if the seat is busy).
     pub at: Dur,
     /// Seat name, e.g. `tier1-1`.
     pub seat: String,
-    /// The action.
     #[serde(rename = "do")]
     pub action: RawAction,
 }
 
 /// Evidence by name.
 #[derive(Debug, Clone, Deserialize)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub enum RawEvidence {
     /// Alert id (alerts are numbered from 0 in order of creation).
     Alert(u32),
-    /// Record id.
     Record(u32),
-    /// Host id.
     Host(String),
-    /// Account id.
     Account(String),
     /// Observable value.
     Observable(String),
@@ -107,6 +105,7 @@ pub enum RawEvidence {
 /// A handoff by name.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct RawHandoff {
     /// Receiving role.
     pub to: RoleName,
@@ -116,12 +115,9 @@ pub struct RawHandoff {
     /// Case handed over.
     #[serde(default)]
     pub case: Option<u32>,
-    /// Evidence.
     #[serde(default)]
     pub evidence: Vec<RawEvidence>,
-    /// Severity.
     pub severity: Level,
-    /// Summary.
     #[serde(default)]
     pub summary: String,
     /// The ATT&CK technique a hunter's finding is about.

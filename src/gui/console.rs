@@ -17,13 +17,9 @@ pub enum Key {
     Down,
     /// A typed character.
     Char(char),
-    /// Enter.
     Enter,
-    /// Escape.
     Escape,
-    /// Backspace.
     Backspace,
-    /// Space.
     Space,
 }
 
@@ -53,7 +49,6 @@ pub struct Escalation {
     pub evidence: Vec<(Evidence, String, bool)>,
     /// Which evidence line the cursor is on.
     pub cursor: usize,
-    /// Severity.
     pub severity: Level,
     /// Summary typed so far.
     pub summary: String,

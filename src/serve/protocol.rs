@@ -109,7 +109,6 @@ pub enum Op {
     },
     /// The facilitator writes an inject and fires it.
     Inject {
-        /// Its title.
         title: String,
         /// Its text.
         #[serde(default)]
@@ -121,27 +120,19 @@ pub enum Op {
         questions: Vec<String>,
     },
     /// The facilitator hands a person's seat to a bot.
-    Release {
-        /// The seat.
-        seat: SeatId,
-    },
+    Release { seat: SeatId },
     /// The facilitator sets a role's number of seats in the lobby.
     Staff {
-        /// The role.
         role: Role,
         /// Its seats, 0 to 50 (0 removes the role).
         seats: u32,
     },
     /// The facilitator adds a seat of a role.
     #[serde(rename = "addseat")]
-    AddSeat {
-        /// The role.
-        role: Role,
-    },
+    AddSeat { role: Role },
     /// The facilitator removes a seat nobody holds; irreversible.
     #[serde(rename = "removeseat")]
     RemoveSeat {
-        /// The seat.
         seat: SeatId,
         /// The person agreed to what the op does.
         #[serde(default, skip_serializing_if = "is_false")]
@@ -302,7 +293,6 @@ pub fn parse_request(text: &str) -> Result<Request, Unreadable> {
 pub enum Mode {
     /// One seat.
     Seat,
-    /// The facilitator.
     Facilitator,
     /// The big screen.
     Board,
@@ -315,7 +305,6 @@ pub struct HelloSeat {
     pub id: SeatId,
     /// Seat name, such as `tier1-1`.
     pub name: String,
-    /// Its role.
     pub role: Role,
     /// The role as people say it.
     pub role_label: String,
@@ -353,7 +342,6 @@ pub enum ServerMessage {
     },
     /// Whenever something changed.
     State {
-        /// The clock.
         clock: ClockState,
         /// The page's view: a seat's, the facilitator's or the board's.
         view: Value,

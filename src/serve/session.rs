@@ -27,9 +27,7 @@ use super::protocol::{ClockState, HelloSeat, Mode, Op, ServerMessage};
 /// Who a key belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Who {
-    /// A seat.
     Seat(SeatId),
-    /// The facilitator.
     Facilitator,
     /// The board (any number of screens).
     Board,
@@ -67,7 +65,6 @@ pub enum Cmd {
 pub struct SeatSlot {
     /// Name such as `tier1-1`.
     pub name: String,
-    /// Role.
     pub role: Role,
     /// Join key.
     pub key: String,

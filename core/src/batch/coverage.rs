@@ -33,12 +33,11 @@ pub struct RuleRef {
 
 /// One technique over every run of one arm.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct CoverageRow {
-    /// Technique id.
     pub technique: String,
     /// Technique name (ATT&CK v17).
     pub name: String,
-    /// Tactic.
     pub tactic: String,
     /// The stages using it, `intrusion/stage`.
     pub stages: Vec<String>,
@@ -232,10 +231,10 @@ fn pct(k: u64, of: u64) -> String {
 
 /// A coverage matrix to render.
 #[derive(Debug, Clone, Copy)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Matrix<'a> {
     /// Arm name, for titles.
     pub arm: &'a str,
-    /// The rows.
     pub rows: &'a [CoverageRow],
 }
 

@@ -51,16 +51,15 @@ pub struct Arm {
 
 /// What one exercise came to, kept per seed and streamed to `runs.jsonl`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Record {
     /// Arm name.
     pub arm: String,
-    /// Seed.
     pub seed: u64,
     /// Journal digest: replaying this seed gives the same.
     pub digest: String,
     /// Events fired.
     pub events: u64,
-    /// Team score.
     pub team_score: Option<f64>,
     /// Attacker impact realised, percent of possible.
     pub impact_percent: f64,
@@ -77,8 +76,8 @@ pub struct Record {
 
 /// One score component in one exercise.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct ComponentRecord {
-    /// Name.
     pub name: String,
     /// Value 0–1; none when there was nothing to measure.
     pub score: Option<f64>,
@@ -144,10 +143,10 @@ impl StageRecord {
 
 /// One role's load in one exercise.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct RoleRecord {
     /// Role slug.
     pub role: String,
-    /// Seats.
     pub seats: u32,
     /// Actions taken.
     pub actions: u32,
@@ -795,10 +794,10 @@ fn rate(k: u32, of: u32) -> Option<f64> {
 /// What a batch found: per arm, distributions and rates; per variant, paired differences
 /// with the baseline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Summary {
     /// `socdrill.batch/1`.
     pub schema: String,
-    /// Scenario id.
     pub scenario: String,
     /// Scenario title.
     pub title: String,
@@ -827,6 +826,7 @@ pub struct SeedRange {
 
 /// One arm over every seed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct ArmSummary {
     /// `baseline` or the variant's name.
     pub name: String,
@@ -841,7 +841,6 @@ pub struct ArmSummary {
     pub digest: String,
     /// Mean events fired per exercise.
     pub events_per_run: f64,
-    /// Team score.
     pub team_score: Dist,
     /// Attacker impact, percent of possible.
     pub impact_percent: Dist,
@@ -906,10 +905,10 @@ pub struct StageSummary {
 
 /// One role's mean load per exercise.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct RoleSummary {
     /// Role slug.
     pub role: String,
-    /// Seats.
     pub seats: u32,
     /// Mean actions per exercise.
     pub actions_per_run: f64,
@@ -1054,6 +1053,7 @@ impl Shard {
 /// --out DIR` as `DIR/partial.json`; `batch-merge` checks that partials share their
 /// inputs and cover the seed range once, then merges them in block order.
 #[derive(Debug, Serialize, Deserialize)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Partial {
     /// Always [`PARTIAL_SCHEMA`].
     pub schema: String,
@@ -1061,7 +1061,6 @@ pub struct Partial {
     /// (with any replaced rules), the variants, the bot profile, the whole seed range and
     /// the number of shards.
     pub inputs: String,
-    /// Scenario id.
     pub scenario: String,
     /// Scenario title.
     pub title: String,
@@ -1179,8 +1178,8 @@ impl Partial {
 
 /// Partial summaries merged: the whole batch, ready to summarise.
 #[derive(Debug)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Merged {
-    /// Scenario id.
     pub scenario: String,
     /// Scenario title.
     pub title: String,

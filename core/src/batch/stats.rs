@@ -9,12 +9,12 @@ pub const RESAMPLES: usize = 1_000;
 
 /// Median, 10th and 90th percentiles of a sample.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Dist {
     /// Values the figures are taken over.
     pub n: usize,
     /// 10th percentile.
     pub p10: Option<f64>,
-    /// Median.
     pub median: Option<f64>,
     /// 90th percentile.
     pub p90: Option<f64>,

@@ -46,6 +46,7 @@ pub struct Variant {
 
 /// One change a variant makes.
 #[derive(Debug, Clone, Deserialize)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub enum Change {
     /// Deploy a rule at T+0.
     EnableRule(String),
@@ -53,7 +54,6 @@ pub enum Change {
     DisableRule(String),
     /// Change a rule's numbers; fields left out stay as they are.
     TuneRule {
-        /// Rule id.
         rule: String,
         /// New chance, 0 to 1, that matching malicious activity raises an alert.
         #[serde(default)]
@@ -72,7 +72,6 @@ pub enum Change {
     AddRule(RawRule),
     /// Set the number of seats of a role; 0 removes the role.
     Staffing {
-        /// The role.
         role: RoleName,
         /// How many seats.
         seats: u32,

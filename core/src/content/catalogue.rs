@@ -91,10 +91,10 @@ pub struct BenignLine {
 
 /// The shipped catalogue.
 #[derive(Debug, Clone)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Catalogue {
     /// Cue profiles.
     pub profiles: Vec<Profile>,
-    /// Lines.
     pub lines: Vec<BenignLine>,
 }
 

@@ -54,8 +54,8 @@ pub use crate::scenario::format::IntelVerdict;
 
 /// Threat intelligence on one indicator, once known.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Intel {
-    /// The verdict.
     pub verdict: IntelVerdict,
     /// How sure the source is, 0 to 1.
     pub confidence: f64,
@@ -263,12 +263,11 @@ pub fn suspicion(c: &Cues, alert: Option<AlertContext>, intel: Option<Intel>) ->
 /// Where a record's line comes from. It lives with the ground truth, not on the desk: a
 /// line's origin would tell a reader what its text must not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub enum LineRef {
     /// A stage's telemetry: spec `spec` of stage `stage` of intrusion `intrusion`.
     Stage {
-        /// Intrusion.
         intrusion: u16,
-        /// Stage.
         stage: u16,
         /// Telemetry spec.
         spec: u16,

@@ -54,12 +54,11 @@ pub enum Measure {
 
 /// A seat as recorded at the start.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct SeatInfo {
-    /// Seat id.
     pub seat: SeatId,
     /// Seat name such as `tier1-1`.
     pub name: String,
-    /// Role.
     pub role: Role,
     /// `bot:<profile>`, `scripted`, or `person` (a live console).
     pub controller: String,
@@ -71,10 +70,10 @@ pub struct SeatInfo {
 /// One journal entry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "ev")]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub enum Entry {
     /// The exercise began.
     Started {
-        /// Scenario id.
         scenario: String,
         /// Master seed.
         seed: u64,
@@ -83,16 +82,12 @@ pub enum Entry {
     },
     /// An attack stage happened.
     StageFired {
-        /// Intrusion.
         intrusion: IntrusionIdx,
-        /// Stage.
         stage: StageIdx,
     },
     /// An attack stage was due but its precondition no longer held.
     StageBlocked {
-        /// Intrusion.
         intrusion: IntrusionIdx,
-        /// Stage.
         stage: StageIdx,
         /// Why.
         reason: BlockReason,
@@ -101,30 +96,22 @@ pub enum Entry {
     },
     /// The attacker gained a foothold.
     FootholdGained {
-        /// Intrusion.
         intrusion: IntrusionIdx,
-        /// Host.
         host: HostIdx,
     },
     /// The attacker compromised an account.
     AccountCompromised {
-        /// Intrusion.
         intrusion: IntrusionIdx,
-        /// Account.
         account: AccountIdx,
     },
     /// Impact realised.
     Impact {
-        /// Intrusion.
         intrusion: IntrusionIdx,
-        /// Stage.
         stage: StageIdx,
-        /// Points.
         points: f64,
     },
     /// A telemetry record was written.
     Telemetry {
-        /// Record id.
         record: RecordId,
         /// Data source.
         source: SourceIdx,
@@ -137,11 +124,8 @@ pub enum Entry {
     },
     /// An alert entered the Tier 1 queue.
     AlertRaised {
-        /// Alert id.
         alert: AlertId,
-        /// Rule.
         rule: RuleIdx,
-        /// Severity.
         severity: Level,
         /// Tenant (its SLA sets the pickup target).
         tenant: TenantIdx,
@@ -152,55 +136,42 @@ pub enum Entry {
     },
     /// A seat learnt of evidence (took it, was handed it, or found it).
     Revealed {
-        /// Seat.
         seat: SeatId,
         /// Items newly visible to the seat.
         items: Vec<Evidence>,
     },
     /// A seat began an action.
     ActionStarted {
-        /// Seat.
         seat: SeatId,
-        /// Action.
         action: Action,
         /// When it will be done.
         until: u64,
     },
     /// The engine refused an action.
     ActionRefused {
-        /// Seat.
         seat: SeatId,
-        /// Action.
         action: Action,
         /// Why.
         reason: String,
     },
     /// Tier 1 took an alert.
     AlertTaken {
-        /// Seat.
         seat: SeatId,
-        /// Alert.
         alert: AlertId,
     },
     /// Tier 1 classified an alert.
     Classified {
-        /// Seat.
         seat: SeatId,
-        /// Alert.
         alert: AlertId,
-        /// Verdict.
         verdict: Verdict,
     },
     /// An alert was closed.
     AlertClosed {
-        /// Seat.
         seat: SeatId,
-        /// Alert.
         alert: AlertId,
     },
     /// A handoff was sent.
     HandoffSent {
-        /// Handoff id.
         handoff: HandoffId,
         /// Sender.
         seat: SeatId,
@@ -211,7 +182,6 @@ pub enum Entry {
     },
     /// A handoff was taken by a seat of the receiving role.
     HandoffTaken {
-        /// Handoff.
         handoff: HandoffId,
         /// Receiver.
         seat: SeatId,
@@ -220,46 +190,36 @@ pub enum Entry {
     },
     /// A handoff was returned to its sender's role (a bounce).
     HandoffReturned {
-        /// Handoff.
         handoff: HandoffId,
         /// Seat returning it.
         seat: SeatId,
-        /// Feedback.
         feedback: String,
     },
     /// An investigation finished.
     Investigated {
-        /// Seat.
         seat: SeatId,
         /// The case the records were filed in, if any.
         #[serde(default)]
         case: Option<CaseId>,
-        /// Subject.
         subject: Evidence,
         /// Records found.
         records: Vec<RecordId>,
     },
     /// A hunt finished.
     Hunted {
-        /// Seat.
         seat: SeatId,
-        /// Hypothesis.
         hypothesis: Hypothesis,
         /// Records found.
         records: Vec<RecordId>,
     },
     /// A case became an incident.
     IncidentDeclared {
-        /// Seat.
         seat: SeatId,
-        /// Case.
         case: CaseId,
-        /// Severity.
         severity: Level,
     },
     /// Two cases merged.
     CasesMerged {
-        /// Seat.
         seat: SeatId,
         /// Surviving case.
         into: CaseId,
@@ -268,37 +228,28 @@ pub enum Entry {
     },
     /// A case's severity was set.
     SeveritySet {
-        /// Seat.
         seat: SeatId,
-        /// Case.
         case: CaseId,
-        /// Severity.
         severity: Level,
     },
     /// Incident response asked a partner team for a measure.
     MeasureRequested {
-        /// Seat.
         seat: SeatId,
-        /// Measure.
         measure: Measure,
         /// When the partner team will be done.
         due: u64,
     },
     /// A partner team carried out a measure.
     MeasureApplied {
-        /// Measure.
         measure: Measure,
     },
     /// The attacker lost a foothold for good (persistence eradicated).
     FootholdRemoved {
-        /// Intrusion.
         intrusion: IntrusionIdx,
-        /// Host.
         host: HostIdx,
     },
     /// The engine's own record of the first correct identification of an intrusion.
     Detected {
-        /// Intrusion.
         intrusion: IntrusionIdx,
         /// Seat that identified it.
         seat: SeatId,
@@ -307,14 +258,12 @@ pub enum Entry {
     AlertAssigned {
         /// The manager's seat.
         seat: SeatId,
-        /// Alert.
         alert: AlertId,
         /// The Tier 1 seat it is for.
         to: SeatId,
     },
     /// A person took over a seat a bot was playing (live exercises).
     SeatTaken {
-        /// Seat.
         seat: SeatId,
         /// The participant's name, if they gave one.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -322,9 +271,7 @@ pub enum Entry {
     },
     /// The participant at a seat gave their name (or changed it).
     SeatNamed {
-        /// Seat.
         seat: SeatId,
-        /// The name.
         name: String,
     },
     /// A decision put a business measure in force (index into the scenario's
@@ -335,7 +282,6 @@ pub enum Entry {
     },
     /// The facilitator handed a person's seat back to a bot.
     SeatReleased {
-        /// Seat.
         seat: SeatId,
     },
     /// The facilitator added a seat while the exercise ran: a bot plays it until a
@@ -347,7 +293,6 @@ pub enum Entry {
     /// The facilitator removed a seat while the exercise ran: an action under way is
     /// abandoned, and the alerts it held and had not closed go back to the queue.
     SeatRemoved {
-        /// Seat.
         seat: SeatId,
         /// The alerts that went back to the queue.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -361,7 +306,6 @@ pub enum Entry {
     },
     /// A seat answered an inject's discussion questions.
     InjectReply {
-        /// Seat.
         seat: SeatId,
         /// Inject number (a live inject's follows the scenario's).
         inject: usize,
@@ -401,23 +345,18 @@ pub enum Entry {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         questions: Vec<String>,
     },
-    /// An inject fired.
     InjectFired {
-        /// Inject.
         inject: InjectIdx,
     },
     /// An inject's decision was answered.
     InjectAnswered {
-        /// Seat.
         seat: SeatId,
-        /// Inject.
         inject: InjectIdx,
         /// Option chosen.
         choice: usize,
     },
     /// Threat intelligence enriched an indicator: every item carrying it now shows this.
     Enriched {
-        /// Seat.
         seat: SeatId,
         /// Indicator.
         observable: ObservableIdx,
@@ -430,18 +369,14 @@ pub enum Entry {
     },
     /// A rule change was requested.
     RuleChangeRequested {
-        /// Seat.
         seat: SeatId,
-        /// Rule.
         rule: RuleIdx,
-        /// Change.
         change: RuleChange,
         /// When it deploys.
         due: u64,
     },
     /// A rule change took effect.
     RuleDeployed {
-        /// Rule.
         rule: RuleIdx,
         /// Enabled after the change.
         enabled: bool,

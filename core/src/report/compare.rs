@@ -90,27 +90,23 @@ pub const SCHEMA_V1: &str = "socdrill.results/1";
 
 /// One exercise in a comparison.
 #[derive(Debug, Clone)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Entry {
     /// A label (the run directory's name).
     pub label: String,
     /// When it ran, if recorded.
     pub date: Option<String>,
-    /// Its results.
     pub results: Results,
 }
 
 /// One comparison row.
 #[derive(Debug, Clone, PartialEq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Row {
-    /// Label.
     pub label: String,
-    /// Date.
     pub date: String,
-    /// Scenario id.
     pub scenario: String,
-    /// Seed.
     pub seed: u64,
-    /// Bots.
     pub bots: String,
     /// Mean dwell over intrusions that started, seconds.
     pub dwell: Option<f64>,
@@ -118,11 +114,9 @@ pub struct Row {
     pub time_to_contain: Option<f64>,
     /// Mean handoff quality.
     pub handoff_quality: Option<f64>,
-    /// Triage accuracy.
     pub triage_accuracy: Option<f64>,
     /// Team score; none when nothing could be rated.
     pub score: Option<f64>,
-    /// Par.
     pub par: Option<f64>,
 }
 

@@ -77,8 +77,8 @@ pub struct Finding {
 
 /// A line of the improvement plan.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct PlanItem {
-    /// The issue.
     pub issue: String,
     /// Corrective action.
     pub action: String,
@@ -90,6 +90,7 @@ pub struct PlanItem {
 
 /// One tier transition in the handoff flow.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct FlowRow {
     /// Sending role.
     pub from: String,
@@ -97,7 +98,6 @@ pub struct FlowRow {
     pub to: String,
     /// Handoffs.
     pub count: usize,
-    /// Mean quality.
     pub mean_quality: f64,
     /// Mean wait before pickup over the handoffs picked up, seconds.
     pub mean_pickup_seconds: Option<f64>,
@@ -163,12 +163,12 @@ impl Coverage {
 
 /// One technique row.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct TechniqueRow {
     /// Technique id.
     pub id: String,
     /// Technique name.
     pub name: String,
-    /// Tactic.
     pub tactic: String,
     /// How it fared (the best outcome over its stages).
     pub coverage: Coverage,
@@ -204,29 +204,27 @@ pub struct Lane {
 
 /// A vertical line across the timeline.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Rule {
     /// When.
     pub at: u64,
     /// `detected`, `contained` or `stood-down` (the exercise was ended early).
     pub kind: &'static str,
-    /// Label.
     pub label: String,
 }
 
 /// The whole report.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Report {
     /// Scenario title.
     pub title: String,
-    /// Scenario id.
     pub scenario: String,
     /// Scenario summary.
     pub summary: String,
-    /// Learning objectives.
     pub learning_objectives: Vec<String>,
     /// When the exercise ran, if recorded.
     pub date: Option<String>,
-    /// Seats.
     pub seats: Vec<SeatLine>,
     /// Executive summary, in sentences.
     pub executive: Vec<String>,
@@ -246,7 +244,6 @@ pub struct Report {
     pub needless_escalations: Vec<AlertLine>,
     /// ATT&CK coverage.
     pub techniques: Vec<TechniqueRow>,
-    /// Strengths.
     pub strengths: Vec<Finding>,
     /// Areas for improvement.
     pub improvements: Vec<Finding>,

@@ -118,10 +118,10 @@ pub struct RawBenign {
 /// What threat intelligence knows about one indicator.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct RawIntel {
     /// The indicator's value, as a stage's observables or a look-alike writes it.
     pub indicator: String,
-    /// The verdict.
     pub verdict: IntelVerdict,
     /// How sure the source is, 0 to 1.
     pub confidence: f64,
@@ -202,6 +202,7 @@ pub struct RawHost {
 
 /// Kind of host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub enum HostKind {
     /// A user's workstation or laptop.
     Workstation,
@@ -213,7 +214,6 @@ pub enum HostKind {
     WebServer,
     /// A database server.
     Database,
-    /// A file server.
     FileServer,
     /// A backup server.
     Backup,
@@ -225,15 +225,12 @@ pub enum HostKind {
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, Default,
 )]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub enum Level {
-    /// Low.
     Low,
-    /// Medium.
     #[default]
     Medium,
-    /// High.
     High,
-    /// Critical.
     Critical,
 }
 
@@ -402,10 +399,9 @@ pub struct RawStage {
 
 /// What a stage acts on.
 #[derive(Debug, Clone, Deserialize)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub enum Target {
-    /// A host id.
     Host(String),
-    /// An account id.
     Account(String),
 }
 
@@ -437,15 +433,16 @@ pub enum Effect {
 /// An indicator.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct RawObservable {
     /// What kind of indicator.
     pub kind: ObservableKind,
-    /// Its value.
     pub value: String,
 }
 
 /// Kind of indicator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub enum ObservableKind {
     /// File hash.
     Hash,
@@ -453,7 +450,6 @@ pub enum ObservableKind {
     Domain,
     /// IP address.
     Ip,
-    /// URL.
     Url,
     /// E-mail address.
     Email,
@@ -651,8 +647,8 @@ impl<'de> Deserialize<'de> for Threshold {
 /// Seats for one role.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct RawStaffing {
-    /// The role.
     pub role: RoleName,
     /// How many seats.
     pub seats: u32,
@@ -680,8 +676,8 @@ pub enum RoleName {
 /// Override of one action's duration.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct RawDuration {
-    /// The action.
     pub action: ActionName,
     /// How long it takes.
     pub time: Delay,
@@ -735,8 +731,8 @@ pub enum ActionName {
 /// Override of one partner team's delay.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct RawPartner {
-    /// The team.
     pub team: Partner,
     /// How long the team takes to carry out a request.
     pub delay: Delay,

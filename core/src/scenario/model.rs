@@ -36,26 +36,19 @@ pub const MAX_SEATS: u32 = 50;
 
 /// A validated scenario.
 #[derive(Debug, Clone)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Scenario {
     /// Identifier.
     pub id: String,
-    /// Title.
     pub title: String,
-    /// Summary.
     pub summary: String,
-    /// Difficulty.
     pub difficulty: Difficulty,
-    /// Learning objectives.
     pub learning_objectives: Vec<String>,
-    /// Tags.
     pub tags: Vec<String>,
     /// Exercise length in seconds.
     pub time_limit: u64,
-    /// Tenants.
     pub tenants: Vec<Tenant>,
-    /// Hosts.
     pub hosts: Vec<Host>,
-    /// Accounts.
     pub accounts: Vec<Account>,
     /// Data sources.
     pub sources: Vec<DataSource>,
@@ -63,13 +56,10 @@ pub struct Scenario {
     pub rules: Vec<Rule>,
     /// Every distinct observable named by any stage.
     pub observables: Vec<Observable>,
-    /// Intrusions.
     pub intrusions: Vec<Intrusion>,
     /// Benign activity per data source.
     pub noise: Vec<Noise>,
-    /// Injects.
     pub injects: Vec<Inject>,
-    /// Objectives.
     pub objectives: Vec<Objective>,
     /// Seats per role, in role order; roles absent have zero.
     pub staffing: Vec<(Role, u32)>,
@@ -119,8 +109,8 @@ pub struct IntelEntry {
 /// benign alert picks its subject from them instead of scanning every host (the MSSP
 /// scale scenario raises 24,000 of them over 5,000 hosts).
 #[derive(Debug, Clone, Default)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Lookup {
-    /// Web servers.
     pub web_servers: Vec<HostIdx>,
     /// Accounts of each tenant.
     pub tenant_accounts: Vec<Vec<AccountIdx>>,
@@ -415,34 +405,33 @@ impl Sla {
 
 /// A host.
 #[derive(Debug, Clone)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Host {
     /// Identifier.
     pub id: String,
     /// Owning tenant.
     pub tenant: TenantIdx,
-    /// Kind.
     pub kind: HostKind,
-    /// Criticality.
     pub criticality: Level,
 }
 
 /// An account.
 #[derive(Debug, Clone)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Account {
     /// Identifier.
     pub id: String,
     /// Owning tenant.
     pub tenant: TenantIdx,
-    /// Privilege.
     pub privilege: Privilege,
 }
 
 /// A data source.
 #[derive(Debug, Clone)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct DataSource {
     /// Identifier.
     pub id: String,
-    /// Kind.
     pub kind: SourceKind,
 }
 
@@ -475,10 +464,9 @@ pub struct Rule {
 
 /// An observable.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Observable {
-    /// Kind.
     pub kind: ObservableKind,
-    /// Value.
     pub value: String,
 }
 
@@ -497,10 +485,9 @@ pub struct Intrusion {
 
 /// What a stage acts on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub enum StageTarget {
-    /// A host.
     Host(HostIdx),
-    /// An account.
     Account(AccountIdx),
 }
 
@@ -519,18 +506,14 @@ pub enum Requirement {
 
 /// An effect, resolved.
 #[derive(Debug, Clone, PartialEq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub enum StageEffect {
     /// Gain a foothold on a host.
     Foothold(HostIdx),
     /// Compromise an account.
     Compromise(AccountIdx),
     /// Realise impact.
-    Impact {
-        /// Label.
-        label: String,
-        /// Points.
-        points: f64,
-    },
+    Impact { label: String, points: f64 },
 }
 
 /// A telemetry record template.
@@ -569,6 +552,7 @@ impl Timing {
 
 /// A stage.
 #[derive(Debug, Clone)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Stage {
     /// Identifier.
     pub id: String,
@@ -588,7 +572,6 @@ pub struct Stage {
     pub delay: Timing,
     /// Preconditions.
     pub requires: Vec<Requirement>,
-    /// Effects.
     pub effects: Vec<StageEffect>,
     /// Observables left.
     pub observables: Vec<ObservableIdx>,
@@ -649,6 +632,7 @@ pub enum Trigger {
 
 /// An inject.
 #[derive(Debug, Clone)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Inject {
     /// Identifier.
     pub id: String,
@@ -658,7 +642,6 @@ pub struct Inject {
     pub when: Trigger,
     /// Addressees.
     pub to: Vec<Role>,
-    /// Body.
     pub body: String,
     /// Discussion questions.
     pub questions: Vec<String>,
@@ -668,8 +651,8 @@ pub struct Inject {
 
 /// A decision.
 #[derive(Debug, Clone)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Decision {
-    /// Options.
     pub options: Vec<String>,
     /// Expected option.
     pub expected: usize,
@@ -727,12 +710,11 @@ impl ObjectiveMeasure {
 
 /// An objective.
 #[derive(Debug, Clone)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Objective {
     /// Identifier.
     pub id: String,
-    /// Description.
     pub description: String,
-    /// Measure.
     pub measure: ObjectiveMeasure,
     /// Thresholds for P, S, M (seconds for times).
     pub thresholds: [f64; 3],

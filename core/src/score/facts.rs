@@ -18,9 +18,7 @@ pub struct AlertFact {
     pub raised_at: u64,
     /// Ground truth.
     pub stage: Option<(IntrusionIdx, StageIdx)>,
-    /// Host.
     pub host: Option<usize>,
-    /// Tenant.
     pub tenant: usize,
     /// When first taken.
     pub taken_at: Option<u64>,
@@ -56,9 +54,7 @@ pub struct RecordFact {
     pub at: u64,
     /// Stage behind it.
     pub stage: (IntrusionIdx, StageIdx),
-    /// Host.
     pub host: Option<usize>,
-    /// Account.
     pub account: Option<usize>,
 }
 
@@ -84,8 +80,8 @@ impl RecordFacts {
 
 /// Facts gathered from one journal.
 #[derive(Debug, Clone, Default)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Facts {
-    /// Seats.
     pub seats: Vec<SeatInfo>,
     /// When the simulation ended: the time limit, or the moment every intrusion was over.
     pub end: u64,

@@ -29,6 +29,7 @@ use crate::soc::{Evidence, HandoffDraft};
 
 /// One scored handoff.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct HandoffResult {
     /// Handoff id.
     pub id: u32,
@@ -58,19 +59,14 @@ pub struct HandoffResult {
     pub missing_items: Vec<Evidence>,
     /// Severity given.
     pub severity: Level,
-    /// True severity.
     pub true_severity: Level,
     /// Components, each 0–1.
     pub completeness: f64,
-    /// Precision.
     pub precision: f64,
     /// Severity correctness.
     pub severity_score: f64,
-    /// Routing.
     pub routing: f64,
-    /// Timeliness.
     pub timeliness: f64,
-    /// Pickup.
     pub pickup: f64,
     /// Quality 0–100.
     pub quality: f64,

@@ -55,14 +55,13 @@ pub struct LadderResult {
 
 /// Everything an exercise is judged on.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Results {
     /// Schema version.
     pub schema: String,
-    /// Scenario id.
     pub scenario: String,
     /// Scenario title.
     pub title: String,
-    /// Difficulty.
     pub difficulty: Difficulty,
     /// Master seed.
     pub seed: u64,
@@ -70,7 +69,6 @@ pub struct Results {
     pub bots: String,
     /// SHA-256 of the journal.
     pub digest: String,
-    /// Journal lines.
     pub journal_lines: usize,
     /// What ended the exercise.
     #[serde(default)]
@@ -108,15 +106,12 @@ pub struct Results {
     pub mttd_seconds: Option<f64>,
     /// Mean time to contain over contained intrusions (seconds).
     pub mttc_seconds: Option<f64>,
-    /// Triage.
     pub triage: Triage,
     /// Every handoff.
     pub handoffs: Vec<HandoffResult>,
     /// Mean handoff quality.
     pub handoff_quality: Option<f64>,
-    /// Impact.
     pub impact: Impact,
-    /// Objectives.
     pub objectives: Vec<ObjectiveResult>,
     /// Per role: the seats of each role taken together.
     pub roles: Vec<RoleResult>,
@@ -126,6 +121,7 @@ pub struct Results {
 
 /// One role's seats taken together.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct RoleResult {
     /// Role slug.
     pub role: String,
@@ -141,7 +137,6 @@ pub struct RoleResult {
     pub classified: u32,
     /// Correct classifications.
     pub classified_correctly: u32,
-    /// Handoffs sent.
     pub handoffs_sent: u32,
     /// Mean quality of the role's handoffs.
     pub handoff_quality: Option<f64>,
@@ -149,13 +144,12 @@ pub struct RoleResult {
 
 /// One component of the team score.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Component {
-    /// Name.
     pub name: String,
     /// Value 0–1; none when there was nothing to measure, and then it is left out of
     /// the team score (the other weights are renormalised).
     pub score: Option<f64>,
-    /// Weight.
     pub weight: f64,
     /// Why it is not rated.
     #[serde(default)]
@@ -184,10 +178,10 @@ impl Component {
 
 /// One intrusion's timeline.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct IntrusionResult {
     /// The intrusion's id in the scenario.
     pub id: String,
-    /// Name.
     pub name: String,
     /// First successful stage.
     pub compromised_at: Option<u64>,
@@ -289,6 +283,7 @@ pub struct Impact {
 
 /// One seat's workload and quality.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct SeatResult {
     /// Seat name.
     pub seat: String,
@@ -308,7 +303,6 @@ pub struct SeatResult {
     pub classified: u32,
     /// Correct classifications.
     pub classified_correctly: u32,
-    /// Handoffs sent.
     pub handoffs_sent: u32,
     /// Mean quality of handoffs sent.
     pub handoff_quality: Option<f64>,

@@ -42,10 +42,10 @@ impl Rating {
 
 /// One objective and how it went.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct ObjectiveResult {
     /// The objective's id in the scenario (notes refer to it).
     pub id: String,
-    /// Description.
     pub description: String,
     /// Rating; none when there was nothing to measure (`evidence` says why).
     pub rating: Option<Rating>,

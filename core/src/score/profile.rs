@@ -28,7 +28,6 @@ pub struct HandoffWeights {
     pub bounce_penalty: f64,
     /// Hold-time target per sending role.
     pub hold_target: Vec<(Role, Dur)>,
-    /// Pickup target.
     pub pickup_target: Dur,
 }
 
@@ -56,7 +55,6 @@ pub struct TeamWeights {
     pub triage: f64,
     /// Handoff quality.
     pub handoffs: f64,
-    /// Objectives.
     pub objectives: f64,
     /// Dwell scoring zero.
     pub detection_horizon: Dur,

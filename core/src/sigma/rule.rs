@@ -10,10 +10,10 @@ use super::yaml::{self, Node, Value};
 /// The metadata of one Sigma rule: what socdrill needs to stand a scenario rule in for
 /// it. The `detection` section is not read: the simulation matches on ATT&CK techniques.
 #[derive(Debug, Clone, PartialEq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct SigmaRule {
     /// The rule's UUID, if it has one.
     pub id: Option<String>,
-    /// Title.
     pub title: String,
     /// Maturity, if stated and known.
     pub status: Option<Status>,
@@ -34,7 +34,6 @@ pub struct SigmaRule {
     pub techniques: Vec<String>,
     /// Known false positives.
     pub falsepositives: Vec<String>,
-    /// References.
     pub references: Vec<String>,
     /// What was assumed or dropped while reading the rule.
     pub warnings: Vec<String>,
@@ -67,16 +66,13 @@ impl fmt::Display for LogSource {
 
 /// A Sigma rule's `level`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub enum SigmaLevel {
     /// Informational: context, not an alert on its own.
     Informational,
-    /// Low.
     Low,
-    /// Medium.
     Medium,
-    /// High.
     High,
-    /// Critical.
     Critical,
 }
 

@@ -70,24 +70,23 @@ pub struct Seed(pub u64);
 
 /// An attack stage is due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct StageDue {
-    /// Intrusion.
     pub intrusion: u16,
-    /// Stage.
     pub stage: u16,
 }
 
 /// An alert clears the detection pipeline and enters the queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct AlertDue {
-    /// Alert.
     pub alert: u32,
 }
 
 /// A benign alert arrives from a rule's noise process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct BenignDue {
-    /// Rule.
     pub rule: u16,
     /// Generation of the rule's noise process; stale arrivals are ignored.
     pub generation: u16,
@@ -95,15 +94,15 @@ pub struct BenignDue {
 
 /// A seat should look for work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct SeatReady {
-    /// Seat.
     pub seat: SeatId,
 }
 
 /// A seat's current action finishes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct ActionDone {
-    /// Seat.
     pub seat: SeatId,
 }
 
@@ -123,8 +122,8 @@ pub struct RuleDeploy {
 
 /// An inject's time-based trigger comes up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct InjectDue {
-    /// Inject.
     pub inject: u16,
 }
 
@@ -326,14 +325,11 @@ impl Rngs {
 
 /// The shared state every handler works on.
 #[derive(SystemParam)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Ctx<'w> {
-    /// Clock.
     pub clock: ResMut<'w, Clock>,
-    /// Scenario.
     pub scenario: Res<'w, ScenarioRes>,
-    /// Agenda.
     pub agenda: ResMut<'w, Agenda>,
-    /// Journal.
     pub journal: ResMut<'w, Journal>,
     /// Attacker state.
     pub attack: ResMut<'w, AttackState>,

@@ -20,16 +20,13 @@ pub type SeatId = u16;
 
 /// An item of evidence a seat can see, attach to a handoff, and act on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub enum Evidence {
-    /// An alert.
     Alert(AlertId),
     /// A telemetry record.
     Record(RecordId),
-    /// A host.
     Host(HostIdx),
-    /// An account.
     Account(AccountIdx),
-    /// An observable.
     Observable(ObservableIdx),
 }
 

@@ -22,14 +22,13 @@ use crate::scenario::{
 
 /// An alert.
 #[derive(Debug, Clone, Default)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Alert {
     /// Its number: the order alerts were raised in, from 0.
     pub id: AlertId,
     /// Rule that raised it.
     pub rule: RuleIdx,
-    /// Severity.
     pub severity: Level,
-    /// Tenant.
     pub tenant: TenantIdx,
     /// Host it concerns.
     pub host: Option<HostIdx>,
@@ -45,9 +44,7 @@ pub struct Alert {
     pub taken_by: Option<SeatId>,
     /// Tier 1's verdict.
     pub verdict: Option<Verdict>,
-    /// Closed.
     pub closed: bool,
-    /// Escalated.
     pub escalated: bool,
     /// The Tier 1 seat the manager assigned it to.
     pub assigned: Option<SeatId>,
@@ -55,6 +52,7 @@ pub struct Alert {
 
 /// A telemetry record.
 #[derive(Debug, Clone, Default)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Record {
     /// Its number: the order records were written in, from 0.
     pub id: RecordId,
@@ -62,11 +60,8 @@ pub struct Record {
     pub at: u64,
     /// Data source.
     pub source: SourceIdx,
-    /// Tenant.
     pub tenant: TenantIdx,
-    /// Host.
     pub host: Option<HostIdx>,
-    /// Account.
     pub account: Option<AccountIdx>,
     /// Indicators.
     pub observables: Vec<ObservableIdx>,
@@ -107,6 +102,7 @@ impl Record {
 
 /// A case: Tier 2's unit of work.
 #[derive(Debug, Clone, Default)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Case {
     /// Its number: the order cases were opened in, from 0.
     pub id: CaseId,
@@ -118,7 +114,6 @@ pub struct Case {
     pub evidence: Vec<Evidence>,
     /// Declared an incident.
     pub incident: bool,
-    /// Severity.
     pub severity: Level,
     /// Merged into another case.
     pub merged_into: Option<CaseId>,
@@ -173,12 +168,12 @@ pub struct Message {
 
 /// A seat's answer to an inject's questions.
 #[derive(Debug, Clone, PartialEq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Reply {
     /// When it was given.
     pub at: u64,
     /// Who answered.
     pub seat: SeatId,
-    /// The inject.
     pub inject: usize,
     /// The answer.
     pub text: String,
@@ -186,8 +181,8 @@ pub struct Reply {
 
 /// A seat's line on the dispatch board.
 #[derive(Debug, Clone, Copy)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Slot {
-    /// Role.
     pub role: Role,
     /// Working on an action.
     pub busy: bool,

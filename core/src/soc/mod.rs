@@ -39,10 +39,10 @@ pub(crate) use work::{SeatQuery, on_action_done, on_seat_ready};
 
 /// A seat: one person's or bot's place in the SOC.
 #[derive(Component, Debug, Clone)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Seat {
     /// Its number: role order then seat number, then seats added while it ran.
     pub id: SeatId,
-    /// Role.
     pub role: Role,
     /// Name such as `tier1-2`.
     pub name: String,
@@ -58,8 +58,8 @@ pub struct Task(pub Option<Action>);
 
 /// Who plays a seat.
 #[derive(Component, Debug)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub enum Controller {
-    /// A bot.
     Bot(Box<Brain>),
     /// Timed actions from a script (a person's recorded or planned moves).
     Script(VecDeque<(u64, Action)>),

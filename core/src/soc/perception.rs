@@ -16,12 +16,10 @@ use crate::soc::{AlertId, Evidence, Knowledge, RecordId, Seat};
 
 /// The public facts of a scenario: what every analyst knows from the start.
 #[derive(Clone, Copy)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Public<'a> {
-    /// Tenants.
     pub tenants: &'a [Tenant],
-    /// Hosts.
     pub hosts: &'a [Host],
-    /// Accounts.
     pub accounts: &'a [Account],
     /// Data sources.
     pub sources: &'a [DataSource],
@@ -56,10 +54,10 @@ impl<'a> Public<'a> {
 }
 
 /// What one seat perceives now.
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Perception<'a> {
     /// Simulated time.
     pub now: u64,
-    /// The seat.
     pub seat: &'a Seat,
     /// What the seat has discovered or been handed.
     pub knowledge: &'a Knowledge,

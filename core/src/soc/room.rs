@@ -264,12 +264,11 @@ pub(crate) fn live_op(
 
 /// A piece of discussion a script makes at its time (checked when the script loaded).
 #[derive(Debug, Clone, PartialEq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub enum Talk {
     /// A seat answers an inject's questions.
     Reply {
-        /// Seat.
         seat: SeatId,
-        /// Inject.
         inject: usize,
         /// The answer.
         text: String,

@@ -23,12 +23,12 @@ use crate::soc::{
 
 /// An alert as an analyst sees it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct AlertCard {
     /// Alert id.
     pub id: u32,
     /// Rule name.
     pub rule: String,
-    /// Severity.
     pub severity: Level,
     /// Tenant name.
     pub tenant: String,
@@ -36,11 +36,8 @@ pub struct AlertCard {
     pub sla_seconds: u64,
     /// When it entered the queue.
     pub raised_at: u64,
-    /// Host.
     pub host: Option<String>,
-    /// Account.
     pub account: Option<String>,
-    /// Rule id.
     pub rule_id: String,
     /// ATT&CK techniques the rule is written for.
     pub techniques: Vec<String>,
@@ -102,12 +99,12 @@ pub struct IndicatorCard {
 
 /// A case a seat owns.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct CaseCard {
     /// Case id.
     pub id: u32,
     /// When opened.
     pub opened_at: u64,
-    /// Severity.
     pub severity: Level,
     /// Declared an incident.
     pub incident: bool,
@@ -145,12 +142,12 @@ pub struct PartnerCard {
 
 /// A detection rule as the detection engineer manages it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct RuleCard {
     /// Rule index (what actions name).
     pub index: usize,
     /// Rule id.
     pub id: String,
-    /// Name.
     pub name: String,
     /// Data source id.
     pub source: String,
@@ -169,7 +166,6 @@ pub struct RuleCard {
     /// Of those, how analysts judged them: called malicious (classified so, or handed
     /// on), called benign, and not judged yet.
     pub called_malicious: u32,
-    /// Called benign.
     pub called_benign: u32,
     /// Not judged yet.
     pub open: u32,
@@ -179,12 +175,11 @@ pub struct RuleCard {
 
 /// One desk on the SOC floor: what a seat is doing (never what it knows).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct DeskCard {
-    /// Seat id.
     pub seat: u16,
     /// Seat name.
     pub name: String,
-    /// Role.
     pub role: Role,
     /// `person`, `bot`, or `left` (the facilitator removed the seat).
     pub played_by: String,
@@ -221,6 +216,7 @@ pub struct Workload {
 
 /// A handoff waiting for the seat's role.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct HandoffCard {
     /// Handoff id.
     pub id: u32,
@@ -228,7 +224,6 @@ pub struct HandoffCard {
     pub from: Role,
     /// Severity stated.
     pub severity: Level,
-    /// Summary.
     pub summary: String,
     /// Items attached.
     pub evidence: usize,
@@ -238,8 +233,8 @@ pub struct HandoffCard {
 
 /// A known item with a human label.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct EvidenceCard {
-    /// The item.
     pub item: Evidence,
     /// What it is, in words (for a record: its source, time and log line).
     pub label: String,
@@ -264,12 +259,12 @@ pub struct RecordLine {
 
 /// An inject addressed to the seat's role.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct InjectCard {
     /// Inject index.
     pub id: usize,
     /// Headline.
     pub title: String,
-    /// Body.
     pub body: String,
     /// Discussion questions.
     pub questions: Vec<String>,
@@ -294,10 +289,10 @@ pub struct MessageCard {
 
 /// Everything one seat may see.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct SeatView {
     /// Seat name.
     pub seat: String,
-    /// Role.
     pub role: Role,
     /// Simulated time.
     pub now: u64,
