@@ -181,3 +181,230 @@ fn the_core_crate_depends_on_no_server_runtime_terminal_or_database_crate() {
         assert!(binary.contains(*name), "the binary's tree has {name}");
     }
 }
+
+/// A file's module path within its crate: `soc/mod.rs` is `soc`, `soc/work.rs` is
+/// `soc::work`, the crate root is empty.
+fn module_path(src: &Path, file: &Path) -> Vec<String> {
+    let rel = file.strip_prefix(src).unwrap().with_extension("");
+    let mut parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if matches!(
+        parts.last().map(String::as_str),
+        Some("mod" | "lib" | "main")
+    ) {
+        parts.pop();
+    }
+    parts
+}
+
+/// The leading `a::b::c` of `s` (lower-case segments only: a type or a group ends it),
+/// and what follows.
+fn segments(mut s: &str) -> (Vec<String>, &str) {
+    let mut out = Vec::new();
+    loop {
+        let n = s
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(s.len());
+        if n == 0 || !s.starts_with(|c: char| c.is_ascii_lowercase() || c == '_') {
+            break;
+        }
+        out.push(s[..n].to_string());
+        s = &s[n..];
+        match s.strip_prefix("::") {
+            Some(rest) => s = rest,
+            None => break,
+        }
+    }
+    (out, s)
+}
+
+/// The paths a file names with `crate::` or `super::` (in `use` lists too), code only.
+fn references(text: &str) -> Vec<(bool, Vec<String>)> {
+    let code: String = text
+        .split("#[cfg(test)]")
+        .next()
+        .unwrap_or("")
+        .lines()
+        .map(|l| l.split("//").next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut out = Vec::new();
+    for (keyword, is_super) in [("crate::", false), ("super::", true)] {
+        let mut at = 0;
+        while let Some(i) = code[at..].find(keyword) {
+            let start = at + i;
+            at = start + keyword.len();
+            if code[..start]
+                .chars()
+                .last()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_')
+            {
+                continue;
+            }
+            let (path, rest) = segments(&code[at..]);
+            match rest.strip_prefix('{') {
+                Some(group) => {
+                    let group = &group[..group.find('}').unwrap_or(group.len())];
+                    for item in group.split(',') {
+                        let (more, _) = segments(item.trim());
+                        out.push((is_super, [path.clone(), more].concat()));
+                    }
+                }
+                None => out.push((is_super, path)),
+            }
+        }
+    }
+    out
+}
+
+/// Which files each file of the crate under `src` refers to: each path is resolved to
+/// the longest module prefix that is a file (the crate root's declarations are not
+/// references).
+fn import_graph(src: &Path) -> Vec<(PathBuf, Vec<PathBuf>)> {
+    let mut files = Vec::new();
+    rust_files(src, &mut files);
+    let modules: std::collections::BTreeMap<Vec<String>, PathBuf> = files
+        .iter()
+        .map(|f| (module_path(src, f), f.clone()))
+        .collect();
+    files
+        .iter()
+        .map(|f| {
+            let me = module_path(src, f);
+            let is_mod = f
+                .file_stem()
+                .is_some_and(|s| s == "mod" || s == "lib" || s == "main");
+            let mut to = std::collections::BTreeSet::new();
+            for (is_super, path) in references(&std::fs::read_to_string(f).unwrap()) {
+                let mut parts = if is_super {
+                    let mut base = me.clone();
+                    if !is_mod || !base.is_empty() {
+                        base.pop();
+                    }
+                    base
+                } else {
+                    Vec::new()
+                };
+                parts.extend(path);
+                let target = (0..=parts.len())
+                    .rev()
+                    .find_map(|k| modules.get(&parts[..k]))
+                    .unwrap();
+                if target != f && !module_path(src, target).is_empty() {
+                    to.insert(target.clone());
+                }
+            }
+            (f.clone(), to.into_iter().collect())
+        })
+        .collect()
+}
+
+/// The import circles among the files: groups of more than one file that reach each
+/// other (Tarjan's strongly connected components).
+fn circles(graph: &[(PathBuf, Vec<PathBuf>)]) -> Vec<Vec<PathBuf>> {
+    struct Walk<'a> {
+        graph: &'a [(PathBuf, Vec<PathBuf>)],
+        index: std::collections::HashMap<&'a Path, usize>,
+        low: std::collections::HashMap<&'a Path, usize>,
+        stack: Vec<&'a Path>,
+        out: Vec<Vec<PathBuf>>,
+    }
+    fn visit<'a>(w: &mut Walk<'a>, v: &'a Path) {
+        let n = w.index.len();
+        w.index.insert(v, n);
+        w.low.insert(v, n);
+        w.stack.push(v);
+        let edges = &w.graph.iter().find(|(f, _)| f == v).unwrap().1;
+        for t in edges {
+            let t = t.as_path();
+            if !w.index.contains_key(t) {
+                visit(w, t);
+                let l = w.low[t].min(w.low[v]);
+                w.low.insert(v, l);
+            } else if w.stack.contains(&t) {
+                let l = w.index[t].min(w.low[v]);
+                w.low.insert(v, l);
+            }
+        }
+        if w.low[v] == w.index[v] {
+            let mut group = Vec::new();
+            while let Some(x) = w.stack.pop() {
+                group.push(x.to_path_buf());
+                if x == v {
+                    break;
+                }
+            }
+            if group.len() > 1 {
+                group.sort();
+                w.out.push(group);
+            }
+        }
+    }
+    let mut w = Walk {
+        graph,
+        index: Default::default(),
+        low: Default::default(),
+        stack: Vec::new(),
+        out: Vec::new(),
+    };
+    for (f, _) in graph {
+        if !w.index.contains_key(f.as_path()) {
+            visit(&mut w, f);
+        }
+    }
+    w.out
+}
+
+#[test]
+fn no_import_circle_outside_the_engine() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // The engine's files (the event loop and the SOC it drives) call each other by
+    // design; every other file sits in a layer.
+    let engine = |f: &PathBuf| {
+        let rel = f.strip_prefix(root).unwrap();
+        rel.starts_with("core/src/sim") || rel.starts_with("core/src/soc")
+    };
+    let mut bad = Vec::new();
+    for src in ["core/src", "src"] {
+        let graph = import_graph(&root.join(src));
+        assert!(
+            graph.iter().any(|(_, to)| !to.is_empty()),
+            "the import graph of {src} is read"
+        );
+        for group in circles(&graph) {
+            if !group.iter().all(engine) {
+                let names: Vec<String> = group
+                    .iter()
+                    .map(|f| f.strip_prefix(root).unwrap().display().to_string())
+                    .collect();
+                bad.push(names.join(" ⇄ "));
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "files that import each other (move what they share into a file both can import):\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn the_circle_check_sees_a_circle() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tidy/circle/src");
+    let graph = import_graph(&dir);
+    let found = circles(&graph);
+    let names: Vec<Vec<String>> = found
+        .iter()
+        .map(|g| {
+            g.iter()
+                .map(|f| f.strip_prefix(&dir).unwrap().display().to_string())
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        names,
+        vec![vec!["a.rs".to_string(), "b/mod.rs".to_string()]]
+    );
+}

@@ -4,7 +4,8 @@
 use super::Brain;
 use crate::scenario::Role;
 use crate::scenario::attack::covers;
-use crate::soc::{Action, Perception, RuleChange};
+use crate::soc::action::{Action, RuleChange};
+use crate::soc::perception::Perception;
 
 pub(super) fn next(brain: &mut Brain, view: &Perception) -> Option<Action> {
     if let Some(h) = view.desk.handoffs_for(Role::Engineer).next() {

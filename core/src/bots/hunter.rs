@@ -5,9 +5,9 @@
 
 use super::{Brain, HuntStrategy};
 use crate::scenario::Role;
-use crate::soc::{
-    Action, Evidence, EvidenceSet, HandoffDraft, Hypothesis, Outcome, Perception, Public,
-};
+use crate::soc::action::{Action, Evidence, EvidenceSet, HandoffDraft, Hypothesis};
+use crate::soc::perception::{Perception, Public};
+use crate::soc::seat::Outcome;
 
 /// The hunter's threat model: techniques that public threat reports (Red Canary's
 /// Threat Detection Report, Mandiant M-Trends, The DFIR Report) rank among the most

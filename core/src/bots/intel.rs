@@ -4,7 +4,8 @@
 //! they turned up; a first-in-first-out profile takes them as they come.
 
 use super::{Brain, TriageOrder};
-use crate::soc::{Action, Evidence, Perception};
+use crate::soc::action::{Action, Evidence};
+use crate::soc::perception::Perception;
 
 pub(super) fn next(brain: &mut Brain, view: &Perception) -> Option<Action> {
     // Notice what has turned up since the last look, in the order the desk lists it.

@@ -2,8 +2,9 @@
 
 use super::Brain;
 use crate::scenario::Role;
+use crate::soc::action::Action;
 use crate::soc::ledger::BotWait;
-use crate::soc::{Action, Perception};
+use crate::soc::perception::Perception;
 
 pub(super) fn next(brain: &mut Brain, view: &Perception) -> Option<Action> {
     let l = view.desk;

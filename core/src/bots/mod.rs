@@ -28,8 +28,10 @@ pub use profile::{HuntStrategy, Profile, TriageOrder, profile_named, profiles};
 use crate::content;
 use crate::scenario::{Level, Role};
 use crate::sim::rng::Stream;
+use crate::soc::action::{Action, CaseId, Evidence, EvidenceSet, HandoffId};
 use crate::soc::ledger::BotWait;
-use crate::soc::{Action, CaseId, Evidence, EvidenceSet, HandoffId, Outcome, Perception};
+use crate::soc::perception::Perception;
+use crate::soc::seat::Outcome;
 
 /// Role-specific working memory.
 #[derive(Debug, Clone, Default)]
@@ -112,7 +114,7 @@ pub type Hypotheses = std::sync::Arc<[(String, Vec<usize>)]>;
 /// The hypotheses a hunter picks from in `scenario`: they depend on the scenario alone,
 /// so an exercise works them out once and hands them to every hunter it seats.
 pub fn hunt_hypotheses(scenario: &crate::scenario::Scenario) -> Hypotheses {
-    hunter::hypotheses(&crate::soc::Public::of(scenario))
+    hunter::hypotheses(&crate::soc::perception::Public::of(scenario))
 }
 
 /// A bot's mind.

@@ -4,7 +4,9 @@
 
 use super::Brain;
 use crate::scenario::{ObservableKind, Role};
-use crate::soc::{Action, Evidence, Outcome, Perception};
+use crate::soc::action::{Action, Evidence};
+use crate::soc::perception::Perception;
+use crate::soc::seat::Outcome;
 
 pub(super) fn next(brain: &mut Brain, view: &Perception) -> Option<Action> {
     super::next_handoff(brain, view, Role::Responder).map(Action::TakeHandoff)

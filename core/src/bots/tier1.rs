@@ -3,8 +3,9 @@
 
 use super::{Brain, TriageOrder};
 use crate::scenario::Role;
+use crate::soc::action::{Action, AlertId, Evidence, EvidenceSet, HandoffDraft, Verdict};
 use crate::soc::ledger::BotWait;
-use crate::soc::{Action, AlertId, Evidence, EvidenceSet, HandoffDraft, Perception, Verdict};
+use crate::soc::perception::Perception;
 
 pub(super) fn next(brain: &mut Brain, view: &Perception) -> Option<Action> {
     let l = view.desk;

@@ -5,7 +5,9 @@
 
 use super::Brain;
 use crate::scenario::Role;
-use crate::soc::{Action, Evidence, HandoffDraft, Outcome, Perception};
+use crate::soc::action::{Action, Evidence, HandoffDraft};
+use crate::soc::perception::Perception;
+use crate::soc::seat::Outcome;
 
 pub(super) fn next(brain: &mut Brain, view: &Perception) -> Option<Action> {
     if brain.mem.case.is_some() {
@@ -99,7 +101,8 @@ pub(super) fn observe(brain: &mut Brain, view: &Perception, action: &Action, out
                     continue;
                 }
                 let cleared = view.desk.records[r as usize].alert.is_some_and(|a| {
-                    view.desk.alerts[a as usize].verdict == Some(crate::soc::Verdict::Benign)
+                    view.desk.alerts[a as usize].verdict
+                        == Some(crate::soc::action::Verdict::Benign)
                 });
                 if cleared {
                     brain.mem.benign_leads.insert(Evidence::Record(r));

@@ -11,6 +11,7 @@
 //! due each frame. Both paths fire the same events in the same order.
 
 pub mod attack;
+pub mod defense;
 pub mod detect;
 pub mod injects;
 pub mod rng;

@@ -16,6 +16,7 @@ pub mod ledger;
 pub mod perception;
 mod refusal;
 mod room;
+pub mod seat;
 mod work;
 
 use std::collections::VecDeque;
@@ -35,26 +36,8 @@ pub(crate) use room::{LiveOp, live_op, on_talk_due};
 pub use room::{
     MAX_DISCUSSION_CHARS, MAX_NAME_CHARS, ScriptedTalk, Talk, discussion_text, participant_name,
 };
+pub use seat::{Knowledge, Outcome, Seat, Task};
 pub(crate) use work::{SeatQuery, on_action_done, on_seat_ready};
-
-/// A seat: one person's or bot's place in the SOC.
-#[derive(Component, Debug, Clone)]
-#[expect(missing_docs, reason = "fields named for what they hold")]
-pub struct Seat {
-    /// Its number: role order then seat number, then seats added while it ran.
-    pub id: SeatId,
-    pub role: Role,
-    /// Name such as `tier1-2`.
-    pub name: String,
-}
-
-/// What a seat has discovered or been handed: the only things it may see and act on.
-#[derive(Component, Debug, Clone, Default)]
-pub struct Knowledge(pub EvidenceSet);
-
-/// The action a seat is working on.
-#[derive(Component, Debug, Clone, Default)]
-pub struct Task(pub Option<Action>);
 
 /// Who plays a seat.
 #[derive(Component, Debug)]
@@ -70,17 +53,6 @@ pub enum Controller {
 /// Seat entities by seat id.
 #[derive(Resource, Debug, Clone, Default)]
 pub struct SeatIndex(pub Vec<Entity>);
-
-/// What an action produced, for the bot that took it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
-    /// Nothing to report.
-    Done,
-    /// Records found by an investigation or hunt.
-    Records(Vec<RecordId>),
-    /// A case opened (or joined) by taking a handoff.
-    Case(CaseId),
-}
 
 impl Ctx<'_> {
     /// Wakes every idle seat of `role` that is not already due to wake.

@@ -10,9 +10,10 @@
 
 use crate::content::{self, Cues, Intel};
 use crate::scenario::{Account, DataSource, Host, Inject, Observable, Rule, Scenario, Tenant};
-use crate::sim::detect::{Defense, LiveRule};
+use crate::sim::defense::{Defense, LiveRule};
+use crate::soc::action::{AlertId, Evidence, RecordId};
 use crate::soc::ledger::Ledger;
-use crate::soc::{AlertId, Evidence, Knowledge, RecordId, Seat};
+use crate::soc::seat::{Knowledge, Seat};
 
 /// The public facts of a scenario: what every analyst knows from the start.
 #[derive(Clone, Copy)]

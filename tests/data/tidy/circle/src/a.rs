@@ -1,0 +1,2 @@
+//! Uses `b`.
+use crate::b::{B, helper};

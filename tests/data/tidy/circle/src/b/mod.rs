@@ -1,0 +1,2 @@
+//! Uses `a` through a group.
+use crate::{a::A, b::helper as _};
