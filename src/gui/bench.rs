@@ -2,7 +2,7 @@
 
 use bevy::prelude::*;
 
-use super::window::*;
+use super::game::*;
 
 /// Measures frame times and closes after N frames.
 pub(super) struct BenchPlugin;

@@ -8,9 +8,9 @@ use socdrill_core::report;
 use socdrill_core::scenario::Role;
 
 use super::console;
+use super::game::*;
 use super::role_console;
 use super::watch;
-use super::window::*;
 
 /// Draws the floor, the console and the debrief.
 pub(super) struct DrawPlugin;

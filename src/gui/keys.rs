@@ -10,8 +10,8 @@ use socdrill_core::report;
 use socdrill_core::scenario::Role;
 
 use super::console::{Command, Key};
+use super::game::*;
 use super::pace::save;
-use super::window::*;
 
 /// Feeds the keyboard to the console.
 pub(super) struct KeysPlugin;

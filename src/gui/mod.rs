@@ -2,8 +2,8 @@
 //! `role_console.rs` (every other role's console) are its logic without the window:
 //! what each shows, built from the views every front end reads, and what each key does.
 //! They compile and are tested in every build; the window that draws them
-//! (`window.rs`, one plugin per file: `keys.rs`, `script.rs`, `pace.rs`, `draw.rs`,
-//! `bench.rs`) and the recorded-run viewer (`watch.rs`) come with the `gui` feature.
+//! (`window.rs`; its state in `game.rs`; one plugin per file: `keys.rs`,
+//! `script.rs`, `pace.rs`, `draw.rs`, `bench.rs`) and the recorded-run viewer (`watch.rs`) come with the `gui` feature.
 #![cfg_attr(
     not(feature = "gui"),
     allow(
@@ -17,6 +17,8 @@ mod bench;
 pub(crate) mod console;
 #[cfg(feature = "gui")]
 mod draw;
+#[cfg(feature = "gui")]
+mod game;
 #[cfg(feature = "gui")]
 mod keys;
 #[cfg(feature = "gui")]

@@ -6,7 +6,7 @@ use bevy::prelude::*;
 
 use socdrill_core::live;
 
-use super::window::*;
+use super::game::*;
 
 /// Moves the exercise's clock each frame.
 pub(super) struct PacePlugin;

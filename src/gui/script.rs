@@ -3,14 +3,13 @@
 
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, save_to_disk};
-use serde::Deserialize;
 
 use socdrill_core::live::{self, Move, Timed};
 
 use super::console::Key;
+use super::game::*;
 use super::keys::{key_named, press};
 use super::pace::save;
-use super::window::*;
 
 /// Plays the script and writes what screenshots showed.
 pub(super) struct ScriptPlugin;
@@ -20,28 +19,6 @@ impl Plugin for ScriptPlugin {
         app.add_systems(Update, run_script.in_set(Frame::Script))
             .add_systems(Update, screenshots_done.in_set(Frame::Screenshots));
     }
-}
-
-/// One step of a scripted input sequence (`--script FILE`, JSON list), for tests and
-/// demonstrations.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "snake_case")]
-pub(super) enum Step {
-    /// Wait until a condition holds: `queue` (an alert waits), `idle` (the seat is free),
-    /// `held` (the seat holds an alert), `handoff` (a handoff was sent), `ended`.
-    Until(String),
-    /// Press a key: a character, or `up`, `down`, `enter`, `escape`, `backspace`, `space`.
-    Key(String),
-    /// Type text.
-    Type(String),
-    /// Set the speed.
-    Speed(f64),
-    /// End the exercise now (the debrief opens).
-    End,
-    /// Take a screenshot NAME.png and write the texts on screen to NAME.txt.
-    Screenshot(String),
-    /// Close the window.
-    Exit,
 }
 
 /// Plays the scripted input sequence, one step per frame at most.
