@@ -150,32 +150,6 @@ pub enum Op {
     Ping {},
 }
 
-/// Every op's name, as it is written on the wire.
-pub const OPS: [&str; 22] = [
-    "join",
-    "act",
-    "start",
-    "pause",
-    "resume",
-    "jump",
-    "end",
-    "reveal",
-    "speed",
-    "fire",
-    "name",
-    "reply",
-    "take",
-    "note",
-    "message",
-    "inject",
-    "release",
-    "staff",
-    "addseat",
-    "removeseat",
-    "botwait",
-    "ping",
-];
-
 impl Op {
     /// The op's name on the wire.
     pub fn name(&self) -> &'static str {
@@ -265,12 +239,17 @@ pub fn parse_request(text: &str) -> Result<Request, Unreadable> {
         ));
     };
     let refuse = |error: String| Unreadable::Request { id, error };
-    if !OPS.contains(&op) {
+    let op = op.to_string();
+    let known = serde_json::from_value::<Op>(serde_json::json!({ "op": op }))
+        .map_err(|e| e.to_string())
+        .err()
+        .is_none_or(|e| !e.starts_with("unknown variant"));
+    if !known {
         return Err(refuse(format!(
             "unknown op {op:?}: seats send act, name, reply, take or ping; the facilitator sends note, message, inject, release, botwait, staff, addseat, removeseat and (as a solo trainee may, but for fire) start, pause, resume, speed, jump, fire, end, reveal"
         )));
     }
-    serde_json::from_value::<Request>(body.clone()).map_err(|e| {
+    serde_json::from_value::<Request>(body).map_err(|e| {
         let e = e.to_string();
         refuse(
             match e
@@ -412,6 +391,32 @@ mod tests {
     use super::*;
 
     const DOC: &str = include_str!("../../docs/serve-protocol.md");
+
+    /// Every op's name, as it is written on the wire (`Op::name` of each variant).
+    const OPS: [&str; 22] = [
+        "join",
+        "act",
+        "start",
+        "pause",
+        "resume",
+        "jump",
+        "end",
+        "reveal",
+        "speed",
+        "fire",
+        "name",
+        "reply",
+        "take",
+        "note",
+        "message",
+        "inject",
+        "release",
+        "staff",
+        "addseat",
+        "removeseat",
+        "botwait",
+        "ping",
+    ];
 
     /// The JSON values in the document's ```json blocks, each with its block's line.
     fn examples() -> Vec<(usize, Value)> {

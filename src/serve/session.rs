@@ -894,53 +894,64 @@ impl Session {
         let solo_seat = matches!(who, Who::Seat(s) if self.cfg.solo == Some(s));
         let pacing = who == Who::Facilitator || solo_seat;
         let op = request.name();
-        let result: Result<(String, Option<u64>), String> = match op {
-            "ping" => Ok(("pong".into(), None)),
-            "join" => Err("this connection has joined already".into()),
-            "act" => match (who, request) {
-                (Who::Seat(s), Op::Act { action }) => self.act(s, action.clone()),
-                (Who::Seat(_), _) => unreachable!("an act op carries an action"),
-                (Who::Facilitator, _) => Err(
+        let result: Result<(String, Option<u64>), String> = match request {
+            Op::Ping {} => Ok(("pong".into(), None)),
+            Op::Join { .. } => Err("this connection has joined already".into()),
+            Op::Act { action } => match who {
+                Who::Seat(s) => self.act(s, action.clone()),
+                Who::Facilitator => Err(
                     "the facilitator does not act in a seat; open a seat's link to play it".into(),
                 ),
-                (Who::Board, _) => Err("the board is read-only".into()),
+                Who::Board => Err("the board is read-only".into()),
             },
             // What cannot be undone is asked first: the client shows what it will do and
             // sends it again with `confirm: true`.
-            "end" | "reveal" | "jump" if pacing && !request.confirmed() => {
+            Op::End { .. } | Op::Reveal { .. } | Op::Jump { .. }
+                if pacing && !request.confirmed() =>
+            {
                 Err(format!("confirm: {}", self.consequence(op)))
             }
-            "start" | "pause" | "resume" | "speed" | "jump" if pacing => self.pace(request),
-            "fire" if who == Who::Facilitator => self.facilitate(request),
-            "name" | "reply" | "take" => match who {
+            Op::Start {} | Op::Pause {} | Op::Resume {} | Op::Speed { .. } | Op::Jump { .. }
+                if pacing =>
+            {
+                self.pace(request)
+            }
+            Op::Fire { .. } if who == Who::Facilitator => self.facilitate(request),
+            Op::Name { .. } | Op::Reply { .. } | Op::Take {} => match who {
                 Who::Seat(s) => self.seat_op(s, request),
                 _ => Err(format!("{op} is for a seat")),
             },
-            "addseat" | "removeseat" => match who {
+            Op::AddSeat { .. } | Op::RemoveSeat { .. } => match who {
                 Who::Facilitator => self.seat_change(request),
                 Who::Board => Err("the board is read-only".into()),
                 Who::Seat(_) => Err(format!("only the facilitator may {op}")),
             },
-            "staff" => match (who, request) {
-                (Who::Facilitator, &Op::Staff { role, seats }) => {
-                    self.restaff(role, seats).map(|m| (m, None))
-                }
+            &Op::Staff { role, seats } => match who {
+                Who::Facilitator => self.restaff(role, seats).map(|m| (m, None)),
                 _ => Err("only the facilitator may staff the exercise".into()),
             },
-            "note" | "message" | "inject" | "release" | "botwait" => match who {
+            Op::Note { .. }
+            | Op::Message { .. }
+            | Op::Inject { .. }
+            | Op::Release { .. }
+            | Op::BotWait { .. } => match who {
                 Who::Facilitator => self.discuss(request),
                 Who::Board => Err("the board is read-only".into()),
                 Who::Seat(_) => Err(format!("only the facilitator may {op}")),
             },
             // A trainee alone may end their drill and see the debrief.
-            "end" | "reveal" if pacing => self.facilitate(request),
-            "start" | "pause" | "resume" | "speed" | "jump" | "fire" | "end" | "reveal" => {
-                Err(match who {
-                    Who::Board => "the board is read-only".into(),
-                    _ => format!("only the facilitator may {op} the exercise"),
-                })
-            }
-            other => unreachable!("every op is matched: {other}"),
+            Op::End { .. } | Op::Reveal { .. } if pacing => self.facilitate(request),
+            Op::Start {}
+            | Op::Pause {}
+            | Op::Resume {}
+            | Op::Speed { .. }
+            | Op::Jump { .. }
+            | Op::Fire { .. }
+            | Op::End { .. }
+            | Op::Reveal { .. } => Err(match who {
+                Who::Board => "the board is read-only".into(),
+                _ => format!("only the facilitator may {op} the exercise"),
+            }),
         };
         match result {
             Ok((message, until)) => reply_ok(id, &message, until),

@@ -1,2 +1,4 @@
 //! Uses `a` only; `super::a` in a comment does not count.
-pub fn f() -> super::a::A { todo!() }
+pub fn f() -> super::a::A {
+    super::a::A
+}
