@@ -49,7 +49,7 @@ fn next_move(ex: &Exercise, escalated: &mut Vec<u32>) -> Option<Action> {
         }
         if escalated.iter().filter(|&&x| x == a.id).count() == 1 {
             escalated.push(a.id);
-            return Some(Action::Handoff(HandoffDraft {
+            return Some(Action::Handoff(Box::new(HandoffDraft {
                 to: socdrill_core::scenario::Role::Tier2,
                 alert: Some(a.id),
                 case: None,
@@ -57,7 +57,7 @@ fn next_move(ex: &Exercise, escalated: &mut Vec<u32>) -> Option<Action> {
                 severity: socdrill_core::scenario::Level::High,
                 summary: "suspicious".into(),
                 technique: None,
-            }));
+            })));
         }
     }
     v.queue.first().map(|a| Action::TakeAlert(a.id))

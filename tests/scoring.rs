@@ -266,7 +266,7 @@ fn escalate(handoff: u32, alert: u32, severity: scenario::Level) -> Entry {
         handoff,
         seat: 0,
         from: Role::Tier1,
-        draft: HandoffDraft {
+        draft: Box::new(HandoffDraft {
             to: Role::Tier2,
             alert: Some(alert),
             case: None,
@@ -274,7 +274,7 @@ fn escalate(handoff: u32, alert: u32, severity: scenario::Level) -> Entry {
             severity,
             summary: String::new(),
             technique: None,
-        },
+        }),
     }
 }
 

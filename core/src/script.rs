@@ -393,7 +393,7 @@ fn resolve(a: &RawAction, s: &Scenario) -> Result<Action, (String, String)> {
         RawAction::TakeAlert(n) => Action::TakeAlert(*n),
         RawAction::Classify(n, v) => Action::Classify(*n, *v),
         RawAction::Close(n) => Action::Close(*n),
-        RawAction::Handoff(h) => Action::Handoff(HandoffDraft {
+        RawAction::Handoff(h) => Action::Handoff(Box::new(HandoffDraft {
             to: h.to,
             alert: h.alert,
             case: h.case,
@@ -405,7 +405,7 @@ fn resolve(a: &RawAction, s: &Scenario) -> Result<Action, (String, String)> {
             severity: h.severity,
             summary: h.summary.clone(),
             technique: h.technique.clone(),
-        }),
+        })),
         RawAction::TakeHandoff(n) => Action::TakeHandoff(*n),
         RawAction::ReturnHandoff(n, f) => Action::ReturnHandoff(*n, f.clone()),
         RawAction::Investigate {

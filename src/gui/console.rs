@@ -133,7 +133,7 @@ impl Console {
                 }
                 Key::Enter => {
                     let form = self.escalation.take().expect("the form is open");
-                    Command::Act(Action::Handoff(HandoffDraft {
+                    Command::Act(Action::Handoff(Box::new(HandoffDraft {
                         to: Role::Tier2,
                         alert: Some(form.alert),
                         case: None,
@@ -141,7 +141,7 @@ impl Console {
                         severity: form.severity,
                         summary: form.summary,
                         technique: None,
-                    }))
+                    })))
                 }
             };
         }
@@ -573,7 +573,7 @@ pub(super) mod tests {
         let cmd = c.handle(&v, Key::Enter);
         assert_eq!(
             cmd,
-            Command::Act(Action::Handoff(HandoffDraft {
+            Command::Act(Action::Handoff(Box::new(HandoffDraft {
                 to: Role::Tier2,
                 alert: Some(9),
                 case: None,
@@ -581,7 +581,7 @@ pub(super) mod tests {
                 severity: Level::Critical,
                 summary: "beacon to cd".into(),
                 technique: None,
-            }))
+            })))
         );
         assert!(c.escalation.is_none());
         // Esc closes a form without sending.

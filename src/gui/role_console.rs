@@ -98,7 +98,7 @@ pub fn items(view: &SeatView, techniques: &[String]) -> Vec<Item> {
                         (
                             'h',
                             "hand to incident response",
-                            Action::Handoff(HandoffDraft {
+                            Action::Handoff(Box::new(HandoffDraft {
                                 to: Role::Responder,
                                 alert: None,
                                 case: Some(c.id),
@@ -106,7 +106,7 @@ pub fn items(view: &SeatView, techniques: &[String]) -> Vec<Item> {
                                 severity: Level::High,
                                 summary: format!("case #{}: confirmed malicious, contain", c.id),
                                 technique: None,
-                            }),
+                            })),
                         ),
                     ],
                 });
@@ -152,7 +152,7 @@ pub fn items(view: &SeatView, techniques: &[String]) -> Vec<Item> {
                     keys: vec![(
                         's',
                         "send to Tier 2",
-                        Action::Handoff(HandoffDraft {
+                        Action::Handoff(Box::new(HandoffDraft {
                             to: Role::Tier2,
                             alert: None,
                             case: None,
@@ -160,7 +160,7 @@ pub fn items(view: &SeatView, techniques: &[String]) -> Vec<Item> {
                             severity: Level::High,
                             summary: format!("hunt finding: {}", f.subject),
                             technique: None,
-                        }),
+                        })),
                     )],
                 });
             }

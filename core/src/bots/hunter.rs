@@ -78,31 +78,22 @@ pub(super) fn next(brain: &mut Brain, view: &Perception) -> Option<Action> {
         brain.mem.hypotheses = hypotheses(&view.scenario);
     }
     // Do not repeat the last few hypotheses.
-    let recent: Vec<&str> = brain
-        .mem
-        .hunted
-        .iter()
-        .rev()
-        .take(4)
-        .map(String::as_str)
+    let recent = &brain.mem.hunted[brain.mem.hunted.len().saturating_sub(4)..];
+    let candidates: Vec<usize> = (0..brain.mem.hypotheses.len())
+        .filter(|i| !recent.contains(i))
         .collect();
-    let candidates: Vec<&(String, Vec<usize>)> = brain
-        .mem
-        .hypotheses
-        .iter()
-        .filter(|(t, _)| !recent.contains(&t.as_str()))
-        .collect();
+    let hypotheses = &brain.mem.hypotheses;
     let rng = &mut brain.rng;
     let pick = match brain.profile.hunt_strategy {
         HuntStrategy::Random => candidates[rng.below(candidates.len())],
         HuntStrategy::Gaps => {
-            let uncovered: Vec<&(String, Vec<usize>)> = candidates
+            let uncovered: Vec<usize> = candidates
                 .iter()
                 .copied()
-                .filter(|(_, rules)| {
+                .filter(|&h| {
                     // A technique counts as covered only by a deployed rule that would
                     // usually fire: a low-fidelity rule is a gap worth hunting.
-                    !rules.iter().any(|&i| {
+                    !hypotheses[h].1.iter().any(|&i| {
                         let live = view.rule(i);
                         live.enabled && live.fidelity >= RELIABLE_FIDELITY
                     })
@@ -115,8 +106,8 @@ pub(super) fn next(brain: &mut Brain, view: &Perception) -> Option<Action> {
             }
         }
     };
-    let pick = pick.0.clone();
-    brain.mem.hunted.push(pick.clone());
+    brain.mem.hunted.push(pick);
+    let pick = hypotheses[pick].0.clone();
     Some(Action::Hunt {
         hypothesis: Hypothesis::Technique(pick),
         tenant: None,
@@ -167,7 +158,7 @@ pub(super) fn observe(brain: &mut Brain, view: &Perception, action: &Action, out
         return;
     };
     if view.desk.staffed(to) {
-        brain.plan.push_back(Action::Handoff(HandoffDraft {
+        brain.plan.push_back(Action::Handoff(Box::new(HandoffDraft {
             to,
             alert: None,
             case: None,
@@ -175,7 +166,7 @@ pub(super) fn observe(brain: &mut Brain, view: &Perception, action: &Action, out
             severity,
             summary: format!("hunt for {t} found activity no alert covered"),
             technique: Some(t.clone()),
-        }));
+        })));
     }
     // The rules covering each hypothesis were worked out with the hypotheses.
     let dormant = brain
@@ -185,7 +176,7 @@ pub(super) fn observe(brain: &mut Brain, view: &Perception, action: &Action, out
         .find(|(h, _)| h == t)
         .is_some_and(|(_, rules)| rules.iter().any(|&i| !view.rule(i).enabled));
     if dormant && view.desk.staffed(Role::Engineer) {
-        brain.plan.push_back(Action::Handoff(HandoffDraft {
+        brain.plan.push_back(Action::Handoff(Box::new(HandoffDraft {
             to: Role::Engineer,
             alert: None,
             case: None,
@@ -193,6 +184,6 @@ pub(super) fn observe(brain: &mut Brain, view: &Perception, action: &Action, out
             severity,
             summary: format!("detection gap for {t}: a disabled rule covers it"),
             technique: Some(t.clone()),
-        }));
+        })));
     }
 }

@@ -20,6 +20,9 @@ pub(super) fn next(brain: &mut Brain, view: &Perception) -> Option<Action> {
     }
     let open = |o: &usize| view.desk.intel.get(*o).is_some_and(Option::is_none);
     brain.mem.noticed.retain(open);
+    if brain.mem.noticed.is_empty() {
+        return None;
+    }
     let pick = match brain.profile.triage_order {
         TriageOrder::Fifo => brain.mem.noticed.front().copied(),
         TriageOrder::Severity => {

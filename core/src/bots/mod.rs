@@ -55,8 +55,8 @@ pub struct Memory {
     pub runs: u32,
     /// When the next hunt is due.
     pub next_hunt: u64,
-    /// Techniques already hunted, in order.
-    pub hunted: Vec<String>,
+    /// Hypotheses already hunted (indices into `hypotheses`), in order.
+    pub hunted: Vec<usize>,
     /// The hunter's hypotheses with the rules covering each (see
     /// [`hunt_hypotheses`]); worked out at its first hunt unless it was given them.
     pub hypotheses: Hypotheses,

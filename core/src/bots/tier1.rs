@@ -71,7 +71,7 @@ fn escalate(brain: &mut Brain, view: &Perception, a: AlertId) {
         (None, Some(a)) => format!("account {}", view.scenario.accounts[a].id),
         (None, None) => "an unknown subject".to_string(),
     };
-    brain.plan.push_back(Action::Handoff(HandoffDraft {
+    brain.plan.push_back(Action::Handoff(Box::new(HandoffDraft {
         to: Role::Tier2,
         alert: Some(a),
         case: None,
@@ -82,5 +82,5 @@ fn escalate(brain: &mut Brain, view: &Perception, a: AlertId) {
             rule.name
         ),
         technique: None,
-    }));
+    })));
 }

@@ -27,8 +27,10 @@ fn load(brain: &Brain, view: &Perception) -> f64 {
 /// Judges an alert or record the seat was handed or found: malicious ones join the
 /// case's suspicions (and their hosts and accounts the investigations to run), the
 /// others are kept as leads looked at.
-fn weigh(brain: &mut Brain, view: &Perception, item: Evidence, found: bool) {
-    let load = load(brain, view);
+///
+/// `load` is [`load`]'s figure: the view does not change while the bot weighs what one
+/// action brought, so it is worked out once per action.
+fn weigh(brain: &mut Brain, view: &Perception, item: Evidence, found: bool, load: f64) {
     let margin = brain.read(view, item, load).unwrap_or(f64::NEG_INFINITY);
     if margin >= 0.0 {
         if found {
@@ -64,6 +66,7 @@ pub(super) fn observe(brain: &mut Brain, view: &Perception, action: &Action, out
     match (action, outcome) {
         (Action::TakeHandoff(h), Outcome::Case(c)) => {
             brain.mem.start_case(*c, *h);
+            let load = load(brain, view);
             for &e in &view.desk.handoffs[*h as usize].draft.evidence {
                 match e {
                     Evidence::Host(_) | Evidence::Account(_) | Evidence::Observable(_) => {
@@ -75,7 +78,7 @@ pub(super) fn observe(brain: &mut Brain, view: &Perception, action: &Action, out
                         if let Some(r) = view.record_of(a) {
                             brain.mem.investigated.insert(Evidence::Record(r));
                         }
-                        weigh(brain, view, e, false);
+                        weigh(brain, view, e, false, load);
                         let al = &view.desk.alerts[a as usize];
                         brain.mem.pending.extend(al.host.map(Evidence::Host));
                         brain.mem.pending.extend(al.account.map(Evidence::Account));
@@ -85,7 +88,7 @@ pub(super) fn observe(brain: &mut Brain, view: &Perception, action: &Action, out
                         brain.mem.pending.extend(rec.host.map(Evidence::Host));
                         brain.mem.pending.extend(rec.account.map(Evidence::Account));
                         brain.mem.investigated.insert(e);
-                        weigh(brain, view, e, false);
+                        weigh(brain, view, e, false, load);
                     }
                 }
             }
@@ -94,6 +97,7 @@ pub(super) fn observe(brain: &mut Brain, view: &Perception, action: &Action, out
         }
         (Action::Investigate { .. }, Outcome::Records(records)) => {
             brain.mem.runs += 1;
+            let load = load(brain, view);
             for &r in records {
                 // Each record is weighed once per case, however often it turns up; a
                 // record behind an alert Tier 1 already closed as benign was looked at.
@@ -108,7 +112,7 @@ pub(super) fn observe(brain: &mut Brain, view: &Perception, action: &Action, out
                     brain.mem.benign_leads.insert(Evidence::Record(r));
                     continue;
                 }
-                weigh(brain, view, Evidence::Record(r), true);
+                weigh(brain, view, Evidence::Record(r), true, load);
             }
             brain.mem.pending.retain(|e| view.knowledge.0.contains(e));
             investigate_next(brain, view);
@@ -196,7 +200,7 @@ fn conclude(brain: &mut Brain, view: &Perception, case: u32) {
             .iter()
             .filter(|e| matches!(e, Evidence::Host(_)))
             .count();
-        brain.plan.push_back(Action::Handoff(HandoffDraft {
+        brain.plan.push_back(Action::Handoff(Box::new(HandoffDraft {
             to: Role::Responder,
             alert: None,
             case: Some(case),
@@ -206,6 +210,6 @@ fn conclude(brain: &mut Brain, view: &Perception, case: u32) {
                 "confirmed intrusion: {hosts} host(s) involved, contain and eradicate"
             ),
             technique: None,
-        }));
+        })));
     }
 }

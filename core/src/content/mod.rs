@@ -286,21 +286,30 @@ pub enum LineRef {
 /// Chooses a benign line for an item: one of `candidates` that can name `indicator`
 /// (or names none, when the item carries none). Returns the line and whether the
 /// item keeps its indicator (a line that cannot name it drops it).
+///
+/// `kinds` and `weights` are per line: the kinds of indicator each can name (see
+/// [`kind_bit`]) and how often each is drawn.
 pub fn pick_line(
     rng: &mut Stream,
-    lines: &[BenignLine],
+    kinds: &[u8],
     weights: &[f64],
     candidates: &[u16],
     indicator: Option<ObservableKind>,
 ) -> Option<(u16, bool)> {
     if let Some(kind) = indicator {
-        let fits = |i: u16| lines[i as usize].indicator.contains(&kind);
+        let bit = kind_bit(kind);
+        let fits = |i: u16| kinds[i as usize] & bit != 0;
         if let Some(i) = weighted(rng, weights, candidates, fits) {
             return Some((i, true));
         }
     }
-    let plain = |i: u16| lines[i as usize].indicator.is_empty();
+    let plain = |i: u16| kinds[i as usize] == 0;
     weighted(rng, weights, candidates, plain).map(|i| (i, false))
+}
+
+/// An indicator kind as one bit of a line's mask of the kinds it can name.
+pub fn kind_bit(kind: ObservableKind) -> u8 {
+    1 << (kind as u8)
 }
 
 /// One of the candidates `keep` accepts, in proportion to its weight (no allocation: a

@@ -178,7 +178,7 @@ pub enum Entry {
         /// Sender's role.
         from: Role,
         /// The handoff itself.
-        draft: HandoffDraft,
+        draft: Box<HandoffDraft>,
     },
     /// A handoff was taken by a seat of the receiving role.
     HandoffTaken {

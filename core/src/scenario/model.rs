@@ -132,6 +132,9 @@ pub struct Lookup {
     /// Per benign line: how often it is drawn, relative to the others (its cue
     /// profile's weight).
     pub line_weight: Vec<f64>,
+    /// Per benign line: the kinds of indicator it can name, one bit per
+    /// [`ObservableKind`] (0 for a line that names none).
+    pub line_kinds: Vec<u8>,
 }
 
 impl Lookup {
@@ -215,6 +218,15 @@ impl Scenario {
                     self.profiles
                         .get(line.profile)
                         .map_or(1.0, |p| p.weight.max(0.0))
+                })
+                .collect(),
+            line_kinds: self
+                .benign
+                .iter()
+                .map(|line| {
+                    line.indicator
+                        .iter()
+                        .fold(0, |m, &k| m | crate::content::kind_bit(k))
                 })
                 .collect(),
         };

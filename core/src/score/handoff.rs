@@ -155,7 +155,7 @@ pub fn score_all(
             } => {
                 let empty = EvidenceSet::default();
                 let sender_seen = seen.get(seat).unwrap_or(&empty);
-                let held_since = match (from, draft) {
+                let held_since = match (from, &**draft) {
                     (Role::Tier1, HandoffDraft { alert: Some(a), .. }) => {
                         alert_taken.get(a).copied()
                     }

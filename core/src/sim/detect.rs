@@ -261,7 +261,7 @@ pub fn benign_record(
     };
     let (line, keeps) = content::pick_line(
         rng,
-        &s.benign,
+        &s.lookup.line_kinds,
         &s.lookup.line_weight,
         candidates,
         indicator.map(|o| s.observables[o].kind),

@@ -94,8 +94,9 @@ pub enum Action {
     Classify(AlertId, Verdict),
     /// Tier 1: close an alert one holds.
     Close(AlertId),
-    /// Tier 1, Tier 2, hunter: hand work to another role.
-    Handoff(HandoffDraft),
+    /// Tier 1, Tier 2, hunter: hand work to another role. (Boxed: the draft is the
+    /// largest action, and every action is moved through plans, tasks and the journal.)
+    Handoff(Box<HandoffDraft>),
     /// Tier 2, responder, engineer: take a handoff addressed to one's role.
     TakeHandoff(HandoffId),
     /// Tier 2: return a handoff to its sender's role with feedback (a bounce).

@@ -63,7 +63,7 @@ pub(super) fn apply(
                 id: hid,
                 from_seat: id,
                 from_role: seat.role,
-                draft: draft.clone(),
+                draft: (**draft).clone(),
                 sent_at: now,
                 taken_by: None,
                 returned: false,
@@ -374,16 +374,26 @@ pub(super) fn finish_search(
     entry: impl FnOnce(Vec<RecordId>) -> Entry,
 ) -> Outcome {
     ctx.log(entry(found.clone()));
-    let mut items = Vec::new();
+    let mut items = Vec::with_capacity(4 * found.len());
     for &r in &found {
         ctx.ledger.records[r as usize].push_items(&mut items);
     }
     ctx.reveal(seat, knowledge, items);
     if let Some(c) = case {
         let cs = &mut ctx.ledger.cases[c as usize];
-        let mut filed: EvidenceSet = cs.evidence.iter().copied().collect();
+        // The records already filed, sorted, to file each found one once.
+        let mut filed: Vec<RecordId> = cs
+            .evidence
+            .iter()
+            .filter_map(|e| match *e {
+                Evidence::Record(r) => Some(r),
+                _ => None,
+            })
+            .collect();
+        filed.sort_unstable();
         for &r in &found {
-            if filed.insert(Evidence::Record(r)) {
+            if let Err(at) = filed.binary_search(&r) {
+                filed.insert(at, r);
                 cs.evidence.push(Evidence::Record(r));
             }
         }

@@ -81,6 +81,7 @@ impl Record {
 
     /// Appends [`Record::items`] to `out` (no allocation of its own).
     pub fn push_items(&self, out: &mut Vec<Evidence>) {
+        out.reserve(3 + self.observables.len());
         out.push(Evidence::Record(self.id));
         out.extend(self.host.map(Evidence::Host));
         out.extend(self.account.map(Evidence::Account));
