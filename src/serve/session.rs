@@ -383,74 +383,79 @@ impl Session {
         Ok(())
     }
 
-    /// The facilitator adds or removes a seat. In the lobby this is the staffing; once
-    /// the exercise runs it is a move: an added seat is a bot's until a person opens its
-    /// link, a removed one takes no more work and its open alerts go back to the queue.
-    fn seat_change(&mut self, op: &Op) -> Result<(String, Option<u64>), String> {
+    /// The facilitator adds a seat of `role`. In the lobby this is the staffing; once the
+    /// exercise runs it is a move, and the added seat is a bot's until a person opens its
+    /// link.
+    fn add_seat(&mut self, role: Role) -> Result<(String, Option<u64>), String> {
         if self.cfg.solo.is_some() {
             return Err("a solo drill has one seat".into());
         }
-        match *op {
-            Op::AddSeat { role } => {
-                if self.phase == Phase::Lobby {
-                    let n = self.cfg.scenario.seats_for(role) + 1;
-                    return self.restaff(role, n).map(|m| (m, None));
-                }
-                self.move_now(|_| Move::AddSeat { role })?;
-                let ex = self.ex.as_ref().ok_or("the exercise has not started")?;
-                let st = ex.seats().pop().ok_or("the exercise has no seats")?;
-                self.cfg.seats.push(SeatSlot::new(
-                    st.name.clone(),
-                    role,
-                    super::new_key().map_err(|e| format!("{e:#}"))?,
-                ));
-                self.out_seats.push(empty());
-                self.seats_changed()?;
-                Ok((
-                    format!(
-                        "added {}: a bot plays it until someone opens its link in the seats table",
-                        st.name
-                    ),
-                    None,
-                ))
-            }
-            Op::RemoveSeat { seat, confirm } => {
-                let slot = self
-                    .cfg
-                    .seats
-                    .get(seat as usize)
-                    .ok_or_else(|| format!("there is no seat {seat}"))?;
-                if slot.connected {
-                    return Err(format!(
-                        "{} is open in a browser: ask its holder to close it before removing the seat",
-                        slot.name
-                    ));
-                }
-                if self.phase == Phase::Lobby {
-                    return Err(
-                        "before the start, set the number of seats of the role instead (staff)"
-                            .into(),
-                    );
-                }
-                if !confirm {
-                    return Err(format!(
-                        "confirm: Remove takes {} out of the exercise: it takes no more work, an action under way is abandoned, the alerts it holds go back to the queue, and its link admits nobody. It cannot be undone. Send removeseat again with confirm: true.",
-                        slot.name
-                    ));
-                }
-                self.move_now(|_| Move::RemoveSeat { seat })?;
-                self.cfg.seats[seat as usize].gone = true;
-                self.seats_changed()?;
-                Ok((
-                    format!(
-                        "removed {}: it takes no more work, and the alerts it held went back to the queue",
-                        self.cfg.seats[seat as usize].name
-                    ),
-                    None,
-                ))
-            }
-            _ => unreachable!("seat_change is called with addseat and removeseat only"),
+        if self.phase == Phase::Lobby {
+            let n = self.cfg.scenario.seats_for(role) + 1;
+            return self.restaff(role, n).map(|m| (m, None));
         }
+        self.move_now(|_| Move::AddSeat { role })?;
+        let ex = self.ex.as_ref().ok_or("the exercise has not started")?;
+        let st = ex.seats().pop().ok_or("the exercise has no seats")?;
+        self.cfg.seats.push(SeatSlot::new(
+            st.name.clone(),
+            role,
+            super::new_key().map_err(|e| format!("{e:#}"))?,
+        ));
+        self.out_seats.push(empty());
+        self.seats_changed()?;
+        Ok((
+            format!(
+                "added {}: a bot plays it until someone opens its link in the seats table",
+                st.name
+            ),
+            None,
+        ))
+    }
+
+    /// The facilitator removes a seat once the exercise runs (in the lobby the staffing
+    /// says how many seats a role has): it takes no more work, and its open alerts go back
+    /// to the queue.
+    fn remove_seat(
+        &mut self,
+        seat: SeatId,
+        confirm: bool,
+    ) -> Result<(String, Option<u64>), String> {
+        if self.cfg.solo.is_some() {
+            return Err("a solo drill has one seat".into());
+        }
+        let slot = self
+            .cfg
+            .seats
+            .get(seat as usize)
+            .ok_or_else(|| format!("there is no seat {seat}"))?;
+        if slot.connected {
+            return Err(format!(
+                "{} is open in a browser: ask its holder to close it before removing the seat",
+                slot.name
+            ));
+        }
+        if self.phase == Phase::Lobby {
+            return Err(
+                "before the start, set the number of seats of the role instead (staff)".into(),
+            );
+        }
+        if !confirm {
+            return Err(format!(
+                "confirm: Remove takes {} out of the exercise: it takes no more work, an action under way is abandoned, the alerts it holds go back to the queue, and its link admits nobody. It cannot be undone. Send removeseat again with confirm: true.",
+                slot.name
+            ));
+        }
+        self.move_now(|_| Move::RemoveSeat { seat })?;
+        self.cfg.seats[seat as usize].gone = true;
+        self.seats_changed()?;
+        Ok((
+            format!(
+                "removed {}: it takes no more work, and the alerts it held went back to the queue",
+                self.cfg.seats[seat as usize].name
+            ),
+            None,
+        ))
     }
 
     /// Opens the debrief, and the report, to everyone.
@@ -911,36 +916,59 @@ impl Session {
             {
                 Err(format!("confirm: {}", self.consequence(op)))
             }
-            Op::Start {} | Op::Pause {} | Op::Resume {} | Op::Speed { .. } | Op::Jump { .. }
-                if pacing =>
-            {
-                self.pace(request)
-            }
-            Op::Fire { .. } if who == Who::Facilitator => self.facilitate(request),
-            Op::Name { .. } | Op::Reply { .. } | Op::Take {} => match who {
-                Who::Seat(s) => self.seat_op(s, request),
+            Op::Start {} if pacing => self.start().map(|()| ("started".into(), None)),
+            Op::Pause {} if pacing => self.pause(),
+            Op::Resume {} if pacing => self.unpause(),
+            &Op::Speed { x } if pacing => self.set_speed(x),
+            Op::Jump { .. } if pacing => self.jump(),
+            &Op::Fire { inject } if who == Who::Facilitator => self.fire(inject),
+            Op::Name { name } => match who {
+                Who::Seat(s) => self.name_seat(s, name),
                 _ => Err(format!("{op} is for a seat")),
             },
-            Op::AddSeat { .. } | Op::RemoveSeat { .. } => match who {
-                Who::Facilitator => self.seat_change(request),
-                Who::Board => Err("the board is read-only".into()),
-                Who::Seat(_) => Err(format!("only the facilitator may {op}")),
+            &Op::Reply { inject, ref text } => match who {
+                Who::Seat(s) => self.reply(s, inject, text),
+                _ => Err(format!("{op} is for a seat")),
             },
+            Op::Take {} => match who {
+                Who::Seat(s) => self.take_seat(s),
+                _ => Err(format!("{op} is for a seat")),
+            },
+            &Op::AddSeat { role } if who == Who::Facilitator => self.add_seat(role),
+            &Op::RemoveSeat { seat, confirm } if who == Who::Facilitator => {
+                self.remove_seat(seat, confirm)
+            }
             &Op::Staff { role, seats } => match who {
                 Who::Facilitator => self.restaff(role, seats).map(|m| (m, None)),
                 _ => Err("only the facilitator may staff the exercise".into()),
             },
-            Op::Note { .. }
+            Op::Note {
+                text,
+                role,
+                objective,
+            } if who == Who::Facilitator => self.note_observation(text, *role, objective),
+            &Op::Message { ref text, to } if who == Who::Facilitator => self.message(text, to),
+            Op::Inject {
+                title,
+                body,
+                to,
+                questions,
+            } if who == Who::Facilitator => self.write_inject(title, body, to, questions),
+            &Op::Release { seat } if who == Who::Facilitator => self.release(seat),
+            &Op::BotWait { seconds } if who == Who::Facilitator => self.set_bot_wait(seconds),
+            Op::AddSeat { .. }
+            | Op::RemoveSeat { .. }
+            | Op::Note { .. }
             | Op::Message { .. }
             | Op::Inject { .. }
             | Op::Release { .. }
-            | Op::BotWait { .. } => match who {
-                Who::Facilitator => self.discuss(request),
-                Who::Board => Err("the board is read-only".into()),
-                Who::Seat(_) => Err(format!("only the facilitator may {op}")),
-            },
+            | Op::BotWait { .. } => Err(match who {
+                Who::Board => "the board is read-only".into(),
+                _ => format!("only the facilitator may {op}"),
+            }),
             // A trainee alone may end their drill and see the debrief.
-            Op::End { .. } | Op::Reveal { .. } if pacing => self.facilitate(request),
+            Op::End { .. } if pacing => self.end(false),
+            Op::Reveal { .. } if pacing => self.end(true),
             Op::Start {}
             | Op::Pause {}
             | Op::Resume {}
@@ -1046,140 +1074,150 @@ impl Session {
         self.apply(Timed { t, mv: mv(t) })
     }
 
-    /// A seat's own ops besides acting: its participant's name, an answer to an
-    /// inject's questions, taking the seat back from a bot.
-    fn seat_op(&mut self, seat: SeatId, op: &Op) -> Result<(String, Option<u64>), String> {
-        match op {
-            Op::Name { name } => {
-                let name = socdrill_core::soc::participant_name(name)?;
-                if self.ex.is_none() || self.phase == Phase::Ended {
-                    // In the lobby the name waits for the start, which records it.
-                    self.cfg.seats[seat as usize].player = Some(name.clone());
-                    self.published = None;
-                    return Ok((format!("welcome, {name}"), None));
-                }
-                self.move_now(|_| Move::Name {
-                    seat,
-                    name: name.clone(),
-                })?;
-                self.cfg.seats[seat as usize].player = Some(name.clone());
-                Ok((format!("welcome, {name}"), None))
-            }
-            &Op::Reply { inject, ref text } => {
-                let answer = text.clone();
-                self.move_now(|_| Move::Reply {
-                    seat,
-                    inject,
-                    text: answer,
-                })?;
-                Ok(("answer recorded".into(), None))
-            }
-            Op::Take {} => {
-                if self.cfg.seats[seat as usize].person {
-                    return Err("the seat is already yours".into());
-                }
-                let name = self.cfg.seats[seat as usize].player.clone();
-                self.move_now(|_| Move::TakeSeat { seat, name })?;
-                self.cfg.seats[seat as usize].person = true;
-                Ok(("the seat is yours again".into(), None))
-            }
-            _ => unreachable!("seat_op is called with seat ops only"),
+    /// The participant at a seat gives their name (in the lobby it waits for the start).
+    fn name_seat(&mut self, seat: SeatId, name: &str) -> Result<(String, Option<u64>), String> {
+        let name = socdrill_core::soc::participant_name(name)?;
+        if self.ex.is_none() || self.phase == Phase::Ended {
+            // In the lobby the name waits for the start, which records it.
+            self.cfg.seats[seat as usize].player = Some(name.clone());
+            self.published = None;
+            return Ok((format!("welcome, {name}"), None));
         }
+        self.move_now(|_| Move::Name {
+            seat,
+            name: name.clone(),
+        })?;
+        self.cfg.seats[seat as usize].player = Some(name.clone());
+        Ok((format!("welcome, {name}"), None))
     }
 
-    /// The facilitator's ops of discussion and staffing: a note, a message, a live
-    /// inject, handing a seat to a bot, and how long bots wait for people.
-    fn discuss(&mut self, op: &Op) -> Result<(String, Option<u64>), String> {
-        match op {
-            Op::Note {
-                text,
-                role,
-                objective,
-            } => {
-                self.move_now(|_| Move::Note {
-                    role: *role,
-                    objective: objective.clone(),
-                    text: text.clone(),
-                })?;
-                Ok(("noted".into(), None))
-            }
-            &Op::Message { ref text, to } => {
-                if let Some(s) = to
-                    && s as usize >= self.cfg.seats.len()
-                {
-                    return Err(format!("{s} is not a seat number"));
-                }
-                let message = text.clone();
-                self.move_now(|_| Move::Message { to, text: message })?;
-                Ok((
-                    match to {
-                        Some(s) => format!("sent to {}", self.cfg.seats[s as usize].name),
-                        None => "sent to everyone".into(),
-                    },
-                    None,
-                ))
-            }
-            Op::Inject {
-                title,
-                body,
-                to,
-                questions,
-            } => {
-                let inject = socdrill_core::soc::ledger::LiveInject {
-                    title: title.clone(),
-                    body: body.clone(),
-                    to: to.clone(),
-                    questions: questions.clone(),
-                    at: 0,
-                };
-                let title = inject.title.trim().to_string();
-                self.move_now(|_| Move::WriteInject { inject })?;
-                Ok((format!("fired {title:?}"), None))
-            }
-            &Op::Release { seat } => {
-                if seat as usize >= self.cfg.seats.len() {
-                    return Err(format!("there is no seat {seat}"));
-                }
-                if !self.cfg.seats[seat as usize].person {
-                    return Err(format!(
-                        "{} is already played by a bot",
-                        self.cfg.seats[seat as usize].name
-                    ));
-                }
-                self.move_now(|_| Move::ReleaseSeat { seat })?;
-                self.cfg.seats[seat as usize].person = false;
-                Ok((
-                    format!(
-                        "{} is played by a bot now",
-                        self.cfg.seats[seat as usize].name
-                    ),
-                    None,
-                ))
-            }
-            &Op::BotWait { seconds } => {
-                let wait = match seconds {
-                    Some(None) => BotWait::Never,
-                    Some(Some(0)) => BotWait::Immediately,
-                    Some(Some(n)) => BotWait::After(n),
-                    None => {
-                        return Err("botwait needs \"seconds\": a number, or null for never".into());
-                    }
-                };
-                if self.phase == Phase::Lobby {
-                    self.cfg.bot_wait = wait;
-                    self.published = None;
-                    super::write_live_file(&self.cfg).map_err(|e| format!("{e:#}"))?;
-                } else {
-                    self.move_now(|_| Move::BotWait { wait })?;
-                    self.cfg.bot_wait = wait;
-                }
-                Ok((
-                    format!("bots now take their role's work {}", bot_wait_words(wait)),
-                    None,
-                ))
-            }
-            _ => unreachable!("discuss is called with facilitator ops only"),
+    /// A seat's answer to an inject's questions.
+    fn reply(
+        &mut self,
+        seat: SeatId,
+        inject: usize,
+        text: &str,
+    ) -> Result<(String, Option<u64>), String> {
+        let answer = text.to_string();
+        self.move_now(|_| Move::Reply {
+            seat,
+            inject,
+            text: answer,
+        })?;
+        Ok(("answer recorded".into(), None))
+    }
+
+    /// A person takes their seat back from the bot the facilitator handed it to.
+    fn take_seat(&mut self, seat: SeatId) -> Result<(String, Option<u64>), String> {
+        if self.cfg.seats[seat as usize].person {
+            return Err("the seat is already yours".into());
         }
+        let name = self.cfg.seats[seat as usize].player.clone();
+        self.move_now(|_| Move::TakeSeat { seat, name })?;
+        self.cfg.seats[seat as usize].person = true;
+        Ok(("the seat is yours again".into(), None))
+    }
+
+    /// The facilitator notes an observation, about one role or the whole team.
+    fn note_observation(
+        &mut self,
+        text: &str,
+        role: Option<Role>,
+        objective: &Option<String>,
+    ) -> Result<(String, Option<u64>), String> {
+        self.move_now(|_| Move::Note {
+            role,
+            objective: objective.clone(),
+            text: text.to_string(),
+        })?;
+        Ok(("noted".into(), None))
+    }
+
+    /// The facilitator's message to one seat, or to everyone.
+    fn message(&mut self, text: &str, to: Option<SeatId>) -> Result<(String, Option<u64>), String> {
+        if let Some(s) = to
+            && s as usize >= self.cfg.seats.len()
+        {
+            return Err(format!("{s} is not a seat number"));
+        }
+        let message = text.to_string();
+        self.move_now(|_| Move::Message { to, text: message })?;
+        Ok((
+            match to {
+                Some(s) => format!("sent to {}", self.cfg.seats[s as usize].name),
+                None => "sent to everyone".into(),
+            },
+            None,
+        ))
+    }
+
+    /// An inject the facilitator writes and fires live.
+    fn write_inject(
+        &mut self,
+        title: &str,
+        body: &str,
+        to: &[Role],
+        questions: &[String],
+    ) -> Result<(String, Option<u64>), String> {
+        let inject = socdrill_core::soc::ledger::LiveInject {
+            title: title.to_string(),
+            body: body.to_string(),
+            to: to.to_vec(),
+            questions: questions.to_vec(),
+            at: 0,
+        };
+        let title = inject.title.trim().to_string();
+        self.move_now(|_| Move::WriteInject { inject })?;
+        Ok((format!("fired {title:?}"), None))
+    }
+
+    /// The facilitator hands a person's seat to a bot.
+    fn release(&mut self, seat: SeatId) -> Result<(String, Option<u64>), String> {
+        if seat as usize >= self.cfg.seats.len() {
+            return Err(format!("there is no seat {seat}"));
+        }
+        if !self.cfg.seats[seat as usize].person {
+            return Err(format!(
+                "{} is already played by a bot",
+                self.cfg.seats[seat as usize].name
+            ));
+        }
+        self.move_now(|_| Move::ReleaseSeat { seat })?;
+        self.cfg.seats[seat as usize].person = false;
+        Ok((
+            format!(
+                "{} is played by a bot now",
+                self.cfg.seats[seat as usize].name
+            ),
+            None,
+        ))
+    }
+
+    /// How long bots leave their role's work to the people of the role.
+    fn set_bot_wait(
+        &mut self,
+        seconds: Option<Option<u64>>,
+    ) -> Result<(String, Option<u64>), String> {
+        let wait = match seconds {
+            Some(None) => BotWait::Never,
+            Some(Some(0)) => BotWait::Immediately,
+            Some(Some(n)) => BotWait::After(n),
+            None => {
+                return Err("botwait needs \"seconds\": a number, or null for never".into());
+            }
+        };
+        if self.phase == Phase::Lobby {
+            self.cfg.bot_wait = wait;
+            self.published = None;
+            super::write_live_file(&self.cfg).map_err(|e| format!("{e:#}"))?;
+        } else {
+            self.move_now(|_| Move::BotWait { wait })?;
+            self.cfg.bot_wait = wait;
+        }
+        Ok((
+            format!("bots now take their role's work {}", bot_wait_words(wait)),
+            None,
+        ))
     }
 
     fn now(&self) -> u64 {
@@ -1199,134 +1237,131 @@ impl Session {
         self.anchor = (Instant::now(), t);
     }
 
-    fn pace(&mut self, op: &Op) -> Result<(String, Option<u64>), String> {
-        match *op {
-            Op::Start {} => {
-                self.start()?;
-                Ok(("started".into(), None))
-            }
-            Op::Pause {} => {
-                if self.phase != Phase::Running {
-                    return Err(format!(
-                        "the exercise is {}, not running",
-                        self.phase.name()
-                    ));
-                }
-                self.tick();
-                self.phase = Phase::Paused;
-                self.mark();
-                Ok(("paused".into(), None))
-            }
-            Op::Resume {} => {
-                if self.phase != Phase::Paused {
-                    return Err(format!("the exercise is {}, not paused", self.phase.name()));
-                }
-                if let Some(stall) = &self.stalled {
-                    return Err(format!(
-                        "{}; it resumes by itself once the moves file takes writes again",
-                        stall.reason
-                    ));
-                }
-                self.phase = Phase::Running;
-                self.reanchor();
-                Ok(("resumed".into(), None))
-            }
-            Op::Speed { x } => {
-                if !(0.1..=3600.0).contains(&x) {
-                    return Err(format!("speed {x} is out of range: 0.1 to 3600"));
-                }
-                self.tick();
-                self.speed = x;
-                self.reanchor();
-                Ok((format!("speed {x}×"), None))
-            }
-            Op::Jump { .. } => {
-                if !matches!(self.phase, Phase::Running | Phase::Paused) {
-                    return Err(format!("the exercise is {}", self.phase.name()));
-                }
-                self.tick();
-                let (t, before_stage) = self
-                    .jump_target()
-                    .ok_or("no timed inject is still to come")?;
-                let ex = self.ex.as_mut().expect("running or paused");
-                let from = ex.horizon();
-                let lines = ex.journal().lines.len();
-                ex.advance_to(t);
-                let passed = passed_over(&self.cfg.scenario, &ex.journal().lines[lines..]);
-                self.reanchor();
-                self.mark();
-                let message = format!(
-                    "jumped from {} to {}{}: {}",
-                    report::clock_hms(from),
-                    report::clock_hms(t),
-                    if before_stage {
-                        ", stopped before the attacker's next stage"
-                    } else {
-                        ""
-                    },
-                    if passed.is_empty() {
-                        "nothing happened on the way".to_string()
-                    } else {
-                        format!("on the way {}", passed.join("; "))
-                    }
-                );
-                self.note(message.clone());
-                Ok((message, None))
-            }
-            _ => unreachable!("pace is called with pacing ops only"),
+    /// Stops the clock.
+    fn pause(&mut self) -> Result<(String, Option<u64>), String> {
+        if self.phase != Phase::Running {
+            return Err(format!(
+                "the exercise is {}, not running",
+                self.phase.name()
+            ));
         }
+        self.tick();
+        self.phase = Phase::Paused;
+        self.mark();
+        Ok(("paused".into(), None))
     }
 
-    fn facilitate(&mut self, op: &Op) -> Result<(String, Option<u64>), String> {
-        match *op {
-            Op::Fire { inject: i } => {
-                if !matches!(self.phase, Phase::Running | Phase::Paused) {
-                    return Err(format!("the exercise is {}", self.phase.name()));
-                }
-                let title = self
-                    .cfg
-                    .scenario
-                    .injects
-                    .get(i)
-                    .map(|x| x.title.clone())
-                    .ok_or_else(|| format!("there is no inject {i}"))?;
-                self.tick();
-                let ex = self.ex.as_mut().expect("running or paused");
-                if ex.injects_fired().get(i).is_some_and(|&(fired, _)| fired) {
-                    return Err(format!("{title:?} has already fired"));
-                }
-                let t = ex.horizon();
-                self.apply(Timed {
-                    t,
-                    mv: Move::FireInject { inject: i },
-                })?;
-                Ok((format!("fired {title:?}"), None))
+    /// Starts the clock again (not while the moves file refuses writes).
+    fn unpause(&mut self) -> Result<(String, Option<u64>), String> {
+        if self.phase != Phase::Paused {
+            return Err(format!("the exercise is {}, not paused", self.phase.name()));
+        }
+        if let Some(stall) = &self.stalled {
+            return Err(format!(
+                "{}; it resumes by itself once the moves file takes writes again",
+                stall.reason
+            ));
+        }
+        self.phase = Phase::Running;
+        self.reanchor();
+        Ok(("resumed".into(), None))
+    }
+
+    /// Simulated seconds per real second.
+    fn set_speed(&mut self, x: f64) -> Result<(String, Option<u64>), String> {
+        if !(0.1..=3600.0).contains(&x) {
+            return Err(format!("speed {x} is out of range: 0.1 to 3600"));
+        }
+        self.tick();
+        self.speed = x;
+        self.reanchor();
+        Ok((format!("speed {x}×"), None))
+    }
+
+    /// Jumps the clock to the next timed inject (or to just before the attacker's next
+    /// stage, if that comes first).
+    fn jump(&mut self) -> Result<(String, Option<u64>), String> {
+        if !matches!(self.phase, Phase::Running | Phase::Paused) {
+            return Err(format!("the exercise is {}", self.phase.name()));
+        }
+        self.tick();
+        let (t, before_stage) = self
+            .jump_target()
+            .ok_or("no timed inject is still to come")?;
+        let ex = self.ex.as_mut().expect("running or paused");
+        let from = ex.horizon();
+        let lines = ex.journal().lines.len();
+        ex.advance_to(t);
+        let passed = passed_over(&self.cfg.scenario, &ex.journal().lines[lines..]);
+        self.reanchor();
+        self.mark();
+        let message = format!(
+            "jumped from {} to {}{}: {}",
+            report::clock_hms(from),
+            report::clock_hms(t),
+            if before_stage {
+                ", stopped before the attacker's next stage"
+            } else {
+                ""
+            },
+            if passed.is_empty() {
+                "nothing happened on the way".to_string()
+            } else {
+                format!("on the way {}", passed.join("; "))
             }
-            Op::End { .. } | Op::Reveal { .. } => {
-                if self.phase == Phase::Lobby {
-                    return Err("the exercise has not started".into());
-                }
-                if self.phase != Phase::Ended {
-                    self.tick();
-                    let t = self.ex.as_ref().expect("started").horizon();
-                    self.apply(Timed { t, mv: Move::End })?;
-                    self.phase = Phase::Ended;
-                }
-                // Saving the results may have failed (a full disk): ending again retries.
-                if !self.saved {
-                    self.finish().map_err(|e| {
-                        format!("{e:#}; the exercise has ended and its debrief is kept: free space and press End again to save it")
-                    })?;
-                }
-                // Nobody facilitates a solo drill: the trainee who ends it sees the debrief.
-                if matches!(op, Op::Reveal { .. }) || self.cfg.solo.is_some() {
-                    self.reveal();
-                    Ok(("revealed to everyone".into(), None))
-                } else {
-                    Ok(("ended".into(), None))
-                }
-            }
-            _ => unreachable!("facilitate is called with facilitator ops only"),
+        );
+        self.note(message.clone());
+        Ok((message, None))
+    }
+
+    /// The facilitator fires a scripted inject now.
+    fn fire(&mut self, i: usize) -> Result<(String, Option<u64>), String> {
+        if !matches!(self.phase, Phase::Running | Phase::Paused) {
+            return Err(format!("the exercise is {}", self.phase.name()));
+        }
+        let title = self
+            .cfg
+            .scenario
+            .injects
+            .get(i)
+            .map(|x| x.title.clone())
+            .ok_or_else(|| format!("there is no inject {i}"))?;
+        self.tick();
+        let ex = self.ex.as_mut().expect("running or paused");
+        if ex.injects_fired().get(i).is_some_and(|&(fired, _)| fired) {
+            return Err(format!("{title:?} has already fired"));
+        }
+        let t = ex.horizon();
+        self.apply(Timed {
+            t,
+            mv: Move::FireInject { inject: i },
+        })?;
+        Ok((format!("fired {title:?}"), None))
+    }
+
+    /// Ends the exercise (and saves it); with `reveal`, shows every seat the debrief.
+    fn end(&mut self, reveal: bool) -> Result<(String, Option<u64>), String> {
+        if self.phase == Phase::Lobby {
+            return Err("the exercise has not started".into());
+        }
+        if self.phase != Phase::Ended {
+            self.tick();
+            let t = self.ex.as_ref().expect("started").horizon();
+            self.apply(Timed { t, mv: Move::End })?;
+            self.phase = Phase::Ended;
+        }
+        // Saving the results may have failed (a full disk): ending again retries.
+        if !self.saved {
+            self.finish().map_err(|e| {
+                format!("{e:#}; the exercise has ended and its debrief is kept: free space and press End again to save it")
+            })?;
+        }
+        // Nobody facilitates a solo drill: the trainee who ends it sees the debrief.
+        if reveal || self.cfg.solo.is_some() {
+            self.reveal();
+            Ok(("revealed to everyone".into(), None))
+        } else {
+            Ok(("ended".into(), None))
         }
     }
 
