@@ -387,9 +387,6 @@ impl Session {
     /// exercise runs it is a move, and the added seat is a bot's until a person opens its
     /// link.
     fn add_seat(&mut self, role: Role) -> Result<(String, Option<u64>), String> {
-        if self.cfg.solo.is_some() {
-            return Err("a solo drill has one seat".into());
-        }
         if self.phase == Phase::Lobby {
             let n = self.cfg.scenario.seats_for(role) + 1;
             return self.restaff(role, n).map(|m| (m, None));
@@ -421,9 +418,6 @@ impl Session {
         seat: SeatId,
         confirm: bool,
     ) -> Result<(String, Option<u64>), String> {
-        if self.cfg.solo.is_some() {
-            return Err("a solo drill has one seat".into());
-        }
         let slot = self
             .cfg
             .seats
@@ -934,6 +928,11 @@ impl Session {
                 Who::Seat(s) => self.take_seat(s),
                 _ => Err(format!("{op} is for a seat")),
             },
+            Op::AddSeat { .. } | Op::RemoveSeat { .. }
+                if who == Who::Facilitator && self.cfg.solo.is_some() =>
+            {
+                Err("a solo drill has one seat".into())
+            }
             &Op::AddSeat { role } if who == Who::Facilitator => self.add_seat(role),
             &Op::RemoveSeat { seat, confirm } if who == Who::Facilitator => {
                 self.remove_seat(seat, confirm)
@@ -946,7 +945,9 @@ impl Session {
                 text,
                 role,
                 objective,
-            } if who == Who::Facilitator => self.note_observation(text, *role, objective),
+            } if who == Who::Facilitator => {
+                self.note_observation(text, *role, objective.as_deref())
+            }
             &Op::Message { ref text, to } if who == Who::Facilitator => self.message(text, to),
             Op::Inject {
                 title,
@@ -1123,11 +1124,11 @@ impl Session {
         &mut self,
         text: &str,
         role: Option<Role>,
-        objective: &Option<String>,
+        objective: Option<&str>,
     ) -> Result<(String, Option<u64>), String> {
         self.move_now(|_| Move::Note {
             role,
-            objective: objective.clone(),
+            objective: objective.map(str::to_string),
             text: text.to_string(),
         })?;
         Ok(("noted".into(), None))
