@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 
+use socdrill_core::SimTime;
 use socdrill_core::scenario::{self, Diagnostics, Scenario, format::RawScenario};
 use socdrill_core::script::{self, Script};
 
@@ -86,10 +87,16 @@ pub(crate) fn load_script(
     Ok((s, Some(src)))
 }
 
-/// `--end-at`'s value: a duration such as `6m` or `1h30m`, in seconds.
-pub(crate) fn parse_end_at(text: &str) -> Result<u64, String> {
+/// A duration such as `6m` or `1h30m`, in seconds.
+fn parse_seconds(text: &str) -> Result<u64, String> {
     scenario::format::parse_duration(text)
         .map_err(|e| format!("{e} (write a duration such as 6m, 90s or 1h30m)"))
+}
+
+/// `--end-at`'s value: when to end, written as a duration from T+0 such as `6m` or
+/// `1h30m`.
+pub(crate) fn parse_end_at(text: &str) -> Result<SimTime, String> {
+    parse_seconds(text).map(SimTime::from_secs)
 }
 
 /// `--bot-wait`'s value: `never`, `0`, or a duration such as `10m`.
@@ -98,7 +105,7 @@ pub(crate) fn parse_bot_wait(text: &str) -> Result<socdrill_core::soc::ledger::B
     match text.trim() {
         "never" => Ok(BotWait::Never),
         "0" => Ok(BotWait::Immediately),
-        t => match parse_end_at(t)? {
+        t => match parse_seconds(t)? {
             0 => Ok(BotWait::Immediately),
             s => Ok(BotWait::After(s)),
         },

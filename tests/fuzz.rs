@@ -17,7 +17,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use socdrill_core::live::{Move, Timed};
 use socdrill_core::soc::Action;
-use socdrill_core::{Exercise, batch, bots, journal, live, report, scenario, script};
+use socdrill_core::{Exercise, SimTime, batch, bots, journal, live, report, scenario, script};
 
 /// Mutated cases per reader and input file.
 const CASES: usize = 150;
@@ -176,29 +176,29 @@ fn recorded() -> (Exercise, String) {
     let ex = Exercise::new(s, 3, profile, &script::Script::default());
     let moves = [
         Timed {
-            t: 0,
+            t: SimTime::ZERO,
             mv: Move::TakeSeat {
                 seat: 0,
                 name: None,
             },
         },
         Timed {
-            t: 60,
+            t: SimTime::from_secs(60),
             mv: Move::Act {
                 seat: 0,
                 action: Action::TakeAlert(0),
             },
         },
         Timed {
-            t: 90,
+            t: SimTime::from_secs(90),
             mv: Move::Clock,
         },
         Timed {
-            t: 120,
+            t: SimTime::from_secs(120),
             mv: Move::FireInject { inject: 0 },
         },
         Timed {
-            t: 300,
+            t: SimTime::from_secs(300),
             mv: Move::End,
         },
     ];

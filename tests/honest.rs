@@ -10,7 +10,7 @@ use socdrill_core::live::{self, Move, Timed};
 use socdrill_core::scenario::{self, Scenario};
 use socdrill_core::score::{EndedBy, Rating, Results};
 use socdrill_core::script::Script;
-use socdrill_core::{Exercise, bots};
+use socdrill_core::{Exercise, SimTime, bots};
 
 const SEEDS: std::ops::RangeInclusive<u64> = 200..=219;
 
@@ -37,7 +37,7 @@ fn exercise(s: &Arc<Scenario>, seed: u64, profile: &str, script: &Script) -> Exe
 /// The results of an exercise ended at `t` the way a facilitator ends it.
 fn ended_at(s: &Arc<Scenario>, seed: u64, profile: &str, t: u64) -> Results {
     let mut ex = exercise(s, seed, profile, &Script::default());
-    ex.advance_to(t);
+    ex.advance_to(SimTime::from_secs(t));
     ex.end_now().expect("the exercise is still on");
     assert!(ex.ended(), "ending runs the attack on to its end");
     ex.results()
@@ -104,7 +104,7 @@ fn ending_at_six_minutes_scores_below_the_competent_median_on_every_shipped_scen
             let r = ended_at(&s, seed, "competent", 360);
             assert_eq!(
                 (r.ended_by, r.ended_at),
-                (EndedBy::Defenders, 360),
+                (EndedBy::Defenders, SimTime::from_secs(360)),
                 "{name}"
             );
             assert!(r.ran_to > r.ended_at, "{name}: the attack ran on");
@@ -152,7 +152,7 @@ fn an_exercise_ended_before_the_first_stage_gets_nothing_for_free() {
         let r = ended_at(&s, seed, "expert", 60);
         let first = r.intrusions[0].compromised_at.expect("the attack ran on");
         assert!(
-            first > 60,
+            first > SimTime::from_secs(60),
             "seed {seed}: the first stage came after the end"
         );
         assert_nothing_free(&format!("ended at T+1m, seed {seed}"), &r);
@@ -232,10 +232,13 @@ fn ending_live_in_play_and_from_the_command_line_give_the_same_exercise() {
         let mut ex = exercise(&s, seed, "competent", &Script::default());
         let moves = [
             Timed {
-                t: t / 2,
+                t: SimTime::from_secs(t / 2),
                 mv: Move::Clock,
             },
-            Timed { t, mv: Move::End },
+            Timed {
+                t: SimTime::from_secs(t),
+                mv: Move::End,
+            },
         ];
         live::replay(&mut ex, &moves).expect("the moves play");
         assert!(ex.ended());
@@ -266,7 +269,7 @@ fn ending_live_in_play_and_from_the_command_line_give_the_same_exercise() {
 fn once_the_defenders_stand_down_nobody_acts() {
     let s = common::default_scenario();
     let mut ex = exercise(&s, 5, "expert", &Script::default());
-    ex.advance_to(3_000);
+    ex.advance_to(SimTime::from_secs(3_000));
     let at = ex.end_now().unwrap();
     assert_eq!(ex.stood_down_at(), Some(at));
     let lines = &ex.journal().lines;

@@ -10,7 +10,7 @@ use serde_json::Value;
 use socdrill_core::script::Script;
 use socdrill_core::sim::truth::Truth;
 use socdrill_core::soc::Evidence;
-use socdrill_core::{Exercise, bots};
+use socdrill_core::{Exercise, SimTime, bots};
 
 /// Every key path in a JSON value, with array elements' keys under `[]`.
 fn paths(v: &Value, at: &str, out: &mut BTreeSet<String>) {
@@ -99,7 +99,7 @@ fn benign_and_malicious_items_look_alike_to_every_seat() {
             let mut t = 0;
             while !ex.ended() {
                 t += 7200;
-                ex.advance_to(t);
+                ex.advance_to(SimTime::from_secs(t));
                 look(&ex, &mut seen);
             }
         }

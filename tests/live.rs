@@ -10,7 +10,7 @@ use socdrill_core::journal::Entry;
 use socdrill_core::live::{self, Move, Timed};
 use socdrill_core::scenario::Scenario;
 use socdrill_core::soc::{Action, Evidence, HandoffDraft, Verdict};
-use socdrill_core::{Exercise, bots};
+use socdrill_core::{Exercise, SimTime, bots};
 
 fn exercise(s: &Arc<Scenario>, people: &[&str]) -> Exercise {
     let setup = live::Setup {
@@ -74,7 +74,7 @@ fn live_run(s: &Arc<Scenario>, steps: &[u64]) -> (Vec<Timed>, String) {
     while !ex.ended() && t < 6 * 3600 {
         t += steps[i % steps.len()];
         i += 1;
-        ex.advance_to(t);
+        ex.advance_to(SimTime::from_secs(t));
         if ex.ended() {
             break;
         }
@@ -155,7 +155,7 @@ fn moves_at_the_live_clock_replay_to_the_same_journal_however_the_clock_ticked()
 fn a_refused_action_leaves_no_trace_and_a_bot_seat_is_not_drivable() {
     let s = common::default_scenario();
     let mut ex = exercise(&s, &["tier1-1"]);
-    ex.advance_to(600);
+    ex.advance_to(SimTime::from_secs(600));
     let lines = ex.journal().lines.len();
     let err = ex.act(0, Action::Isolate(0)).unwrap_err();
     assert!(err.contains("may not"), "{err}");
@@ -176,25 +176,26 @@ fn a_refused_action_leaves_no_trace_and_a_bot_seat_is_not_drivable() {
 fn a_seat_taken_over_stops_playing_as_a_bot() {
     let s = common::default_scenario();
     let mut ex = exercise(&s, &[]);
-    ex.advance_to(2 * 3600);
+    ex.advance_to(SimTime::from_secs(2 * 3600));
     ex.take_seat(0, None).unwrap();
     let taken_at = ex.horizon();
-    ex.advance_to(5 * 3600);
+    ex.advance_to(SimTime::from_secs(5 * 3600));
     let mut seen_take = false;
     for line in &ex.journal().lines {
         match &line.entry {
             Entry::SeatTaken { seat: 0, .. } => seen_take = true,
             Entry::ActionStarted { seat: 0, until, .. } if seen_take => {
                 panic!(
-                    "the bot acted at T+{} after the takeover (until {until})",
-                    line.t
+                    "the bot acted at {} after the takeover (until {})",
+                    line.t.hms(),
+                    until.hms()
                 )
             }
             _ => {}
         }
     }
     assert!(seen_take);
-    assert!(taken_at == 2 * 3600);
+    assert!(taken_at == SimTime::from_secs(2 * 3600));
     // Firing an inject and ending are journaled moves too.
     let fired_before = ex
         .journal()
@@ -225,7 +226,7 @@ fn the_manager_assigns_an_alert_and_only_that_analyst_takes_it() {
     let mut t = 0;
     let queue = loop {
         t += 30;
-        ex.advance_to(t);
+        ex.advance_to(SimTime::from_secs(t));
         let q = ex.seat_view(5).unwrap().queue;
         if q.len() >= 2 {
             break q;
@@ -237,14 +238,14 @@ fn the_manager_assigns_an_alert_and_only_that_analyst_takes_it() {
     ex.act(5, Action::Assign(alert, 1)).unwrap();
     let err = ex.act(5, Action::Assign(alert, 2)).unwrap_err();
     assert!(err.contains("busy"), "{err}");
-    ex.advance_to(t + 60);
+    ex.advance_to(SimTime::from_secs(t + 60));
     let v = ex.seat_view(0).unwrap();
     if let Some(card) = v.queue.iter().find(|a| a.id == alert) {
         assert_eq!(card.assigned_to, Some(1));
         let err = ex.act(0, Action::TakeAlert(alert)).unwrap_err();
         assert!(err.contains("assigned"), "{err}");
     }
-    ex.advance_to(t + 3 * 3600);
+    ex.advance_to(SimTime::from_secs(t + 3 * 3600));
     let lines = &ex.journal().lines;
     let assigned_at = lines
         .iter()

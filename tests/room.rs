@@ -14,7 +14,7 @@ use socdrill_core::report::{Format, Report};
 use socdrill_core::scenario::{Role, Scenario};
 use socdrill_core::soc::Action;
 use socdrill_core::soc::ledger::{BotWait, LiveInject};
-use socdrill_core::{Exercise, bots};
+use socdrill_core::{Exercise, SimTime, bots};
 
 fn setup(s: &Scenario, people: &[(&str, &str)], wait: BotWait) -> live::Setup {
     live::Setup {
@@ -70,7 +70,7 @@ fn bot_takes(ex: &Exercise) -> Vec<(u32, u64)> {
                 raised.insert(*alert, line.t);
             }
             Entry::AlertTaken { seat, alert } if bots.contains(seat) => {
-                out.push((*alert, line.t - raised[alert]));
+                out.push((*alert, line.t.since(raised[alert])));
             }
             _ => {}
         }
@@ -85,7 +85,7 @@ fn bots_of_a_role_a_person_holds_leave_its_queue_to_them_for_the_wait() {
     // person could have worked.
     let quiet = |wait| {
         let mut ex = exercise(&s, &setup(&s, &[("tier1-1", "Ana")], wait));
-        ex.advance_to(4 * 3600);
+        ex.advance_to(SimTime::from_secs(4 * 3600));
         ex
     };
     // Before: bots race the person, taking alerts as they arrive.
@@ -116,7 +116,7 @@ fn a_person_keeps_their_queue_and_works_it() {
     let mut t = 0;
     while t < 3600 && !ex.ended() {
         t += 30;
-        ex.advance_to(t);
+        ex.advance_to(SimTime::from_secs(t));
         let v = ex.seat_view(0).unwrap();
         if v.working_on.is_some() {
             continue;
@@ -147,11 +147,11 @@ fn a_person_keeps_their_queue_and_works_it() {
 fn a_seat_handed_to_a_bot_plays_on_and_can_be_taken_back() {
     let s = common::default_scenario();
     let mut ex = exercise(&s, &setup(&s, &[("tier1-1", "Ana")], BotWait::Never));
-    ex.advance_to(1800);
+    ex.advance_to(SimTime::from_secs(1800));
     let before = ex.journal().lines.len();
     ex.release_seat(0).unwrap();
     assert!(ex.release_seat(0).is_err(), "already a bot's");
-    ex.advance_to(3 * 3600);
+    ex.advance_to(SimTime::from_secs(3 * 3600));
     let acted = ex.journal().lines[before..]
         .iter()
         .filter(|l| matches!(l.entry, Entry::ActionStarted { seat: 0, .. }))
@@ -160,7 +160,7 @@ fn a_seat_handed_to_a_bot_plays_on_and_can_be_taken_back() {
     assert!(!ex.seat_view(0).unwrap().person);
     ex.take_seat(0, Some("Ana".into())).unwrap();
     let back = ex.journal().lines.len();
-    ex.advance_to(5 * 3600);
+    ex.advance_to(SimTime::from_secs(5 * 3600));
     let after = ex.journal().lines[back..]
         .iter()
         .filter(|l| matches!(l.entry, Entry::ActionStarted { seat: 0, .. }))
@@ -190,7 +190,10 @@ fn seats_added_and_removed_while_the_exercise_runs_work_and_replay() {
     let staffed = ex.seats().len();
     let mut moves = Vec::new();
     let mut play = |ex: &mut Exercise, t: u64, mv: Move| {
-        let m = Timed { t, mv };
+        let m = Timed {
+            t: SimTime::from_secs(t),
+            mv,
+        };
         live::make_move(ex, &m).unwrap_or_else(|e| panic!("{m:?}: {e}"));
         moves.push(m);
     };
@@ -221,7 +224,7 @@ fn seats_added_and_removed_while_the_exercise_runs_work_and_replay() {
     let mut t = 1300;
     let (gone, alert) = loop {
         t += 60;
-        ex.advance_to(t);
+        ex.advance_to(SimTime::from_secs(t));
         if let Some(x) = tier1_holding(&ex) {
             break x;
         }
@@ -241,7 +244,7 @@ fn seats_added_and_removed_while_the_exercise_runs_work_and_replay() {
         .expect("the removal is journaled");
     assert!(returned.contains(&alert), "{returned:?} has alert {alert}");
     let removed_at = ex.journal().lines.len();
-    ex.advance_to(t + 4 * 3600);
+    ex.advance_to(SimTime::from_secs(t + 4 * 3600));
     let lines = &ex.journal().lines[removed_at..];
     assert!(
         !lines
@@ -302,14 +305,14 @@ fn session(s: &Scenario) -> Vec<Timed> {
     let at = |t, mv| Timed { t, mv };
     vec![
         at(
-            60,
+            SimTime::from_secs(60),
             Move::Name {
                 seat: 0,
                 name: "Ana Souza".into(),
             },
         ),
         at(
-            120,
+            SimTime::from_secs(120),
             Move::Note {
                 role: Some(Role::Tier1),
                 objective: Some(objective),
@@ -317,33 +320,33 @@ fn session(s: &Scenario) -> Vec<Timed> {
             },
         ),
         at(
-            180,
+            SimTime::from_secs(180),
             Move::Message {
                 to: Some(0),
                 text: "Look at the oldest alert first".into(),
             },
         ),
         at(
-            200,
+            SimTime::from_secs(200),
             Move::Message {
                 to: None,
                 text: "Ten minutes to the status call".into(),
             },
         ),
         at(
-            240,
+            SimTime::from_secs(240),
             Move::WriteInject {
                 inject: LiveInject {
                     title: "The CFO calls".into(),
                     body: "She asks whether payroll is affected.".into(),
                     to: vec![Role::Tier1, Role::Manager],
                     questions: vec!["What do you tell her?".into()],
-                    at: 0,
+                    at: SimTime::ZERO,
                 },
             },
         ),
         at(
-            300,
+            SimTime::from_secs(300),
             Move::Reply {
                 seat: 0,
                 inject: s.injects.len(),
@@ -351,14 +354,14 @@ fn session(s: &Scenario) -> Vec<Timed> {
             },
         ),
         at(
-            360,
+            SimTime::from_secs(360),
             Move::BotWait {
                 wait: BotWait::After(300),
             },
         ),
-        at(400, Move::ReleaseSeat { seat: 0 }),
+        at(SimTime::from_secs(400), Move::ReleaseSeat { seat: 0 }),
         at(
-            900,
+            SimTime::from_secs(900),
             Move::TakeSeat {
                 seat: 0,
                 name: Some("Ana Souza".into()),
@@ -430,7 +433,7 @@ fn the_discussion_is_journaled_replays_and_reaches_the_report() {
 fn bad_discussion_moves_are_refused_and_change_nothing() {
     let s = common::default_scenario();
     let mut ex = exercise(&s, &setup(&s, &[("tier1-1", "Ana")], BotWait::Never));
-    ex.advance_to(60);
+    ex.advance_to(SimTime::from_secs(60));
     let lines = ex.journal().lines.len();
     assert!(ex.note(None, None, "   ".into()).is_err());
     assert!(ex.note(None, Some("no-such".into()), "x".into()).is_err());
@@ -448,7 +451,7 @@ fn bad_discussion_moves_are_refused_and_change_nothing() {
             body: String::new(),
             to: vec![],
             questions: vec![],
-            at: 0
+            at: SimTime::ZERO
         })
         .is_err(),
         "nobody to address"
@@ -513,7 +516,7 @@ fn a_scripted_run_answers_decides_notes_and_messages_and_replays() {
         .iter()
         .find(|l| matches!(&l.entry, Entry::Note { objective: Some(o), .. } if o == "detect"))
         .map(|l| l.t);
-    assert_eq!(note_at, Some(3600));
+    assert_eq!(note_at, Some(SimTime::from_secs(3600)));
     // The same script replays to the same journal.
     assert_eq!(run().results().digest, ex.results().digest);
     let md = Report::build(&s, ex.journal(), &ex.results(), None).render(Format::Markdown);

@@ -8,7 +8,12 @@ use socdrill_core::journal::{Entry, Journal, Line, SeatInfo};
 use socdrill_core::scenario::{self, Role};
 use socdrill_core::score::{self, Rating, ScoringProfile};
 use socdrill_core::soc::{Evidence, HandoffDraft, Verdict};
-use socdrill_core::{Exercise, bots, script};
+use socdrill_core::{Exercise, SimTime, bots, script};
+
+/// An instant of the hand-worked case, in seconds from T+0.
+fn at(secs: u64) -> SimTime {
+    SimTime::from_secs(secs)
+}
 
 const SCENARIO: &str = include_str!("data/hand-worked.ron");
 const ACTIONS: &str = include_str!("data/hand-worked.actions.ron");
@@ -27,37 +32,37 @@ fn intrusion_timeline_by_hand() {
     let (_, r) = hand_worked();
     let i = &r.intrusions[0];
     // Stage "exec" is Fixed("10m") after T+0.
-    assert_eq!(i.compromised_at, Some(600));
+    assert_eq!(i.compromised_at, Some(at(600)));
     // R1 has fidelity 1 and no latency: the alert comes with the stage.
-    assert_eq!(i.first_alert_at, Some(600));
+    assert_eq!(i.first_alert_at, Some(at(600)));
     // TakeAlert at 20m ends 21m; Classify(Malicious) 21m→25m = 1500 s. Detection.
-    assert_eq!(i.detected_at, Some(1500));
+    assert_eq!(i.detected_at, Some(at(1500)));
     assert_eq!(i.dwell_seconds, Some(900));
     assert!(!i.censored);
     // Isolate requested 53m→56m (3360 s) + endpoint team 15m = 4260 s.
-    assert_eq!(i.contained_at, Some(4260));
+    assert_eq!(i.contained_at, Some(at(4260)));
     assert_eq!(i.time_to_contain_seconds, Some(4260 - 1500));
     assert_eq!(i.exposure_seconds, Some(3660));
     // Eradicate 56m→66m (3960 s) + 15m = 4860 s.
-    assert_eq!(i.eradicated_at, Some(4860));
+    assert_eq!(i.eradicated_at, Some(at(4860)));
     // "move" is due at 600 + 2h = 7800 s, finds no foothold on ws-1, and is blocked.
     assert_eq!(i.stages_fired, ["exec"]);
     assert_eq!(i.stages_blocked, ["move"]);
     assert_eq!(i.impact_points, 0.0);
-    assert_eq!((r.ended_at, r.end_reason.as_str()), (7800, "resolved"));
+    assert_eq!((r.ended_at, r.end_reason.as_str()), (at(7800), "resolved"));
     // Tier 1's classification identified it first; Tier 2's investigation also found
     // the exec record; "move" never happened.
     assert_eq!(i.detected_by, Some(score::Detection::Triage));
     let exec = &i.stages[0];
     assert_eq!(
         (exec.fired_at, exec.alerts, exec.first_alert_at),
-        (Some(600), 1, Some(600))
+        (Some(at(600)), 1, Some(at(600)))
     );
     assert!(exec.found_by_investigation && !exec.found_by_hunt);
     let mv = &i.stages[1];
     assert_eq!(
         (mv.fired_at, mv.blocked_at, mv.alerts),
-        (None, Some(7800), 0)
+        (None, Some(at(7800)), 0)
     );
     // MTTA: raised at 600, taken when TakeAlert ends at 1260.
     assert_eq!(r.mtta_seconds, Some(660.0));
@@ -163,15 +168,15 @@ fn the_hand_worked_case_ended_at_five_minutes_scores_nothing() {
     let s = Arc::new(scenario::load(SCENARIO).expect("valid"));
     let script = script::load(ACTIONS, &s).expect("valid");
     let mut ex = Exercise::new(s, 42, bots::profile_named("competent").unwrap(), &script);
-    ex.advance_to(300);
+    ex.advance_to(at(300));
     ex.end_now().unwrap();
     let r = ex.results();
     assert_eq!(
         (r.ended_by, r.ended_at, r.ran_to),
-        (score::EndedBy::Defenders, 300, 14400)
+        (score::EndedBy::Defenders, at(300), at(14400))
     );
     let i = &r.intrusions[0];
-    assert_eq!((i.compromised_at, i.detected_at), (Some(600), None));
+    assert_eq!((i.compromised_at, i.detected_at), (Some(at(600)), None));
     assert_eq!((i.dwell_seconds, i.censored), (Some(13800), true));
     assert_eq!(i.impact_points, 100.0);
     assert_eq!(r.triage.accuracy, Some(0.0));
@@ -197,7 +202,7 @@ fn the_engine_refuses_actions_outside_the_role() {
         1,
         "only the scripted Tier 1 isolation is refused"
     );
-    assert_eq!(refused[0].t, 3600);
+    assert_eq!(refused[0].t, at(3600));
     let Entry::ActionRefused { reason, .. } = &refused[0].entry else {
         unreachable!()
     };
@@ -280,7 +285,7 @@ fn escalate(handoff: u32, alert: u32, severity: scenario::Level) -> Entry {
 
 /// A journal written by hand: scoring is a pure function of it.
 fn line(t: u64, entry: Entry) -> Line {
-    Line { t, entry }
+    Line { t: at(t), entry }
 }
 
 #[test]

@@ -10,7 +10,7 @@ use bevy::prelude::*;
 use socdrill_core::scenario::{self, Scenario};
 use socdrill_core::script::{self, Script};
 use socdrill_core::sim::SimSchedule;
-use socdrill_core::{Exercise, SimPlugin, bots};
+use socdrill_core::{Exercise, SimPlugin, SimTime, bots};
 
 mod common;
 use common::{median, shipped};
@@ -167,7 +167,7 @@ fn a_paced_clock_fires_the_same_events_as_a_headless_run() {
     let mut t = 0;
     while !live.ended() {
         t += 97;
-        live.advance_to(t);
+        live.advance_to(SimTime::from_secs(t));
     }
     assert_eq!(live.journal().digest(), digest(&s, 4, "competent"));
 }
@@ -206,7 +206,7 @@ fn blocked_stages_hand_over_to_their_fallback() {
     // The attacker is back: the intrusion is not contained at the end.
     assert_eq!(i.contained_at, None);
     assert_eq!(r.end_reason, "time limit");
-    assert_eq!(r.ended_at, 4 * 3600);
+    assert_eq!(r.ended_at, SimTime::from_secs(4 * 3600));
 }
 
 #[test]
@@ -335,7 +335,7 @@ fn a_seat_view_holds_only_what_the_seat_found_or_was_handed() {
     let script = script::load(HAND_ACTIONS, &s).unwrap();
     let mut ex = Exercise::new(s, 42, bots::profile_named("competent").unwrap(), &script);
     // At T+20m30s Tier 1 is taking the alert; the responder knows nothing yet.
-    ex.advance_to(1230);
+    ex.advance_to(SimTime::from_secs(1230));
     let t1 = ex.seat_view(0).unwrap();
     assert_eq!(t1.role, socdrill_core::scenario::Role::Tier1);
     assert!(t1.queue.is_empty(), "the alert left the queue when taken");
@@ -345,12 +345,12 @@ fn a_seat_view_holds_only_what_the_seat_found_or_was_handed() {
     );
     assert!(matches!(
         t1.working_on,
-        Some((socdrill_core::soc::Action::TakeAlert(0), 1260))
+        Some((socdrill_core::soc::Action::TakeAlert(0), until)) if until == SimTime::from_secs(1260)
     ));
     let ir = ex.seat_view(2).unwrap();
     assert!(ir.known.is_empty() && ir.handoffs.is_empty());
     // After the take, Tier 1 sees the alert, host, indicator and record; Tier 2 nothing.
-    ex.advance_to(1300);
+    ex.advance_to(SimTime::from_secs(1300));
     let t1 = ex.seat_view(0).unwrap();
     assert_eq!(t1.held.len(), 1);
     assert_eq!(t1.known.len(), 4);

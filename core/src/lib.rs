@@ -34,6 +34,8 @@ pub mod sim;
 pub mod soc;
 pub mod view;
 
+pub use clock::SimTime;
+
 use std::sync::Arc;
 
 use bevy::app::App;
@@ -76,7 +78,7 @@ pub struct Exercise {
     /// system built afresh per reset left about a kilobyte behind each time.
     kickoff: Option<SystemId<In<Kickoff>>>,
     /// The live-exercise operation system, registered on first use.
-    live: Option<SystemId<In<soc::LiveOp>, Result<u64, String>>>,
+    live: Option<SystemId<In<soc::LiveOp>, Result<SimTime, String>>>,
     /// What hunters hunt for in this scenario, worked out once for every reset.
     hypotheses: bots::Hypotheses,
     /// Who plays the seats no person holds (a seat handed back to a bot gets its role's
@@ -104,10 +106,10 @@ struct Kickoff {
     scenario: String,
     seed: u64,
     seats: Vec<SeatInfo>,
-    scripted: Vec<(soc::SeatId, u64)>,
+    scripted: Vec<(soc::SeatId, SimTime)>,
     bot_wait: soc::ledger::BotWait,
     /// When each of the script's answers, notes and messages is due.
-    talk: Vec<u64>,
+    talk: Vec<SimTime>,
 }
 
 /// Journals the start, then schedules the attack's first stages, benign alert
@@ -131,7 +133,7 @@ fn kick_off(In(k): In<Kickoff>, mut ctx: Ctx) {
     // Every bot looks for work at T+0; scripted seats wake at their times.
     for id in 0..ctx.ledger.board.len() {
         ctx.agenda.at(
-            0,
+            SimTime::ZERO,
             SimEvent::SeatReady(SeatReady {
                 seat: id as soc::SeatId,
             }),
@@ -262,9 +264,9 @@ impl Exercise {
         world.insert_resource(ScenarioRes(s.clone()));
         world.insert_resource(Seed(seed));
         world.insert_resource(Clock {
-            now: 0,
-            horizon: 0,
-            end: s.time_limit,
+            now: SimTime::ZERO,
+            horizon: SimTime::ZERO,
+            end: s.time_limit_at(),
             ended: false,
             stood_down: None,
         });
@@ -347,7 +349,7 @@ impl Exercise {
                 role: *role,
                 busy: false,
                 wake_pending: false,
-                until: 0,
+                until: SimTime::ZERO,
                 person: matches!(controller, Controller::Person),
                 gone: false,
             });
@@ -376,7 +378,7 @@ impl Exercise {
         world.insert_resource(soc::ScriptedTalk(script.talk.clone()));
         world.insert_resource(ledger);
         world.insert_resource(SeatIndex(index));
-        let scripted: Vec<(soc::SeatId, u64)> = names
+        let scripted: Vec<(soc::SeatId, SimTime)> = names
             .iter()
             .enumerate()
             .flat_map(|(id, (name, _))| {
@@ -405,26 +407,26 @@ impl Exercise {
     }
 
     /// Fires events up to simulated time `t` (a live clock calls this as time passes).
-    pub fn advance_to(&mut self, t: u64) {
+    pub fn advance_to(&mut self, t: SimTime) {
         self.app.world_mut().resource_mut::<Clock>().horizon = t;
         self.app.world_mut().run_schedule(SimSchedule);
     }
 
     /// The live clock: every event up to this time has fired.
-    pub fn horizon(&self) -> u64 {
+    pub fn horizon(&self) -> SimTime {
         let clock = self.app.world().resource::<Clock>();
         clock.horizon.min(clock.end)
     }
 
     /// When the next agenda event is due, if any (a live clock uses it to skip quiet
     /// stretches).
-    pub fn next_event_at(&self) -> Option<u64> {
+    pub fn next_event_at(&self) -> Option<SimTime> {
         self.app.world().resource::<Agenda>().next_time()
     }
 
     /// When the attacker's next stage is due, if one is scheduled (the facilitator's
     /// jump stops before it).
-    pub fn next_stage_at(&self) -> Option<u64> {
+    pub fn next_stage_at(&self) -> Option<SimTime> {
         self.app
             .world()
             .resource::<Agenda>()
@@ -432,7 +434,7 @@ impl Exercise {
     }
 
     /// Runs a live-exercise operation at the horizon (see [`live`]).
-    fn live_op(&mut self, op: soc::LiveOp) -> Result<u64, String> {
+    fn live_op(&mut self, op: soc::LiveOp) -> Result<SimTime, String> {
         let world = self.app.world_mut();
         let id = *self
             .live
@@ -445,7 +447,7 @@ impl Exercise {
     /// A person's action at seat `seat` now (at the horizon). Refused, with the reason,
     /// if the seat is not held by a person, is busy, may not take it, or cannot see what
     /// it names; a refused action changes nothing. Returns when the action will be done.
-    pub fn act(&mut self, seat: soc::SeatId, action: Action) -> Result<u64, String> {
+    pub fn act(&mut self, seat: soc::SeatId, action: Action) -> Result<SimTime, String> {
         self.live_op(soc::LiveOp::Act {
             seat,
             action,
@@ -491,8 +493,10 @@ impl Exercise {
     /// after every seat, removed ones included).
     pub fn add_seat(&mut self, role: scenario::Role) -> Result<soc::SeatId, String> {
         let profile = self.team.profile_for(role).clone();
-        self.live_op(soc::LiveOp::AddSeat(role, Box::new(profile)))
-            .map(|id| id as soc::SeatId)
+        self.live_op(soc::LiveOp::AddSeat(role, Box::new(profile)))?;
+        // The seat added is the last on the board.
+        let seats = self.app.world().resource::<Ledger>().board.len();
+        Ok(seats.saturating_sub(1) as soc::SeatId)
     }
 
     /// The facilitator removes a seat no person holds, now: it takes no more work, an
@@ -560,8 +564,10 @@ impl Exercise {
 
     /// The facilitator writes an inject and fires it now. Returns its inject number.
     pub fn write_inject(&mut self, inject: soc::ledger::LiveInject) -> Result<usize, String> {
-        self.live_op(soc::LiveOp::WriteInject(Box::new(inject)))
-            .map(|n| n as usize)
+        self.live_op(soc::LiveOp::WriteInject(Box::new(inject)))?;
+        // The inject written is the last, numbered after the scenario's.
+        let written = self.app.world().resource::<Ledger>().live_injects.len();
+        Ok(self.scenario.injects.len() + written.saturating_sub(1))
     }
 
     /// The facilitator fires inject `inject` now.
@@ -573,20 +579,20 @@ impl Exercise {
     /// player or a script): the defenders stand down, and the attack runs on to the time
     /// limit (or until every intrusion is over) with nobody acting, so the exercise is
     /// scored on what the attacker would have done unopposed. Returns when it stood down.
-    pub fn end_now(&mut self) -> Result<u64, String> {
+    pub fn end_now(&mut self) -> Result<SimTime, String> {
         let at = self.live_op(soc::LiveOp::End)?;
         self.run_to_end();
         Ok(at)
     }
 
     /// When the defenders stood down, if the exercise was ended before its time limit.
-    pub fn stood_down_at(&self) -> Option<u64> {
+    pub fn stood_down_at(&self) -> Option<SimTime> {
         self.app.world().resource::<Clock>().stood_down
     }
 
     /// Runs the exercise to its end.
     pub fn run_to_end(&mut self) {
-        self.advance_to(u64::MAX);
+        self.advance_to(SimTime::MAX);
     }
 
     /// Sets the most events this exercise (and every exercise after a reset) may fire;
@@ -605,8 +611,8 @@ impl Exercise {
         at.map(|t| {
             format!(
                 "the exercise used up its budget of {budget} simulated events at {} of {}: the scenario asks for more work than one exercise may take; lower its rates or its time_limit",
-                report::clock_hms(t),
-                report::clock_hms(self.scenario.time_limit)
+                t.hms(),
+                self.scenario.time_limit_at().hms()
             )
         })
     }
@@ -646,8 +652,8 @@ impl Exercise {
         view::workload(self.app.world())
     }
 
-    /// Per scenario inject, whether it has fired, and when (seconds; 0 if not yet).
-    pub fn injects_fired(&self) -> Vec<(bool, u64)> {
+    /// Per scenario inject, whether it has fired, and when (T+0 if not yet).
+    pub fn injects_fired(&self) -> Vec<(bool, SimTime)> {
         let l = self.app.world().resource::<Ledger>();
         l.injects_fired
             .iter()

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 use crate::Exercise;
+use crate::clock::SimTime;
 use crate::scenario::Role;
 use crate::script::Script;
 use crate::soc::ledger::{BotWait, LiveInject};
@@ -94,7 +95,7 @@ pub enum Move {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Timed {
     /// The horizon when it was made.
-    pub t: u64,
+    pub t: SimTime,
     /// The move.
     #[serde(rename = "move")]
     pub mv: Move,
@@ -154,7 +155,7 @@ impl Setup {
 
 /// Makes one move: moves the horizon up to its time, then applies it. Returns when its
 /// effect is due (an action's end), or why it was refused.
-pub fn make_move(ex: &mut Exercise, m: &Timed) -> Result<u64, String> {
+pub fn make_move(ex: &mut Exercise, m: &Timed) -> Result<SimTime, String> {
     if m.t >= ex.horizon() {
         ex.advance_to(m.t);
     }
@@ -194,12 +195,12 @@ pub struct ReplayError {
 /// Plays recorded moves in order. Every move was accepted when it was recorded, so a
 /// refusal now means the moves do not belong to this scenario, seed and setup.
 pub fn replay(ex: &mut Exercise, moves: &[Timed]) -> Result<(), ReplayError> {
-    let mut last = 0;
+    let mut last = SimTime::ZERO;
     for (i, m) in moves.iter().enumerate() {
         if m.t < last {
             return Err(ReplayError {
                 line: i + 1,
-                message: format!("time goes back from {last} s to {} s", m.t),
+                message: format!("time goes back from {} s to {} s", last.secs(), m.t.secs()),
             });
         }
         last = m.t;
@@ -256,7 +257,7 @@ mod tests {
         assert_eq!(
             moves,
             vec![Timed {
-                t: 3,
+                t: SimTime::from_secs(3),
                 mv: Move::Clock
             }]
         );
@@ -267,7 +268,7 @@ mod tests {
     #[test]
     fn moves_read_back_as_written() {
         let m = Timed {
-            t: 90,
+            t: SimTime::from_secs(90),
             mv: Move::Act {
                 seat: 2,
                 action: Action::Classify(4, crate::soc::Verdict::Malicious),

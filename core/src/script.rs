@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use crate::clock::SimTime;
 use crate::scenario::diag::{Collector, Diagnostics};
 use crate::scenario::format::{Dur, Level, RoleName};
 use crate::scenario::{Scenario, seat_names};
@@ -177,7 +178,7 @@ pub enum RawAction {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Script {
     /// Per seat name.
-    pub seats: BTreeMap<String, Vec<(u64, Action)>>,
+    pub seats: BTreeMap<String, Vec<(SimTime, Action)>>,
     /// Seats held by people at live consoles from T+0 (see [`crate::live`]).
     pub people: std::collections::BTreeSet<String>,
     /// Per seat held by a person: the participant's name, as they gave it.
@@ -186,7 +187,7 @@ pub struct Script {
     /// [`crate::soc::ledger::BotWait`]); bots race them unless set.
     pub bot_wait: crate::soc::ledger::BotWait,
     /// Answers, notes and messages at their times, in time order.
-    pub talk: Vec<(u64, crate::soc::Talk)>,
+    pub talk: Vec<(SimTime, crate::soc::Talk)>,
 }
 
 /// Parses and resolves a script against a scenario, listing every problem.
@@ -249,7 +250,7 @@ pub fn load(src: &str, scenario: &Scenario) -> Result<Script, Diagnostics> {
                 .seats
                 .entry(t.seat.clone())
                 .or_default()
-                .push((t.at.0, a)),
+                .push((SimTime::from_secs(t.at.0), a)),
             Err((needle, msg)) => c.at(&[], Some(&needle), msg),
         }
     }
@@ -304,7 +305,7 @@ pub fn load(src: &str, scenario: &Scenario) -> Result<Script, Diagnostics> {
         }
         if let Some(text) = text_ok(&mut c, &a.text, "an answer") {
             script.talk.push((
-                a.at.0,
+                SimTime::from_secs(a.at.0),
                 crate::soc::Talk::Reply {
                     seat: seat as crate::soc::SeatId,
                     inject,
@@ -323,7 +324,7 @@ pub fn load(src: &str, scenario: &Scenario) -> Result<Script, Diagnostics> {
         }
         if let Some(text) = text_ok(&mut c, &n.text, "a note") {
             script.talk.push((
-                n.at.0,
+                SimTime::from_secs(n.at.0),
                 crate::soc::Talk::Note {
                     role: n.role,
                     objective: n.objective.clone(),
@@ -345,9 +346,10 @@ pub fn load(src: &str, scenario: &Scenario) -> Result<Script, Diagnostics> {
             },
         };
         if let Some(text) = text_ok(&mut c, &m.text, "a message") {
-            script
-                .talk
-                .push((m.at.0, crate::soc::Talk::Message { to, text }));
+            script.talk.push((
+                SimTime::from_secs(m.at.0),
+                crate::soc::Talk::Message { to, text },
+            ));
         }
     }
     if !c.is_empty() {

@@ -4,15 +4,16 @@
 use std::fmt::Write;
 use std::path::Path;
 
+use socdrill_core::SimTime;
 use socdrill_core::report::{
-    clock, ending_note, ladder_note, rating_label, span, standing, team_score_text,
+    ending_note, ladder_note, rating_label, span, standing, team_score_text,
 };
 use socdrill_core::scenario::Scenario;
 use socdrill_core::scenario::attack::Catalogue;
 use socdrill_core::score::Results;
 
-fn opt_clock(t: Option<u64>) -> String {
-    t.map_or("—".into(), clock)
+fn opt_clock(t: Option<SimTime>) -> String {
+    t.map_or("—".into(), SimTime::clock)
 }
 
 /// The scorecard.
@@ -24,11 +25,11 @@ pub fn scorecard(r: &Results) -> String {
         "seed {} · bots {} · ended {} ({}) · {} journal lines",
         r.seed,
         r.bots,
-        clock(r.ended_at),
+        r.ended_at.clock(),
         match r.ended_by {
             socdrill_core::score::EndedBy::Defenders => format!(
                 "ended early; the attack ran on without defenders to {}",
-                clock(r.ran_to)
+                r.ran_to.clock()
             ),
             _ => r.end_reason.clone(),
         },
@@ -47,8 +48,8 @@ pub fn scorecard(r: &Results) -> String {
             opt_clock(i.first_alert_at),
             match (i.detected_at, i.detected_by, i.told_at) {
                 (Some(t), Some(how), _) =>
-                    format!("{} ({})", clock(t), format!("{how:?}").to_lowercase()),
-                (None, _, Some(told)) => format!("— (told by the attacker {})", clock(told)),
+                    format!("{} ({})", t.clock(), format!("{how:?}").to_lowercase()),
+                (None, _, Some(told)) => format!("— (told by the attacker {})", told.clock()),
                 (t, ..) => opt_clock(t),
             },
             opt_clock(i.contained_at),
@@ -76,7 +77,7 @@ pub fn scorecard(r: &Results) -> String {
         );
         for st in &i.stages {
             let happened = match (st.fired_at, st.blocked_at) {
-                (Some(t), _) => clock(t),
+                (Some(t), _) => t.clock(),
                 (None, Some(_)) => "blocked".into(),
                 (None, None) => "—".into(),
             };
@@ -140,7 +141,7 @@ pub fn scorecard(r: &Results) -> String {
             h.id,
             h.from,
             h.to,
-            clock(h.sent_at),
+            h.sent_at.clock(),
             h.sender,
             h.quality,
             h.completeness,

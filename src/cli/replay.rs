@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 
-use socdrill_core::{Exercise, bots, journal};
+use socdrill_core::{Exercise, SimTime, bots, journal};
 
 use crate::input::{load_scenario, load_script, read_text};
 use crate::rundir;
@@ -124,7 +124,7 @@ pub(crate) fn replay_live(dir: &Path) -> Result<ExitCode> {
             .lines()
             .last()
             .and_then(|l| serde_json::from_str::<journal::Line>(l).ok())
-            .map_or(0, |l| l.t);
+            .map_or(SimTime::ZERO, |l| l.t);
         ex.advance_to(last_t.max(ex.horizon()));
         let mut j = ex.journal().clone();
         j.lines.truncate(n);

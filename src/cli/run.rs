@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 
-use socdrill_core::{Exercise, bots};
+use socdrill_core::{Exercise, SimTime, bots};
 
 use super::DbArgs;
 use crate::input::{load_scenario, load_script};
@@ -35,7 +35,7 @@ pub(crate) struct RunCmd {
     /// pressing End would: the defenders stand down there and the attack runs on to
     /// the time limit without them; the exercise is scored on that.
     #[arg(long, value_name = "DURATION", value_parser = crate::input::parse_end_at)]
-    pub(crate) end_at: Option<u64>,
+    pub(crate) end_at: Option<SimTime>,
     /// The most simulated events the exercise may fire before it is stopped as
     /// runaway (a scenario asking for more work than it can mean).
     #[arg(long, value_name = "N", default_value_t = socdrill_core::sim::DEFAULT_EVENT_BUDGET)]
@@ -49,9 +49,9 @@ pub(crate) struct RunCmd {
 }
 
 /// Runs an exercise to its end, or ends it at `end_at` the way a facilitator would.
-pub(crate) fn simulate(ex: &mut Exercise, end_at: Option<u64>) {
+pub(crate) fn simulate(ex: &mut Exercise, end_at: Option<SimTime>) {
     match end_at {
-        Some(t) if t < ex.scenario().time_limit => {
+        Some(t) if t < ex.scenario().time_limit_at() => {
             ex.advance_to(t);
             // Ending early is refused only when the exercise is already over (every
             // intrusion resolved before `t`): then there is nothing left to stop.
@@ -77,11 +77,11 @@ pub(crate) fn run(c: &RunCmd) -> Result<ExitCode> {
     let profile = bots::profile_named(&c.bots)
         .with_context(|| format!("unknown bot profile {:?}", c.bots))?;
     if let Some(t) = end_at
-        && t >= scenario.time_limit
+        && t >= scenario.time_limit_at()
     {
         bail!(
             "--end-at {} is not before the scenario's time limit ({}): leave it out to run to the limit",
-            socdrill_core::report::span(t),
+            socdrill_core::report::span(t.secs()),
             socdrill_core::report::span(scenario.time_limit)
         );
     }

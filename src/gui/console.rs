@@ -4,6 +4,7 @@
 //! this and feeds the resulting actions to [`socdrill_core::Exercise::act`], so all of it is
 //! tested headless.
 
+use socdrill_core::SimTime;
 use socdrill_core::scenario::{Level, Role};
 use socdrill_core::soc::{Action, AlertId, Evidence, HandoffDraft, Verdict};
 use socdrill_core::view::{AlertCard, SeatView, Workload};
@@ -202,21 +203,21 @@ impl Console {
     }
 
     /// Records what the engine said about an action.
-    pub fn outcome(&mut self, action: &Action, result: &Result<u64, String>) {
+    pub fn outcome(&mut self, action: &Action, result: &Result<SimTime, String>) {
         self.feedback = Some(outcome_feedback(action, result));
     }
 }
 
 /// Accepted or refused, in words, for a console's feedback line.
-pub(super) fn outcome_feedback(action: &Action, result: &Result<u64, String>) -> (bool, String) {
+pub(super) fn outcome_feedback(
+    action: &Action,
+    result: &Result<SimTime, String>,
+) -> (bool, String) {
     let name = format!("{:?}", action.name());
     match result {
         Ok(until) => (
             true,
-            format!(
-                "accepted: {name} — busy until {}",
-                socdrill_core::report::clock_hms(*until)
-            ),
+            format!("accepted: {name} — busy until {}", until.hms()),
         ),
         Err(why) => (false, format!("refused: {name} — {why}")),
     }
@@ -229,11 +230,7 @@ pub(super) fn status(view: &SeatView) -> String {
         view.seat,
         view.role.label(),
         match &view.working_on {
-            Some((a, until)) => format!(
-                "working on {:?} until {}",
-                a.name(),
-                socdrill_core::report::clock_hms(*until)
-            ),
+            Some((a, until)) => format!("working on {:?} until {}", a.name(), until.hms()),
             None => "ready".into(),
         }
     )
@@ -311,7 +308,7 @@ pub fn floor(workload: &Workload, player: Option<u16>) -> Vec<Desk> {
                 },
                 doing: match (&d.doing, d.until) {
                     (Some(x), Some(u)) => {
-                        format!("{x} until {}", socdrill_core::report::clock_hms(u))
+                        format!("{x} until {}", u.hms())
                     }
                     (Some(x), None) => x.clone(),
                     _ => "idle".into(),
@@ -375,7 +372,7 @@ pub fn console_text(view: &SeatView, console: &Console) -> Vec<String> {
         } else {
             ""
         };
-        let age = view.now.saturating_sub(a.raised_at);
+        let age = view.now.since(a.raised_at);
         let sla = if age > a.sla_seconds && held.is_empty() {
             " SLA BREACHED"
         } else {
@@ -446,7 +443,7 @@ pub(super) mod tests {
             severity: Level::High,
             tenant: "Northwind".into(),
             sla_seconds: 900,
-            raised_at: 100,
+            raised_at: SimTime::from_secs(100),
             host: Some("ws-fin-07".into()),
             account: None,
             rule_id: "R1".into(),
@@ -474,7 +471,7 @@ pub(super) mod tests {
         SeatView {
             seat: "tier1-1".into(),
             role: Role::Tier1,
-            now: 500,
+            now: SimTime::from_secs(500),
             working_on: None,
             queue: queue.iter().map(|&a| card(a)).collect(),
             held: held.iter().map(|&a| card(a)).collect(),
@@ -600,11 +597,11 @@ pub(super) mod tests {
             played_by: who.into(),
             player: None,
             doing: doing.map(str::to_string),
-            until: doing.map(|_| 4000),
+            until: doing.map(|_| SimTime::from_secs(4000)),
             actions: 3,
         };
         let w = Workload {
-            now: 100,
+            now: SimTime::from_secs(100),
             desks: vec![
                 desk(0, Role::Tier1, "person", None),
                 desk(1, Role::Tier1, "bot", Some("Classify")),
@@ -637,7 +634,7 @@ pub(super) mod tests {
             "{text}"
         );
         assert!(text.contains("> #3"), "{text}");
-        c.outcome(&Action::TakeAlert(3), &Ok(630));
+        c.outcome(&Action::TakeAlert(3), &Ok(SimTime::from_secs(630)));
         assert!(
             console_text(&v, &c)
                 .last()

@@ -4,7 +4,6 @@
 
 use bevy::prelude::*;
 
-use socdrill_core::report;
 use socdrill_core::scenario::Role;
 
 use super::console;
@@ -240,7 +239,7 @@ pub(super) fn draw(
     let mut top = format!(
         "socdrill · {} · {} · speed ×{} · {state}   (p pause · +/- speed{})",
         game.scenario.title,
-        report::clock_hms(now),
+        now.hms(),
         game.speed,
         if player.is_none() {
             " · [/] seek 10 min"

@@ -73,7 +73,8 @@ pub(super) struct Game {
     pub(super) mode: Mode,
     pub(super) speed: f64,
     pub(super) paused: bool,
-    /// Simulated time shown, as a float so slow speeds still move.
+    /// Simulated time shown, in seconds from T+0, as a float so slow speeds still move
+    /// (the exercise is advanced to its whole seconds).
     pub(super) t: f64,
     pub(super) console: Console,
     /// The console of any role but Tier 1, and the techniques a hunter may name.

@@ -5,8 +5,8 @@ use bevy::input::ButtonState;
 use bevy::input::keyboard::{Key as BevyKey, KeyboardInput};
 use bevy::prelude::*;
 
+use socdrill_core::SimTime;
 use socdrill_core::live::{self, Move, Timed};
-use socdrill_core::report;
 use socdrill_core::scenario::Role;
 
 use super::console::{Command, Key};
@@ -26,7 +26,7 @@ impl Plugin for KeysPlugin {
 pub(super) fn press(game: &mut Game, key: Key) {
     match &mut game.mode {
         Mode::Watch(_) => {
-            let t = game.t as u64;
+            let t = SimTime::from_secs(game.t as u64);
             match key {
                 Key::Char('p') | Key::Space => game.paused = !game.paused,
                 Key::Char('+') | Key::Char('=') => game.speed = (game.speed * 2.0).min(3600.0),
@@ -68,7 +68,7 @@ pub(super) fn press(game: &mut Game, key: Key) {
                 Command::End if !game.ex.ended() => {
                     game.confirm_end = Some(format!(
                         "End the exercise now? Nobody acts from here on, the attack runs on without defenders to {}, and the exercise is scored on that. It cannot be undone. Press y to end, any other key to carry on.",
-                        report::clock_hms(game.scenario.time_limit)
+                        game.scenario.time_limit_at().hms()
                     ));
                 }
                 Command::End => {}
@@ -99,11 +99,11 @@ pub(super) fn press(game: &mut Game, key: Key) {
     }
 }
 
-pub(super) fn seek(game: &mut Game, t: u64) {
+pub(super) fn seek(game: &mut Game, t: SimTime) {
     if let Mode::Watch(rec) = &game.mode {
-        let t = t.min(rec.scenario.time_limit);
+        let t = t.min(rec.scenario.time_limit_at());
         game.ex = rec.exercise_at(t);
-        game.t = t as f64;
+        game.t = t.secs() as f64;
         game.handoffs_seen = usize::MAX; // no flights for what was skipped
     }
 }

@@ -4,7 +4,7 @@
 use anyhow::Result;
 use bevy::prelude::*;
 
-use socdrill_core::live;
+use socdrill_core::{SimTime, live};
 
 use super::game::*;
 
@@ -25,7 +25,7 @@ pub(super) fn advance(time: Res<Time>, mut game: NonSendMut<Game>) {
     }
     let end = game.scenario.time_limit as f64;
     game.t = (game.t + time.delta_secs_f64() * game.speed).min(end);
-    let target = game.t as u64;
+    let target = SimTime::from_secs(game.t as u64);
     if let Mode::Watch(rec) = &game.mode {
         // Recorded moves are made again at their times.
         for m in rec.moves_between(game.ex.horizon(), target) {

@@ -2,6 +2,7 @@
 //! can act on (its queue, handoffs, cases, findings, indicators, rules, inbox), a
 //! selection, and a key per action on the selected line. Tested headless.
 
+use socdrill_core::SimTime;
 use socdrill_core::scenario::{Level, Role};
 use socdrill_core::soc::{Action, Evidence, HandoffDraft};
 use socdrill_core::view::SeatView;
@@ -254,10 +255,7 @@ pub fn items(view: &SeatView, techniques: &[String]) -> Vec<Item> {
                         r.benign_per_hour,
                         r.pending
                             .as_ref()
-                            .map(|(what, due)| format!(
-                                " · {what} deploys {}",
-                                socdrill_core::report::clock_hms(*due)
-                            ))
+                            .map(|(what, due)| format!(" · {what} deploys {}", due.hms()))
                             .unwrap_or_default()
                     ),
                     keys,
@@ -304,7 +302,7 @@ impl RoleConsole {
     }
 
     /// Records what the engine said about an action.
-    pub fn outcome(&mut self, action: &Action, result: &Result<u64, String>) {
+    pub fn outcome(&mut self, action: &Action, result: &Result<SimTime, String>) {
         self.feedback = Some(outcome_feedback(action, result));
     }
 }
@@ -363,7 +361,7 @@ mod tests {
             severity: Level::High,
             summary: "phish".into(),
             evidence: 3,
-            sent_at: 50,
+            sent_at: SimTime::from_secs(50),
         }];
         v.known = vec![
             EvidenceCard {

@@ -11,7 +11,7 @@ use socdrill_core::live::{self, Setup, Timed};
 use socdrill_core::scenario::Scenario;
 use socdrill_core::script::Script;
 use socdrill_core::soc::{Action, Verdict};
-use socdrill_core::{Exercise, bots, report};
+use socdrill_core::{Exercise, SimTime, bots, report};
 
 /// A recorded exercise: a `run --out` directory or a live exercise's journal directory.
 pub struct Recording {
@@ -88,7 +88,7 @@ impl Recording {
         };
         // Re-simulate to the end and hold it against what was recorded.
         let recorded = crate::input::read_text(&dir.join("journal.jsonl"))?;
-        let mut ex = rec.exercise_at(0);
+        let mut ex = rec.exercise_at(SimTime::ZERO);
         live::replay(&mut ex, &rec.moves)
             .map_err(|e| anyhow::anyhow!("moves.jsonl:{}: {}", e.line, e.message))?;
         ex.run_to_end();
@@ -118,7 +118,7 @@ impl Recording {
     }
 
     /// The exercise as it stood at `t`, re-simulated from the start.
-    pub fn exercise_at(&self, t: u64) -> Exercise {
+    pub fn exercise_at(&self, t: SimTime) -> Exercise {
         let profile = bots::profile_named(&self.setup.bots).expect("checked on load");
         let mut ex = Exercise::new(
             self.scenario.clone(),
@@ -134,7 +134,7 @@ impl Recording {
     }
 
     /// Recorded moves due after `from` up to `to`.
-    pub fn moves_between(&self, from: u64, to: u64) -> impl Iterator<Item = &Timed> {
+    pub fn moves_between(&self, from: SimTime, to: SimTime) -> impl Iterator<Item = &Timed> {
         self.moves.iter().filter(move |m| m.t > from && m.t <= to)
     }
 }
@@ -170,7 +170,7 @@ pub fn truth_text(ex: &Exercise) -> String {
     let names = seat_names(ex);
     for line in ex.journal().lines.iter().rev().take(12) {
         if let Some(text) = event_text(s, &names, &line.entry) {
-            out.push(format!("  {}  {text}", report::clock_hms(line.t)));
+            out.push(format!("  {}  {text}", line.t.hms()));
         }
     }
     out.join("\n")
@@ -240,7 +240,7 @@ pub fn debrief_text(s: &Scenario, ex: &Exercise) -> String {
         report::standing(&r)
             .map(|s| format!(" · {s}"))
             .unwrap_or_default(),
-        report::clock_hms(r.ended_at),
+        r.ended_at.hms(),
         r.end_reason
     ));
     out.extend(report::ending_note(&r));
@@ -260,11 +260,11 @@ pub fn debrief_text(s: &Scenario, ex: &Exercise) -> String {
         out.push(format!(
             "{}: compromised {} · detected {} · dwell {}{} · contained {}",
             i.name,
-            i.compromised_at.map_or("never".into(), report::clock_hms),
-            i.detected_at.map_or("never".into(), report::clock_hms),
+            i.compromised_at.map_or("never".into(), SimTime::hms),
+            i.detected_at.map_or("never".into(), SimTime::hms),
             i.dwell_seconds.map_or("—".into(), report::span),
             if i.censored { " (undetected)" } else { "" },
-            i.contained_at.map_or("never".into(), report::clock_hms),
+            i.contained_at.map_or("never".into(), SimTime::hms),
         ));
     }
     out.push(String::new());
@@ -274,9 +274,7 @@ pub fn debrief_text(s: &Scenario, ex: &Exercise) -> String {
         .journal()
         .lines
         .iter()
-        .filter_map(|l| {
-            event_text(s, &names, &l.entry).map(|t| format!("  {}  {t}", report::clock_hms(l.t)))
-        })
+        .filter_map(|l| event_text(s, &names, &l.entry).map(|t| format!("  {}  {t}", l.t.hms())))
         .collect();
     let shown = 16;
     if lines.len() > shown {
@@ -300,7 +298,7 @@ pub fn debrief_text(s: &Scenario, ex: &Exercise) -> String {
             h.from,
             h.to,
             h.sender,
-            report::clock_hms(h.sent_at),
+            h.sent_at.hms(),
             h.quality,
             h.attached,
             h.missing,
@@ -360,7 +358,7 @@ fn missed_alert(s: &Scenario, ex: &Exercise) -> String {
             Some((t, seat)) => format!(
                 "{} called it benign at {}",
                 seat_name(&names, seat),
-                report::clock_hms(t)
+                t.hms()
             ),
             None if taken => "it was taken but never classified".into(),
             None => "nobody picked it up".into(),
@@ -368,7 +366,7 @@ fn missed_alert(s: &Scenario, ex: &Exercise) -> String {
         return format!(
             "Missed alert: #{alert} \"{}\" raised at {} was the attacker's stage {} — {how}.",
             s.rules[*rule].name,
-            report::clock_hms(l.t),
+            l.t.hms(),
             s.intrusions[*i].stages[*st].id
         );
     }

@@ -17,7 +17,7 @@ use bevy::window::WindowResolution;
 use socdrill_core::live::{self, Setup};
 use socdrill_core::scenario::Role;
 use socdrill_core::soc::SeatId;
-use socdrill_core::{Exercise, bots};
+use socdrill_core::{Exercise, SimTime, bots};
 
 use super::bench::BenchPlugin;
 use super::console::Console;
@@ -82,7 +82,7 @@ pub fn play(args: &PlayArgs) -> Result<ExitCode> {
     let (ex, scenario, scenario_src, mode, setup) = match args.watch {
         Some(dir) => {
             let rec = watch::Recording::load(dir)?;
-            let ex = rec.exercise_at(0);
+            let ex = rec.exercise_at(SimTime::ZERO);
             let scenario = rec.scenario.clone();
             let setup = rec.setup.clone();
             let src = rec.source.clone();
@@ -118,7 +118,7 @@ pub fn play(args: &PlayArgs) -> Result<ExitCode> {
                 staffing: None,
             };
             let mut ex = Exercise::new(scenario.clone(), args.seed, profile, &setup.script());
-            ex.advance_to(0);
+            ex.advance_to(SimTime::ZERO);
             (
                 ex,
                 scenario,

@@ -10,6 +10,7 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
+use socdrill_core::SimTime;
 use socdrill_core::scenario::Role;
 use socdrill_core::soc::{Action, SeatId};
 
@@ -294,10 +295,10 @@ pub struct HelloSeat {
 /// The live clock as every page shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClockState {
-    /// Simulated seconds from T+0.
-    pub now: u64,
-    /// The time limit.
-    pub end: u64,
+    /// Where the live clock is (seconds from T+0 on the wire).
+    pub now: SimTime,
+    /// When the time limit is reached.
+    pub end: SimTime,
     /// Simulated seconds per wall second.
     pub speed: f64,
     /// `lobby`, `running`, `paused` or `ended`.
@@ -343,7 +344,7 @@ pub enum ServerMessage {
         error: Option<String>,
         /// When the action started ends, for an `act`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        until: Option<u64>,
+        until: Option<SimTime>,
     },
     /// A message that could not be read.
     Error {
@@ -359,7 +360,7 @@ pub enum ServerMessage {
 
 impl ServerMessage {
     /// A request done.
-    pub fn ok(id: Option<u64>, message: &str, until: Option<u64>) -> ServerMessage {
+    pub fn ok(id: Option<u64>, message: &str, until: Option<SimTime>) -> ServerMessage {
         ServerMessage::Reply {
             id,
             ok: true,

@@ -13,7 +13,6 @@ use anyhow::{Context, Result};
 use serde_json::{Value, json};
 use tokio::sync::{mpsc, oneshot, watch};
 
-use socdrill_core::Exercise;
 use socdrill_core::bots::Profile;
 use socdrill_core::live::{self, Move, Setup, Timed};
 use socdrill_core::report::{self, Format, Report};
@@ -21,6 +20,7 @@ use socdrill_core::scenario::attack::Catalogue;
 use socdrill_core::scenario::{ALL_ACTIONS, ALL_ROLES, Role, Scenario, Trigger};
 use socdrill_core::soc::ledger::BotWait;
 use socdrill_core::soc::{Action, SeatId};
+use socdrill_core::{Exercise, SimTime};
 
 use super::protocol::{ClockState, HelloSeat, Mode, Op, ServerMessage};
 
@@ -160,7 +160,7 @@ pub struct Session {
     phase: Phase,
     speed: f64,
     /// Wall instant and simulated time the running clock counts from.
-    anchor: (Instant, u64),
+    anchor: (Instant, SimTime),
     revealed: bool,
     moves: Option<File>,
     journal: Option<BufWriter<File>>,
@@ -179,9 +179,9 @@ pub struct Session {
     /// whole journal, so it runs at most once a second while the clock runs.
     scores: Option<(Instant, Value)>,
     /// Journal length and phase at the last publish, to skip unchanged rounds.
-    published: Option<(usize, Phase, bool, u64)>,
+    published: Option<(usize, Phase, bool, SimTime)>,
     /// The facilitator's feed: what jumps passed over, and other notes, newest last.
-    feed: Vec<(u64, String)>,
+    feed: Vec<(SimTime, String)>,
     /// The report as the web routes see it.
     report: SharedReport,
     /// Whether the ended exercise's results, journal and report are on disk.
@@ -213,7 +213,7 @@ fn empty() -> watch::Sender<Arc<str>> {
     watch::Sender::new(Arc::from(""))
 }
 
-fn reply_ok(id: Option<u64>, message: &str, until: Option<u64>) -> String {
+fn reply_ok(id: Option<u64>, message: &str, until: Option<SimTime>) -> String {
     ServerMessage::ok(id, message, until).to_text()
 }
 
@@ -229,7 +229,7 @@ impl Session {
             cfg,
             ex: None,
             phase: Phase::Lobby,
-            anchor: (Instant::now(), 0),
+            anchor: (Instant::now(), SimTime::ZERO),
             revealed: false,
             moves: None,
             journal: None,
@@ -386,7 +386,7 @@ impl Session {
     /// The facilitator adds a seat of `role`. In the lobby this is the staffing; once the
     /// exercise runs it is a move, and the added seat is a bot's until a person opens its
     /// link.
-    fn add_seat(&mut self, role: Role) -> Result<(String, Option<u64>), String> {
+    fn add_seat(&mut self, role: Role) -> Result<(String, Option<SimTime>), String> {
         if self.phase == Phase::Lobby {
             let n = self.cfg.scenario.seats_for(role) + 1;
             return self.restaff(role, n).map(|m| (m, None));
@@ -417,7 +417,7 @@ impl Session {
         &mut self,
         seat: SeatId,
         confirm: bool,
-    ) -> Result<(String, Option<u64>), String> {
+    ) -> Result<(String, Option<SimTime>), String> {
         let slot = self
             .cfg
             .seats
@@ -463,7 +463,7 @@ impl Session {
 
     /// Adds a line to the facilitator's feed.
     fn note(&mut self, text: String) {
-        let t = self.ex.as_ref().map_or(0, Exercise::horizon);
+        let t = self.ex.as_ref().map_or(SimTime::ZERO, Exercise::horizon);
         self.feed.push((t, text));
         if self.feed.len() > FEED_LINES {
             self.feed.remove(0);
@@ -712,7 +712,7 @@ impl Session {
 
     /// Records a move on disk (flushed to the device) before it takes effect, then
     /// makes it. A move that cannot be recorded is not made.
-    fn apply(&mut self, m: Timed) -> Result<u64, String> {
+    fn apply(&mut self, m: Timed) -> Result<SimTime, String> {
         let before = self.recorded;
         self.record(&m)
             .map_err(|e| format!("cannot record the move, so it was not made: {e}"))?;
@@ -881,10 +881,10 @@ impl Session {
             &self.cfg.profile,
             &setup.script(),
         );
-        ex.advance_to(0);
+        ex.advance_to(SimTime::ZERO);
         self.ex = Some(ex);
         self.phase = Phase::Running;
-        self.anchor = (Instant::now(), 0);
+        self.anchor = (Instant::now(), SimTime::ZERO);
         self.last_mark = Instant::now();
         Ok(())
     }
@@ -893,7 +893,7 @@ impl Session {
         let solo_seat = matches!(who, Who::Seat(s) if self.cfg.solo == Some(s));
         let pacing = who == Who::Facilitator || solo_seat;
         let op = request.name();
-        let result: Result<(String, Option<u64>), String> = match request {
+        let result: Result<(String, Option<SimTime>), String> = match request {
             Op::Ping {} => Ok(("pong".into(), None)),
             Op::Join { .. } => Err("this connection has joined already".into()),
             Op::Act { action } => match who {
@@ -990,7 +990,7 @@ impl Session {
 
     /// What an irreversible op will do, for its confirmation.
     fn consequence(&self, op: &str) -> String {
-        let end = report::clock_hms(self.cfg.scenario.time_limit);
+        let end = self.cfg.scenario.time_limit_at().hms();
         match op {
             "end" => format!(
                 "End stops the SOC now: nobody acts from here on, the attack runs on without defenders to the time limit ({end}), and the exercise is scored on that. It cannot be undone. Send end again with confirm: true."
@@ -1008,7 +1008,7 @@ impl Session {
             _ => match self.jump_target() {
                 Some((t, before_stage)) => format!(
                     "Jump moves the clock to {}{}; every alert and attacker stage on the way is listed in the facilitator's feed. It cannot be undone. Send jump again with confirm: true.",
-                    report::clock_hms(t),
+                    t.hms(),
                     if before_stage {
                         ", stopping just before the attacker's next stage"
                     } else {
@@ -1022,17 +1022,19 @@ impl Session {
 
     /// Where a jump goes: the next timed inject, or just before the attacker's next
     /// stage when one is due sooner (and more than a second away). The flag says which.
-    fn jump_target(&self) -> Option<(u64, bool)> {
+    fn jump_target(&self) -> Option<(SimTime, bool)> {
         let inject = self.next_inject_at()?;
         let ex = self.ex.as_ref()?;
         let now = ex.horizon();
         match ex.next_stage_at() {
-            Some(stage) if stage <= inject && stage > now + 1 => Some((stage - 1, true)),
+            Some(stage) if stage <= inject && stage > now + 1 => {
+                Some((stage.saturating_sub(1), true))
+            }
             _ => Some((inject, false)),
         }
     }
 
-    fn act(&mut self, seat: SeatId, action: Action) -> Result<(String, Option<u64>), String> {
+    fn act(&mut self, seat: SeatId, action: Action) -> Result<(String, Option<SimTime>), String> {
         if let Some(stall) = &self.stalled {
             return Err(stall.reason.clone());
         }
@@ -1057,7 +1059,7 @@ impl Session {
 
     /// Makes a move at the present: brings the clock up first when it runs. Moves of
     /// discussion are taken while the clock is paused too (a tabletop pauses to talk).
-    fn move_now(&mut self, mv: impl FnOnce(u64) -> Move) -> Result<u64, String> {
+    fn move_now(&mut self, mv: impl FnOnce(SimTime) -> Move) -> Result<SimTime, String> {
         if let Some(stall) = &self.stalled {
             return Err(stall.reason.clone());
         }
@@ -1076,7 +1078,7 @@ impl Session {
     }
 
     /// The participant at a seat gives their name (in the lobby it waits for the start).
-    fn name_seat(&mut self, seat: SeatId, name: &str) -> Result<(String, Option<u64>), String> {
+    fn name_seat(&mut self, seat: SeatId, name: &str) -> Result<(String, Option<SimTime>), String> {
         let name = socdrill_core::soc::participant_name(name)?;
         if self.ex.is_none() || self.phase == Phase::Ended {
             // In the lobby the name waits for the start, which records it.
@@ -1098,7 +1100,7 @@ impl Session {
         seat: SeatId,
         inject: usize,
         text: &str,
-    ) -> Result<(String, Option<u64>), String> {
+    ) -> Result<(String, Option<SimTime>), String> {
         let answer = text.to_string();
         self.move_now(|_| Move::Reply {
             seat,
@@ -1109,7 +1111,7 @@ impl Session {
     }
 
     /// A person takes their seat back from the bot the facilitator handed it to.
-    fn take_seat(&mut self, seat: SeatId) -> Result<(String, Option<u64>), String> {
+    fn take_seat(&mut self, seat: SeatId) -> Result<(String, Option<SimTime>), String> {
         if self.cfg.seats[seat as usize].person {
             return Err("the seat is already yours".into());
         }
@@ -1125,7 +1127,7 @@ impl Session {
         text: &str,
         role: Option<Role>,
         objective: Option<&str>,
-    ) -> Result<(String, Option<u64>), String> {
+    ) -> Result<(String, Option<SimTime>), String> {
         self.move_now(|_| Move::Note {
             role,
             objective: objective.map(str::to_string),
@@ -1135,7 +1137,11 @@ impl Session {
     }
 
     /// The facilitator's message to one seat, or to everyone.
-    fn message(&mut self, text: &str, to: Option<SeatId>) -> Result<(String, Option<u64>), String> {
+    fn message(
+        &mut self,
+        text: &str,
+        to: Option<SeatId>,
+    ) -> Result<(String, Option<SimTime>), String> {
         if let Some(s) = to
             && s as usize >= self.cfg.seats.len()
         {
@@ -1159,13 +1165,13 @@ impl Session {
         body: &str,
         to: &[Role],
         questions: &[String],
-    ) -> Result<(String, Option<u64>), String> {
+    ) -> Result<(String, Option<SimTime>), String> {
         let inject = socdrill_core::soc::ledger::LiveInject {
             title: title.to_string(),
             body: body.to_string(),
             to: to.to_vec(),
             questions: questions.to_vec(),
-            at: 0,
+            at: SimTime::ZERO,
         };
         let title = inject.title.trim().to_string();
         self.move_now(|_| Move::WriteInject { inject })?;
@@ -1173,7 +1179,7 @@ impl Session {
     }
 
     /// The facilitator hands a person's seat to a bot.
-    fn release(&mut self, seat: SeatId) -> Result<(String, Option<u64>), String> {
+    fn release(&mut self, seat: SeatId) -> Result<(String, Option<SimTime>), String> {
         if seat as usize >= self.cfg.seats.len() {
             return Err(format!("there is no seat {seat}"));
         }
@@ -1198,7 +1204,7 @@ impl Session {
     fn set_bot_wait(
         &mut self,
         seconds: Option<Option<u64>>,
-    ) -> Result<(String, Option<u64>), String> {
+    ) -> Result<(String, Option<SimTime>), String> {
         let wait = match seconds {
             Some(None) => BotWait::Never,
             Some(Some(0)) => BotWait::Immediately,
@@ -1221,9 +1227,11 @@ impl Session {
         ))
     }
 
-    fn now(&self) -> u64 {
-        let Some(ex) = &self.ex else { return 0 };
-        let end = self.cfg.scenario.time_limit;
+    fn now(&self) -> SimTime {
+        let Some(ex) = &self.ex else {
+            return SimTime::ZERO;
+        };
+        let end = self.cfg.scenario.time_limit_at();
         match self.phase {
             Phase::Running => {
                 let elapsed = self.anchor.0.elapsed().as_secs_f64() * self.speed;
@@ -1234,12 +1242,12 @@ impl Session {
     }
 
     fn reanchor(&mut self) {
-        let t = self.ex.as_ref().map_or(0, Exercise::horizon);
+        let t = self.ex.as_ref().map_or(SimTime::ZERO, Exercise::horizon);
         self.anchor = (Instant::now(), t);
     }
 
     /// Stops the clock.
-    fn pause(&mut self) -> Result<(String, Option<u64>), String> {
+    fn pause(&mut self) -> Result<(String, Option<SimTime>), String> {
         if self.phase != Phase::Running {
             return Err(format!(
                 "the exercise is {}, not running",
@@ -1253,7 +1261,7 @@ impl Session {
     }
 
     /// Starts the clock again (not while the moves file refuses writes).
-    fn unpause(&mut self) -> Result<(String, Option<u64>), String> {
+    fn unpause(&mut self) -> Result<(String, Option<SimTime>), String> {
         if self.phase != Phase::Paused {
             return Err(format!("the exercise is {}, not paused", self.phase.name()));
         }
@@ -1269,7 +1277,7 @@ impl Session {
     }
 
     /// Simulated seconds per real second.
-    fn set_speed(&mut self, x: f64) -> Result<(String, Option<u64>), String> {
+    fn set_speed(&mut self, x: f64) -> Result<(String, Option<SimTime>), String> {
         if !(0.1..=3600.0).contains(&x) {
             return Err(format!("speed {x} is out of range: 0.1 to 3600"));
         }
@@ -1281,7 +1289,7 @@ impl Session {
 
     /// Jumps the clock to the next timed inject (or to just before the attacker's next
     /// stage, if that comes first).
-    fn jump(&mut self) -> Result<(String, Option<u64>), String> {
+    fn jump(&mut self) -> Result<(String, Option<SimTime>), String> {
         if !matches!(self.phase, Phase::Running | Phase::Paused) {
             return Err(format!("the exercise is {}", self.phase.name()));
         }
@@ -1298,8 +1306,8 @@ impl Session {
         self.mark();
         let message = format!(
             "jumped from {} to {}{}: {}",
-            report::clock_hms(from),
-            report::clock_hms(t),
+            from.hms(),
+            t.hms(),
             if before_stage {
                 ", stopped before the attacker's next stage"
             } else {
@@ -1316,7 +1324,7 @@ impl Session {
     }
 
     /// The facilitator fires a scripted inject now.
-    fn fire(&mut self, i: usize) -> Result<(String, Option<u64>), String> {
+    fn fire(&mut self, i: usize) -> Result<(String, Option<SimTime>), String> {
         if !matches!(self.phase, Phase::Running | Phase::Paused) {
             return Err(format!("the exercise is {}", self.phase.name()));
         }
@@ -1341,7 +1349,7 @@ impl Session {
     }
 
     /// Ends the exercise (and saves it); with `reveal`, shows every seat the debrief.
-    fn end(&mut self, reveal: bool) -> Result<(String, Option<u64>), String> {
+    fn end(&mut self, reveal: bool) -> Result<(String, Option<SimTime>), String> {
         if self.phase == Phase::Lobby {
             return Err("the exercise has not started".into());
         }
@@ -1367,7 +1375,7 @@ impl Session {
     }
 
     /// The next timed inject still to fire after the clock.
-    fn next_inject_at(&self) -> Option<u64> {
+    fn next_inject_at(&self) -> Option<SimTime> {
         let ex = self.ex.as_ref()?;
         let fired: Vec<bool> = ex.injects_fired().iter().map(|&(f, _)| f).collect();
         let now = ex.horizon();
@@ -1510,7 +1518,7 @@ impl Session {
     fn clock_state(&self) -> ClockState {
         ClockState {
             now: self.now(),
-            end: self.cfg.scenario.time_limit,
+            end: self.cfg.scenario.time_limit_at(),
             speed: self.speed,
             phase: self.phase.name().to_string(),
             stalled: self.stalled.as_ref().map(|s| s.reason.clone()),
@@ -1520,7 +1528,7 @@ impl Session {
     /// Sends every participant its state if it changed.
     fn publish(&mut self) {
         let lines = self.ex.as_ref().map_or(0, |e| e.journal().lines.len());
-        let horizon = self.ex.as_ref().map_or(0, Exercise::horizon);
+        let horizon = self.ex.as_ref().map_or(SimTime::ZERO, Exercise::horizon);
         let key = (lines, self.phase, self.revealed, horizon);
         if self.published == Some(key) {
             return;
@@ -1604,7 +1612,7 @@ impl Session {
         };
         let s = &self.cfg.scenario;
         let fired = ex.injects_fired();
-        let mut out: Vec<(u64, Value)> = s
+        let mut out: Vec<(SimTime, Value)> = s
             .injects
             .iter()
             .zip(&fired)
@@ -1661,11 +1669,11 @@ impl Session {
             .enumerate()
             .map(|(i, x)| {
                 let when = match x.when {
-                    Trigger::At(t) => format!("at {}", report::clock_hms(t)),
+                    Trigger::At(t) => format!("at {}", t.hms()),
                     Trigger::NotContainedBy(n, t) => format!(
                         "if {} is not contained by {}",
                         s.intrusions[n].id,
-                        report::clock_hms(t)
+                        t.hms()
                     ),
                     Trigger::AfterStage(n, st) => format!(
                         "after stage {} of {}",
@@ -1683,7 +1691,7 @@ impl Session {
                     .enumerate()
                     .map(move |(k, x)| {
                         json!({"index": n + k, "id": "live", "title": x.title, "to": x.to,
-                               "when": format!("written live at {}", report::clock_hms(x.at)), "fired": true})
+                               "when": format!("written live at {}", x.at.hms()), "fired": true})
                     })
                     .collect::<Vec<_>>()
             }))
@@ -1863,7 +1871,7 @@ fn passed_over(s: &Scenario, lines: &[socdrill_core::journal::Line]) -> Vec<Stri
                 "attacker stage {}/{} fired at {}",
                 s.intrusions[*intrusion].id,
                 s.intrusions[*intrusion].stages[*stage].id,
-                report::clock_hms(l.t)
+                l.t.hms()
             )),
             Entry::StageBlocked {
                 intrusion, stage, ..
@@ -1871,17 +1879,15 @@ fn passed_over(s: &Scenario, lines: &[socdrill_core::journal::Line]) -> Vec<Stri
                 "attacker stage {}/{} blocked at {}",
                 s.intrusions[*intrusion].id,
                 s.intrusions[*intrusion].stages[*stage].id,
-                report::clock_hms(l.t)
+                l.t.hms()
             )),
-            Entry::AlertRaised { alert, rule, .. } => alerts.push(format!(
-                "{alert} ({}, {})",
-                s.rules[*rule].id,
-                report::clock_hms(l.t)
-            )),
+            Entry::AlertRaised { alert, rule, .. } => {
+                alerts.push(format!("{alert} ({}, {})", s.rules[*rule].id, l.t.hms()))
+            }
             Entry::InjectFired { inject } => out.push(format!(
                 "inject {:?} fired at {}",
                 s.injects[*inject].title,
-                report::clock_hms(l.t)
+                l.t.hms()
             )),
             _ => {}
         }

@@ -22,6 +22,7 @@ use std::sync::{Arc, mpsc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
+use crate::clock::SimTime;
 use crate::report::Coverage;
 use crate::scenario::{ALL_ROLES, Scenario};
 use crate::score::Results;
@@ -112,12 +113,12 @@ pub struct StageRecord {
     pub id: String,
     /// Whether it ran.
     pub fired: bool,
-    /// When it ran, seconds from the start (absent when it did not).
+    /// When it ran (absent when it did not).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fired_at: Option<u64>,
+    pub fired_at: Option<SimTime>,
     /// When containment blocked it, if it did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<u64>,
+    pub blocked_at: Option<SimTime>,
     /// Alerts rules raised on it.
     pub alerts: u32,
     /// From the stage running to its first alert, seconds.
@@ -188,7 +189,7 @@ impl Record {
                             time_to_alert: s
                                 .first_alert_at
                                 .zip(s.fired_at)
-                                .map(|(a, f)| a.saturating_sub(f)),
+                                .map(|(a, f)| a.since(f)),
                             hunt: s.found_by_hunt,
                             investigation: s.found_by_investigation,
                         })
@@ -581,7 +582,7 @@ impl Accumulator {
                     }
                     sa.fired += 1;
                     if let Some(t) = sr.fired_at {
-                        sa.fired_at.add(t as f64);
+                        sa.fired_at.add(t.secs() as f64);
                     }
                     sa.alerted += u32::from(sr.alerts > 0);
                     sa.hunted += u32::from(sr.hunt);

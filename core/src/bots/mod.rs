@@ -25,6 +25,7 @@ use std::collections::{BTreeSet, VecDeque};
 
 pub use profile::{HuntStrategy, Profile, TriageOrder, profile_named, profiles};
 
+use crate::clock::SimTime;
 use crate::content;
 use crate::scenario::{Level, Role};
 use crate::sim::rng::Stream;
@@ -54,7 +55,7 @@ pub struct Memory {
     /// Investigations run on the current case.
     pub runs: u32,
     /// When the next hunt is due.
-    pub next_hunt: u64,
+    pub next_hunt: SimTime,
     /// Hypotheses already hunted (indices into `hypotheses`), in order.
     pub hunted: Vec<usize>,
     /// The hunter's hypotheses with the rules covering each (see
@@ -191,8 +192,8 @@ impl Brain {
             return Some(RECHECK);
         }
         match self.role {
-            Role::Hunter => Some(self.mem.next_hunt.saturating_sub(view.now)),
-            role => left_to_people_until(view, role).map(|t| t.saturating_sub(view.now)),
+            Role::Hunter => Some(self.mem.next_hunt.since(view.now)),
+            role => left_to_people_until(view, role).map(|t| t.since(view.now)),
         }
     }
 
@@ -210,7 +211,7 @@ impl Brain {
         // Logistic noise: a bell a little wider in the tails than a normal one.
         let noise = p.noise_scale() * (u / (1.0 - u)).ln();
         // Hours into the current eight-hour shift: a long exercise changes shifts.
-        let hours = (view.now % SHIFT) as f64 / 3600.0;
+        let hours = (view.now.secs() % SHIFT) as f64 / 3600.0;
         let bar = match self.role {
             Role::Tier2 => SECOND_LOOK,
             Role::Hunter => -HUNTER_EYE,
@@ -246,7 +247,7 @@ fn next_handoff(brain: &Brain, view: &Perception, role: Role) -> Option<HandoffI
 
 /// When the earliest piece of the role's work that is waiting for the people of the
 /// role becomes a bot's to take, if some is waiting and ever will.
-fn left_to_people_until(view: &Perception, role: Role) -> Option<u64> {
+fn left_to_people_until(view: &Perception, role: Role) -> Option<SimTime> {
     let l = view.desk;
     if l.bot_wait == BotWait::Immediately || !l.people_on(role) {
         return None;

@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 pub use catalogue::{BenignLine, Catalogue, Profile};
 
+use crate::clock::SimTime;
 use crate::scenario::format::{Level, ObservableKind, Privilege, SourceKind};
 use crate::sim::rng::Stream;
 
@@ -193,8 +194,8 @@ pub fn attack_odds(subtlety: f64) -> Odds {
 
 /// Whether simulated time `t` falls outside business hours (08:00 to 18:00) for an
 /// exercise whose T+0 is `starts_at` seconds after midnight.
-pub fn off_hours(t: u64, starts_at: u64) -> bool {
-    let hour = ((starts_at + t) % 86_400) / 3_600;
+pub fn off_hours(t: SimTime, starts_at: u64) -> bool {
+    let hour = ((starts_at + t.secs()) % 86_400) / 3_600;
     !(8..18).contains(&hour)
 }
 
@@ -446,9 +447,10 @@ mod tests {
     #[test]
     fn business_hours_wrap_around_midnight() {
         let nine = 9 * 3600;
-        assert!(!off_hours(0, nine));
-        assert!(off_hours(9 * 3600, nine), "18:00 is after hours");
-        assert!(off_hours(16 * 3600, nine), "01:00");
-        assert!(!off_hours(24 * 3600, nine), "09:00 the next day");
+        let at = |h: u64| SimTime::from_secs(h * 3600);
+        assert!(!off_hours(at(0), nine));
+        assert!(off_hours(at(9), nine), "18:00 is after hours");
+        assert!(off_hours(at(16), nine), "01:00");
+        assert!(!off_hours(at(24), nine), "09:00 the next day");
     }
 }

@@ -12,6 +12,7 @@ use bevy::prelude::Resource;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::clock::SimTime;
 use crate::scenario::{
     AccountIdx, HostIdx, InjectIdx, IntrusionIdx, Level, ObservableIdx, Role, RuleIdx, SourceIdx,
     StageIdx, TenantIdx,
@@ -145,7 +146,7 @@ pub enum Entry {
         seat: SeatId,
         action: Action,
         /// When it will be done.
-        until: u64,
+        until: SimTime,
     },
     /// The engine refused an action.
     ActionRefused {
@@ -237,7 +238,7 @@ pub enum Entry {
         seat: SeatId,
         measure: Measure,
         /// When the partner team will be done.
-        due: u64,
+        due: SimTime,
     },
     /// A partner team carried out a measure.
     MeasureApplied {
@@ -373,7 +374,7 @@ pub enum Entry {
         rule: RuleIdx,
         change: RuleChange,
         /// When it deploys.
-        due: u64,
+        due: SimTime,
     },
     /// A rule change took effect.
     RuleDeployed {
@@ -398,11 +399,11 @@ pub enum Entry {
     },
 }
 
-/// A journal line: simulated time plus the entry.
+/// A journal line: when it happened, and the entry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Line {
-    /// Simulated seconds since T+0.
-    pub t: u64,
+    /// When it happened (serialised as seconds since T+0).
+    pub t: SimTime,
     /// What happened.
     #[serde(flatten)]
     pub entry: Entry,
@@ -431,7 +432,7 @@ impl Journal {
     }
 
     /// Appends an entry at time `t`.
-    pub fn push(&mut self, t: u64, entry: Entry) {
+    pub fn push(&mut self, t: SimTime, entry: Entry) {
         self.lines.push(Line { t, entry });
     }
 
@@ -560,12 +561,15 @@ mod tests {
     fn journal() -> Journal {
         let mut j = Journal::default();
         j.push(
-            0,
+            SimTime::ZERO,
             Entry::Ended {
                 reason: "time limit".into(),
             },
         );
-        j.push(5, Entry::AlertTaken { seat: 1, alert: 2 });
+        j.push(
+            SimTime::from_secs(5),
+            Entry::AlertTaken { seat: 1, alert: 2 },
+        );
         j
     }
 
@@ -581,7 +585,7 @@ mod tests {
         assert!(is_digest_of(&legacy, &j, &text));
         // Any other change is caught.
         let mut other = j.clone();
-        other.lines[1].t = 6;
+        other.lines[1].t = SimTime::from_secs(6);
         assert_ne!(other.digest(), j.digest());
         assert!(!is_digest_of(&other.digest(), &j, &text));
         let bad =

@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use super::Report;
+use crate::clock::SimTime;
 
 /// Quotes a CSV field when it needs it.
 pub fn field(text: &str) -> String {
@@ -45,8 +46,14 @@ pub fn render(r: &Report) -> String {
         "ended_by",
         format!("{:?}", res.ended_by).to_lowercase(),
     );
-    row(&mut o, "exercise", &r.scenario, "ended_at", res.ended_at);
-    row(&mut o, "exercise", &r.scenario, "ran_to", res.ran_to);
+    row(
+        &mut o,
+        "exercise",
+        &r.scenario,
+        "ended_at",
+        res.ended_at.secs(),
+    );
+    row(&mut o, "exercise", &r.scenario, "ran_to", res.ran_to.secs());
     row(
         &mut o,
         "exercise",
@@ -74,35 +81,35 @@ pub fn render(r: &Report) -> String {
             "intrusion",
             &i.id,
             "compromised_at",
-            opt(i.compromised_at),
+            opt(i.compromised_at.map(SimTime::secs)),
         );
         row(
             &mut o,
             "intrusion",
             &i.id,
             "first_alert_at",
-            opt(i.first_alert_at),
+            opt(i.first_alert_at.map(SimTime::secs)),
         );
         row(
             &mut o,
             "intrusion",
             &i.id,
             "detected_at",
-            opt(i.detected_at),
+            opt(i.detected_at.map(SimTime::secs)),
         );
         row(
             &mut o,
             "intrusion",
             &i.id,
             "contained_at",
-            opt(i.contained_at),
+            opt(i.contained_at.map(SimTime::secs)),
         );
         row(
             &mut o,
             "intrusion",
             &i.id,
             "eradicated_at",
-            opt(i.eradicated_at),
+            opt(i.eradicated_at.map(SimTime::secs)),
         );
         row(
             &mut o,
@@ -130,15 +137,27 @@ pub fn render(r: &Report) -> String {
         for s in &i.stages {
             let item = format!("{}/{}", i.id, s.id);
             row(&mut o, "stage", &item, "technique", &s.technique);
-            row(&mut o, "stage", &item, "fired_at", opt(s.fired_at));
-            row(&mut o, "stage", &item, "blocked_at", opt(s.blocked_at));
+            row(
+                &mut o,
+                "stage",
+                &item,
+                "fired_at",
+                opt(s.fired_at.map(SimTime::secs)),
+            );
+            row(
+                &mut o,
+                "stage",
+                &item,
+                "blocked_at",
+                opt(s.blocked_at.map(SimTime::secs)),
+            );
             row(&mut o, "stage", &item, "alerts", s.alerts);
             row(
                 &mut o,
                 "stage",
                 &item,
                 "first_alert_at",
-                opt(s.first_alert_at),
+                opt(s.first_alert_at.map(SimTime::secs)),
             );
         }
     }
@@ -167,7 +186,7 @@ pub fn render(r: &Report) -> String {
         let item = format!("handoff {}", h.id);
         row(&mut o, "handoff", &item, "from", &h.from);
         row(&mut o, "handoff", &item, "to", &h.to);
-        row(&mut o, "handoff", &item, "sent_at", h.sent_at);
+        row(&mut o, "handoff", &item, "sent_at", h.sent_at.secs());
         row(&mut o, "handoff", &item, "quality", h.quality);
         row(
             &mut o,

@@ -5,14 +5,15 @@
 
 use serde::Serialize;
 
+use crate::clock::SimTime;
 use crate::journal::{Entry, Journal};
 use crate::scenario::Scenario;
 
 /// One thing said, decided or changed, at its simulated time.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Said {
-    /// Simulated time.
-    pub t: u64,
+    /// When.
+    pub t: SimTime,
     /// `inject`, `answer`, `decision`, `note`, `message` or `seat`.
     pub kind: &'static str,
     /// Who: a seat (with its participant's name), `facilitator` or `scenario`.

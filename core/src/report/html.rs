@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::svg::{self, esc};
 use super::tables::{self, Table};
-use super::{Report, clock, rating_label, span};
+use super::{Report, rating_label, span};
 
 const STYLE: &str = r#"
 :root { color-scheme: light; }
@@ -198,7 +198,7 @@ pub fn render(r: &Report) -> String {
                 let _ = write!(
                     o,
                     "<li>{} ({}): {}</li>",
-                    esc(&super::clock(n.t)),
+                    esc(&n.t.clock()),
                     esc(n.about.as_deref().unwrap_or("the team")),
                     esc(&n.text)
                 );
@@ -237,7 +237,7 @@ pub fn render(r: &Report) -> String {
                 h.id,
                 h.from,
                 h.to,
-                clock(h.sent_at),
+                h.sent_at.clock(),
                 esc(&h.sender),
                 h.quality,
                 esc(&w.summary)

@@ -3,7 +3,8 @@
 use std::fmt::Write;
 
 use super::tables::{self, Table};
-use super::{Finding, Report, clock};
+use super::{Finding, Report};
+use crate::clock::SimTime;
 
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
@@ -36,7 +37,7 @@ fn findings(o: &mut String, items: &[Finding]) {
 /// The timeline as a table of the events that matter: stages, malicious alerts,
 /// handoffs, detection and containment.
 fn timeline(r: &Report) -> Table {
-    let mut events: Vec<(u64, String, String)> = Vec::new();
+    let mut events: Vec<(SimTime, String, String)> = Vec::new();
     for lane in &r.lanes {
         for m in &lane.marks {
             if matches!(m.kind, "stage" | "blocked" | "alert-malicious" | "handoff") {
@@ -52,7 +53,7 @@ fn timeline(r: &Report) -> Table {
         head: &["Time", "Lane", "Event"],
         rows: events
             .into_iter()
-            .map(|(t, lane, what)| vec![clock(t), lane, what])
+            .map(|(t, lane, what)| vec![t.clock(), lane, what])
             .collect(),
         numeric: &[],
     }
@@ -117,7 +118,7 @@ pub fn render(r: &Report) -> String {
             let _ = writeln!(
                 o,
                 "- {} ({}): {}",
-                super::clock(n.t),
+                n.t.clock(),
                 n.about.as_deref().unwrap_or("the team"),
                 n.text.replace(['\n', '\r'], " ")
             );
@@ -152,7 +153,7 @@ pub fn render(r: &Report) -> String {
                 h.id,
                 h.from,
                 h.to,
-                clock(h.sent_at),
+                h.sent_at.clock(),
                 h.sender,
                 h.quality,
                 w.summary

@@ -20,6 +20,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::clock::SimTime;
 use crate::journal::{Entry, Journal};
 use crate::scenario::attack::Catalogue;
 use crate::scenario::{Role, Scenario};
@@ -126,7 +127,7 @@ pub struct AlertLine {
     /// Rule name.
     pub rule: String,
     /// When raised.
-    pub raised_at: u64,
+    pub raised_at: SimTime,
     /// The stage behind it, for malicious alerts.
     pub stage: Option<String>,
     /// What happened to it.
@@ -181,10 +182,10 @@ pub struct TechniqueRow {
 /// A mark on the timeline.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Mark {
-    /// Start, seconds.
-    pub start: u64,
-    /// End, seconds (equal to start for points).
-    pub end: u64,
+    /// Start.
+    pub start: SimTime,
+    /// End (equal to start for points).
+    pub end: SimTime,
     /// Kind, for colour: `stage`, `blocked`, `alert-malicious`, `alert-benign`,
     /// `handoff` (one sent), `handoff-work` (writing or taking one), `triage`,
     /// `investigate`, `hunt`, `contain`, `decide`, `engineer`.
@@ -207,7 +208,7 @@ pub struct Lane {
 #[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Rule {
     /// When.
-    pub at: u64,
+    pub at: SimTime,
     /// `detected`, `contained` or `stood-down` (the exercise was ended early).
     pub kind: &'static str,
     pub label: String,
@@ -254,7 +255,7 @@ pub struct Report {
     pub discussion: Vec<discussion::Said>,
 }
 
-pub use crate::clock::{clock, clock_hms, span};
+pub use crate::clock::span;
 
 /// A rating as a letter, or `—` when not rated.
 pub fn rating_label(r: Option<Rating>) -> &'static str {
@@ -305,9 +306,9 @@ pub fn ending_note(r: &Results) -> Option<String> {
     (r.ended_by == crate::score::EndedBy::Defenders).then(|| {
         format!(
             "The exercise was ended early at {}. The attack ran on to {} without defenders (nobody acted after {}), and the exercise is scored on that.",
-            clock(r.ended_at),
-            clock(r.ran_to),
-            clock(r.ended_at)
+            r.ended_at.clock(),
+            r.ran_to.clock(),
+            r.ended_at.clock()
         )
     })
 }
@@ -703,7 +704,7 @@ fn flow(handoffs: &[HandoffResult]) -> Vec<FlowRow> {
 fn alert_lists(s: &Scenario, journal: &Journal) -> (Vec<AlertLine>, Vec<AlertLine>) {
     struct Seen {
         rule: usize,
-        raised_at: u64,
+        raised_at: SimTime,
         stage: Option<(usize, usize)>,
         verdict: Option<Verdict>,
         escalated: bool,
@@ -814,29 +815,29 @@ fn executive(r: &Results) -> Vec<String> {
             (Some(c), None, _) if i.told_at.is_some() => format!(
                 "{} began at {} and was not detected by the SOC: the attacker announced it at {}.",
                 i.name,
-                clock(c),
-                clock(i.told_at.unwrap_or(c))
+                c.clock(),
+                i.told_at.unwrap_or(c).clock()
             ),
             (Some(c), None, _) => format!(
                 "{} began at {} and was never detected; it ran for at least {} before the exercise ended.",
                 i.name,
-                clock(c),
+                c.clock(),
                 span(i.dwell_seconds.unwrap_or(0))
             ),
             (Some(c), Some(d), None) => format!(
                 "{} began at {}, was detected {} later at {}, and was not contained by the end.",
                 i.name,
-                clock(c),
-                span(d - c.min(d)),
-                clock(d)
+                c.clock(),
+                span(d.since(c)),
+                d.clock()
             ),
             (Some(c), Some(d), Some(k)) => format!(
                 "{} began at {}, was detected {} later, and contained {} after detection ({} of exposure).",
                 i.name,
-                clock(c),
-                span(d.saturating_sub(c)),
-                span(k.saturating_sub(d)),
-                span(k.saturating_sub(c))
+                c.clock(),
+                span(d.since(c)),
+                span(k.since(d)),
+                span(k.since(c))
             ),
         };
         out.push(sentence);
@@ -880,28 +881,24 @@ fn findings(rep: &mut Report) {
     for i in &r.intrusions {
         let Some(c) = i.compromised_at else { continue };
         match (i.detected_at, i.censored) {
-            (Some(d), false) if d.saturating_sub(c) <= 3600 => strengths.push(Finding {
+            (Some(d), false) if d.since(c) <= 3600 => strengths.push(Finding {
                 text: format!(
                     "{} was detected {} after it began.",
                     i.name,
-                    span(d.saturating_sub(c))
+                    span(d.since(c))
                 ),
                 evidence: vec![format!(
                     "{} compromise; {} detection by {}",
-                    clock(c),
-                    clock(d),
+                    c.clock(),
+                    d.clock(),
                     i.detected_by
                         .map_or("the team".into(), |b| format!("{b:?}").to_lowercase())
                 )],
             }),
             (Some(d), false) => {
                 improvements.push(Finding {
-                    text: format!(
-                        "{} went unnoticed for {}.",
-                        i.name,
-                        span(d.saturating_sub(c))
-                    ),
-                    evidence: vec![format!("{} compromise; {} detection", clock(c), clock(d))],
+                    text: format!("{} went unnoticed for {}.", i.name, span(d.since(c))),
+                    evidence: vec![format!("{} compromise; {} detection", c.clock(), d.clock())],
                 });
                 plan.push(PlanItem {
                     issue: format!("Slow detection of {}", i.name),
@@ -916,14 +913,14 @@ fn findings(rep: &mut Report) {
                         Some(t) => format!(
                             "{} was not detected by the SOC: the attacker announced it at {}.",
                             i.name,
-                            clock(t)
+                            t.clock()
                         ),
                         None => format!("{} was never detected.", i.name),
                     },
                     evidence: vec![format!(
                         "{} compromise; no seat judged its activity malicious by {}",
-                        clock(c),
-                        clock(i.told_at.unwrap_or(r.ran_to))
+                        c.clock(),
+                        i.told_at.unwrap_or(r.ran_to).clock()
                     )],
                 });
                 plan.push(PlanItem {
@@ -938,14 +935,14 @@ fn findings(rep: &mut Report) {
         match i.contained_at {
             Some(k) if i.impact_points == 0.0 => strengths.push(Finding {
                 text: format!("{} was contained before it caused any impact.", i.name),
-                evidence: vec![format!("contained {}", clock(k))],
+                evidence: vec![format!("contained {}", k.clock())],
             }),
             _ if i.impact_points > 0.0 => {
                 let impact_stages: Vec<String> = i
                     .stages
                     .iter()
                     .filter(|s| s.fired_at.is_some())
-                    .map(|s| format!("{} {}", clock(s.fired_at.unwrap_or(0)), s.id))
+                    .map(|s| format!("{} {}", s.fired_at.unwrap_or_default().clock(), s.id))
                     .collect();
                 improvements.push(Finding {
                     text: format!(
@@ -955,7 +952,7 @@ fn findings(rep: &mut Report) {
                         i.contained_at
                             .map_or(" and was never contained".into(), |k| format!(
                                 " before containment at {}",
-                                clock(k)
+                                k.clock()
                             ))
                     ),
                     evidence: impact_stages,
@@ -996,7 +993,7 @@ fn findings(rep: &mut Report) {
                 .map(|a| {
                     format!(
                         "{} alert {} ({}, {}): {}",
-                        clock(a.raised_at),
+                        a.raised_at.clock(),
                         a.id,
                         a.rule,
                         a.stage.clone().unwrap_or_default(),
@@ -1022,7 +1019,7 @@ fn findings(rep: &mut Report) {
                 .needless_escalations
                 .iter()
                 .take(6)
-                .map(|a| format!("{} alert {} ({})", clock(a.raised_at), a.id, a.rule))
+                .map(|a| format!("{} alert {} ({})", a.raised_at.clock(), a.id, a.rule))
                 .collect(),
         });
         plan.push(PlanItem {
@@ -1089,7 +1086,7 @@ fn findings(rep: &mut Report) {
                 h.quality,
                 why.join("; ")
             ),
-            evidence: std::iter::once(format!("{} sent by {}", clock(h.sent_at), h.sender))
+            evidence: std::iter::once(format!("{} sent by {}", h.sent_at.clock(), h.sender))
                 .chain(w.lacked.iter().map(|l| format!("lacked {l}")))
                 .collect(),
         });

@@ -3,7 +3,8 @@
 
 use std::fmt::Write;
 
-use super::{Report, clock, span};
+use super::{Report, span};
+use crate::clock::SimTime;
 
 /// Escapes text for XML.
 pub fn esc(text: &str) -> String {
@@ -44,19 +45,28 @@ fn colour(kind: &str) -> &'static str {
     }
 }
 
-/// Hour ticks for an axis `end` seconds long, at most about 12 of them.
-fn ticks(end: u64) -> Vec<u64> {
-    let hours = end.div_ceil(3600).max(1);
+/// Hour ticks for an axis from T+0 to `end`, at most about 12 of them.
+fn ticks(end: SimTime) -> Vec<SimTime> {
+    let hours = end.secs().div_ceil(3600).max(1);
     let step = hours.div_ceil(12).max(1) * 3600;
-    (0..=end).step_by(step as usize).collect()
+    (0..=end.secs())
+        .step_by(step as usize)
+        .map(SimTime::from_secs)
+        .collect()
+}
+
+/// Where an instant falls on an axis from T+0 to `end`, `plot` wide after the lane
+/// labels.
+fn place(t: SimTime, end: SimTime, plot: f64) -> f64 {
+    LABEL + plot * (t.min(end).secs() as f64 / end.secs() as f64)
 }
 
 /// The timeline: one lane for the attacker, one for alerts, one per role; detection and
 /// containment as vertical lines.
 pub fn timeline(r: &Report) -> String {
-    let end = r.results.ended_at.max(1);
+    let end = r.results.ended_at.max(SimTime::from_secs(1));
     let plot = WIDTH - LABEL - RIGHT;
-    let x = |t: u64| LABEL + plot * (t.min(end) as f64 / end as f64);
+    let x = |t: SimTime| place(t, end, plot);
     let height = 40.0 + LANE * r.lanes.len() as f64 + 40.0;
     let mut o = String::new();
     let _ = write!(
@@ -81,9 +91,9 @@ pub fn timeline(r: &Report) -> String {
             let c = colour(m.kind);
             let (x0, x1) = (x(m.start), x(m.end));
             let when = if m.end > m.start {
-                format!("{}–{}", clock(m.start), clock(m.end))
+                format!("{}–{}", m.start.clock(), m.end.clock())
             } else {
-                clock(m.start)
+                m.start.clock()
             };
             let title = format!("<title>{when} {}</title>", esc(&m.label));
             match m.kind {
@@ -158,7 +168,7 @@ pub fn timeline(r: &Report) -> String {
             r#"<line x1="{xr:.1}" y1="{}" x2="{xr:.1}" y2="{bottom}" stroke="{c}" stroke-width="1.5" stroke-dasharray="4 3"><title>{} {}</title></line>"#,
             top - 6.0,
             esc(&rule.label),
-            clock(rule.at)
+            rule.at.clock()
         );
         // Labels alternate between two rows, and turn left near the right edge, so
         // close events stay legible.
@@ -186,7 +196,7 @@ pub fn timeline(r: &Report) -> String {
             r##"<line x1="{xt:.1}" y1="{bottom}" x2="{xt:.1}" y2="{}" stroke="#555"/><text x="{xt:.1}" y="{}" class="tick">{}</text>"##,
             bottom + 4.0,
             bottom + 16.0,
-            clock(t)
+            t.clock()
         );
     }
     let legend = [
@@ -218,9 +228,9 @@ pub fn timeline(r: &Report) -> String {
 /// Dwell and containment bars: per intrusion (compromise → detection → containment) and
 /// per stage (stage → its first alert, or to the end when nothing alerted).
 pub fn dwell_bars(r: &Report) -> String {
-    let end = r.results.ended_at.max(1);
+    let end = r.results.ended_at.max(SimTime::from_secs(1));
     let plot = WIDTH - LABEL - RIGHT;
-    let x = |t: u64| LABEL + plot * (t.min(end) as f64 / end as f64);
+    let x = |t: SimTime| place(t, end, plot);
     let rows: usize = r
         .results
         .intrusions
@@ -249,7 +259,7 @@ pub fn dwell_bars(r: &Report) -> String {
                 x(c),
                 y + 2.0,
                 (x(d) - x(c)).max(1.0),
-                span(d.saturating_sub(c)),
+                span(d.since(c)),
                 if i.censored { " (never detected)" } else { "" }
             );
             if let (Some(d), Some(k)) = (i.detected_at, i.contained_at) {
@@ -259,7 +269,7 @@ pub fn dwell_bars(r: &Report) -> String {
                     x(d),
                     y + 2.0,
                     (x(k) - x(d)).max(1.0),
-                    span(k.saturating_sub(d))
+                    span(k.since(d))
                 );
             }
         }
@@ -276,7 +286,7 @@ pub fn dwell_bars(r: &Report) -> String {
                     Some(a) => (
                         a,
                         "#f1948a",
-                        format!("first alert after {}", span(a.saturating_sub(f))),
+                        format!("first alert after {}", span(a.since(f))),
                     ),
                     None => (r.results.ended_at, "#d5d8dc", "no alert".to_string()),
                 };
@@ -287,7 +297,7 @@ pub fn dwell_bars(r: &Report) -> String {
                     y + 4.0,
                     (x(to) - x(f)).max(2.0),
                     esc(&st.id),
-                    clock(f)
+                    f.clock()
                 );
             } else if let Some(b) = st.blocked_at {
                 let _ = write!(
@@ -295,7 +305,7 @@ pub fn dwell_bars(r: &Report) -> String {
                     r##"<text x="{:.1}" y="{}" class="tick" fill="#7f8c8d">✕ blocked {}</text>"##,
                     x(b),
                     y + 13.0,
-                    clock(b)
+                    b.clock()
                 );
             }
             y += 20.0;
@@ -307,7 +317,7 @@ pub fn dwell_bars(r: &Report) -> String {
             o,
             r#"<text x="{xt:.1}" y="{}" class="tick">{}</text>"#,
             y + 14.0,
-            clock(t)
+            t.clock()
         );
     }
     o.push_str("</svg>");

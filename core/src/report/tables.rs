@@ -1,7 +1,8 @@
 //! The report's tables, built once from the report model and rendered by both the HTML
 //! and the Markdown writers, so the two always show the same figures.
 
-use super::{AlertLine, Report, clock, span};
+use super::{AlertLine, Report, span};
+use crate::clock::SimTime;
 
 /// A table: header, rows of cells, and which columns hold numbers.
 pub struct Table {
@@ -13,8 +14,8 @@ pub struct Table {
     pub numeric: &'static [usize],
 }
 
-fn opt(t: Option<u64>) -> String {
-    t.map_or("—".into(), clock)
+fn opt(t: Option<SimTime>) -> String {
+    t.map_or("—".into(), SimTime::clock)
 }
 
 fn dwell(seconds: Option<u64>, censored: bool) -> String {
@@ -45,11 +46,11 @@ pub fn overview(r: &Report) -> Table {
                 match res.ended_by {
                     crate::score::EndedBy::Defenders => format!(
                         "ended early at {}; the attack ran on without defenders to {} ({})",
-                        clock(res.ended_at),
-                        clock(res.ran_to),
+                        res.ended_at.clock(),
+                        res.ran_to.clock(),
                         res.end_reason
                     ),
-                    _ => format!("{} ({})", span(res.ended_at), res.end_reason),
+                    _ => format!("{} ({})", span(res.ended_at.secs()), res.end_reason),
                 },
             ],
             vec!["Journal digest".into(), res.digest.clone()],
@@ -80,7 +81,7 @@ pub fn discussion(r: &Report) -> Table {
             .iter()
             .map(|d| {
                 vec![
-                    super::clock(d.t),
+                    d.t.clock(),
                     d.kind.to_string(),
                     d.who.clone(),
                     match (&d.about, &d.objective) {
@@ -147,12 +148,12 @@ pub fn stages(r: &Report) -> Table {
                         format!("{}/{}", i.id, s.id),
                         s.technique.clone(),
                         match (s.fired_at, s.blocked_at) {
-                            (Some(t), _) => clock(t),
-                            (None, Some(b)) => format!("blocked {}", clock(b)),
+                            (Some(t), _) => t.clock(),
+                            (None, Some(b)) => format!("blocked {}", b.clock()),
                             _ => "—".into(),
                         },
                         match (s.fired_at, s.first_alert_at) {
-                            (Some(f), Some(a)) => span(a.saturating_sub(f)),
+                            (Some(f), Some(a)) => span(a.since(f)),
                             (Some(_), None) => "no alert".into(),
                             _ => "—".into(),
                         },
@@ -213,7 +214,7 @@ pub fn handoffs(r: &Report) -> Table {
             .map(|h| {
                 vec![
                     h.id.to_string(),
-                    clock(h.sent_at),
+                    h.sent_at.clock(),
                     h.from.clone(),
                     h.to.clone(),
                     h.sender.clone(),
@@ -304,7 +305,7 @@ pub fn alerts(list: &[AlertLine]) -> Table {
             .map(|a| {
                 vec![
                     a.id.to_string(),
-                    clock(a.raised_at),
+                    a.raised_at.clock(),
                     a.rule.clone(),
                     a.stage.clone().unwrap_or_default(),
                     a.outcome.clone(),

@@ -7,6 +7,8 @@
 
 use serde::Serialize;
 
+use crate::clock::SimTime;
+
 pub use super::format::{
     ActionName, Difficulty, HostKind, Level, ObservableKind, Partner, Privilege, RoleName as Role,
     Sla, SourceKind,
@@ -197,6 +199,11 @@ pub struct Ladder {
 }
 
 impl Scenario {
+    /// When the time limit is reached: `time_limit` after T+0.
+    pub fn time_limit_at(&self) -> SimTime {
+        SimTime::ZERO + self.time_limit
+    }
+
     /// The scenario with its [`Lookup`] built; validation calls this last.
     pub fn indexed(mut self) -> Scenario {
         let mut l = Lookup {
@@ -633,11 +640,11 @@ pub struct Noise {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Trigger {
     /// At a time.
-    At(u64),
+    At(SimTime),
     /// When a stage happens.
     AfterStage(IntrusionIdx, StageIdx),
     /// If not contained by a time.
-    NotContainedBy(IntrusionIdx, u64),
+    NotContainedBy(IntrusionIdx, SimTime),
     /// When the intrusion is first detected.
     OnDetected(IntrusionIdx),
 }

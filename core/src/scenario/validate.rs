@@ -13,6 +13,7 @@ use super::format::Consequence;
 use super::format::*;
 use super::model::Consequence as ModelConsequence;
 use super::model::{self, *};
+use crate::clock::SimTime;
 
 /// Upper bounds that keep a file from asking for absurd work.
 const MAX_ITEMS: usize = 10_000;
@@ -1354,12 +1355,14 @@ fn convert(
                 id: i.id.clone(),
                 title: i.title.clone(),
                 when: match &i.when {
-                    InjectWhen::At(t) => Trigger::At(t.0),
+                    InjectWhen::At(t) => Trigger::At(SimTime::from_secs(t.0)),
                     InjectWhen::AfterStage(a, s) => {
                         let ii = intrusions[a];
                         Trigger::AfterStage(ii, stage_maps[ii][s])
                     }
-                    InjectWhen::NotContainedBy(a, t) => Trigger::NotContainedBy(intrusions[a], t.0),
+                    InjectWhen::NotContainedBy(a, t) => {
+                        Trigger::NotContainedBy(intrusions[a], SimTime::from_secs(t.0))
+                    }
                     InjectWhen::OnDetected(a) => Trigger::OnDetected(intrusions[a]),
                 },
                 to: i.to.clone(),

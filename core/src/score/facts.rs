@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 
 use super::{IntrusionResult, StageResult};
+use crate::clock::SimTime;
 use crate::journal::{Entry, Journal, Measure, SeatInfo};
 use crate::scenario::{IntrusionIdx, Role, Scenario, StageIdx};
 use crate::soc::{Evidence, Verdict};
@@ -15,13 +16,13 @@ pub struct AlertFact {
     /// Entered the queue.
     pub raised: bool,
     /// When.
-    pub raised_at: u64,
+    pub raised_at: SimTime,
     /// Ground truth.
     pub stage: Option<(IntrusionIdx, StageIdx)>,
     pub host: Option<usize>,
     pub tenant: usize,
     /// When first taken.
-    pub taken_at: Option<u64>,
+    pub taken_at: Option<SimTime>,
     /// Escalated by Tier 1.
     pub escalated: bool,
 }
@@ -51,7 +52,7 @@ pub enum Detection {
 #[derive(Debug, Clone, Copy)]
 pub struct RecordFact {
     /// When written.
-    pub at: u64,
+    pub at: SimTime,
     /// Stage behind it.
     pub stage: (IntrusionIdx, StageIdx),
     pub host: Option<usize>,
@@ -84,9 +85,9 @@ impl RecordFacts {
 pub struct Facts {
     pub seats: Vec<SeatInfo>,
     /// When the simulation ended: the time limit, or the moment every intrusion was over.
-    pub end: u64,
+    pub end: SimTime,
     /// When the defenders stood down, if the exercise was ended before its time limit.
-    pub stood_down: Option<u64>,
+    pub stood_down: Option<SimTime>,
     /// Why.
     pub end_reason: String,
     /// Alerts by id.
@@ -94,24 +95,24 @@ pub struct Facts {
     /// Malicious records by id (benign records are not journaled as telemetry).
     pub records: RecordFacts,
     /// Per intrusion: (time, stage) of each fired stage.
-    pub fired: Vec<Vec<(u64, StageIdx)>>,
+    pub fired: Vec<Vec<(SimTime, StageIdx)>>,
     /// Per intrusion: (time, stage) of each blocked stage.
-    pub blocked: Vec<Vec<(u64, StageIdx)>>,
+    pub blocked: Vec<Vec<(SimTime, StageIdx)>>,
     /// Per intrusion: impact points realised.
     pub impact: Vec<f64>,
     /// Per intrusion: the first time a seat judged one of its items malicious, before
     /// the attacker announced it.
-    pub detected_at: Vec<Option<u64>>,
+    pub detected_at: Vec<Option<SimTime>>,
     /// Per intrusion: when a stage marked `announces` fired.
-    pub told_at: Vec<Option<u64>>,
+    pub told_at: Vec<Option<SimTime>>,
     /// Per intrusion: how that first identification came about.
     pub detected_by: Vec<Option<Detection>>,
     /// (intrusion, stage, how) for every stage whose records a search turned up.
     pub found: BTreeSet<(IntrusionIdx, StageIdx, Detection)>,
     /// Per intrusion: contained and eradicated times.
-    pub contained_at: Vec<Option<u64>>,
+    pub contained_at: Vec<Option<SimTime>>,
     /// Per intrusion: eradicated time.
-    pub eradicated_at: Vec<Option<u64>>,
+    pub eradicated_at: Vec<Option<SimTime>>,
     /// Hosts that ever held a foothold.
     pub ever_footholds: BTreeSet<usize>,
     /// Accounts ever compromised.
@@ -121,13 +122,13 @@ pub struct Facts {
     /// Accounts disabled or reset.
     pub disabled: BTreeSet<usize>,
     /// Per inject: when fired.
-    pub inject_fired: Vec<Option<u64>>,
+    pub inject_fired: Vec<Option<SimTime>>,
     /// Per inject: first answer (time, choice).
-    pub inject_answer: Vec<Option<(u64, usize)>>,
+    pub inject_answer: Vec<Option<(SimTime, usize)>>,
     /// Per host, account and observable: (time, intrusion) of each malicious record
     /// that named it, in time order. Handoff scoring asks this for every item a sender
     /// saw, so it is an index rather than a scan of the records.
-    named_by: [Vec<Vec<(u64, IntrusionIdx)>>; 3],
+    named_by: [Vec<Vec<(SimTime, IntrusionIdx)>>; 3],
 }
 
 /// The slots of [`Facts::named_by`].
@@ -165,7 +166,7 @@ impl Facts {
         let mut reset_now: BTreeSet<usize> = BTreeSet::new();
         // Once the attacker has announced itself, finding it is no longer the SOC's
         // detection (incident reports count that as adversary notification).
-        let detect = |f: &mut Facts, i: IntrusionIdx, t: u64, how: Detection| {
+        let detect = |f: &mut Facts, i: IntrusionIdx, t: SimTime, how: Detection| {
             if f.detected_at[i].is_none() && f.told_at[i].is_none() {
                 f.detected_at[i] = Some(t);
                 f.detected_by[i] = Some(how);
@@ -414,7 +415,12 @@ impl Facts {
     /// behind an alert or record, or the intrusions whose malicious records named the
     /// host, account or indicator; none for benign items; an intrusion may come more
     /// than once) until `f` returns true; returns whether it did.
-    pub fn any_tie(&self, item: Evidence, t: u64, mut f: impl FnMut(IntrusionIdx) -> bool) -> bool {
+    pub fn any_tie(
+        &self,
+        item: Evidence,
+        t: SimTime,
+        mut f: impl FnMut(IntrusionIdx) -> bool,
+    ) -> bool {
         let (kind, i) = match item {
             Evidence::Alert(a) => {
                 let stage = self.alerts.get(a as usize).and_then(|x| x.stage);
@@ -459,12 +465,12 @@ impl Facts {
     }
 
     /// Whether an evidence item is tied to malicious activity that happened by time `t`.
-    pub fn relevant(&self, item: Evidence, t: u64) -> bool {
+    pub fn relevant(&self, item: Evidence, t: SimTime) -> bool {
         self.any_tie(item, t, |_| true)
     }
 
     /// When the defenders stopped: the stand-down, or the end of the simulation.
-    pub fn defended_until(&self) -> u64 {
+    pub fn defended_until(&self) -> SimTime {
         self.stood_down.unwrap_or(self.end)
     }
 
@@ -499,8 +505,8 @@ impl Facts {
                 // Dwell ends when the SOC judged it malicious, or when the attacker told
                 // the organisation; otherwise it is a lower bound (censored).
                 let (dwell, censored) = match (compromised_at, detected_at.or(told_at)) {
-                    (Some(c), Some(d)) => (Some(d.saturating_sub(c)), false),
-                    (Some(c), None) => (Some(self.end.saturating_sub(c)), true),
+                    (Some(c), Some(d)) => (Some(d.since(c)), false),
+                    (Some(c), None) => (Some(self.end.since(c)), true),
                     (None, _) => (None, false),
                 };
                 IntrusionResult {
@@ -515,11 +521,11 @@ impl Facts {
                     dwell_seconds: dwell,
                     censored,
                     time_to_contain_seconds: match (detected_at, contained_at) {
-                        (Some(d), Some(c)) => Some(c.saturating_sub(d)),
+                        (Some(d), Some(c)) => Some(c.since(d)),
                         _ => None,
                     },
                     exposure_seconds: match (compromised_at, contained_at) {
-                        (Some(a), Some(c)) => Some(c.saturating_sub(a)),
+                        (Some(a), Some(c)) => Some(c.since(a)),
                         _ => None,
                     },
                     stages_fired: self.fired[i]
@@ -536,7 +542,7 @@ impl Facts {
                         .iter()
                         .enumerate()
                         .map(|(si, st)| {
-                            let alerts: Vec<u64> = self
+                            let alerts: Vec<SimTime> = self
                                 .alerts
                                 .iter()
                                 .filter(|a| a.raised && a.stage == Some((i, si)))

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use super::facts::Facts;
 use super::{ScoringProfile, round1};
+use crate::clock::SimTime;
 use crate::journal::{Entry, Journal};
 use crate::scenario::{IntrusionIdx, Level, Role, Scenario};
 use crate::soc::action::EvidenceSet;
@@ -42,7 +43,7 @@ pub struct HandoffResult {
     /// Receiving seat, if taken.
     pub receiver: Option<String>,
     /// When sent.
-    pub sent_at: u64,
+    pub sent_at: SimTime,
     /// Seconds the sender held the work before sending.
     pub hold_seconds: u64,
     /// Seconds until picked up; none when it never was.
@@ -110,7 +111,7 @@ pub fn score_all(
             .cloned()
             .unwrap_or_else(|| format!("seat{s}"))
     };
-    let mut taken: BTreeMap<u32, (u64, u16)> = BTreeMap::new();
+    let mut taken: BTreeMap<u32, (SimTime, u16)> = BTreeMap::new();
     let mut returned: BTreeSet<u32> = BTreeSet::new();
     for line in &journal.lines {
         match &line.entry {
@@ -125,9 +126,9 @@ pub fn score_all(
     }
     let w = &profile.handoff;
     let mut seen: BTreeMap<u16, EvidenceSet> = BTreeMap::new();
-    let mut alert_taken: BTreeMap<u32, u64> = BTreeMap::new();
-    let mut case_taken: BTreeMap<(u16, u32), u64> = BTreeMap::new();
-    let mut last_hunt: BTreeMap<u16, u64> = BTreeMap::new();
+    let mut alert_taken: BTreeMap<u32, SimTime> = BTreeMap::new();
+    let mut case_taken: BTreeMap<(u16, u32), SimTime> = BTreeMap::new();
+    let mut last_hunt: BTreeMap<u16, SimTime> = BTreeMap::new();
     let mut out = Vec::new();
     for line in &journal.lines {
         let t = line.t;
@@ -195,11 +196,11 @@ pub fn score_all(
 
 struct Sent<'a> {
     id: u32,
-    t: u64,
+    t: SimTime,
     from: Role,
     draft: &'a HandoffDraft,
     seen: &'a EvidenceSet,
-    held_since: u64,
+    held_since: SimTime,
 }
 
 #[expect(
@@ -212,7 +213,7 @@ fn score_one(
     w: &super::profile::HandoffWeights,
     hold_target: u64,
     sent: Sent,
-    taken: Option<(u64, String)>,
+    taken: Option<(SimTime, String)>,
     bounced: bool,
     sender: String,
 ) -> HandoffResult {
@@ -275,9 +276,9 @@ fn score_one(
         _ => false,
     };
     let routing = if malicious && right_role { 1.0 } else { 0.0 };
-    let hold = sent.t.saturating_sub(sent.held_since);
+    let hold = sent.t.since(sent.held_since);
     let timeliness = decay(hold, hold_target);
-    let pickup_seconds = taken.as_ref().map(|(tt, _)| tt.saturating_sub(sent.t));
+    let pickup_seconds = taken.as_ref().map(|(tt, _)| tt.since(sent.t));
     // A handoff nobody took never reached anyone: it cannot score as if it had.
     let pickup = pickup_seconds.map_or(0.0, |s| decay(s, w.pickup_target.0));
     let parts = [

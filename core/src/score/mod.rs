@@ -14,6 +14,7 @@ pub use handoff::{HandoffResult, decay as handoff_decay};
 pub use objectives::{ObjectiveResult, Rating, rate as objectives_rate};
 pub use profile::ScoringProfile;
 
+use crate::clock::SimTime;
 use crate::journal::{Entry, Journal};
 use crate::scenario::{Difficulty, Scenario};
 use crate::soc::Verdict;
@@ -73,14 +74,14 @@ pub struct Results {
     /// What ended the exercise.
     #[serde(default)]
     pub ended_by: EndedBy,
-    /// When the exercise ended for the defenders (seconds): when they stood down, or
+    /// When the exercise ended for the defenders: when they stood down, or
     /// the end of the simulation.
-    pub ended_at: u64,
-    /// Where the simulation ended and scores were taken (seconds): the time limit, or
+    pub ended_at: SimTime,
+    /// Where the simulation ended and scores were taken: the time limit, or
     /// the moment every intrusion was over. Later than `ended_at` when the defenders
     /// stood down early and the attack ran on without them.
     #[serde(default)]
-    pub ran_to: u64,
+    pub ran_to: SimTime,
     /// Why the simulation ended: `time limit` or `resolved`.
     pub end_reason: String,
     /// Team score, 0–100; none when nothing could be rated (`team_score_note` says why).
@@ -184,19 +185,19 @@ pub struct IntrusionResult {
     pub id: String,
     pub name: String,
     /// First successful stage.
-    pub compromised_at: Option<u64>,
+    pub compromised_at: Option<SimTime>,
     /// First alert on its activity.
-    pub first_alert_at: Option<u64>,
+    pub first_alert_at: Option<SimTime>,
     /// First time a seat judged an item of the intrusion malicious (before the attacker
     /// announced it).
-    pub detected_at: Option<u64>,
+    pub detected_at: Option<SimTime>,
     /// When the attacker announced the intrusion (a ransom note, encryption users see).
     #[serde(default)]
-    pub told_at: Option<u64>,
+    pub told_at: Option<SimTime>,
     /// No foothold left active (and none regained).
-    pub contained_at: Option<u64>,
+    pub contained_at: Option<SimTime>,
     /// Every foothold eradicated and every stolen account unusable.
-    pub eradicated_at: Option<u64>,
+    pub eradicated_at: Option<SimTime>,
     /// Detected − compromised; told − compromised when the attacker announced it first;
     /// end − compromised when neither happened.
     pub dwell_seconds: Option<u64>,
@@ -228,13 +229,13 @@ pub struct StageResult {
     /// ATT&CK technique.
     pub technique: String,
     /// When it happened.
-    pub fired_at: Option<u64>,
+    pub fired_at: Option<SimTime>,
     /// When it was blocked by containment.
-    pub blocked_at: Option<u64>,
+    pub blocked_at: Option<SimTime>,
     /// Alerts its activity raised.
     pub alerts: u32,
     /// The first of them.
-    pub first_alert_at: Option<u64>,
+    pub first_alert_at: Option<SimTime>,
     /// An investigation turned up its telemetry.
     pub found_by_investigation: bool,
     /// A hunt turned up its telemetry.
@@ -495,7 +496,7 @@ pub fn score(
             facts
                 .alerts
                 .iter()
-                .filter_map(|a| Some((a.taken_at? - a.raised_at) as f64)),
+                .filter_map(|a| Some(a.taken_at?.since(a.raised_at) as f64)),
         ),
         mttd_seconds: mean(
             intrusions
@@ -621,7 +622,7 @@ fn triage(
             .tenants
             .get(a.tenant)
             .map_or(3600, |x| x.sla.pickup_target());
-        let waited = a.taken_at.unwrap_or(facts.end).saturating_sub(a.raised_at);
+        let waited = a.taken_at.unwrap_or(facts.end).since(a.raised_at);
         if a.taken_at.is_some() || waited > target {
             judged += 1;
             if waited > target {
@@ -661,7 +662,7 @@ fn seat_results(journal: &Journal, facts: &Facts, handoffs: &[HandoffResult]) ->
                     s.actions += 1;
                     // Work under way when the defenders stood down was abandoned there.
                     let stop = facts.defended_until();
-                    s.busy_seconds += until.min(&stop).saturating_sub(line.t);
+                    s.busy_seconds += until.min(&stop).since(line.t);
                 }
             }
             Entry::SeatTaken {
@@ -699,7 +700,7 @@ fn seat_results(journal: &Journal, facts: &Facts, handoffs: &[HandoffResult]) ->
         }
     }
     for s in &mut out {
-        s.utilisation = round3(s.busy_seconds as f64 / facts.defended_until().max(1) as f64);
+        s.utilisation = round3(s.busy_seconds as f64 / facts.defended_until().secs().max(1) as f64);
         let mine: Vec<f64> = handoffs
             .iter()
             .filter(|h| h.sender == s.seat)

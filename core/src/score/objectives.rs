@@ -121,7 +121,7 @@ pub fn rate_all(scenario: &Scenario, facts: &Facts, m: &Measured) -> Vec<Objecti
                             None,
                             format!(
                                 "not detected by the SOC: the attacker announced it at {}",
-                                crate::report::clock(r.told_at.unwrap_or_default())
+                                r.told_at.unwrap_or_default().clock()
                             ),
                         ),
                         (_, true, _) | (_, _, None) => (None, "never detected".into()),
@@ -169,7 +169,7 @@ pub fn rate_all(scenario: &Scenario, facts: &Facts, m: &Measured) -> Vec<Objecti
                             format!("answered with option {c}, expected {expected}"),
                         ),
                         (Some(f), Some((t, _))) => {
-                            let d = t.saturating_sub(f) as f64;
+                            let d = t.since(f) as f64;
                             (Some(d), format!("answered in {} ({time_band})", minutes(d)))
                         }
                     }

@@ -5,6 +5,7 @@
 use bevy::prelude::*;
 
 use super::{Ctx, SimEvent, StageDue};
+use crate::clock::SimTime;
 use crate::journal::{BlockReason, Entry};
 use crate::scenario::{HostIdx, IntrusionIdx, Requirement, StageEffect, StageIdx};
 use crate::sim::detect::{Defense, write_stage_telemetry};
@@ -42,7 +43,7 @@ pub struct IntrusionState {
     /// Stages scheduled and not yet due.
     pub scheduled: u32,
     /// When the first stage happened.
-    pub compromised_at: Option<u64>,
+    pub compromised_at: Option<SimTime>,
     /// Whether a seat has judged one of its items malicious.
     pub detected: bool,
     /// Whether the attacker has announced itself (a stage marked `announces` fired).

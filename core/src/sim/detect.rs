@@ -6,6 +6,7 @@
 use bevy::prelude::*;
 
 use super::{AlertDue, BenignDue, Ctx, PartnerDone, RuleDeploy, SimEvent};
+use crate::clock::SimTime;
 use crate::content::{self, Cues, LineRef};
 use crate::journal::{Entry, Measure};
 use crate::scenario::attack::covers;
@@ -126,7 +127,7 @@ pub fn write_stage_telemetry(ctx: &mut Ctx, intrusion: IntrusionIdx, stage: Stag
 }
 
 /// Sets the cues that follow from the item itself: the hour, and who.
-fn structural_cues(s: &Scenario, cues: &mut Cues, at: u64, account: Option<usize>) {
+fn structural_cues(s: &Scenario, cues: &mut Cues, at: SimTime, account: Option<usize>) {
     cues.off_hours = content::off_hours(at, s.starts_at);
     cues.privileged = account.is_some_and(|a| content::privileged(s.accounts[a].privilege));
 }
@@ -242,7 +243,7 @@ pub fn benign_record(
     candidates: &[u16],
     about: About,
     rng: &mut crate::sim::rng::Stream,
-    at: u64,
+    at: SimTime,
 ) -> (Record, LineRef) {
     let kind = s.sources[source].kind;
     // The indicator first: the line must be able to name it.

@@ -24,6 +24,7 @@ use std::sync::Arc;
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
+use crate::clock::SimTime;
 use crate::journal::{Entry, Journal};
 use crate::scenario::Scenario;
 use crate::soc::ledger::Ledger;
@@ -37,20 +38,20 @@ use rng::Stream;
 #[derive(bevy::ecs::schedule::ScheduleLabel, Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SimSchedule;
 
-/// Simulated time.
+/// Simulated time: where the exercise is on its timeline.
 #[derive(Resource, Debug, Clone, Default)]
 pub struct Clock {
-    /// Seconds since T+0 of the event being handled (or last handled).
-    pub now: u64,
+    /// The time of the event being handled (or last handled).
+    pub now: SimTime,
     /// Fire events up to and including this time.
-    pub horizon: u64,
-    /// The exercise's time limit.
-    pub end: u64,
+    pub horizon: SimTime,
+    /// The exercise's time limit, as the instant it is reached.
+    pub end: SimTime,
     /// Whether the exercise has ended.
     pub ended: bool,
     /// When the defenders stood down, if the exercise was ended before its time limit:
     /// from then on no seat acts, and the attack runs on to the limit without them.
-    pub stood_down: Option<u64>,
+    pub stood_down: Option<SimTime>,
 }
 
 impl Clock {
@@ -162,7 +163,7 @@ pub enum SimEvent {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Scheduled {
-    at: u64,
+    at: SimTime,
     seq: u64,
     event: SimEvent,
 }
@@ -190,7 +191,7 @@ pub struct Agenda {
     /// The most events one exercise may fire (its budget).
     budget: u64,
     /// The simulated time the budget ran out, if it did.
-    exhausted: Option<u64>,
+    exhausted: Option<SimTime>,
 }
 
 /// The events one exercise may fire unless its runner says otherwise: about four times
@@ -212,7 +213,7 @@ impl Default for Agenda {
 
 impl Agenda {
     /// Schedules `event` at time `at`.
-    pub fn at(&mut self, at: u64, event: SimEvent) {
+    pub fn at(&mut self, at: SimTime, event: SimEvent) {
         self.heap.push(Reverse(Scheduled {
             at,
             seq: self.next_seq,
@@ -222,13 +223,13 @@ impl Agenda {
     }
 
     /// Time of the next event, if any.
-    pub fn next_time(&self) -> Option<u64> {
+    pub fn next_time(&self) -> Option<SimTime> {
         self.heap.peek().map(|Reverse(s)| s.at)
     }
 
     /// Time of the earliest scheduled event that `pick` selects (a scan: for the
     /// facilitator's console, not the hot path).
-    pub fn next_time_of(&self, pick: impl Fn(&SimEvent) -> bool) -> Option<u64> {
+    pub fn next_time_of(&self, pick: impl Fn(&SimEvent) -> bool) -> Option<SimTime> {
         self.heap
             .iter()
             .filter(|Reverse(s)| pick(&s.event))
@@ -237,7 +238,7 @@ impl Agenda {
     }
 
     /// Pops the next event if it is due by `horizon`.
-    fn pop_due(&mut self, horizon: u64) -> Option<(u64, SimEvent)> {
+    fn pop_due(&mut self, horizon: SimTime) -> Option<(SimTime, SimEvent)> {
         let next = self.next_time()?;
         if next > horizon {
             return None;
@@ -276,7 +277,7 @@ impl Agenda {
     }
 
     /// The budget, and the simulated time it ran out if it did.
-    pub fn budget(&self) -> (u64, Option<u64>) {
+    pub fn budget(&self) -> (u64, Option<SimTime>) {
         (self.budget, self.exhausted)
     }
 }
@@ -346,7 +347,7 @@ pub struct Ctx<'w> {
 
 impl Ctx<'_> {
     /// Current simulated time.
-    pub fn now(&self) -> u64 {
+    pub fn now(&self) -> SimTime {
         self.clock.now
     }
 

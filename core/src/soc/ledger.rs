@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::action::{
     AlertId, CaseId, Evidence, EvidenceSet, HandoffDraft, HandoffId, RecordId, SeatId, Verdict,
 };
+use crate::clock::SimTime;
 use crate::content::{Cues, Intel, IntelVerdict};
 use crate::scenario::{
     AccountIdx, HostIdx, InjectIdx, Level, ObservableIdx, Role, RuleIdx, SourceIdx, TenantIdx,
@@ -39,7 +40,7 @@ pub struct Alert {
     /// The record it fired on (its line and cues are the alert's).
     pub record: Option<RecordId>,
     /// When it entered the queue.
-    pub raised_at: u64,
+    pub raised_at: SimTime,
     /// Seat holding it.
     pub taken_by: Option<SeatId>,
     /// Tier 1's verdict.
@@ -57,7 +58,7 @@ pub struct Record {
     /// Its number: the order records were written in, from 0.
     pub id: RecordId,
     /// When written.
-    pub at: u64,
+    pub at: SimTime,
     /// Data source.
     pub source: SourceIdx,
     pub tenant: TenantIdx,
@@ -108,7 +109,7 @@ pub struct Case {
     /// Its number: the order cases were opened in, from 0.
     pub id: CaseId,
     /// When opened.
-    pub opened_at: u64,
+    pub opened_at: SimTime,
     /// Seat working it.
     pub owner: Option<SeatId>,
     /// Evidence collected.
@@ -132,7 +133,7 @@ pub struct Handoff {
     /// What was sent.
     pub draft: HandoffDraft,
     /// When sent.
-    pub sent_at: u64,
+    pub sent_at: SimTime,
     /// Seat that took it.
     pub taken_by: Option<SeatId>,
     /// Returned to the sender's role.
@@ -153,14 +154,14 @@ pub struct LiveInject {
     pub questions: Vec<String>,
     /// When it fired.
     #[serde(default)]
-    pub at: u64,
+    pub at: SimTime,
 }
 
 /// A message from the facilitator.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     /// When it was sent.
-    pub at: u64,
+    pub at: SimTime,
     /// The seat it is for; `None` for everyone.
     pub to: Option<SeatId>,
     /// What it says.
@@ -172,7 +173,7 @@ pub struct Message {
 #[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Reply {
     /// When it was given.
-    pub at: u64,
+    pub at: SimTime,
     /// Who answered.
     pub seat: SeatId,
     pub inject: usize,
@@ -190,7 +191,7 @@ pub struct Slot {
     /// A wake-up is already on the agenda.
     pub wake_pending: bool,
     /// When the current action ends.
-    pub until: u64,
+    pub until: SimTime,
     /// Held by a person (at a live console): bots of the role leave the role's queue
     /// to the people for the [`BotWait`].
     pub person: bool,
@@ -216,7 +217,7 @@ pub enum BotWait {
 impl BotWait {
     /// Whether a bot may take an item that arrived at `since`, at `now`, when people
     /// hold seats of its role.
-    pub fn lets_bot_take(self, since: u64, now: u64) -> bool {
+    pub fn lets_bot_take(self, since: SimTime, now: SimTime) -> bool {
         match self {
             BotWait::Immediately => true,
             BotWait::After(w) => now >= since.saturating_add(w),
@@ -225,7 +226,7 @@ impl BotWait {
     }
 
     /// When an item that arrived at `since` becomes a bot's to take, if ever.
-    pub fn bot_may_take_at(self, since: u64) -> Option<u64> {
+    pub fn bot_may_take_at(self, since: SimTime) -> Option<SimTime> {
         match self {
             BotWait::Immediately => Some(since),
             BotWait::After(w) => Some(since.saturating_add(w)),
@@ -249,7 +250,7 @@ pub struct Queue {
 }
 
 /// Severity (highest first), the tenant's pickup target, when raised, alert id.
-type Priority = (Reverse<Level>, u64, u64, AlertId);
+type Priority = (Reverse<Level>, u64, SimTime, AlertId);
 
 impl Queue {
     /// Puts an alert at the back; `pickup_target` is its tenant's SLA pickup time.
@@ -349,8 +350,8 @@ pub struct Ledger {
     pub inbox: Vec<InjectIdx>,
     /// Per inject: fired.
     pub injects_fired: Vec<bool>,
-    /// Per inject: when it fired (0 until it does).
-    pub injects_fired_at: Vec<u64>,
+    /// Per inject: when it fired (T+0 until it does).
+    pub injects_fired_at: Vec<SimTime>,
     /// Per rule: alerts Tier 1 closed as benign (the detection engineer's tuning input).
     pub false_positives: Vec<u32>,
     /// Per rule: alerts Tier 1 called malicious.
@@ -426,7 +427,7 @@ impl Ledger {
         injects_fired.clear();
         injects_fired.resize(injects, false);
         injects_fired_at.clear();
-        injects_fired_at.resize(injects, 0);
+        injects_fired_at.resize(injects, SimTime::ZERO);
         false_positives.clear();
         false_positives.resize(rules, 0);
         malicious_calls.clear();
@@ -538,7 +539,7 @@ impl Ledger {
     /// Opens a case.
     pub fn open_case(
         &mut self,
-        now: u64,
+        now: SimTime,
         owner: SeatId,
         evidence: Vec<Evidence>,
         severity: Level,

@@ -24,6 +24,7 @@ use std::collections::VecDeque;
 use bevy::prelude::*;
 
 use crate::bots::Brain;
+use crate::clock::SimTime;
 use crate::journal::Entry;
 use crate::scenario::{IntrusionIdx, Role};
 use crate::sim::injects::fire_detection_injects;
@@ -45,7 +46,7 @@ pub(crate) use work::{SeatQuery, on_action_done, on_seat_ready};
 pub enum Controller {
     Bot(Box<Brain>),
     /// Timed actions from a script (a person's recorded or planned moves).
-    Script(VecDeque<(u64, Action)>),
+    Script(VecDeque<(SimTime, Action)>),
     /// A person at a live console: acts only through `Exercise::act`, never on its own.
     Person,
 }

@@ -8,6 +8,7 @@
 //! says which items are the attacker's. Bots are given nothing else, so no bot code
 //! path can read the ground truth (ARCHITECTURE.md, invariants; `tests/blind.rs`).
 
+use crate::clock::SimTime;
 use crate::content::{self, Cues, Intel};
 use crate::scenario::{Account, DataSource, Host, Inject, Observable, Rule, Scenario, Tenant};
 use crate::sim::defense::{Defense, LiveRule};
@@ -58,7 +59,7 @@ impl<'a> Public<'a> {
 #[expect(missing_docs, reason = "fields named for what they hold")]
 pub struct Perception<'a> {
     /// Simulated time.
-    pub now: u64,
+    pub now: SimTime,
     pub seat: &'a Seat,
     /// What the seat has discovered or been handed.
     pub knowledge: &'a Knowledge,
@@ -72,7 +73,7 @@ pub struct Perception<'a> {
 impl<'a> Perception<'a> {
     /// The perception of `seat` now.
     pub(crate) fn new(
-        now: u64,
+        now: SimTime,
         seat: &'a Seat,
         knowledge: &'a Knowledge,
         desk: &'a Ledger,

@@ -4,6 +4,7 @@
 
 use bevy::prelude::*;
 
+use crate::clock::SimTime;
 use crate::journal::Entry;
 use crate::scenario::Role;
 use crate::sim::{Ctx, SeatReady, SimEvent};
@@ -45,7 +46,8 @@ pub(crate) enum LiveOp {
 }
 
 /// Runs a [`LiveOp`] at the horizon: the live clock's time, up to which every event has
-/// fired. Returns the time the operation's effect is due.
+/// fired. Returns the time the operation's effect is due (an action's end; now for
+/// every other operation: what it adds, a seat or an inject, is the last of its kind).
 pub(crate) fn live_op(
     In(op): In<LiveOp>,
     mut ctx: Ctx,
@@ -53,7 +55,7 @@ pub(crate) fn live_op(
     seed: Res<crate::sim::Seed>,
     mut seats: SeatQuery,
     mut commands: Commands,
-) -> Result<u64, String> {
+) -> Result<SimTime, String> {
     if !ctx.clock.defending() {
         return Err("the exercise has ended".into());
     }
@@ -127,8 +129,8 @@ pub(crate) fn live_op(
             Ok(now)
         }
         LiveOp::AddSeat(role, profile) => {
-            let id = add_seat(&mut ctx, &mut index, &mut commands, seed.0, role, *profile)?;
-            Ok(u64::from(id))
+            add_seat(&mut ctx, &mut index, &mut commands, seed.0, role, *profile)?;
+            Ok(ctx.now())
         }
         LiveOp::RemoveSeat(seat) => {
             let (seat, mut controller, _, mut task) = seats
@@ -236,7 +238,7 @@ pub(crate) fn live_op(
                 questions: inject.questions.clone(),
             });
             ctx.ledger.live_injects.push(inject);
-            Ok(number as u64)
+            Ok(ctx.now())
         }
         LiveOp::FireInject(i) => {
             let Some(inject) = ctx.scenario.0.injects.get(i) else {
@@ -334,7 +336,7 @@ pub(crate) fn on_talk_due(ctx: &mut Ctx, talk: &ScriptedTalk, index: u32) {
 
 /// A script's answers, notes and messages, by index, for the agenda's events.
 #[derive(Resource, Debug, Clone, Default)]
-pub struct ScriptedTalk(pub Vec<(u64, Talk)>);
+pub struct ScriptedTalk(pub Vec<(SimTime, Talk)>);
 
 /// The most characters of one answer, note, message or inject text.
 pub const MAX_DISCUSSION_CHARS: usize = 2000;
@@ -383,7 +385,7 @@ pub(crate) fn act(
     task: &mut Task,
     action: Action,
     dry_run: bool,
-) -> Result<u64, String> {
+) -> Result<SimTime, String> {
     if !ctx.clock.defending() {
         return Err("the exercise has ended".into());
     }
@@ -392,10 +394,7 @@ pub(crate) fn act(
     }
     let slot = ctx.ledger.board[seat.id as usize];
     if slot.busy {
-        return Err(format!(
-            "busy until {}",
-            crate::clock::clock_hms(slot.until)
-        ));
+        return Err(format!("busy until {}", slot.until.hms()));
     }
     if let Some(reason) = refusal(ctx, seat, knowledge, &action) {
         return Err(reason);
@@ -421,7 +420,7 @@ pub(super) fn bot_from_now(
     let mut brain = crate::bots::Brain::new(
         role,
         profile,
-        crate::sim::rng::Stream::new(seed, &format!("bot/{seat}/from/{now}")),
+        crate::sim::rng::Stream::new(seed, &format!("bot/{seat}/from/{}", now.secs())),
     );
     if role == Role::Hunter {
         brain.mem.hypotheses = crate::bots::hunt_hypotheses(&ctx.scenario.0);
@@ -466,7 +465,7 @@ pub(super) fn add_seat(
         role,
         busy: false,
         wake_pending: true,
-        until: 0,
+        until: SimTime::ZERO,
         person: false,
         gone: false,
     });

@@ -9,6 +9,7 @@
 use bevy::prelude::*;
 use serde::Serialize;
 
+use crate::clock::SimTime;
 use crate::content::{self, LineRef};
 use crate::journal::{Entry, Journal, Measure};
 use crate::scenario::{Level, Role, Scenario};
@@ -35,7 +36,7 @@ pub struct AlertCard {
     /// Seconds within which the tenant's SLA wants it picked up.
     pub sla_seconds: u64,
     /// When it entered the queue.
-    pub raised_at: u64,
+    pub raised_at: SimTime,
     pub host: Option<String>,
     pub account: Option<String>,
     pub rule_id: String,
@@ -104,7 +105,7 @@ pub struct CaseCard {
     /// Case id.
     pub id: u32,
     /// When opened.
-    pub opened_at: u64,
+    pub opened_at: SimTime,
     pub severity: Level,
     /// Declared an incident.
     pub incident: bool,
@@ -116,7 +117,7 @@ pub struct CaseCard {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct FindingCard {
     /// When it finished.
-    pub at: u64,
+    pub at: SimTime,
     /// `investigation` or `hunt`.
     pub kind: String,
     /// What was looked at, in words.
@@ -133,9 +134,9 @@ pub struct PartnerCard {
     /// The partner team carrying it out.
     pub team: String,
     /// When asked.
-    pub requested_at: u64,
+    pub requested_at: SimTime,
     /// When it is (or was) due.
-    pub due: u64,
+    pub due: SimTime,
     /// Whether it has been applied.
     pub done: bool,
 }
@@ -160,7 +161,7 @@ pub struct RuleCard {
     /// Benign alerts per hour now.
     pub benign_per_hour: f64,
     /// A requested change not yet deployed, and when it deploys.
-    pub pending: Option<(String, u64)>,
+    pub pending: Option<(String, SimTime)>,
     /// Alerts it has raised so far.
     pub alerts: u32,
     /// Of those, how analysts judged them: called malicious (classified so, or handed
@@ -188,7 +189,7 @@ pub struct DeskCard {
     /// The kind of action under way.
     pub doing: Option<String>,
     /// Busy until.
-    pub until: Option<u64>,
+    pub until: Option<SimTime>,
     /// Actions started so far.
     pub actions: u32,
 }
@@ -197,7 +198,7 @@ pub struct DeskCard {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Workload {
     /// Simulated time.
-    pub now: u64,
+    pub now: SimTime,
     /// Every seat.
     pub desks: Vec<DeskCard>,
     /// Alerts waiting in the Tier 1 queue.
@@ -228,7 +229,7 @@ pub struct HandoffCard {
     /// Items attached.
     pub evidence: usize,
     /// When sent.
-    pub sent_at: u64,
+    pub sent_at: SimTime,
 }
 
 /// A known item with a human label.
@@ -249,8 +250,8 @@ pub struct EvidenceCard {
 /// A record as a log viewer shows it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct RecordLine {
-    /// When it was written, simulated seconds.
-    pub at: u64,
+    /// When it was written.
+    pub at: SimTime,
     /// Its data source's id.
     pub source: String,
     /// Its log line.
@@ -271,7 +272,7 @@ pub struct InjectCard {
     /// Options, when a decision is open for this seat.
     pub options: Vec<String>,
     /// When it reached the seat.
-    pub at: u64,
+    pub at: SimTime,
     /// This seat's answers to its questions, oldest first.
     pub answers: Vec<String>,
 }
@@ -280,7 +281,7 @@ pub struct InjectCard {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct MessageCard {
     /// When it was sent.
-    pub at: u64,
+    pub at: SimTime,
     /// What it says.
     pub text: String,
     /// Sent to everyone (else to this seat alone).
@@ -295,9 +296,9 @@ pub struct SeatView {
     pub seat: String,
     pub role: Role,
     /// Simulated time.
-    pub now: u64,
+    pub now: SimTime,
     /// The action under way and when it ends.
-    pub working_on: Option<(Action, u64)>,
+    pub working_on: Option<(Action, SimTime)>,
     /// Tier 1 and the SOC manager: alerts waiting in the queue.
     pub queue: Vec<AlertCard>,
     /// Alerts this seat holds.
@@ -334,7 +335,7 @@ pub struct SeatView {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct FacilitatorView {
     /// Simulated time.
-    pub now: u64,
+    pub now: SimTime,
     /// Per intrusion: each stage and where it stands.
     pub intrusions: Vec<(String, Vec<(String, String)>)>,
     /// Per intrusion: hosts held by the attacker.
@@ -455,7 +456,7 @@ pub fn record_summary(s: &Scenario, truth: &Truth, r: &Record) -> String {
     format!(
         "{} record at {}: {}",
         s.sources[r.source].id,
-        crate::clock::clock_hms(r.at),
+        r.at.hms(),
         line_text(s, truth, r)
     )
 }
@@ -664,7 +665,7 @@ fn inbox(s: &Scenario, l: &Ledger, info: &Seat) -> Vec<InjectCard> {
 
 /// The threat intel analyst's watchlist: every indicator the SOC has come across,
 /// newest alert first, with how often it came up and what is known of it.
-fn indicators(s: &Scenario, l: &Ledger, now: u64) -> Vec<IndicatorCard> {
+fn indicators(s: &Scenario, l: &Ledger, now: SimTime) -> Vec<IndicatorCard> {
     let mut alerts = vec![0u32; s.observables.len()];
     let mut last = vec![0u32; s.observables.len()];
     // Alerts still in the pipeline are on the desk already, but not yet raised.
@@ -859,7 +860,7 @@ fn rules(world: &World, s: &Scenario) -> Vec<RuleCard> {
         }
     }
     let journal = world.resource::<Journal>();
-    let mut pending: Vec<Option<(String, u64)>> = vec![None; s.rules.len()];
+    let mut pending: Vec<Option<(String, SimTime)>> = vec![None; s.rules.len()];
     for line in &journal.lines {
         match &line.entry {
             Entry::RuleChangeRequested {
@@ -905,7 +906,7 @@ fn rules(world: &World, s: &Scenario) -> Vec<RuleCard> {
             called_malicious: counts[i][1],
             called_benign: counts[i][2],
             open: counts[i][3],
-            per_hour: f64::from(counts[i][0]) / (now.max(1) as f64 / 3600.0).max(1.0),
+            per_hour: f64::from(counts[i][0]) / (now.secs().max(1) as f64 / 3600.0).max(1.0),
         })
         .collect()
 }
@@ -1008,9 +1009,9 @@ pub fn workload(world: &World) -> Workload {
         .alerts
         .iter()
         .filter(|a| a.raised_at <= now)
-        .map(|a| a.raised_at)
+        .map(|a| a.raised_at.secs())
         .collect();
-    let mut per_hour = vec![0u32; (now / 3600 + 1) as usize];
+    let mut per_hour = vec![0u32; (now.secs() / 3600 + 1) as usize];
     for t in &raised {
         per_hour[(*t / 3600) as usize] += 1;
     }
