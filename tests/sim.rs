@@ -247,7 +247,7 @@ fn a_seat_only_acts_on_what_it_has_seen() {
         .lines
         .iter()
         .filter_map(|l| match &l.entry {
-            socdrill_core::journal::Entry::ActionRefused { reason, .. } => Some(reason.clone()),
+            socdrill_core::journal::Entry::ActionRefused { reason, .. } => Some(reason.to_string()),
             _ => None,
         })
         .collect();

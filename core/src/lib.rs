@@ -49,7 +49,7 @@ use script::Script;
 use sim::attack::AttackState;
 use sim::detect::{Defense, arm_noise};
 use sim::rng::Stream;
-use sim::{Agenda, Clock, Ctx, Rngs, ScenarioRes, SeatReady, Seed, SimEvent, SimSchedule};
+use sim::{Agenda, Clock, CtxParam, Rngs, ScenarioRes, SeatReady, Seed, SimEvent, SimSchedule};
 use soc::ledger::{Ledger, Slot};
 use soc::{Action, Controller, Knowledge, Seat, SeatIndex, Task};
 
@@ -114,7 +114,8 @@ struct Kickoff {
 
 /// Journals the start, then schedules the attack's first stages, benign alert
 /// processes, timed injects, the end, and every seat's first look for work.
-fn kick_off(In(k): In<Kickoff>, mut ctx: Ctx) {
+fn kick_off(In(k): In<Kickoff>, mut param: CtxParam) {
+    let mut ctx = param.ctx();
     ctx.log(Entry::Started {
         scenario: k.scenario,
         seed: k.seed,
@@ -302,22 +303,31 @@ impl Exercise {
         let mut infos = Vec::new();
         for (id, (name, role)) in names.iter().enumerate() {
             let id = id as soc::SeatId;
+            // A reused seat's bot is renewed in place, keeping what its memory grew.
+            let reused = previous.get(index.len()).and_then(|&e| {
+                let mut c = world.get_mut::<Controller>(e)?;
+                Some(std::mem::replace(&mut *c, Controller::Person))
+            });
             let controller = match script.seats.get(name) {
                 _ if script.people.contains(name) => Controller::Person,
                 Some(actions) => Controller::Script(actions.iter().cloned().collect()),
                 None => {
-                    let mut brain = Brain::new(
-                        *role,
-                        team.profile_for(*role).clone(),
-                        Stream::new(seed, &format!("bot/{name}")),
-                    );
+                    let profile = team.profile_for(*role).clone();
+                    let rng = Stream::new(seed, &format!("bot/{name}"));
+                    let mut brain = match reused {
+                        Some(Controller::Bot(mut brain)) => {
+                            brain.renew(*role, profile, rng);
+                            brain
+                        }
+                        _ => Box::new(Brain::new(*role, profile, rng)),
+                    };
                     if *role == Role::Hunter {
                         if self.hypotheses.is_empty() {
                             self.hypotheses = bots::hunt_hypotheses(&s);
                         }
                         brain.mem.hypotheses = self.hypotheses.clone();
                     }
-                    Controller::Bot(Box::new(brain))
+                    Controller::Bot(brain)
                 }
             };
             // A reused seat keeps its knowledge's storage, emptied.

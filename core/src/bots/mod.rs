@@ -72,6 +72,42 @@ pub struct Memory {
 }
 
 impl Memory {
+    /// Back to a new bot's memory, keeping the storage (for reusing a world).
+    pub fn clear(&mut self) {
+        let Memory {
+            case,
+            handoff,
+            investigated,
+            pending,
+            suspicious,
+            benign_leads,
+            judged,
+            runs,
+            next_hunt,
+            hunted,
+            hypotheses,
+            contained,
+            changed_rules,
+            noticed,
+            seen_indicators,
+        } = self;
+        *case = None;
+        *handoff = None;
+        investigated.clear();
+        pending.clear();
+        suspicious.clear();
+        benign_leads.clear();
+        *judged = (0.0, 0.0);
+        *runs = 0;
+        *next_hunt = SimTime::ZERO;
+        hunted.clear();
+        *hypotheses = Hypotheses::default();
+        contained.clear();
+        changed_rules.clear();
+        noticed.clear();
+        seen_indicators.clear();
+    }
+
     /// Forgets everything but when the next hunt is due, keeping the storage, and
     /// starts on `case`, opened from `handoff`.
     pub fn start_case(&mut self, case: CaseId, handoff: HandoffId) {
@@ -148,6 +184,18 @@ impl Brain {
             scratch: Vec::new(),
             scratch_set: EvidenceSet::default(),
         }
+    }
+
+    /// The bot made new for another exercise in the same world: what [`Brain::new`]
+    /// gives, keeping the storage its plan and memory grew.
+    pub fn renew(&mut self, role: Role, profile: Profile, rng: Stream) {
+        self.profile = profile;
+        self.rng = rng;
+        self.plan.clear();
+        self.mem.clear();
+        self.role = role;
+        self.scratch.clear();
+        self.scratch_set.clear();
     }
 
     /// The next action to take, if any.

@@ -152,8 +152,9 @@ pub enum Entry {
     ActionRefused {
         seat: SeatId,
         action: Action,
-        /// Why.
-        reason: String,
+        /// Why. (A boxed string, like the rare entries' texts below: every journal line
+        /// is as large as the largest entry, and the journal holds hundreds of lines.)
+        reason: Box<str>,
     },
     /// Tier 1 took an alert.
     AlertTaken {
@@ -289,7 +290,7 @@ pub enum Entry {
     /// person opens it.
     SeatAdded {
         /// The new seat (its id is the next after every seat before it).
-        info: SeatInfo,
+        info: Box<SeatInfo>,
     },
     /// The facilitator removed a seat while the exercise ran: an action under way is
     /// abandoned, and the alerts it held and had not closed go back to the queue.
@@ -337,14 +338,14 @@ pub enum Entry {
         /// Its inject number (after the scenario's).
         inject: usize,
         /// Headline.
-        title: String,
+        title: Box<str>,
         /// What happened.
-        body: String,
+        body: Box<str>,
         /// Roles it is addressed to.
-        to: Vec<Role>,
+        to: Box<[Role]>,
         /// Discussion questions.
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        questions: Vec<String>,
+        #[serde(default, skip_serializing_if = "<[String]>::is_empty")]
+        questions: Box<[String]>,
     },
     InjectFired {
         inject: InjectIdx,
@@ -424,7 +425,7 @@ impl Journal {
         for line in &self.lines {
             match &line.entry {
                 Entry::Started { seats, .. } => out.clone_from(seats),
-                Entry::SeatAdded { info } => out.push(info.clone()),
+                Entry::SeatAdded { info } => out.push((**info).clone()),
                 _ => {}
             }
         }

@@ -132,12 +132,17 @@ pub fn discussion(s: &Scenario, journal: &Journal) -> Vec<Said> {
                 questions,
                 ..
             } => {
-                live_titles.push(title.clone());
-                let mut text = body.clone();
+                live_titles.push(title.to_string());
+                let mut text = body.to_string();
                 for q in questions {
                     text.push_str(&format!(" — {q}"));
                 }
-                say("inject", "facilitator".into(), Some(title.clone()), text);
+                say(
+                    "inject",
+                    "facilitator".into(),
+                    Some(title.to_string()),
+                    text,
+                );
             }
             Entry::InjectReply { seat, inject, text } => say(
                 "answer",

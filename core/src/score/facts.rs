@@ -195,7 +195,7 @@ impl Facts {
             let t = line.t;
             match &line.entry {
                 Entry::Started { seats, .. } => f.seats = seats.clone(),
-                Entry::SeatAdded { info } => f.seats.push(info.clone()),
+                Entry::SeatAdded { info } => f.seats.push((**info).clone()),
                 Entry::Ended { reason } => {
                     f.end = t;
                     f.end_reason = reason.clone();

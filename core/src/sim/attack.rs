@@ -86,7 +86,7 @@ impl AttackState {
 
 /// Schedules every intrusion's first stages.
 pub fn schedule_roots(ctx: &mut Ctx) {
-    let scenario = ctx.scenario.0.clone();
+    let scenario = ctx.scenario_ref();
     ctx.attack.intrusions = scenario
         .intrusions
         .iter()
@@ -129,7 +129,7 @@ fn schedule_stage(ctx: &mut Ctx, intrusion: IntrusionIdx, stage: StageIdx) {
 fn unmet(ctx: &Ctx, intrusion: IntrusionIdx, stage: StageIdx) -> Option<BlockReason> {
     let st = &ctx.scenario.0.intrusions[intrusion].stages[stage];
     st.requires.iter().find_map(|r| match *r {
-        Requirement::Foothold(h) => (!ctx.attack.has_foothold(intrusion, h, &ctx.defense))
+        Requirement::Foothold(h) => (!ctx.attack.has_foothold(intrusion, h, ctx.defense))
             .then_some(BlockReason::NoFoothold(h)),
         Requirement::AccountEnabled(a) => {
             (!ctx.defense.account_usable(a)).then_some(BlockReason::AccountUnusable(a))
@@ -143,7 +143,7 @@ fn unmet(ctx: &Ctx, intrusion: IntrusionIdx, stage: StageIdx) -> Option<BlockRea
 /// schedules what comes next (successors, or the fallback if blocked).
 pub(super) fn run_stage(ctx: &mut Ctx, due: StageDue) {
     let (ii, si) = (due.intrusion as usize, due.stage as usize);
-    let scenario = ctx.scenario.0.clone();
+    let scenario = ctx.scenario_ref();
     let stage = &scenario.intrusions[ii].stages[si];
     ctx.attack.intrusions[ii].scheduled -= 1;
 
@@ -240,7 +240,7 @@ pub(super) fn run_stage(ctx: &mut Ctx, due: StageDue) {
 impl Ctx<'_> {
     /// Ends the exercise if every intrusion is resolved.
     pub fn conclude_if_resolved(&mut self) {
-        if self.attack.started && !self.clock.ended && self.attack.all_resolved(&self.defense) {
+        if self.attack.started && !self.clock.ended && self.attack.all_resolved(self.defense) {
             self.clock.ended = true;
             self.log(Entry::Ended {
                 reason: "resolved".into(),

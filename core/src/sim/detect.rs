@@ -43,7 +43,7 @@ fn benign_rate(scenario: &Scenario, defense: &Defense, rule: usize) -> f64 {
 
 /// (Re)starts the benign-alert process of a rule at its current rate.
 pub fn arm_noise(ctx: &mut Ctx, rule: usize) {
-    let rate = benign_rate(&ctx.scenario.0, &ctx.defense, rule);
+    let rate = benign_rate(&ctx.scenario.0, ctx.defense, rule);
     let live = &mut ctx.defense.rules[rule];
     live.generation = live.generation.wrapping_add(1);
     let generation = live.generation;
@@ -62,14 +62,14 @@ pub fn arm_noise(ctx: &mut Ctx, rule: usize) {
 
 /// Writes a fired stage's telemetry and lets matching rules alert on it.
 pub fn write_stage_telemetry(ctx: &mut Ctx, intrusion: IntrusionIdx, stage: StageIdx) {
-    let scenario = ctx.scenario.0.clone();
+    let scenario = ctx.scenario_ref();
     let st = &scenario.intrusions[intrusion].stages[stage];
     let tenant = scenario.intrusions[intrusion].tenant;
     let now = ctx.clock.now;
     for (k, spec) in st.telemetry.iter().enumerate() {
         let kind = scenario.sources[spec.source].kind;
         let mut cues = content::draw(&mut ctx.rngs.cues, kind, content::attack_odds(st.subtlety));
-        structural_cues(&scenario, &mut cues, now, spec.account);
+        structural_cues(scenario, &mut cues, now, spec.account);
         let record = ctx.add_record(
             Record {
                 id: 0,
@@ -172,11 +172,11 @@ pub(super) fn raise_benign_alert(ctx: &mut Ctx, due: BenignDue) {
     if ctx.defense.rules[ri].generation != due.generation || !ctx.defense.rules[ri].enabled {
         return;
     }
-    let scenario = ctx.scenario.0.clone();
+    let scenario = ctx.scenario_ref();
     let rule = &scenario.rules[ri];
     let now = ctx.clock.now;
     let (record, line) = benign_record(
-        &scenario,
+        scenario,
         rule.source,
         &scenario.lookup.rule_lines[ri],
         About::Anything,
@@ -206,7 +206,7 @@ pub(super) fn raise_benign_alert(ctx: &mut Ctx, due: BenignDue) {
     );
     enqueue(ctx, alert, None);
     // Keep the same process going: draw the next arrival.
-    let rate = benign_rate(&scenario, &ctx.defense, ri);
+    let rate = benign_rate(scenario, ctx.defense, ri);
     if rate > 0.0 {
         let gap = ctx.rngs.noise[ri].exponential(3600.0 / rate).max(1);
         ctx.after(

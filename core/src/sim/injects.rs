@@ -8,7 +8,7 @@ use crate::scenario::{IntrusionIdx, Role, StageIdx, Trigger};
 
 /// Schedules the time-based injects at the start of an exercise.
 pub fn schedule_timed(ctx: &mut Ctx) {
-    let scenario = ctx.scenario.0.clone();
+    let scenario = ctx.scenario_ref();
     for (i, inject) in scenario.injects.iter().enumerate() {
         let at = match inject.when {
             Trigger::At(t) | Trigger::NotContainedBy(_, t) => t,
@@ -27,7 +27,7 @@ pub fn fire(ctx: &mut Ctx, inject: usize) {
     ctx.ledger.injects_fired[inject] = true;
     ctx.ledger.injects_fired_at[inject] = ctx.clock.now;
     ctx.log(Entry::InjectFired { inject });
-    let scenario = ctx.scenario.0.clone();
+    let scenario = ctx.scenario_ref();
     let spec = &scenario.injects[inject];
     if spec.decision.is_some() {
         ctx.ledger.inbox.push(inject);
@@ -79,7 +79,7 @@ pub(super) fn on_inject_due(ctx: &mut Ctx, due: InjectDue) {
     let when = ctx.scenario.0.injects[i].when;
     if let Trigger::NotContainedBy(intrusion, _) = when {
         let begun = ctx.attack.intrusions[intrusion].compromised_at.is_some();
-        if !begun || !ctx.attack.active(intrusion, &ctx.defense) {
+        if !begun || !ctx.attack.active(intrusion, ctx.defense) {
             return;
         }
     }

@@ -325,27 +325,65 @@ impl Rngs {
     }
 }
 
-/// The shared state every handler works on.
+/// The resources every handler works on, as a system asks for them; a system turns them
+/// into a [`Ctx`] once per run ([`CtxParam::ctx`]).
 #[derive(SystemParam)]
-#[expect(missing_docs, reason = "fields named for what they hold")]
-pub struct Ctx<'w> {
-    pub clock: ResMut<'w, Clock>,
-    pub scenario: Res<'w, ScenarioRes>,
-    pub agenda: ResMut<'w, Agenda>,
-    pub journal: ResMut<'w, Journal>,
-    /// Attacker state.
-    pub attack: ResMut<'w, AttackState>,
-    /// Defender-side environment state (containment, rules).
-    pub defense: ResMut<'w, Defense>,
-    /// Alerts, records, cases and handoffs.
-    pub ledger: ResMut<'w, Ledger>,
-    /// Which stage wrote what (never shown to a seat).
-    pub truth: ResMut<'w, truth::Truth>,
-    /// Random streams.
-    pub rngs: ResMut<'w, Rngs>,
+pub struct CtxParam<'w> {
+    clock: ResMut<'w, Clock>,
+    scenario: Res<'w, ScenarioRes>,
+    agenda: ResMut<'w, Agenda>,
+    journal: ResMut<'w, Journal>,
+    attack: ResMut<'w, AttackState>,
+    defense: ResMut<'w, Defense>,
+    ledger: ResMut<'w, Ledger>,
+    truth: ResMut<'w, truth::Truth>,
+    rngs: ResMut<'w, Rngs>,
 }
 
-impl Ctx<'_> {
+impl CtxParam<'_> {
+    /// The shared state, borrowed as plain references for one run of a system: each
+    /// resource is marked changed once here, not on every write of every handler.
+    pub fn ctx(&mut self) -> Ctx<'_> {
+        Ctx {
+            clock: self.clock.reborrow().into_inner(),
+            scenario: &self.scenario,
+            agenda: self.agenda.reborrow().into_inner(),
+            journal: self.journal.reborrow().into_inner(),
+            attack: self.attack.reborrow().into_inner(),
+            defense: self.defense.reborrow().into_inner(),
+            ledger: self.ledger.reborrow().into_inner(),
+            truth: self.truth.reborrow().into_inner(),
+            rngs: self.rngs.reborrow().into_inner(),
+        }
+    }
+}
+
+/// The shared state every handler works on.
+#[expect(missing_docs, reason = "fields named for what they hold")]
+pub struct Ctx<'a> {
+    pub clock: &'a mut Clock,
+    pub scenario: &'a ScenarioRes,
+    pub agenda: &'a mut Agenda,
+    pub journal: &'a mut Journal,
+    /// Attacker state.
+    pub attack: &'a mut AttackState,
+    /// Defender-side environment state (containment, rules).
+    pub defense: &'a mut Defense,
+    /// Alerts, records, cases and handoffs.
+    pub ledger: &'a mut Ledger,
+    /// Which stage wrote what (never shown to a seat).
+    pub truth: &'a mut truth::Truth,
+    /// Random streams.
+    pub rngs: &'a mut Rngs,
+}
+
+impl<'a> Ctx<'a> {
+    /// The scenario, borrowed apart from the context, so a handler can read it while it
+    /// changes the rest of the context.
+    pub fn scenario_ref(&self) -> &'a Scenario {
+        &self.scenario.0
+    }
+
     /// Current simulated time.
     pub fn now(&self) -> SimTime {
         self.clock.now
@@ -389,12 +427,9 @@ impl Ctx<'_> {
 
 /// Pops and fires every event due by the horizon, in (time, sequence) order, then ends
 /// the exercise if every intrusion is over.
-pub fn fire_due_events(
-    mut ctx: Ctx,
-    index: Res<SeatIndex>,
-    talk: Res<soc::ScriptedTalk>,
-    mut seats: SeatQuery,
-) {
+pub fn fire_due_events(mut param: CtxParam, talk: Res<soc::ScriptedTalk>, mut seats: SeatQuery) {
+    let mut ctx = param.ctx();
+    let mut rows = soc::seat_rows(&mut seats);
     while !ctx.clock.ended {
         let horizon = ctx.clock.horizon;
         let Some((at, event)) = ctx.agenda.pop_due(horizon) else {
@@ -405,8 +440,8 @@ pub fn fire_due_events(
             SimEvent::Stage(e) => attack::run_stage(&mut ctx, e),
             SimEvent::Alert(e) => detect::raise_alert(&mut ctx, e),
             SimEvent::Benign(e) => detect::raise_benign_alert(&mut ctx, e),
-            SimEvent::SeatReady(e) => soc::on_seat_ready(&mut ctx, &index, &mut seats, e),
-            SimEvent::ActionDone(e) => soc::on_action_done(&mut ctx, &index, &mut seats, e),
+            SimEvent::SeatReady(e) => soc::on_seat_ready(&mut ctx, &mut rows, e),
+            SimEvent::ActionDone(e) => soc::on_action_done(&mut ctx, &mut rows, e),
             SimEvent::Partner(e) => detect::apply_measure(&mut ctx, e),
             SimEvent::Deploy(e) => detect::deploy_rule(&mut ctx, e),
             SimEvent::Inject(e) => injects::on_inject_due(&mut ctx, e),

@@ -187,7 +187,7 @@ pub(super) fn apply(
             lookback,
         } => {
             let from = now.saturating_sub(*lookback);
-            let s = ctx.scenario.0.clone();
+            let s = ctx.scenario_ref();
             let found: Vec<RecordId> = ctx
                 .ledger
                 .records
@@ -321,7 +321,7 @@ pub(super) fn apply(
             });
             // What the decision does, at once: containment, business measures that hold
             // stages back, further injects.
-            let scenario = ctx.scenario.0.clone();
+            let scenario = ctx.scenario_ref();
             let effects = scenario.injects[*i]
                 .decision
                 .as_ref()
@@ -424,7 +424,7 @@ pub(super) fn benign_activity(
     lookback: u64,
     already: usize,
 ) -> Vec<RecordId> {
-    let s = ctx.scenario.0.clone();
+    let s = ctx.scenario_ref();
     let only = match lines {
         Lines::Source(src) => Some(src),
         _ => None,
@@ -453,7 +453,7 @@ pub(super) fn benign_activity(
         _ => About::Anything,
     };
     let triggers: Vec<(usize, Vec<u16>)> = match lines {
-        Lines::Technique(t) => technique_lines(&s, t),
+        Lines::Technique(t) => technique_lines(s, t),
         _ => Vec::new(),
     };
     let mut out = Vec::with_capacity(n);
@@ -468,7 +468,7 @@ pub(super) fn benign_activity(
         };
         let at = now.saturating_sub(ctx.rngs.activity.between(0, lookback));
         let (record, line) = crate::sim::detect::benign_record(
-            &s,
+            s,
             src,
             candidates,
             about,

@@ -38,7 +38,7 @@ pub use room::{
     MAX_DISCUSSION_CHARS, MAX_NAME_CHARS, ScriptedTalk, Talk, discussion_text, participant_name,
 };
 pub use seat::{Knowledge, Outcome, Seat, Task};
-pub(crate) use work::{SeatQuery, on_action_done, on_seat_ready};
+pub(crate) use work::{SeatQuery, on_action_done, on_seat_ready, seat_rows};
 
 /// Who plays a seat.
 #[derive(Component, Debug)]
@@ -78,9 +78,9 @@ impl Ctx<'_> {
             self.clock.now,
             seat,
             knowledge,
-            &self.ledger,
+            self.ledger,
             &self.scenario.0,
-            &self.defense,
+            self.defense,
         )
     }
 

@@ -50,12 +50,13 @@ pub(crate) enum LiveOp {
 /// every other operation: what it adds, a seat or an inject, is the last of its kind).
 pub(crate) fn live_op(
     In(op): In<LiveOp>,
-    mut ctx: Ctx,
+    mut param: crate::sim::CtxParam,
     mut index: ResMut<SeatIndex>,
     seed: Res<crate::sim::Seed>,
     mut seats: SeatQuery,
     mut commands: Commands,
 ) -> Result<SimTime, String> {
+    let mut ctx = param.ctx();
     if !ctx.clock.defending() {
         return Err("the exercise has ended".into());
     }
@@ -232,10 +233,10 @@ pub(crate) fn live_op(
             inject.at = ctx.now();
             ctx.log(Entry::InjectWritten {
                 inject: number,
-                title: inject.title.clone(),
-                body: inject.body.clone(),
-                to: inject.to.clone(),
-                questions: inject.questions.clone(),
+                title: inject.title.as_str().into(),
+                body: inject.body.as_str().into(),
+                to: inject.to.as_slice().into(),
+                questions: inject.questions.as_slice().into(),
             });
             ctx.ledger.live_injects.push(inject);
             Ok(ctx.now())
@@ -470,13 +471,13 @@ pub(super) fn add_seat(
         gone: false,
     });
     ctx.log(Entry::SeatAdded {
-        info: crate::journal::SeatInfo {
+        info: Box::new(crate::journal::SeatInfo {
             seat: id,
             name,
             role,
             controller: format!("bot:{}", profile.name),
             player: None,
-        },
+        }),
     });
     ctx.agenda
         .at(now, SimEvent::SeatReady(SeatReady { seat: id }));

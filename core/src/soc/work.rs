@@ -59,7 +59,7 @@ pub(super) fn dispatch(
             ctx.log(Entry::ActionRefused {
                 seat: seat.id,
                 action,
-                reason,
+                reason: reason.into(),
             });
             continue;
         }
@@ -126,45 +126,71 @@ pub(crate) type SeatQuery<'w, 's> = Query<
     ),
 >;
 
+/// One seat's components, borrowed for one run of the event loop.
+pub(crate) struct SeatRow<'a> {
+    seat: &'a Seat,
+    controller: Mut<'a, Controller>,
+    knowledge: Mut<'a, Knowledge>,
+    task: Mut<'a, Task>,
+}
+
+/// Every seat's components by seat id, fetched once for a run of the event loop: each
+/// event then finds its seat by index, without looking its entity up in the world.
+pub(crate) fn seat_rows<'a>(seats: &'a mut SeatQuery) -> Vec<Option<SeatRow<'a>>> {
+    let mut rows: Vec<Option<SeatRow<'a>>> = Vec::new();
+    for (seat, controller, knowledge, task) in seats.iter_mut() {
+        let i = seat.id as usize;
+        if rows.len() <= i {
+            rows.resize_with(i + 1, || None);
+        }
+        rows[i] = Some(SeatRow {
+            seat,
+            controller,
+            knowledge,
+            task,
+        });
+    }
+    rows
+}
+
 /// A seat looks for work.
-pub(crate) fn on_seat_ready(
-    ctx: &mut Ctx,
-    index: &SeatIndex,
-    seats: &mut SeatQuery,
-    ev: SeatReady,
-) {
+pub(crate) fn on_seat_ready(ctx: &mut Ctx, rows: &mut [Option<SeatRow>], ev: SeatReady) {
     ctx.ledger.board[ev.seat as usize].wake_pending = false;
-    let Ok((seat, mut controller, mut knowledge, mut task)) =
-        seats.get_mut(index.0[ev.seat as usize])
-    else {
+    let Some(Some(row)) = rows.get_mut(ev.seat as usize) else {
         return;
     };
-    dispatch(ctx, seat, &mut controller, &mut knowledge, &mut task);
+    dispatch(
+        ctx,
+        row.seat,
+        &mut row.controller,
+        &mut row.knowledge,
+        &mut row.task,
+    );
 }
 
 /// A seat's action lands; the seat (a bot) learns from it and looks for work.
-pub(crate) fn on_action_done(
-    ctx: &mut Ctx,
-    index: &SeatIndex,
-    seats: &mut SeatQuery,
-    ev: ActionDone,
-) {
-    let Ok((seat, mut controller, mut knowledge, mut task)) =
-        seats.get_mut(index.0[ev.seat as usize])
-    else {
+pub(crate) fn on_action_done(ctx: &mut Ctx, rows: &mut [Option<SeatRow>], ev: ActionDone) {
+    let Some(Some(row)) = rows.get_mut(ev.seat as usize) else {
         return;
     };
+    let SeatRow {
+        seat,
+        controller,
+        knowledge,
+        task,
+    } = row;
+    let seat: &Seat = seat;
     let Some(action) = task.0.take() else { return };
     if !ctx.clock.defending() {
         // The defenders stood down while this was under way: it never lands.
         ctx.ledger.board[seat.id as usize].busy = false;
         return;
     }
-    let outcome = apply(ctx, seat, &mut knowledge, &action);
+    let outcome = apply(ctx, seat, knowledge, &action);
     ctx.ledger.board[seat.id as usize].busy = false;
     if let Controller::Bot(brain) = controller.as_mut() {
-        let view = ctx.perceive(seat, &knowledge);
+        let view = ctx.perceive(seat, knowledge);
         brain.observe(&view, &action, &outcome);
     }
-    dispatch(ctx, seat, &mut controller, &mut knowledge, &mut task);
+    dispatch(ctx, seat, controller, knowledge, task);
 }
