@@ -195,10 +195,7 @@ pub fn scorecard(r: &Results) -> String {
             } else {
                 String::new()
             },
-            r.handoff_quality.map_or(String::new(), |q| format!(
-                "  handoffs {} (mean {q:.1})",
-                r.handoffs_sent
-            )),
+            handoffs_note(r.handoffs_sent, r.handoff_quality),
         );
     }
     let _ = writeln!(o, "\nSeats");
@@ -218,10 +215,7 @@ pub fn scorecard(r: &Results) -> String {
             } else {
                 String::new()
             },
-            match s.handoff_quality {
-                Some(q) => format!("  handoffs {} (mean {q:.1})", s.handoffs_sent),
-                None => String::new(),
-            },
+            handoffs_note(s.handoffs_sent, s.handoff_quality),
             if s.refused > 0 {
                 format!("  refused {}", s.refused)
             } else {
@@ -301,4 +295,12 @@ pub fn scenario_line(path: &Path, s: &Scenario) -> String {
         "",
         techniques.join(", ")
     )
+}
+
+/// A role's or seat's handoffs on the scorecard: how many, and their mean quality;
+/// nothing when it sent none.
+fn handoffs_note(sent: impl std::fmt::Display, quality: Option<f64>) -> String {
+    quality.map_or(String::new(), |q| {
+        format!("  handoffs {sent} (mean {q:.1})")
+    })
 }
