@@ -111,37 +111,11 @@ impl Memory {
     /// Forgets everything but when the next hunt is due, keeping the storage, and
     /// starts on `case`, opened from `handoff`.
     pub fn start_case(&mut self, case: CaseId, handoff: HandoffId) {
-        let Memory {
-            case: c,
-            handoff: h,
-            investigated,
-            pending,
-            suspicious,
-            benign_leads,
-            judged,
-            runs,
-            next_hunt: _,
-            hunted,
-            hypotheses,
-            contained,
-            changed_rules,
-            noticed,
-            seen_indicators,
-        } = self;
-        *c = Some(case);
-        *h = Some(handoff);
-        investigated.clear();
-        pending.clear();
-        suspicious.clear();
-        benign_leads.clear();
-        *judged = (0.0, 0.0);
-        *runs = 0;
-        hunted.clear();
-        *hypotheses = Hypotheses::default();
-        contained.clear();
-        changed_rules.clear();
-        noticed.clear();
-        seen_indicators.clear();
+        let next_hunt = self.next_hunt;
+        self.clear();
+        self.next_hunt = next_hunt;
+        self.case = Some(case);
+        self.handoff = Some(handoff);
     }
 }
 
