@@ -42,7 +42,7 @@ fn run(s: &Arc<Scenario>, seed: u64, profile: &str, withheld: bool) -> Journal {
         ex.journal()
             .lines
             .iter()
-            .all(|l| !matches!(l.entry, Entry::Telemetry { .. } | Entry::AlertRaised { .. })),
+            .all(|l| !matches!(l.entry, Entry::Telemetry(_) | Entry::AlertRaised { .. })),
         "nothing is labelled at T+0, so withholding labels from here on withholds them all"
     );
     ex.app_mut().world_mut().resource_mut::<Truth>().withheld = withheld;
@@ -59,7 +59,8 @@ fn without_truth(j: &Journal) -> Vec<String> {
         .map(|l| {
             let mut l = l.clone();
             match &mut l.entry {
-                Entry::Telemetry { stage, .. } | Entry::AlertRaised { stage, .. } => *stage = None,
+                Entry::Telemetry(tel) => tel.stage = None,
+                Entry::AlertRaised { stage, .. } => *stage = None,
                 _ => {}
             }
             socdrill_core::journal::to_json(&l)

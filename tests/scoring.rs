@@ -195,7 +195,7 @@ fn the_engine_refuses_actions_outside_the_role() {
         .journal()
         .lines
         .iter()
-        .filter(|l| matches!(l.entry, Entry::ActionRefused { .. }))
+        .filter(|l| matches!(l.entry, Entry::ActionRefused(_)))
         .collect();
     assert_eq!(
         refused.len(),
@@ -203,10 +203,14 @@ fn the_engine_refuses_actions_outside_the_role() {
         "only the scripted Tier 1 isolation is refused"
     );
     assert_eq!(refused[0].t, at(3600));
-    let Entry::ActionRefused { reason, .. } = &refused[0].entry else {
+    let Entry::ActionRefused(refusal) = &refused[0].entry else {
         unreachable!()
     };
-    assert!(reason.contains("Incident response"), "{reason}");
+    assert!(
+        refusal.reason.contains("Incident response"),
+        "{}",
+        refusal.reason
+    );
     assert_eq!(r.seats[0].refused, 1);
 }
 
@@ -503,13 +507,13 @@ fn a_handoff_is_judged_on_what_it_is_about() {
             line(0, tier1_seat()),
             line(
                 600,
-                Entry::Telemetry {
+                Entry::Telemetry(Box::new(socdrill_core::journal::Telemetry {
                     record: 0,
                     source: 0,
                     host: Some(0),
                     account: None,
                     stage: Some((0, 0)),
-                },
+                })),
             ),
             line(600, raised(0, true)),
             line(

@@ -247,7 +247,9 @@ fn a_seat_only_acts_on_what_it_has_seen() {
         .lines
         .iter()
         .filter_map(|l| match &l.entry {
-            socdrill_core::journal::Entry::ActionRefused { reason, .. } => Some(reason.to_string()),
+            socdrill_core::journal::Entry::ActionRefused(refusal) => {
+                Some(refusal.reason.to_string())
+            }
             _ => None,
         })
         .collect();
@@ -404,7 +406,7 @@ fn nonsense_scripted_actions_are_refused_not_fatal() {
         .journal()
         .lines
         .iter()
-        .filter(|l| matches!(l.entry, socdrill_core::journal::Entry::ActionRefused { .. }))
+        .filter(|l| matches!(l.entry, socdrill_core::journal::Entry::ActionRefused(_)))
         .count();
     assert_eq!(
         refused, 17,

@@ -111,18 +111,10 @@ pub enum Entry {
         stage: StageIdx,
         points: f64,
     },
-    /// A telemetry record was written.
-    Telemetry {
-        record: RecordId,
-        /// Data source.
-        source: SourceIdx,
-        /// Host the record is about.
-        host: Option<HostIdx>,
-        /// Account the record is about.
-        account: Option<AccountIdx>,
-        /// The stage behind it, for malicious records.
-        stage: Option<(IntrusionIdx, StageIdx)>,
-    },
+    /// A telemetry record was written. (Boxed, like the refusal below: every journal
+    /// line is as large as the largest entry, and the journal holds hundreds of lines;
+    /// the JSON and the digest read as if the fields stood here.)
+    Telemetry(Box<Telemetry>),
     /// An alert entered the Tier 1 queue.
     AlertRaised {
         alert: AlertId,
@@ -148,14 +140,8 @@ pub enum Entry {
         /// When it will be done.
         until: SimTime,
     },
-    /// The engine refused an action.
-    ActionRefused {
-        seat: SeatId,
-        action: Action,
-        /// Why. (A boxed string, like the rare entries' texts below: every journal line
-        /// is as large as the largest entry, and the journal holds hundreds of lines.)
-        reason: Box<str>,
-    },
+    /// The engine refused an action (boxed, as [`Entry::Telemetry`]).
+    ActionRefused(Box<Refusal>),
     /// Tier 1 took an alert.
     AlertTaken {
         seat: SeatId,
@@ -333,20 +319,9 @@ pub enum Entry {
         /// The message.
         text: String,
     },
-    /// The facilitator wrote an inject during the exercise and fired it at once.
-    InjectWritten {
-        /// Its inject number (after the scenario's).
-        inject: usize,
-        /// Headline.
-        title: Box<str>,
-        /// What happened.
-        body: Box<str>,
-        /// Roles it is addressed to.
-        to: Box<[Role]>,
-        /// Discussion questions.
-        #[serde(default, skip_serializing_if = "<[String]>::is_empty")]
-        questions: Box<[String]>,
-    },
+    /// The facilitator wrote an inject during the exercise and fired it at once (boxed,
+    /// as [`Entry::Telemetry`]).
+    InjectWritten(Box<WrittenInject>),
     InjectFired {
         inject: InjectIdx,
     },
@@ -398,6 +373,49 @@ pub enum Entry {
         /// Why: `time limit` or `resolved`.
         reason: String,
     },
+}
+
+/// A telemetry record was written ([`Entry::Telemetry`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Telemetry {
+    /// The record.
+    pub record: RecordId,
+    /// Data source.
+    pub source: SourceIdx,
+    /// Host the record is about.
+    pub host: Option<HostIdx>,
+    /// Account the record is about.
+    pub account: Option<AccountIdx>,
+    /// The stage behind it, for malicious records.
+    pub stage: Option<(IntrusionIdx, StageIdx)>,
+}
+
+/// An inject the facilitator wrote and fired ([`Entry::InjectWritten`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WrittenInject {
+    /// Its inject number (after the scenario's).
+    pub inject: usize,
+    /// Headline.
+    pub title: String,
+    /// What happened.
+    pub body: String,
+    /// Roles it is addressed to.
+    pub to: Vec<Role>,
+    /// Discussion questions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub questions: Vec<String>,
+}
+
+/// The engine refused an action ([`Entry::ActionRefused`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Refusal {
+    /// The seat that tried it.
+    pub seat: SeatId,
+    /// What it tried.
+    pub action: Action,
+    /// Why. (Boxed, like the rare entries' texts: every journal line is as large as the
+    /// largest entry.)
+    pub reason: Box<str>,
 }
 
 /// A journal line: when it happened, and the entry.

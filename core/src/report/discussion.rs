@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::clock::SimTime;
-use crate::journal::{Entry, Journal};
+use crate::journal::{Entry, Journal, WrittenInject};
 use crate::scenario::Scenario;
 
 /// One thing said, decided or changed, at its simulated time.
@@ -126,23 +126,19 @@ pub fn discussion(s: &Scenario, journal: &Journal) -> Vec<Said> {
                 }
                 say("inject", "scenario".into(), Some(inj.title.clone()), text);
             }
-            Entry::InjectWritten {
-                title,
-                body,
-                questions,
-                ..
-            } => {
-                live_titles.push(title.to_string());
-                let mut text = body.to_string();
+            Entry::InjectWritten(written) => {
+                let WrittenInject {
+                    title,
+                    body,
+                    questions,
+                    ..
+                } = &**written;
+                live_titles.push(title.clone());
+                let mut text = body.clone();
                 for q in questions {
                     text.push_str(&format!(" — {q}"));
                 }
-                say(
-                    "inject",
-                    "facilitator".into(),
-                    Some(title.to_string()),
-                    text,
-                );
+                say("inject", "facilitator".into(), Some(title.clone()), text);
             }
             Entry::InjectReply { seat, inject, text } => say(
                 "answer",

@@ -365,12 +365,7 @@ pub fn evidence_label(s: &Scenario, journal: &Journal, item: Evidence) -> String
         }
         Evidence::Record(r) => {
             let fact = journal.lines.iter().find_map(|l| match &l.entry {
-                Entry::Telemetry {
-                    record,
-                    source,
-                    stage,
-                    ..
-                } if *record == r => Some((*source, *stage)),
+                Entry::Telemetry(tel) if tel.record == r => Some((tel.source, tel.stage)),
                 _ => None,
             });
             match fact {

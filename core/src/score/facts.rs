@@ -226,13 +226,15 @@ impl Facts {
                     // A fresh theft: an earlier reset does not cover the new credentials.
                     reset_now.remove(account);
                 }
-                Entry::Telemetry {
-                    record,
-                    host,
-                    account,
-                    stage: Some(stage),
-                    ..
-                } => {
+                Entry::Telemetry(tel)
+                    if let crate::journal::Telemetry {
+                        record,
+                        host,
+                        account,
+                        stage: Some(stage),
+                        ..
+                    } = &**tel =>
+                {
                     f.records.insert(
                         *record,
                         RecordFact {

@@ -676,8 +676,8 @@ fn seat_results(journal: &Journal, facts: &Facts, handoffs: &[HandoffResult]) ->
                     s.players.push(name.clone());
                 }
             }
-            Entry::ActionRefused { seat, .. } => {
-                if let Some(s) = out.get_mut(*seat as usize) {
+            Entry::ActionRefused(refusal) => {
+                if let Some(s) = out.get_mut(refusal.seat as usize) {
                     s.refused += 1;
                 }
             }

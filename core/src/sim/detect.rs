@@ -89,13 +89,13 @@ pub fn write_stage_telemetry(ctx: &mut Ctx, intrusion: IntrusionIdx, stage: Stag
                 spec: k as u16,
             },
         );
-        ctx.log(Entry::Telemetry {
+        ctx.log(Entry::Telemetry(Box::new(crate::journal::Telemetry {
             record,
             source: spec.source,
             host: spec.host,
             account: spec.account,
             stage: Some((intrusion, stage)),
-        });
+        })));
         for (ri, rule) in scenario.rules.iter().enumerate() {
             let live = ctx.defense.rules[ri];
             if !live.enabled

@@ -231,13 +231,15 @@ pub(crate) fn live_op(
                 .collect();
             let number = ctx.scenario.0.injects.len() + ctx.ledger.live_injects.len();
             inject.at = ctx.now();
-            ctx.log(Entry::InjectWritten {
-                inject: number,
-                title: inject.title.as_str().into(),
-                body: inject.body.as_str().into(),
-                to: inject.to.as_slice().into(),
-                questions: inject.questions.as_slice().into(),
-            });
+            ctx.log(Entry::InjectWritten(Box::new(
+                crate::journal::WrittenInject {
+                    inject: number,
+                    title: inject.title.clone(),
+                    body: inject.body.clone(),
+                    to: inject.to.clone(),
+                    questions: inject.questions.clone(),
+                },
+            )));
             ctx.ledger.live_injects.push(inject);
             Ok(ctx.now())
         }

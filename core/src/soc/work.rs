@@ -56,11 +56,11 @@ pub(super) fn dispatch(
             Controller::Person => return,
         };
         if let Some(reason) = refusal(ctx, seat, knowledge, &action) {
-            ctx.log(Entry::ActionRefused {
+            ctx.log(Entry::ActionRefused(Box::new(crate::journal::Refusal {
                 seat: seat.id,
                 action,
                 reason: reason.into(),
-            });
+            })));
             continue;
         }
         match controller {
