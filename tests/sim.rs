@@ -247,9 +247,7 @@ fn a_seat_only_acts_on_what_it_has_seen() {
         .lines
         .iter()
         .filter_map(|l| match &l.entry {
-            socdrill_core::journal::Entry::ActionRefused(refusal) => {
-                Some(refusal.reason.to_string())
-            }
+            socdrill_core::journal::Entry::ActionRefused(refusal) => Some(refusal.reason.clone()),
             _ => None,
         })
         .collect();

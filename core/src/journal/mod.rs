@@ -413,9 +413,8 @@ pub struct Refusal {
     pub seat: SeatId,
     /// What it tried.
     pub action: Action,
-    /// Why. (Boxed, like the rare entries' texts: every journal line is as large as the
-    /// largest entry.)
-    pub reason: Box<str>,
+    /// Why.
+    pub reason: String,
 }
 
 /// A journal line: when it happened, and the entry.

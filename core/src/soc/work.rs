@@ -59,7 +59,7 @@ pub(super) fn dispatch(
             ctx.log(Entry::ActionRefused(Box::new(crate::journal::Refusal {
                 seat: seat.id,
                 action,
-                reason: reason.into(),
+                reason,
             })));
             continue;
         }
@@ -173,24 +173,26 @@ pub(crate) fn on_action_done(ctx: &mut Ctx, rows: &mut [Option<SeatRow>], ev: Ac
     let Some(Some(row)) = rows.get_mut(ev.seat as usize) else {
         return;
     };
-    let SeatRow {
-        seat,
-        controller,
-        knowledge,
-        task,
-    } = row;
-    let seat: &Seat = seat;
-    let Some(action) = task.0.take() else { return };
+    let seat = row.seat;
+    let Some(action) = row.task.0.take() else {
+        return;
+    };
     if !ctx.clock.defending() {
         // The defenders stood down while this was under way: it never lands.
         ctx.ledger.board[seat.id as usize].busy = false;
         return;
     }
-    let outcome = apply(ctx, seat, knowledge, &action);
+    let outcome = apply(ctx, seat, &mut row.knowledge, &action);
     ctx.ledger.board[seat.id as usize].busy = false;
-    if let Controller::Bot(brain) = controller.as_mut() {
-        let view = ctx.perceive(seat, knowledge);
+    if let Controller::Bot(brain) = row.controller.as_mut() {
+        let view = ctx.perceive(seat, &row.knowledge);
         brain.observe(&view, &action, &outcome);
     }
-    dispatch(ctx, seat, controller, knowledge, task);
+    dispatch(
+        ctx,
+        seat,
+        &mut row.controller,
+        &mut row.knowledge,
+        &mut row.task,
+    );
 }
