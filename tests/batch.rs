@@ -122,7 +122,8 @@ fn an_identity_variant_changes_nothing_and_its_paired_difference_is_zero() {
 #[test]
 fn variants_move_what_they_should() {
     // The default scenario's archive-staging rule is written but off: nothing alerts on
-    // that stage until a variant enables it; disabling the LSASS rule silences its stage.
+    // that stage until a variant enables it; disabling the LSASS rule all but silences
+    // its stage.
     let arms = with_baseline(&[
         r#"Variant(name: "on", changes: [EnableRule("EDR-7Z-STAGING"), DisableRule("EDR-LSASS")])"#,
         r#"Variant(name: "novices", changes: [Bots(role: Tier1, profile: "novice")])"#,
@@ -139,7 +140,9 @@ fn variants_move_what_they_should() {
     assert_eq!(stage(0, "stage").alert_rate, Some(0.0));
     assert!(stage(1, "stage").alert_rate.unwrap() > 0.5);
     assert!(stage(0, "dump").alert_rate.unwrap() > 0.3);
-    assert_eq!(stage(1, "dump").alert_rate, Some(0.0));
+    // Off from the start; only the team's engineer can turn it back on, after a hunt
+    // finds the gap, and that comes late if at all.
+    assert!(stage(1, "dump").alert_rate.unwrap() < 0.1);
     // Novice Tier 1 analysts take longer to catch the intrusion, and the interval says so.
     let d = &s.paired[1].intrusions[0].dwell;
     assert!(d.difference.unwrap() > 0.0, "{d:?}");
@@ -724,5 +727,51 @@ fn a_batch_plays_an_actions_file_on_every_seed_and_streams_stage_times() {
     assert!(
         e.contains("bad.ron:1:") && e.contains("unknown seat"),
         "{e}"
+    );
+}
+
+/// An intrusion the SOC contained without ever detecting it (its footholds taken away by
+/// measures for another case) is counted apart from one left running unseen: the two
+/// shares and the detected runs add up to the runs with a foothold, as the streamed
+/// records say. On these seeds, expert bots on `cloud-key-leak` reset the leaked
+/// account's credentials for an earlier case before its first use.
+#[test]
+fn intrusions_stopped_unseen_are_counted_apart_from_those_left_undetected() {
+    let root = scratch("batch-stopped-unseen");
+    let out = root.join("out");
+    let summary: serde_json::Value = serde_json::from_slice(&ok_stdout(&socdrill(&[
+        "batch",
+        "scenarios/cloud-key-leak.ron",
+        "--seeds",
+        "200..239",
+        "--bots",
+        "expert",
+        "--no-db",
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ])))
+    .unwrap();
+    let runs = std::fs::read_to_string(out.join("runs.jsonl")).unwrap();
+    let (mut compromised, mut detected, mut stopped) = (0, 0, 0);
+    for line in runs.lines() {
+        let r: serde_json::Value = serde_json::from_str(line).unwrap();
+        let i = &r["intrusions"][0];
+        compromised += u32::from(i["compromised"] == true);
+        detected += u32::from(i["detected"] == true);
+        if i["stopped_unseen"] == true {
+            assert_eq!(i["detected"], false, "{i}");
+            stopped += 1;
+        }
+    }
+    assert!(stopped > 0, "no run stopped unseen on seeds 200..239");
+    let i = &summary["arms"][0]["intrusions"][0];
+    let share = |k: &str| (i[k].as_f64().unwrap() * 40.0).round() as u32;
+    assert_eq!(share("compromised_share"), compromised, "{i}");
+    assert_eq!(share("stopped_unseen_share"), stopped, "{i}");
+    assert_eq!(
+        share("undetected_share"),
+        compromised - detected - stopped,
+        "{i}"
     );
 }

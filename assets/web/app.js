@@ -77,6 +77,7 @@ const CUE_HELP = {
   unusual_parent: 'An unusual parent and child process, or an unusual client, method or logon type.',
   new_destination: 'An external destination, sender or source address never seen before.',
   volume: 'Far more bytes, files or events than this host or account usually shows.',
+  odd_detail: 'Something in the line itself is off for what it claims to be: an encoded command line, an unsigned binary or one in a user-writable folder, a sender or domain one letter from a known one, a token used from two places.',
   off_hours: 'Outside business hours (08:00–18:00).',
   privileged: 'An administrator, domain administrator or service account is involved.',
   intel: 'What threat intelligence says of an indicator the item carries. The threat intel analyst enriches indicators.',
@@ -86,6 +87,7 @@ const CUE_FLAGS = [
   ['unusual_parent', 'unusual parent/client'],
   ['new_destination', 'new external destination'],
   ['volume', 'unusual volume'],
+  ['odd_detail', 'odd detail in the line'],
   ['off_hours', 'off-hours'],
   ['privileged', 'privileged account'],
 ];

@@ -328,6 +328,7 @@ pub fn cue_text(card: &socdrill_core::view::CueCard) -> String {
         (c.unusual_parent, "unusual parent or client"),
         (c.new_destination, "new external destination"),
         (c.volume, "unusual volume"),
+        (c.odd_detail, "odd detail in the line"),
         (c.off_hours, "outside business hours"),
         (c.privileged, "privileged account"),
     ] {

@@ -93,6 +93,10 @@ pub struct IntrusionRecord {
     pub compromised: bool,
     /// Whether the defenders detected it.
     pub detected: bool,
+    /// Whether, never detected and never announced, it was contained all the same: the
+    /// SOC's measures for something else took its footholds away.
+    #[serde(default)]
+    pub stopped_unseen: bool,
     /// Dwell in seconds (to the end of the exercise when undetected: censored).
     pub dwell: Option<u64>,
     /// Whether `dwell` is censored.
@@ -173,6 +177,9 @@ impl Record {
                     id: i.id.clone(),
                     compromised: i.compromised_at.is_some(),
                     detected: i.detected_at.is_some(),
+                    stopped_unseen: i.detected_at.is_none()
+                        && i.told_at.is_none()
+                        && i.contained_at.is_some(),
                     dwell: i.dwell_seconds,
                     censored: i.censored,
                     time_to_contain: i.time_to_contain_seconds,
@@ -361,6 +368,8 @@ struct IntrusionAcc {
     name: String,
     compromised: u32,
     detected: u32,
+    #[serde(default)]
+    stopped_unseen: u32,
     dwell: Histogram,
     censored: u32,
     time_to_contain: Histogram,
@@ -422,6 +431,7 @@ impl Accumulator {
                             name: i.name.clone(),
                             compromised: 0,
                             detected: 0,
+                            stopped_unseen: 0,
                             dwell: Histogram::default(),
                             censored: 0,
                             time_to_contain: Histogram::default(),
@@ -502,6 +512,7 @@ impl Accumulator {
                 }
                 ia.compromised += ib.compromised;
                 ia.detected += ib.detected;
+                ia.stopped_unseen += ib.stopped_unseen;
                 ia.censored += ib.censored;
                 ia.dwell.merge(&ib.dwell);
                 ia.time_to_contain.merge(&ib.time_to_contain);
@@ -561,6 +572,7 @@ impl Accumulator {
             for (ia, ir) in acc.intrusions.iter_mut().zip(&rec.intrusions) {
                 ia.compromised += u32::from(ir.compromised);
                 ia.detected += u32::from(ir.detected);
+                ia.stopped_unseen += u32::from(ir.stopped_unseen);
                 ia.censored += u32::from(ir.censored);
                 for (h, v) in [
                     (&mut ia.dwell, ir.dwell),
@@ -693,7 +705,10 @@ impl Accumulator {
                         id: ia.id,
                         name: ia.name,
                         compromised_share: share(ia.compromised),
-                        undetected_share: share(ia.compromised - ia.detected.min(ia.compromised)),
+                        undetected_share: share(
+                            ia.compromised - (ia.detected + ia.stopped_unseen).min(ia.compromised),
+                        ),
+                        stopped_unseen_share: share(ia.stopped_unseen),
                         dwell_censored_share: share(ia.censored),
                         dwell_seconds: ia.dwell.dist(),
                         time_to_contain_seconds: ia.time_to_contain.dist(),
@@ -864,8 +879,14 @@ pub struct IntrusionSummary {
     pub name: String,
     /// Share of runs where it got a foothold.
     pub compromised_share: f64,
-    /// Share of runs where it got a foothold and was never detected.
+    /// Share of runs where it got a foothold and was left undetected: never detected
+    /// and not stopped unseen.
     pub undetected_share: f64,
+    /// Share of runs where it was never detected nor announced but contained all the
+    /// same, by measures the SOC took for something else (not a detection; counted
+    /// apart so that "undetected" means left running unseen).
+    #[serde(default)]
+    pub stopped_unseen_share: f64,
     /// Share of runs whose dwell is censored (undetected at the end).
     pub dwell_censored_share: f64,
     /// Dwell over runs with a foothold (censored values included as they are: a lower

@@ -126,11 +126,12 @@ fn arm_text(o: &mut String, arm: &ArmSummary) {
     for i in &arm.intrusions {
         let _ = writeln!(
             o,
-            "  {} — {}: foothold in {} of runs, undetected in {}",
+            "  {} — {}: foothold in {} of runs, undetected in {}, stopped unseen in {}",
             i.id,
             i.name,
             share(i.compromised_share),
-            share(i.undetected_share)
+            share(i.undetected_share),
+            share(i.stopped_unseen_share)
         );
         let _ = writeln!(
             o,

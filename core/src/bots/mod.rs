@@ -50,10 +50,13 @@ pub struct Memory {
     /// Items judged benign that were looked at.
     pub benign_leads: EvidenceSet,
     /// How far the alerts and records of the current case judged malicious cleared the
-    /// bar: those handed over (in total), and the strongest its investigations turned up.
+    /// bar: those handed over (in total), and the strongest its investigations turned up
+    /// near the lead (see [`NEAR`]).
     pub judged: (f64, f64),
     /// Investigations run on the current case.
     pub runs: u32,
+    /// When what the current case was opened on happened (the latest of its items).
+    pub lead_at: SimTime,
     /// When the next hunt is due.
     pub next_hunt: SimTime,
     /// Hypotheses already hunted (indices into `hypotheses`), in order.
@@ -83,6 +86,7 @@ impl Memory {
             benign_leads,
             judged,
             runs,
+            lead_at,
             next_hunt,
             hunted,
             hypotheses,
@@ -99,6 +103,7 @@ impl Memory {
         benign_leads.clear();
         *judged = (0.0, 0.0);
         *runs = 0;
+        *lead_at = SimTime::ZERO;
         *next_hunt = SimTime::ZERO;
         hunted.clear();
         *hypotheses = Hypotheses::default();
@@ -227,8 +232,8 @@ impl Brain {
     /// Tier 1 (escalating costs a look; declaring an incident takes hosts off the
     /// network); a hunter with Tier 1's (see `HUNTER_EYE`).
     fn read(&mut self, view: &Perception, item: Evidence, load: f64) -> Option<f64> {
-        let score = view.suspicion(item)?;
         let p = &self.profile;
+        let score = view.suspicion(item, p.reads_detail)?;
         let u = self.rng.unit().clamp(1e-9, 1.0 - 1e-9);
         // Logistic noise: a bell a little wider in the tails than a normal one.
         let noise = p.noise_scale() * (u / (1.0 - u)).ln();
@@ -301,15 +306,15 @@ const HUNTER_EYE: f64 = 0.0;
 /// before it declares an incident.
 const CASE_BAR: f64 = 1.5;
 
-/// How far the strongest thing Tier 2's own investigations turned up must clear its bar
-/// on top of what it was handed: an alert, however bad it looks, around which nothing
-/// else looks wrong goes back. (The escalation itself already counted as a detection
+/// How far the strongest thing Tier 2's own investigations turned up near the lead
+/// must clear its bar on top of what it was handed: an alert, however bad it looks,
+/// around which nothing else looks wrong goes back. (The escalation itself already counted as a detection
 /// if it was real.)
 const CORROBORATION: f64 = 0.5;
 
-/// How far what Tier 2 was handed must clear its bar to stand on its own, with nothing
-/// else found: an alert that looks plainly malicious (several odd things at once).
-const PLAINLY: f64 = 2.2;
+/// How close in time (seconds) to what a case was opened on a record an investigation
+/// turns up must be to corroborate it (see `tier2::weigh`).
+const NEAR: u64 = 2 * 3600;
 
 /// How far, in total, what one hunt turned up must clear the hunter's bar before the
 /// hunter hands it on.
@@ -367,7 +372,8 @@ impl Brain {
 
     /// The severity the bot assigns to what it hands on, from what it saw: the highest
     /// alert severity among the items (Medium for records alone), one step up when the
-    /// items look plainly bad or touch a critical host or a privileged account; right
+    /// items' flagged cues alone look plainly bad (the odd detail is a question of
+    /// whether, not how bad) or touch a critical host or a privileged account; right
     /// with the profile's severity accuracy, else a neighbouring level.
     fn rate_severity(&mut self, view: &Perception, items: &[Evidence]) -> Level {
         use Level::*;
@@ -381,7 +387,7 @@ impl Brain {
             .unwrap_or(Medium);
         let strongest = items
             .iter()
-            .filter_map(|&e| view.suspicion(e))
+            .filter_map(|&e| view.suspicion(e, 0.0))
             .fold(0.0_f64, f64::max);
         let critical = items.iter().any(|e| match *e {
             Evidence::Host(h) => view.scenario.hosts[h].criticality >= Critical,

@@ -35,6 +35,7 @@ pub struct Profile {
     pub name: String,
     pub speed: f64,
     pub discrimination: f64,
+    pub reads_detail: f64,
     pub threshold: f64,
     pub load_drift: f64,
     pub shift_drift: f64,
@@ -91,6 +92,8 @@ mod tests {
         assert_eq!(names, ["novice", "competent", "expert"]);
         assert!(p[0].discrimination < p[1].discrimination);
         assert!(p[1].discrimination < p[2].discrimination);
+        assert!(p[0].reads_detail < p[1].reads_detail);
+        assert!(p[1].reads_detail < p[2].reads_detail);
         assert!(p[0].load_drift > p[2].load_drift, "novices tire faster");
         assert!(p[0].speed > p[2].speed, "experts are faster");
         assert!(p[0].thoroughness < p[2].thoroughness);

@@ -33,12 +33,24 @@ fn load(brain: &Brain, view: &Perception) -> f64 {
 fn weigh(brain: &mut Brain, view: &Perception, item: Evidence, found: bool, load: f64) {
     let margin = brain.read(view, item, load).unwrap_or(f64::NEG_INFINITY);
     if margin >= 0.0 {
-        if found {
+        // What an investigation turns up corroborates the case only when it happened
+        // near what the case was opened on: an analyst builds a timeline around the
+        // lead, and an odd record from the other end of a long look back is one of the
+        // odd things any host shows, not part of this story. (It is still a lead:
+        // its hosts and accounts are investigated.)
+        let near = match item {
+            Evidence::Record(r) => {
+                let at = view.desk.records[r as usize].at;
+                at.secs().abs_diff(brain.mem.lead_at.secs()) <= super::NEAR
+            }
+            _ => true,
+        };
+        if !found {
+            brain.mem.judged.0 += margin;
+        } else if near {
             // The strongest thing the investigation turned up: the more records an
             // analyst reads, the likelier one is odd by chance, so they do not add up.
             brain.mem.judged.1 = brain.mem.judged.1.max(margin);
-        } else {
-            brain.mem.judged.0 += margin;
         }
         let mut items = std::mem::take(&mut brain.scratch);
         items.clear();
@@ -66,6 +78,7 @@ pub(super) fn observe(brain: &mut Brain, view: &Perception, action: &Action, out
     match (action, outcome) {
         (Action::TakeHandoff(h), Outcome::Case(c)) => {
             brain.mem.start_case(*c, *h);
+            brain.mem.lead_at = lead_at(view, *h);
             let load = load(brain, view);
             for &e in &view.desk.handoffs[*h as usize].draft.evidence {
                 match e {
@@ -121,6 +134,24 @@ pub(super) fn observe(brain: &mut Brain, view: &Perception, action: &Action, out
     }
 }
 
+/// When what a handoff was sent about happened: the latest of its alerts and records,
+/// else when it was sent.
+fn lead_at(view: &Perception, h: crate::soc::action::HandoffId) -> crate::clock::SimTime {
+    let d = view.desk;
+    let handoff = &d.handoffs[h as usize];
+    handoff
+        .draft
+        .evidence
+        .iter()
+        .filter_map(|e| match *e {
+            Evidence::Alert(a) => Some(d.alerts[a as usize].raised_at),
+            Evidence::Record(r) => Some(d.records[r as usize].at),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(handoff.sent_at)
+}
+
 /// Runs the next pending investigation, or concludes the case. Hosts and accounts come
 /// before indicators: they are where the attacker can be contained, and pivoting through
 /// them is how an analyst finds the next compromised machine.
@@ -159,12 +190,13 @@ fn conclude(brain: &mut Brain, view: &Perception, case: u32) {
     let handoff = brain.mem.handoff.take();
     brain.mem.case = None;
     // An incident takes hosts off the network: it rests on items that, together, look
-    // malicious, and on something the investigation turned up besides what was handed
-    // over, unless what was handed over looks plainly malicious by itself. Anything less
-    // goes back with feedback.
+    // malicious, and on something the investigation turned up around what was handed
+    // over. However bad one alert looks, alone it goes back with feedback: over a long
+    // exercise, lone alerts that look plainly bad are mostly the odd tooling any estate
+    // runs, and an incident declared on each takes a host off the network for nothing.
     let (handed, found) = brain.mem.judged;
     let corroborated = found >= super::CORROBORATION && handed + found >= super::CASE_BAR;
-    if !corroborated && handed < super::PLAINLY {
+    if !corroborated {
         if let Some(h) = handoff {
             brain.plan.push_back(Action::ReturnHandoff(
                 h,

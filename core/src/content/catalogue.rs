@@ -24,6 +24,9 @@ pub struct Profile {
     pub new_destination: f64,
     /// Unusual volume.
     pub volume: f64,
+    /// An odd detail in the line (default 0.05).
+    #[serde(default = "odd_detail")]
+    pub odd_detail: f64,
     /// How common this kind of activity is against the others (default 1): a line is
     /// picked in proportion to its profile's weight, so everyday work outnumbers the
     /// odd admin session.
@@ -35,6 +38,10 @@ fn one() -> f64 {
     1.0
 }
 
+fn odd_detail() -> f64 {
+    0.05
+}
+
 impl Profile {
     /// Its odds.
     pub fn odds(&self) -> Odds {
@@ -44,6 +51,7 @@ impl Profile {
             unusual_parent: self.unusual_parent,
             new_destination: self.new_destination,
             volume: self.volume,
+            odd_detail: self.odd_detail,
         }
     }
 }
@@ -215,6 +223,7 @@ mod tests {
                 p.unusual_parent,
                 p.new_destination,
                 p.volume,
+                p.odd_detail,
             ] {
                 assert!((0.0..=1.0).contains(&v), "{}", p.name);
             }

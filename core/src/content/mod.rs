@@ -46,6 +46,11 @@ pub struct Cues {
     pub off_hours: bool,
     /// A privileged or service account is involved.
     pub privileged: bool,
+    /// Something in the line's own fields is off for what it claims to be: an encoded
+    /// or obfuscated command line, an unsigned binary or one in a user-writable folder,
+    /// a sender or domain one letter from a known one, a token used from two places.
+    /// Enrichment flags it; reading it for what it means takes experience.
+    pub odd_detail: bool,
 }
 
 /// Prevalence at or below this counts as rare.
@@ -76,6 +81,8 @@ pub struct Odds {
     pub new_destination: f64,
     /// Unusual volume.
     pub volume: f64,
+    /// An odd detail in the line.
+    pub odd_detail: f64,
 }
 
 impl Odds {
@@ -87,6 +94,7 @@ impl Odds {
             unusual_parent: m(a.unusual_parent, b.unusual_parent),
             new_destination: m(a.new_destination, b.new_destination),
             volume: m(a.volume, b.volume),
+            odd_detail: m(a.odd_detail, b.odd_detail),
         }
     }
 }
@@ -111,6 +119,7 @@ pub struct Weights {
     pub unusual_parent: f64,
     pub new_destination: f64,
     pub volume: f64,
+    pub odd_detail: f64,
     pub off_hours: f64,
     pub privileged: f64,
     pub together: f64,
@@ -162,6 +171,7 @@ pub fn applies(kind: SourceKind) -> Odds {
             kind,
             Proxy | Firewall | CloudAudit | WebServer | Edr | WindowsEvents
         )),
+        odd_detail: 1.0,
     }
 }
 
@@ -183,6 +193,7 @@ pub fn draw(rng: &mut Stream, kind: SourceKind, odds: Odds) -> Cues {
         volume: rng.chance(odds.volume * can.volume),
         off_hours: false,
         privileged: false,
+        odd_detail: rng.chance(odds.odd_detail * can.odd_detail),
     }
 }
 
@@ -216,9 +227,15 @@ pub struct AlertContext {
 
 /// The suspicion score of an item: the weights of the cues it shows, for an alert its
 /// severity above Low and its rule's record for noise, and threat intelligence on its
-/// indicators (the strongest verdict counts). Bots judge by this sum, with noise and a
+/// indicators (the strongest verdict counts). `reads_detail` (0 to 1) is how much of an
+/// odd detail's weight the reader sees. Bots judge by this sum, with noise and a
 /// threshold of their profile.
-pub fn suspicion(c: &Cues, alert: Option<AlertContext>, intel: Option<Intel>) -> f64 {
+pub fn suspicion(
+    c: &Cues,
+    alert: Option<AlertContext>,
+    intel: Option<Intel>,
+    reads_detail: f64,
+) -> f64 {
     let w = &CueModel::get().weights;
     let mut s = 0.0;
     let mut add = |on: bool, weight: f64| {
@@ -233,6 +250,7 @@ pub fn suspicion(c: &Cues, alert: Option<AlertContext>, intel: Option<Intel>) ->
     add(c.volume, w.volume);
     add(c.off_hours, w.off_hours);
     add(c.privileged, w.privileged);
+    add(c.odd_detail, w.odd_detail * reads_detail.clamp(0.0, 1.0));
     let odd = [
         c.first_seen,
         c.prevalence <= RARE,
@@ -416,12 +434,30 @@ mod tests {
         let mut rng = Stream::new(1, "t");
         let mean = |odds: Odds, rng: &mut Stream| {
             (0..2000)
-                .map(|_| suspicion(&draw(rng, SourceKind::Proxy, odds), None, None))
+                .map(|_| suspicion(&draw(rng, SourceKind::Proxy, odds), None, None, 1.0))
                 .sum::<f64>()
                 / 2000.0
         };
         let (l, q) = (mean(loud, &mut rng), mean(quiet, &mut rng));
         assert!(l > q + 1.5, "loud {l:.2} quiet {q:.2}");
+    }
+
+    /// The odd detail is what separates a quiet stage from a look-alike: even a quiet
+    /// stage's items show it more often than any kind of benign activity does.
+    #[test]
+    fn an_odd_detail_is_likelier_on_the_quietest_stage_than_on_any_benign_profile() {
+        let quiet = attack_odds(1.0).odd_detail;
+        for p in &Catalogue::get().profiles {
+            assert!(p.odds().odd_detail < quiet / 2.0, "{}", p.name);
+        }
+        let mut rng = Stream::new(2, "t");
+        let shown = (0..2000)
+            .filter(|_| draw(&mut rng, SourceKind::Dns, attack_odds(1.0)).odd_detail)
+            .count();
+        assert!(
+            (1000..1400).contains(&shown),
+            "{shown} of 2000 at odds {quiet}"
+        );
     }
 
     #[test]

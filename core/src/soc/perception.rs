@@ -132,8 +132,9 @@ impl<'a> Perception<'a> {
     }
 
     /// The suspicion score of an alert or a record from what the console shows: its
-    /// cues, its alert's severity, and threat intelligence (`assets/cues.ron`).
-    pub fn suspicion(&self, item: Evidence) -> Option<f64> {
+    /// cues (an odd detail weighed by `reads_detail`, 0 to 1), its alert's severity,
+    /// and threat intelligence (`assets/cues.ron`).
+    pub fn suspicion(&self, item: Evidence, reads_detail: f64) -> Option<f64> {
         let cues = self.cues(item)?;
         let alert = match item {
             Evidence::Alert(a) => {
@@ -145,7 +146,12 @@ impl<'a> Perception<'a> {
             }
             _ => None,
         };
-        Some(content::suspicion(&cues, alert, self.intel(item)))
+        Some(content::suspicion(
+            &cues,
+            alert,
+            self.intel(item),
+            reads_detail,
+        ))
     }
 
     /// The alert's record, if it has one.
