@@ -121,6 +121,7 @@ pub(super) fn observe(brain: &mut Brain, view: &Perception, action: &Action, out
     };
     brain.mem.next_hunt = view.now + brain.profile.hunt_every.0;
     let mut findings = Vec::new();
+    let mut flagged = Vec::new();
     let mut total = 0.0;
     for &r in records {
         // A hunter reads what it turned up at leisure: no queue presses it.
@@ -129,6 +130,7 @@ pub(super) fn observe(brain: &mut Brain, view: &Perception, action: &Action, out
             .unwrap_or(f64::NEG_INFINITY);
         if margin >= 0.0 {
             total += margin;
+            flagged.push(r);
             view.desk.records[r as usize].push_items(&mut findings);
         }
     }
@@ -141,6 +143,7 @@ pub(super) fn observe(brain: &mut Brain, view: &Perception, action: &Action, out
     findings.retain(|e| view.knowledge.0.contains(e));
     let to = if brain.profile.hunt_to_responder
         && total >= super::STRAIGHT_TO_RESPONSE
+        && one_story(view, &flagged)
         && view.desk.staffed(Role::Responder)
     {
         Role::Responder
@@ -186,4 +189,21 @@ pub(super) fn observe(brain: &mut Brain, view: &Perception, action: &Action, out
             technique: Some(t.clone()),
         })));
     }
+}
+
+/// Whether two of the records a hunt flagged tell one story: the same host or the same
+/// account, within [`super::NEAR`] of each other. An attacker's steps cluster like that;
+/// the odd records any estate shows are scattered. Only a finding that does goes
+/// straight to incident response: anything less needs Tier 2's investigation first.
+fn one_story(view: &Perception, flagged: &[crate::soc::action::RecordId]) -> bool {
+    let records = &view.desk.records;
+    flagged.iter().enumerate().any(|(i, &a)| {
+        let a = &records[a as usize];
+        flagged[i + 1..].iter().any(|&b| {
+            let b = &records[b as usize];
+            let together = (a.host.is_some() && a.host == b.host)
+                || (a.account.is_some() && a.account == b.account);
+            together && a.at.secs().abs_diff(b.at.secs()) <= super::NEAR
+        })
+    })
 }

@@ -68,10 +68,15 @@ pub struct Memory {
     pub contained: EvidenceSet,
     /// Rules the engineer has already changed.
     pub changed_rules: BTreeSet<usize>,
+    /// Per noisy rule the engineer changed: the benign calls it had drawn at the last
+    /// change, and how many changes it has made to it.
+    pub tunings: std::collections::BTreeMap<usize, (u32, u8)>,
     /// Indicators the intel analyst has noticed, in the order it noticed them.
     pub noticed: VecDeque<usize>,
     /// Indicators the intel analyst has noticed or enriched.
     pub seen_indicators: EvidenceSet,
+    /// Incidents the manager has set the priority of.
+    pub prioritised: BTreeSet<CaseId>,
 }
 
 impl Memory {
@@ -92,8 +97,10 @@ impl Memory {
             hypotheses,
             contained,
             changed_rules,
+            tunings,
             noticed,
             seen_indicators,
+            prioritised,
         } = self;
         *case = None;
         *handoff = None;
@@ -109,8 +116,10 @@ impl Memory {
         *hypotheses = Hypotheses::default();
         contained.clear();
         changed_rules.clear();
+        tunings.clear();
         noticed.clear();
         seen_indicators.clear();
+        prioritised.clear();
     }
 
     /// Forgets everything but when the next hunt is due, keeping the storage, and
@@ -220,6 +229,17 @@ impl Brain {
         }
         match self.role {
             Role::Hunter => Some(self.mem.next_hunt.since(view.now)),
+            Role::Manager => {
+                let decision = left_to_people_until(view, Role::Manager).map(|t| t.since(view.now));
+                // Dispatching the floor is a person's alone when one manages.
+                let guarded = view.desk.bot_wait != BotWait::Immediately
+                    && view.desk.people_on(Role::Manager);
+                let round = (!guarded).then(|| manager::next_round(view)).flatten();
+                match (decision, round) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                }
+            }
             role => left_to_people_until(view, role).map(|t| t.since(view.now)),
         }
     }
@@ -266,8 +286,16 @@ fn next_handoff(brain: &Brain, view: &Perception, role: Role) -> Option<HandoffI
         .filter(|h| !guarded || view.desk.bot_wait.lets_bot_take(h.sent_at, view.now));
     match brain.profile.triage_order {
         TriageOrder::Fifo => waiting.next().map(|h| h.id),
+        // An incident's priority is the case's, as the manager last set it.
         TriageOrder::Severity => waiting
-            .min_by_key(|h| (std::cmp::Reverse(h.draft.severity), h.sent_at, h.id))
+            .min_by_key(|h| {
+                let severity = h
+                    .draft
+                    .case
+                    .and_then(|c| view.desk.cases.get(c as usize))
+                    .map_or(h.draft.severity, |c| c.severity);
+                (std::cmp::Reverse(severity), h.sent_at, h.id)
+            })
             .map(|h| h.id),
     }
 }

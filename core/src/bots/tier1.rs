@@ -17,7 +17,7 @@ pub(super) fn next(brain: &mut Brain, view: &Perception) -> Option<Action> {
         let me = Some(view.seat.id);
         let mine = l
             .queue
-            .iter()
+            .by_urgency()
             .find(|&a| l.alerts[a as usize].assigned == me);
         let free = |a: &AlertId| {
             let al = &l.alerts[*a as usize];

@@ -757,7 +757,7 @@ impl Durations {
         set(&mut v, Investigate, Timing::Uniform(600, 1800));
         set(&mut v, DeclareIncident, Timing::Uniform(120, 300));
         set(&mut v, MergeCases, Timing::Uniform(60, 180));
-        set(&mut v, Hunt, Timing::Uniform(2700, 5400));
+        set(&mut v, Hunt, Timing::Uniform(1200, 2700));
         set(&mut v, Isolate, Timing::Uniform(120, 300));
         set(&mut v, DisableAccount, Timing::Uniform(120, 300));
         set(&mut v, Block, Timing::Uniform(120, 300));

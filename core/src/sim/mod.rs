@@ -291,8 +291,11 @@ pub struct Rngs {
     pub detect: Vec<Stream>,
     /// One stream per rule for its benign alerts.
     pub noise: Vec<Stream>,
-    /// Benign activity sampled by investigations and hunts.
+    /// Benign activity sampled by investigations.
     pub activity: Stream,
+    /// Benign activity sampled by hunts (a stream of its own, so how often the hunters
+    /// hunt does not change what investigations draw).
+    pub hunt_activity: Stream,
     /// Partner-team delays.
     pub partners: Stream,
     /// Durations of scripted seats' actions.
@@ -318,6 +321,7 @@ impl Rngs {
                 .map(|r| Stream::new(seed, &format!("noise/{}", r.id)))
                 .collect(),
             activity: Stream::new(seed, "activity"),
+            hunt_activity: Stream::new(seed, "hunt-activity"),
             partners: Stream::new(seed, "partners"),
             scripted: Stream::new(seed, "scripted"),
             cues: Stream::new(seed, "cues"),
