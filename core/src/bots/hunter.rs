@@ -79,18 +79,19 @@ pub(super) fn next(brain: &mut Brain, view: &Perception) -> Option<Action> {
     }
     // Do not repeat the last few hypotheses.
     let recent = &brain.mem.hunted[brain.mem.hunted.len().saturating_sub(4)..];
-    let candidates: Vec<usize> = (0..brain.mem.hypotheses.len())
-        .filter(|i| !recent.contains(i))
-        .collect();
     let hypotheses = &brain.mem.hypotheses;
+    // Counted, then the n-th taken: no list is built for one draw.
+    let candidates = || (0..hypotheses.len()).filter(|i| !recent.contains(i));
     let rng = &mut brain.rng;
+    let any = |rng: &mut crate::sim::rng::Stream| {
+        let n = candidates().count();
+        candidates().nth(rng.below(n)).expect("n is the count")
+    };
     let pick = match brain.profile.hunt_strategy {
-        HuntStrategy::Random => candidates[rng.below(candidates.len())],
+        HuntStrategy::Random => any(rng),
         HuntStrategy::Gaps => {
-            let uncovered: Vec<usize> = candidates
-                .iter()
-                .copied()
-                .filter(|&h| {
+            let uncovered = || {
+                candidates().filter(|&h| {
                     // A technique counts as covered only by a deployed rule that would
                     // usually fire: a low-fidelity rule is a gap worth hunting.
                     !hypotheses[h].1.iter().any(|&i| {
@@ -98,11 +99,12 @@ pub(super) fn next(brain: &mut Brain, view: &Perception) -> Option<Action> {
                         live.enabled && live.fidelity >= RELIABLE_FIDELITY
                     })
                 })
-                .collect();
-            if !uncovered.is_empty() && rng.chance(0.75) {
-                uncovered[rng.below(uncovered.len())]
+            };
+            let gaps = uncovered().count();
+            if gaps > 0 && rng.chance(0.75) {
+                uncovered().nth(rng.below(gaps)).expect("gaps is the count")
             } else {
-                candidates[rng.below(candidates.len())]
+                any(rng)
             }
         }
     };

@@ -383,20 +383,12 @@ pub(super) fn finish_search(
     ctx.reveal(seat, knowledge, items);
     if let Some(c) = case {
         let cs = &mut ctx.ledger.cases[c as usize];
-        // The records already filed, sorted, to file each found one once.
-        let mut filed: Vec<RecordId> = cs
-            .evidence
-            .iter()
-            .filter_map(|e| match *e {
-                Evidence::Record(r) => Some(r),
-                _ => None,
-            })
-            .collect();
-        filed.sort_unstable();
+        // File each found record once. A search finds a handful and a case holds a few
+        // dozen items, so a look along the list beats building an index of it.
         for &r in &found {
-            if let Err(at) = filed.binary_search(&r) {
-                filed.insert(at, r);
-                cs.evidence.push(Evidence::Record(r));
+            let item = Evidence::Record(r);
+            if !cs.evidence.contains(&item) {
+                cs.evidence.push(item);
             }
         }
     }
