@@ -45,6 +45,11 @@ impl SimTime {
         self.0.saturating_sub(earlier.0)
     }
 
+    /// How far apart two instants are, in seconds, whichever comes first.
+    pub const fn apart(self, other: SimTime) -> u64 {
+        self.0.abs_diff(other.0)
+    }
+
     /// `secs` seconds after this instant, or [`SimTime::MAX`] if that is past it.
     pub const fn saturating_add(self, secs: u64) -> SimTime {
         SimTime(self.0.saturating_add(secs))

@@ -205,7 +205,7 @@ fn one_story(view: &Perception, flagged: &[crate::soc::action::RecordId]) -> boo
             let b = &records[b as usize];
             let together = (a.host.is_some() && a.host == b.host)
                 || (a.account.is_some() && a.account == b.account);
-            together && a.at.secs().abs_diff(b.at.secs()) <= super::NEAR
+            together && a.at.apart(b.at) <= super::NEAR
         })
     })
 }

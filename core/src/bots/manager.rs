@@ -1,8 +1,8 @@
 //! SOC manager bot: answers the decisions injects ask for, sets the priority of every
-//! incident declared, and watches the Tier 1 queue. While alerts wait, it looks the queue over every few minutes; an alert that
-//! has waited a sixth of its tenant's pickup target (analysts working the most urgent
-//! first let quiet alerts starve) it assigns to the Tier 1 seat free soonest, which
-//! takes it next.
+//! incident declared, and watches the Tier 1 queue. While alerts wait, it looks the
+//! queue over every few minutes; an alert that has waited a sixth of its tenant's
+//! pickup target (analysts working the most urgent first let quiet alerts starve) it
+//! assigns to the Tier 1 seat free soonest, which takes it next.
 
 use super::Brain;
 use crate::scenario::Level;

@@ -336,8 +336,8 @@ const CASE_BAR: f64 = 1.5;
 
 /// How far the strongest thing Tier 2's own investigations turned up near the lead
 /// must clear its bar on top of what it was handed: an alert, however bad it looks,
-/// around which nothing else looks wrong goes back. (The escalation itself already counted as a detection
-/// if it was real.)
+/// around which nothing else looks wrong goes back. (The escalation itself already
+/// counted as a detection if it was real.)
 const CORROBORATION: f64 = 0.5;
 
 /// How close in time (seconds) to what a case was opened on a record an investigation

@@ -38,16 +38,15 @@ fn weigh(brain: &mut Brain, view: &Perception, item: Evidence, found: bool, load
         // lead, and an odd record from the other end of a long look back is one of the
         // odd things any host shows, not part of this story. (It is still a lead:
         // its hosts and accounts are investigated.)
-        let near = match item {
+        let near = || match item {
             Evidence::Record(r) => {
-                let at = view.desk.records[r as usize].at;
-                at.secs().abs_diff(brain.mem.lead_at.secs()) <= super::NEAR
+                view.desk.records[r as usize].at.apart(brain.mem.lead_at) <= super::NEAR
             }
             _ => true,
         };
         if !found {
             brain.mem.judged.0 += margin;
-        } else if near {
+        } else if near() {
             // The strongest thing the investigation turned up: the more records an
             // analyst reads, the likelier one is odd by chance, so they do not add up.
             brain.mem.judged.1 = brain.mem.judged.1.max(margin);

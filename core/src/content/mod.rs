@@ -1,7 +1,8 @@
 //! What alerts and records say, and the cues a console shows beside them.
 //!
-//! Nothing a seat sees says whether an item is malicious. Every record carries a log line: the attack's come from its stages'
-//! telemetry, everything else from the catalogue of ordinary activity
+//! Nothing a seat sees says whether an item is malicious. Every record carries a log
+//! line: the attack's come from its stages' telemetry, everything else from the
+//! catalogue of ordinary activity
 //! (`assets/benign.ron`, plus a scenario's own lines), filled with the scenario's hosts,
 //! accounts and look-alikes. Every record also carries [`Cues`]: first-seen, rare,
 //! an unusual parent, a new destination, volume, off-hours, a privileged account; and

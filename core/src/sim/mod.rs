@@ -306,6 +306,15 @@ pub struct Rngs {
 }
 
 impl Rngs {
+    /// The stream ordinary activity is drawn from: a hunt's own, or investigations'.
+    pub fn activity_for(&mut self, hunt: bool) -> &mut Stream {
+        if hunt {
+            &mut self.hunt_activity
+        } else {
+            &mut self.activity
+        }
+    }
+
     /// The streams for `seed` and `scenario`.
     pub fn new(seed: u64, scenario: &Scenario) -> Rngs {
         Rngs {

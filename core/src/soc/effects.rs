@@ -421,15 +421,6 @@ pub(super) fn benign_activity(
     let s = ctx.scenario_ref();
     // Investigations and hunts each draw from a stream of their own.
     let hunt = !matches!(lines, Lines::Any);
-    macro_rules! rng {
-        () => {
-            if !hunt {
-                &mut ctx.rngs.activity
-            } else {
-                &mut ctx.rngs.hunt_activity
-            }
-        };
-    }
     let only = match lines {
         Lines::Source(src) => Some(src),
         _ => None,
@@ -448,7 +439,8 @@ pub(super) fn benign_activity(
     let expected = per_hour * (lookback as f64 / 3600.0) / (s.hosts.len().max(1) as f64 * 50.0);
     // Records an earlier search already turned up in the window are part of the same
     // activity: only what is missing is drawn.
-    let n = ((expected.min(4.0) + rng!().unit()).floor() as usize).saturating_sub(already);
+    let n = ((expected.min(4.0) + ctx.rngs.activity_for(hunt).unit()).floor() as usize)
+        .saturating_sub(already);
     let now = ctx.now();
     let about = match subject {
         Evidence::Host(h) => About::Host(h),
@@ -463,16 +455,22 @@ pub(super) fn benign_activity(
     let mut out = Vec::with_capacity(n);
     for _ in 0..n {
         let (src, candidates): (usize, &[u16]) = if triggers.is_empty() {
-            let noise = &s.noise[rng!().below(s.noise.len())];
+            let noise = &s.noise[ctx.rngs.activity_for(hunt).below(s.noise.len())];
             let src = only.unwrap_or(noise.source);
             (src, &s.lookup.source_lines[src])
         } else {
-            let (src, lines) = &triggers[rng!().below(triggers.len())];
+            let (src, lines) = &triggers[ctx.rngs.activity_for(hunt).below(triggers.len())];
             (*src, lines)
         };
-        let at = now.saturating_sub(rng!().between(0, lookback));
-        let (record, line) =
-            crate::sim::detect::benign_record(s, src, candidates, about, rng!(), at);
+        let at = now.saturating_sub(ctx.rngs.activity_for(hunt).between(0, lookback));
+        let (record, line) = crate::sim::detect::benign_record(
+            s,
+            src,
+            candidates,
+            about,
+            ctx.rngs.activity_for(hunt),
+            at,
+        );
         out.push(ctx.add_record(record, None, line));
     }
     out
