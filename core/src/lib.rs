@@ -355,7 +355,7 @@ impl Exercise {
                     .then(|| script.names.get(name).cloned())
                     .flatten(),
             });
-            ledger.board.push(Slot {
+            ledger.seat(Slot {
                 role: *role,
                 busy: false,
                 wake_pending: false,

@@ -5,7 +5,7 @@
 
 use super::{Brain, HuntStrategy};
 use crate::scenario::Role;
-use crate::soc::action::{Action, Evidence, EvidenceSet, HandoffDraft, Hypothesis};
+use crate::soc::action::{Action, Evidence, HandoffDraft, Hypothesis};
 use crate::soc::perception::{Perception, Public};
 use crate::soc::seat::Outcome;
 
@@ -75,7 +75,7 @@ pub(super) fn next(brain: &mut Brain, view: &Perception) -> Option<Action> {
         return None;
     }
     if brain.mem.hypotheses.is_empty() {
-        brain.mem.hypotheses = hypotheses(&view.scenario);
+        brain.mem.hypotheses = hypotheses(view.scenario);
     }
     // Do not repeat the last few hypotheses.
     let recent = &brain.mem.hunted[brain.mem.hunted.len().saturating_sub(4)..];
@@ -122,8 +122,8 @@ pub(super) fn observe(brain: &mut Brain, view: &Perception, action: &Action, out
         return;
     };
     brain.mem.next_hunt = view.now + brain.profile.hunt_every.0;
-    let mut findings = Vec::new();
-    let mut flagged = Vec::new();
+    let mut findings = Vec::with_capacity(4 * records.len());
+    let mut flagged = Vec::with_capacity(records.len());
     let mut total = 0.0;
     for &r in records {
         // A hunter reads what it turned up at leisure: no queue presses it.
@@ -156,8 +156,8 @@ pub(super) fn observe(brain: &mut Brain, view: &Perception, action: &Action, out
         .iter()
         .copied()
         .find(|e| matches!(e, Evidence::Record(_)));
-    let suspicious: EvidenceSet = findings.iter().copied().collect();
-    let evidence = brain.pick_evidence(lead, &findings, &suspicious);
+    // Everything it hands on it judged malicious: the findings are what it flagged.
+    let evidence = brain.pick_evidence(lead, &findings, |_| true);
     let severity = brain.rate_severity(view, &findings);
     let Hypothesis::Technique(t) = hypothesis else {
         return;

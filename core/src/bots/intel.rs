@@ -29,16 +29,18 @@ pub(super) fn next(brain: &mut Brain, view: &Perception) -> Option<Action> {
             // The indicators of open cases and waiting handoffs, gathered once.
             let mut wanted = std::mem::take(&mut brain.scratch_set);
             wanted.clear();
-            let open_cases = view.desk.cases.iter().filter(|c| c.merged_into.is_none());
-            let held = open_cases.flat_map(|c| c.evidence.iter()).chain(
-                view.desk
-                    .handoffs_for_anyone()
-                    .flat_map(|h| h.draft.evidence.iter()),
-            );
-            for &e in held {
-                if let Evidence::Observable(_) = e {
-                    wanted.insert(e);
+            let mut want = |items: &[Evidence]| {
+                for &e in items {
+                    if let Evidence::Observable(_) = e {
+                        wanted.insert(e);
+                    }
                 }
+            };
+            for c in view.desk.cases.iter().filter(|c| c.merged_into.is_none()) {
+                want(c.evidence());
+            }
+            for h in view.desk.handoffs_for_anyone() {
+                want(&h.draft.evidence);
             }
             let first = brain
                 .mem

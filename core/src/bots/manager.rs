@@ -70,7 +70,11 @@ pub(super) const FLOOR_ROUND: u64 = 300;
 /// working the most urgent first into one working the oldest first.
 fn dispatch(view: &Perception) -> Option<(AlertId, SeatId)> {
     let l = view.desk;
-    let tier1 = || (l.board.iter().enumerate()).filter(|(_, s)| s.role == Role::Tier1 && !s.gone);
+    let tier1 = || {
+        (l.seats_of(Role::Tier1).iter())
+            .map(|&id| (id as usize, &l.board[id as usize]))
+            .filter(|(_, s)| !s.gone)
+    };
     if tier1().count() < 2 {
         return None;
     }
@@ -112,7 +116,7 @@ pub(super) fn next_round(view: &Perception) -> Option<u64> {
 /// in this order.
 fn priority(view: &Perception, case: CaseId) -> Level {
     let c = &view.desk.cases[case as usize];
-    c.evidence.iter().fold(c.severity, |level, e| {
+    c.evidence().iter().fold(c.severity, |level, e| {
         let touches = match *e {
             Evidence::Host(h) => view.scenario.hosts[h].criticality,
             Evidence::Account(a)

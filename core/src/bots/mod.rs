@@ -367,15 +367,17 @@ fn ready(view: &Perception, action: &Action) -> bool {
 
 impl Brain {
     /// Chooses what to attach to a handoff from the items the seat has seen: each it
-    /// judged malicious (`suspicious`) with the profile's thoroughness, each other with
-    /// its sloppiness. The lead item (the alert or case subject) always goes in.
+    /// judged malicious (`suspicious` says which) with the profile's thoroughness, each
+    /// other with its sloppiness. The lead item (the alert or case subject) always goes
+    /// in.
     fn pick_evidence(
         &mut self,
         lead: Option<Evidence>,
         seen: &[Evidence],
-        suspicious: &EvidenceSet,
+        suspicious: impl Fn(&Evidence) -> bool,
     ) -> Vec<Evidence> {
-        let mut out: Vec<Evidence> = lead.into_iter().collect();
+        let mut out: Vec<Evidence> = Vec::with_capacity(seen.len() + 1);
+        out.extend(lead);
         // What `out` holds, to skip repeats without searching it.
         let mut taken = std::mem::take(&mut self.scratch_set);
         taken.clear();
@@ -384,7 +386,7 @@ impl Brain {
             if taken.contains(&item) {
                 continue;
             }
-            let p = if suspicious.contains(&item) {
+            let p = if suspicious(&item) {
                 self.profile.thoroughness
             } else {
                 self.profile.sloppiness

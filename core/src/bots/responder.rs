@@ -29,7 +29,7 @@ pub(super) fn observe(brain: &mut Brain, view: &Perception, outcome: &Outcome) {
     let Outcome::Case(case) = outcome else { return };
     // Act on what was handed over and is visible to this seat, nothing else.
     let evidence: Vec<Evidence> = view.desk.cases[*case as usize]
-        .evidence
+        .evidence()
         .iter()
         .copied()
         .filter(|e| view.knowledge.0.contains(e))

@@ -3,7 +3,7 @@
 
 use super::{Brain, TriageOrder};
 use crate::scenario::Role;
-use crate::soc::action::{Action, AlertId, Evidence, EvidenceSet, HandoffDraft, Verdict};
+use crate::soc::action::{Action, AlertId, Evidence, HandoffDraft, Verdict};
 use crate::soc::ledger::BotWait;
 use crate::soc::perception::Perception;
 
@@ -62,8 +62,7 @@ fn escalate(brain: &mut Brain, view: &Perception, a: AlertId) {
     let mut seen = view.desk.alert_items(a);
     seen.retain(|e| view.knowledge.0.contains(e));
     // Judged malicious: everything the alert shows is, to this analyst, part of it.
-    let suspicious: EvidenceSet = seen.iter().copied().collect();
-    let evidence = brain.pick_evidence(Some(Evidence::Alert(a)), &seen, &suspicious);
+    let evidence = brain.pick_evidence(Some(Evidence::Alert(a)), &seen, |_| true);
     let severity = brain.rate_severity(view, &evidence);
     let rule = &view.scenario.rules[al.rule];
     let subject = match (al.host, al.account) {

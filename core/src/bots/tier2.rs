@@ -204,11 +204,13 @@ fn conclude(brain: &mut Brain, view: &Perception, case: u32) {
         }
         return;
     }
-    let mut seen: Vec<Evidence> = brain.mem.suspicious.iter().collect();
+    let mut seen = Vec::with_capacity(brain.mem.suspicious.len() + brain.mem.benign_leads.len());
+    seen.extend(brain.mem.suspicious.iter());
     seen.extend(brain.mem.benign_leads.iter());
     seen.retain(|e| view.knowledge.0.contains(e));
-    let suspicious = brain.mem.suspicious.clone();
-    let mut evidence = brain.pick_evidence(None, &seen, &suspicious);
+    // Taken out of the memory while the bot draws from its stream, and put back after.
+    let suspicious = std::mem::take(&mut brain.mem.suspicious);
+    let mut evidence = brain.pick_evidence(None, &seen, |e| suspicious.contains(e));
     let containable = |e: &Evidence| matches!(e, Evidence::Host(_) | Evidence::Account(_));
     if !evidence.iter().any(containable) {
         // Incident response needs something to contain: whatever the sloppiness, the
@@ -221,8 +223,12 @@ fn conclude(brain: &mut Brain, view: &Perception, case: u32) {
     }
     // What the bot believes is malicious goes first; what it looked at rides along.
     evidence.sort_by_key(|e| !suspicious.contains(e));
-    let judged_items: Vec<Evidence> = suspicious.iter().collect();
+    let mut judged_items = std::mem::take(&mut brain.scratch);
+    judged_items.clear();
+    judged_items.extend(suspicious.iter());
     let severity = brain.rate_severity(view, &judged_items);
+    brain.scratch = judged_items;
+    brain.mem.suspicious = suspicious;
     brain
         .plan
         .push_back(Action::DeclareIncident(case, severity));

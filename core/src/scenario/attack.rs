@@ -3,6 +3,7 @@
 //! Scenarios name techniques and tactics by id; this module says whether an id exists,
 //! which tactics a technique belongs to, and its display name.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 const TECHNIQUES: &str = include_str!("../../../assets/attack/enterprise-techniques-v17.tsv");
@@ -23,6 +24,9 @@ pub struct Technique {
 #[derive(Debug)]
 pub struct Catalogue {
     techniques: Vec<Technique>,
+    /// Each technique's place in `techniques`, by id: a hunt's technique is checked on
+    /// every hunt, and a hash beats a search along sorted strings.
+    by_id: HashMap<&'static str, usize>,
     tactics: Vec<&'static str>,
 }
 
@@ -53,8 +57,14 @@ impl Catalogue {
                 .skip(1)
                 .filter_map(|line| line.split('\t').nth(1).map(str::trim))
                 .collect();
+            let by_id = techniques
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.id, i))
+                .collect();
             Catalogue {
                 techniques,
+                by_id,
                 tactics,
             }
         })
@@ -67,10 +77,7 @@ impl Catalogue {
 
     /// Looks a technique up by id.
     pub fn technique(&self, id: &str) -> Option<&Technique> {
-        self.techniques
-            .binary_search_by(|t| t.id.cmp(id))
-            .ok()
-            .map(|i| &self.techniques[i])
+        self.by_id.get(id).map(|&i| &self.techniques[i])
     }
 
     /// Whether a tactic short name exists.

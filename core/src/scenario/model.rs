@@ -137,7 +137,18 @@ pub struct Lookup {
     /// Per benign line: the kinds of indicator it can name, one bit per
     /// [`ObservableKind`] (0 for a line that names none).
     pub line_kinds: Vec<u8>,
+    /// Per technique some benign line relates to, named by a line or the parent of one
+    /// that is: per data source, the related lines its log carries (see
+    /// [`Lookup::hunt_lines`]).
+    pub hunt_lines: std::collections::BTreeMap<String, HuntLines>,
+    /// Per technique a benign line names that has sub-techniques: what a sub-technique
+    /// no line names relates to, its parent's lines alone, per data source.
+    pub hunt_lines_under: std::collections::BTreeMap<String, HuntLines>,
 }
+
+/// Per data source, the benign lines of a technique its log carries (sources without
+/// any left out).
+pub type HuntLines = Vec<(SourceIdx, Vec<u16>)>;
 
 impl Lookup {
     /// The benign lines whose techniques relate to `technique` (the same, its parent, or
@@ -168,6 +179,20 @@ impl Lookup {
 }
 
 impl Lookup {
+    /// What a hunt for `technique` turns up when nothing is wrong: per data source, the
+    /// benign lines related to it (see [`Lookup::lines_related`]) that the source's log
+    /// carries. Worked out when the scenario is indexed, for every technique: the ones
+    /// no line relates to have none.
+    pub fn hunt_lines(&self, technique: &str) -> &[(SourceIdx, Vec<u16>)] {
+        if let Some(lines) = self.hunt_lines.get(technique) {
+            return lines;
+        }
+        technique
+            .split_once('.')
+            .and_then(|(parent, _)| self.hunt_lines_under.get(parent))
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// The rules written for `technique` or for its parent technique (see
     /// [`crate::scenario::attack::covers`]), in rule order.
     pub fn rules_covering(&self, technique: &str) -> Vec<RuleIdx> {
@@ -218,6 +243,8 @@ impl Scenario {
             tenant_hosts: vec![Vec::new(); self.tenants.len()],
             intel_of: vec![None; self.observables.len()],
             lines_naming: Default::default(),
+            hunt_lines: Default::default(),
+            hunt_lines_under: Default::default(),
             line_weight: self
                 .benign
                 .iter()
@@ -298,6 +325,37 @@ impl Scenario {
                 if rules.last() != Some(&i) {
                     rules.push(i);
                 }
+            }
+        }
+        // A technique relates to lines only through its own id, its parent's or a
+        // sub-technique's: only those named, and their parents, can have any of their
+        // own; any other sub-technique of a named parent has the parent's alone.
+        let per_source = |related: &[u16]| -> HuntLines {
+            (0..self.sources.len())
+                .filter_map(|src| {
+                    let lines: Vec<u16> = related
+                        .iter()
+                        .copied()
+                        .filter(|&i| carries(&self.benign[i as usize], src))
+                        .collect();
+                    (!lines.is_empty()).then_some((src, lines))
+                })
+                .collect()
+        };
+        let named: Vec<&String> = l.lines_naming.keys().collect();
+        for t in named {
+            let parent = t.split_once('.').map(|(p, _)| p);
+            for id in [Some(t.as_str()), parent].into_iter().flatten() {
+                if !l.hunt_lines.contains_key(id) {
+                    let lines = per_source(&l.lines_related(id));
+                    l.hunt_lines.insert(id.to_string(), lines);
+                }
+            }
+            if parent.is_none() {
+                let mut own = l.lines_naming[t].clone();
+                own.sort_unstable();
+                own.dedup();
+                l.hunt_lines_under.insert(t.clone(), per_source(&own));
             }
         }
         self.lookup = l;
@@ -985,6 +1043,28 @@ mod tests {
                 related > 20,
                 "the catalogue has triggers for many techniques"
             );
+            // What a hunt draws from, worked out at indexing, against the related lines
+            // filtered per source; for every technique and for ids outside ATT&CK too.
+            let odd = ["T9999", "T1059.999", "T1059.001.7", "", "."];
+            let ids = Catalogue::get().techniques().iter().map(|t| t.id);
+            for t in ids.chain(odd) {
+                let related = s.lookup.lines_related(t);
+                let scan: Vec<(usize, Vec<u16>)> = (0..s.sources.len())
+                    .filter_map(|src| {
+                        let lines: Vec<u16> = related
+                            .iter()
+                            .copied()
+                            .filter(|&i| {
+                                let l = &s.benign[i as usize];
+                                l.source.is_none_or(|x| x == src)
+                                    && l.kinds.contains(&s.sources[src].kind)
+                            })
+                            .collect();
+                        (!lines.is_empty()).then_some((src, lines))
+                    })
+                    .collect();
+                assert_eq!(s.lookup.hunt_lines(t), &scan[..], "{t}");
+            }
         }
     }
 }

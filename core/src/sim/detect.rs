@@ -156,8 +156,9 @@ fn enqueue(ctx: &mut Ctx, alert: AlertId, stage: Option<crate::sim::truth::Stage
     ledger.queue.push(al, target);
     ctx.wake(Role::Tier1);
     // Alerts waiting with no Tier 1 seat free: the manager starts watching the queue.
-    let free_hands = (ctx.ledger.board.iter())
-        .filter(|s| s.role == Role::Tier1 && !s.busy && !s.gone)
+    let l = &*ctx.ledger;
+    let free_hands = (l.seats_of(Role::Tier1).iter())
+        .filter(|&&id| !l.board[id as usize].busy && !l.board[id as usize].gone)
         .count();
     if ctx.ledger.queue.len() > free_hands {
         ctx.wake(Role::Manager);

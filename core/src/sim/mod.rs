@@ -18,7 +18,7 @@ pub mod rng;
 pub mod truth;
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, VecDeque};
 use std::sync::Arc;
 
 use bevy::ecs::system::SystemParam;
@@ -183,9 +183,18 @@ impl PartialOrd for Scheduled {
 /// The schedule of future events, ordered by (time, sequence number). The sequence
 /// number breaks ties in the order events were scheduled, which is itself
 /// deterministic, so no two runs can order simultaneous events differently.
+///
+/// Events scheduled for the very time being handled (a seat woken now) skip the heap:
+/// they wait in a queue of their own, in the order scheduled. Every event of that time
+/// still in the heap was scheduled before the first of them was handled, so it has the
+/// lower sequence number and goes first; the order is the heap's (time, sequence) one.
 #[derive(Resource, Debug)]
 pub struct Agenda {
     heap: BinaryHeap<Reverse<Scheduled>>,
+    /// Events scheduled at `current` while it is being handled, in order.
+    now: VecDeque<Scheduled>,
+    /// The time of the events being handled: of the last popped while `now` was empty.
+    current: Option<SimTime>,
     next_seq: u64,
     fired: u64,
     /// The most events one exercise may fire (its budget).
@@ -203,6 +212,8 @@ impl Default for Agenda {
     fn default() -> Agenda {
         Agenda {
             heap: BinaryHeap::new(),
+            now: VecDeque::new(),
+            current: None,
             next_seq: 0,
             fired: 0,
             budget: DEFAULT_EVENT_BUDGET,
@@ -214,26 +225,45 @@ impl Default for Agenda {
 impl Agenda {
     /// Schedules `event` at time `at`.
     pub fn at(&mut self, at: SimTime, event: SimEvent) {
-        self.heap.push(Reverse(Scheduled {
+        let s = Scheduled {
             at,
             seq: self.next_seq,
             event,
-        }));
+        };
         self.next_seq += 1;
+        if self.current == Some(at) {
+            self.now.push_back(s);
+        } else {
+            self.heap.push(Reverse(s));
+        }
+    }
+
+    /// Whether the next event comes from the heap rather than `now`: the heap's
+    /// earliest is at or before the time being handled, or `now` is empty.
+    fn heap_first(&self) -> bool {
+        match (self.heap.peek(), self.current) {
+            (Some(Reverse(s)), Some(t)) if !self.now.is_empty() => s.at <= t,
+            (Some(_), _) => true,
+            (None, _) => false,
+        }
     }
 
     /// Time of the next event, if any.
     pub fn next_time(&self) -> Option<SimTime> {
-        self.heap.peek().map(|Reverse(s)| s.at)
+        if self.heap_first() {
+            self.heap.peek().map(|Reverse(s)| s.at)
+        } else {
+            self.now.front().map(|s| s.at)
+        }
     }
 
     /// Time of the earliest scheduled event that `pick` selects (a scan: for the
     /// facilitator's console, not the hot path).
     pub fn next_time_of(&self, pick: impl Fn(&SimEvent) -> bool) -> Option<SimTime> {
-        self.heap
-            .iter()
-            .filter(|Reverse(s)| pick(&s.event))
-            .map(|Reverse(s)| s.at)
+        (self.heap.iter().map(|Reverse(s)| s))
+            .chain(self.now.iter())
+            .filter(|s| pick(&s.event))
+            .map(|s| s.at)
             .min()
     }
 
@@ -247,7 +277,15 @@ impl Agenda {
             self.exhausted = Some(next);
             return None;
         }
-        let Reverse(s) = self.heap.pop()?;
+        let s = if self.heap_first() {
+            let Reverse(s) = self.heap.pop()?;
+            if self.now.is_empty() {
+                self.current = Some(s.at);
+            }
+            s
+        } else {
+            self.now.pop_front()?
+        };
         self.fired += 1;
         Some((s.at, s.event))
     }
@@ -259,13 +297,15 @@ impl Agenda {
 
     /// Number of events still scheduled.
     pub fn pending(&self) -> usize {
-        self.heap.len()
+        self.heap.len() + self.now.len()
     }
 
     /// Forgets everything (for reusing a world), keeping the heap's allocation and the
     /// budget.
     pub fn clear(&mut self) {
         self.heap.clear();
+        self.now.clear();
+        self.current = None;
         self.next_seq = 0;
         self.fired = 0;
         self.exhausted = None;
@@ -360,6 +400,7 @@ impl CtxParam<'_> {
         Ctx {
             clock: self.clock.reborrow().into_inner(),
             scenario: &self.scenario,
+            public: crate::soc::Public::of(&self.scenario.0),
             agenda: self.agenda.reborrow().into_inner(),
             journal: self.journal.reborrow().into_inner(),
             attack: self.attack.reborrow().into_inner(),
@@ -376,6 +417,9 @@ impl CtxParam<'_> {
 pub struct Ctx<'a> {
     pub clock: &'a mut Clock,
     pub scenario: &'a ScenarioRes,
+    /// The scenario's public facts, as every seat's perception shows them (built once
+    /// per run of a system, not once per perception).
+    pub public: crate::soc::Public<'a>,
     pub agenda: &'a mut Agenda,
     pub journal: &'a mut Journal,
     /// Attacker state.
@@ -499,4 +543,64 @@ pub(crate) fn plugin(app: &mut App) {
         .init_resource::<SeatIndex>()
         .init_resource::<soc::ScriptedTalk>()
         .add_systems(SimSchedule, fire_due_events);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The agenda hands events out in (time, sequence) order, as one heap of every
+    /// event would, whatever is scheduled while events are handled: at the time being
+    /// handled, later, or (as a facilitator's move may) earlier; also when a horizon
+    /// stops it midway through a time.
+    #[test]
+    fn hands_events_out_in_time_then_sequence_order() {
+        let mut rng = rng::Stream::new(11, "agenda");
+        for round in 0..300 {
+            let mut agenda = Agenda::default();
+            let mut reference: BinaryHeap<Reverse<(SimTime, u64)>> = BinaryHeap::new();
+            let mut seq = 0u64;
+            let mut schedule = |agenda: &mut Agenda, reference: &mut BinaryHeap<_>, at| {
+                agenda.at(at, SimEvent::Talk(TalkDue { index: seq as u32 }));
+                reference.push(Reverse((at, seq)));
+                seq += 1;
+            };
+            for _ in 0..1 + rng.below(8) {
+                let at = SimTime::ZERO + rng.below(50) as u64;
+                schedule(&mut agenda, &mut reference, at);
+            }
+            let mut horizon = SimTime::ZERO + rng.below(60) as u64;
+            let mut popped = 0;
+            while popped < 400 {
+                let Some((at, event)) = agenda.pop_due(horizon) else {
+                    if agenda.pending() == 0 {
+                        break;
+                    }
+                    // A live clock moves the horizon on.
+                    horizon = horizon + 1 + rng.below(20) as u64;
+                    continue;
+                };
+                popped += 1;
+                let Reverse((want_at, want_seq)) = reference.pop().expect("as many events");
+                let SimEvent::Talk(TalkDue { index }) = event else {
+                    panic!("only talk events are scheduled");
+                };
+                assert_eq!((at, u64::from(index)), (want_at, want_seq), "round {round}");
+                for _ in 0..rng.below(3) {
+                    let at = match rng.below(4) {
+                        0 | 1 => at,
+                        2 => at + 1 + rng.below(30) as u64,
+                        _ => SimTime::ZERO + rng.below(at.secs() as usize + 1) as u64,
+                    };
+                    schedule(&mut agenda, &mut reference, at);
+                }
+                assert_eq!(agenda.pending(), reference.len());
+                assert_eq!(
+                    agenda.next_time(),
+                    reference.peek().map(|Reverse((t, _))| *t),
+                    "round {round}"
+                );
+            }
+        }
+    }
 }

@@ -57,7 +57,7 @@ impl Stream {
         let u = 1.0 - self.unit();
         let x = -mean * u.ln();
         if x.is_finite() {
-            x.round().min(1e12) as u64
+            whole_seconds(x).min(1_000_000_000_000)
         } else if mean > 0.0 {
             1e12 as u64
         } else {
@@ -72,6 +72,20 @@ impl Stream {
             Timing::Uniform(lo, hi) => self.between(lo, hi),
             Timing::Exponential(mean) => self.exponential(mean as f64),
         }
+    }
+}
+
+/// `x` rounded to whole seconds as `f64::round` rounds (halves away from zero), then
+/// converted as `as u64` converts (below 0 and NaN give 0, past `u64::MAX` saturates),
+/// without the library call `round` is on a CPU without SSE4.1: every action's
+/// duration goes through here. Exact: below 2⁵² taking the whole part off `x` loses
+/// nothing, and from 2⁵² on `x` is whole already.
+pub fn whole_seconds(x: f64) -> u64 {
+    let whole = x as u64;
+    if x - whole as f64 >= 0.5 {
+        whole.saturating_add(1)
+    } else {
+        whole
     }
 }
 
@@ -99,6 +113,38 @@ mod tests {
             assert!(s.exponential(mean) >= 1_000_000_000_000);
         }
         assert_eq!(s.exponential(0.0), 0);
+    }
+
+    #[test]
+    fn whole_seconds_rounds_as_round_does() {
+        let mut s = Stream::new(3, "round");
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.5,
+            1.5,
+            2.5,
+            -0.5,
+            -1.7,
+            0.49999999999999994,
+            4_503_599_627_370_495.5,
+            4_503_599_627_370_497.0,
+            1e12,
+            1e19,
+            1.9e19,
+            1e300,
+            f64::NAN,
+            f64::INFINITY,
+        ];
+        for _ in 0..100_000 {
+            let base = s.between(0, 200_000) as f64;
+            values.push(base * (0.5 + s.unit()));
+            values.push(base + 0.5);
+            values.push(s.unit() * 1e6);
+        }
+        for x in values {
+            assert_eq!(whole_seconds(x), x.round() as u64, "{x}");
+        }
     }
 
     #[test]

@@ -25,6 +25,9 @@ pub struct Truth {
     pub record_stage: Vec<Option<StageRef>>,
     /// Per record id: where its line comes from.
     pub record_line: Vec<LineRef>,
+    /// The records a stage wrote, in id order (what a hunt can turn up besides the
+    /// ordinary activity it draws).
+    pub attack_records: Vec<RecordId>,
     /// For tests of the bots' blindness: when set, the labels are withheld from the
     /// engine's bookkeeping (the journal's labels and detection), so everything the
     /// attack writes is, to it, ordinary activity. The world itself is unchanged: hunts
@@ -39,6 +42,7 @@ impl Truth {
         self.alert_stage.clear();
         self.record_stage.clear();
         self.record_line.clear();
+        self.attack_records.clear();
     }
 
     /// Notes the truth of a new alert (ids come in order).
@@ -50,6 +54,9 @@ impl Truth {
     /// Notes the truth and line of a new record (ids come in order).
     pub fn label_record(&mut self, record: RecordId, stage: Option<StageRef>, line: LineRef) {
         debug_assert_eq!(record as usize, self.record_stage.len());
+        if stage.is_some() {
+            self.attack_records.push(record);
+        }
         self.record_stage.push(stage);
         self.record_line.push(line);
     }

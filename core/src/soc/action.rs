@@ -253,15 +253,23 @@ impl EvidenceSet {
     #[inline]
     pub fn insert(&mut self, e: Evidence) -> bool {
         let (kind, i) = Self::slot(e);
-        let words = &mut self.bits[kind];
         let (w, bit) = (i / 64, 1u64 << (i % 64));
-        if w >= words.len() {
-            words.resize(w + 1, 0);
-        }
-        let new = words[w] & bit == 0;
-        words[w] |= bit;
+        let words = &mut self.bits[kind];
+        let word = match words.get_mut(w) {
+            Some(word) => word,
+            None => Self::grow(words, w),
+        };
+        let new = *word & bit == 0;
+        *word |= bit;
         self.len += usize::from(new);
         new
+    }
+
+    /// Makes room for word `w` (the first item of a kind with an id this high).
+    #[cold]
+    fn grow(words: &mut Vec<u64>, w: usize) -> &mut u64 {
+        words.resize(w + 1, 0);
+        &mut words[w]
     }
 
     /// Whether the item is in the set.
@@ -292,20 +300,46 @@ impl EvidenceSet {
     }
 
     /// The items in order: alerts, records, hosts, accounts, observables; each by id.
-    pub fn iter(&self) -> impl Iterator<Item = Evidence> + '_ {
-        self.bits.iter().enumerate().flat_map(|(kind, words)| {
-            words.iter().enumerate().flat_map(move |(w, &word)| {
-                let mut rest = word;
-                std::iter::from_fn(move || {
-                    if rest == 0 {
-                        return None;
-                    }
-                    let b = rest.trailing_zeros() as usize;
-                    rest &= rest - 1;
-                    Some(EvidenceSet::item(kind, w * 64 + b))
-                })
-            })
-        })
+    pub fn iter(&self) -> EvidenceIter<'_> {
+        EvidenceIter {
+            set: self,
+            kind: 0,
+            word: 0,
+            rest: self.bits[0].first().copied().unwrap_or(0),
+        }
+    }
+}
+
+/// The items of an [`EvidenceSet`], in order (see [`EvidenceSet::iter`]).
+pub struct EvidenceIter<'a> {
+    set: &'a EvidenceSet,
+    /// The kind and word being read, and the bits of that word not yet taken.
+    kind: usize,
+    word: usize,
+    rest: u64,
+}
+
+impl Iterator for EvidenceIter<'_> {
+    type Item = Evidence;
+
+    fn next(&mut self) -> Option<Evidence> {
+        while self.rest == 0 {
+            self.word += 1;
+            while self.word >= self.set.bits[self.kind].len() {
+                self.kind += 1;
+                self.word = 0;
+                if self.kind == self.set.bits.len() {
+                    // Stay at the end: every later call finds nothing.
+                    self.kind -= 1;
+                    self.word = self.set.bits[self.kind].len();
+                    return None;
+                }
+            }
+            self.rest = self.set.bits[self.kind][self.word];
+        }
+        let b = self.rest.trailing_zeros() as usize;
+        self.rest &= self.rest - 1;
+        Some(EvidenceSet::item(self.kind, self.word * 64 + b))
     }
 }
 
@@ -331,6 +365,42 @@ impl FromIterator<Evidence> for EvidenceSet {
 mod evidence_set_tests {
     use super::*;
     use std::collections::BTreeSet;
+
+    #[test]
+    fn iterates_in_order_across_empty_words_and_kinds() {
+        let empty = EvidenceSet::default();
+        let mut it = empty.iter();
+        assert_eq!(it.next(), None);
+        assert_eq!(it.next(), None, "the end stays the end");
+        let mut rng = crate::sim::rng::Stream::new(5, "evidence-set");
+        for round in 0..200 {
+            let mut set = EvidenceSet::default();
+            let mut reference = BTreeSet::new();
+            for _ in 0..rng.below(40) {
+                let id = rng.below(if round % 2 == 0 { 70 } else { 700 });
+                let e = match rng.below(5) {
+                    0 => Evidence::Alert(id as AlertId),
+                    1 => Evidence::Record(id as RecordId),
+                    2 => Evidence::Host(id),
+                    3 => Evidence::Account(id),
+                    _ => Evidence::Observable(id),
+                };
+                set.insert(e);
+                reference.insert(e);
+            }
+            // Storage kept from a cleared kind leaves empty words behind.
+            if round % 3 == 0 {
+                set.bits[1].resize(12, 0);
+            }
+            assert!(set.iter().eq(reference.iter().copied()), "round {round}");
+            let mut it = set.iter();
+            for _ in 0..reference.len() {
+                assert!(it.next().is_some());
+            }
+            assert_eq!(it.next(), None);
+            assert_eq!(it.next(), None);
+        }
+    }
 
     #[test]
     fn behaves_like_a_sorted_set() {

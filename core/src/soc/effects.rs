@@ -4,7 +4,7 @@
 use bevy::prelude::*;
 
 use crate::journal::{Entry, Measure};
-use crate::scenario::{Consequence, Role, Scenario};
+use crate::scenario::{Consequence, Role};
 use crate::sim::detect::{About, Defense, apply_now};
 use crate::sim::{Ctx, PartnerDone, RuleDeploy, SeatReady, SimEvent};
 
@@ -25,7 +25,14 @@ pub(super) fn apply(
                 seat: id,
                 alert: *a,
             });
-            let items = ctx.ledger.alert_items(*a);
+            // What the alert shows, listed kind by kind as a reveal journals it.
+            let al = &ctx.ledger.alerts[*a as usize];
+            let mut items = Vec::with_capacity(4 + al.observables.len());
+            items.push(Evidence::Alert(*a));
+            items.extend(al.record.map(Evidence::Record));
+            items.extend(al.host.map(Evidence::Host));
+            items.extend(al.account.map(Evidence::Account));
+            items.extend(al.observables.iter().map(|&o| Evidence::Observable(o)));
             ctx.reveal(id, knowledge, items);
         }
         Action::Classify(a, verdict) => {
@@ -95,25 +102,21 @@ pub(super) fn apply(
             ctx.wake(draft.to);
         }
         Action::TakeHandoff(h) => {
-            let ho = ctx.ledger.handoffs[*h as usize].clone();
-            let case = match ho
-                .draft
-                .case
-                .filter(|c| (*c as usize) < ctx.ledger.cases.len())
-            {
+            let draft = &ctx.ledger.handoffs[*h as usize].draft;
+            let (into, severity) = (draft.case, draft.severity);
+            // The items handed over, and room for what the alerts and records show.
+            let mut items = Vec::with_capacity(6 * draft.evidence.len());
+            items.extend_from_slice(&draft.evidence);
+            let case = match into.filter(|c| (*c as usize) < ctx.ledger.cases.len()) {
                 Some(c) => {
                     let cs = &mut ctx.ledger.cases[c as usize];
                     cs.owner = Some(id);
-                    for e in &ho.draft.evidence {
-                        if !cs.evidence.contains(e) {
-                            cs.evidence.push(*e);
-                        }
+                    for &e in &items {
+                        cs.file(e);
                     }
                     c
                 }
-                None => ctx
-                    .ledger
-                    .open_case(now, id, ho.draft.evidence.clone(), ho.draft.severity),
+                None => ctx.ledger.open_case(now, id, items.clone(), severity),
             };
             ctx.log(Entry::HandoffTaken {
                 handoff: *h,
@@ -122,10 +125,9 @@ pub(super) fn apply(
             });
             // Opening an attached alert or record shows what it says: its host,
             // account and indicators, as the sender saw them.
-            let mut items = ho.draft.evidence.clone();
-            for e in &ho.draft.evidence {
-                match *e {
-                    Evidence::Alert(a) => items.extend(ctx.ledger.alert_items(a)),
+            for i in 0..items.len() {
+                match items[i] {
+                    Evidence::Alert(a) => ctx.ledger.push_alert_items(a, &mut items),
                     Evidence::Record(r) => ctx.ledger.records[r as usize].push_items(&mut items),
                     _ => {}
                 }
@@ -147,12 +149,10 @@ pub(super) fn apply(
             lookback,
         } => {
             let from = now.saturating_sub(*lookback);
-            let mut found: Vec<RecordId> = ctx
-                .ledger
-                .records_about(*subject)
-                .filter(|r| r.at >= from && r.at <= now)
-                .map(|r| r.id)
-                .collect();
+            let about = ctx.ledger.records_about(*subject);
+            // Room for what it finds and the few ordinary records drawn beside them.
+            let mut found = Vec::with_capacity(about.size_hint().1.unwrap_or(0) + DRAWN_AT_MOST);
+            found.extend(about.filter(|r| r.at >= from && r.at <= now).map(|r| r.id));
             // Ordinary activity drawn by earlier searches (a line from the catalogue on
             // no alert) that falls in the window is found again, and counts towards it.
             let already = found
@@ -165,13 +165,7 @@ pub(super) fn apply(
                         )
                 })
                 .count();
-            found.extend(benign_activity(
-                ctx,
-                *subject,
-                Lines::Any,
-                *lookback,
-                already,
-            ));
+            benign_activity(ctx, *subject, Lines::Any, *lookback, already, &mut found);
             return finish_search(ctx, id, knowledge, *case, found, |records| {
                 Entry::Investigated {
                     seat: id,
@@ -188,10 +182,10 @@ pub(super) fn apply(
         } => {
             let from = now.saturating_sub(*lookback);
             let s = ctx.scenario_ref();
-            let found: Vec<RecordId> = ctx
-                .ledger
-                .records
-                .iter()
+            // Only what the attack wrote can match: the rest of the haystack is drawn.
+            let mut found = Vec::with_capacity(DRAWN_AT_MOST + 4);
+            let written = (ctx.truth.attack_records.iter())
+                .map(|&r| &ctx.ledger.records[r as usize])
                 .filter(|r| r.at >= from && r.at <= now && tenant.is_none_or(|t| r.tenant == t))
                 .filter(|r| match (hypothesis, ctx.truth.written_by(r.id)) {
                     (Hypothesis::Technique(t), Some((i, st))) => {
@@ -200,19 +194,20 @@ pub(super) fn apply(
                     (Hypothesis::Source(src), Some(_)) => r.source == *src,
                     (_, None) => false,
                 })
-                .map(|r| r.id)
-                .collect();
-            let mut found = found;
-            found.extend(benign_activity(
+                .map(|r| r.id);
+            found.extend(written);
+            let lines = match hypothesis {
+                Hypothesis::Source(src) => Lines::Source(*src),
+                Hypothesis::Technique(t) => Lines::Technique(t),
+            };
+            benign_activity(
                 ctx,
                 Evidence::Record(u32::MAX),
-                match hypothesis {
-                    Hypothesis::Source(src) => Lines::Source(*src),
-                    Hypothesis::Technique(t) => Lines::Technique(t),
-                },
+                lines,
                 *lookback,
                 0,
-            ));
+                &mut found,
+            );
             let hypothesis = hypothesis.clone();
             return finish_search(ctx, id, knowledge, None, found, move |records| {
                 Entry::Hunted {
@@ -226,7 +221,7 @@ pub(super) fn apply(
             let cs = &mut ctx.ledger.cases[*c as usize];
             cs.incident = true;
             cs.severity = *sev;
-            let items = cs.evidence.clone();
+            let items = cs.evidence().to_vec();
             ctx.log(Entry::IncidentDeclared {
                 seat: id,
                 case: *c,
@@ -240,13 +235,11 @@ pub(super) fn apply(
             ctx.wake(Role::Manager);
         }
         Action::MergeCases(a, b) => {
-            let moved = std::mem::take(&mut ctx.ledger.cases[*b as usize].evidence);
+            let moved = ctx.ledger.cases[*b as usize].take_evidence();
             ctx.ledger.cases[*b as usize].merged_into = Some(*a);
             let into = &mut ctx.ledger.cases[*a as usize];
             for e in moved {
-                if !into.evidence.contains(&e) {
-                    into.evidence.push(e);
-                }
+                into.file(e);
             }
             ctx.log(Entry::CasesMerged {
                 seat: id,
@@ -376,26 +369,21 @@ pub(super) fn finish_search(
     entry: impl FnOnce(Vec<RecordId>) -> Entry,
 ) -> Outcome {
     ctx.log(entry(found.clone()));
-    let mut items = Vec::with_capacity(4 * found.len());
-    for &r in &found {
-        ctx.ledger.records[r as usize].push_items(&mut items);
-    }
-    ctx.reveal(seat, knowledge, items);
+    ctx.reveal_records(seat, knowledge, &found);
     if let Some(c) = case {
         let cs = &mut ctx.ledger.cases[c as usize];
-        // File each found record once. A search finds a handful and a case holds a few
-        // dozen items, so a look along the list beats building an index of it.
         for &r in &found {
-            let item = Evidence::Record(r);
-            if !cs.evidence.contains(&item) {
-                cs.evidence.push(item);
-            }
+            cs.file(Evidence::Record(r));
         }
     }
     // Turning records up is not judging them: detection waits for the seat to declare
     // the case or hand the records on.
     Outcome::Records(found)
 }
+
+/// Room for the ordinary records one search draws: at most four (see
+/// [`benign_activity`]), and one to spare.
+const DRAWN_AT_MOST: usize = 5;
 
 /// Which benign lines a search's haystack says.
 pub(super) enum Lines<'a> {
@@ -408,16 +396,17 @@ pub(super) enum Lines<'a> {
     Technique(&'a str),
 }
 
-/// Benign records an investigation or hunt turns up: the haystack around the needle.
-/// Their number follows the scenario's benign activity rate, capped to what one analyst
-/// would list, and they are drawn from their own stream.
+/// Benign records an investigation or hunt turns up, added to `found`: the haystack
+/// around the needle. Their number follows the scenario's benign activity rate, capped
+/// to what one analyst would list, and they are drawn from their own stream.
 pub(super) fn benign_activity(
     ctx: &mut Ctx,
     subject: Evidence,
     lines: Lines,
     lookback: u64,
     already: usize,
-) -> Vec<RecordId> {
+    found: &mut Vec<RecordId>,
+) {
     let s = ctx.scenario_ref();
     // Investigations and hunts each draw from a stream of their own.
     let hunt = !matches!(lines, Lines::Any);
@@ -432,15 +421,16 @@ pub(super) fn benign_activity(
         .map(|n| n.activity_per_hour)
         .sum();
     if per_hour <= 0.0 || s.noise.is_empty() {
-        return Vec::new();
+        return;
     }
     // Activity spreads over every host; an analyst surfaces about one in a thousand
     // records as worth a look.
     let expected = per_hour * (lookback as f64 / 3600.0) / (s.hosts.len().max(1) as f64 * 50.0);
     // Records an earlier search already turned up in the window are part of the same
     // activity: only what is missing is drawn.
-    let n = ((expected.min(4.0) + ctx.rngs.activity_for(hunt).unit()).floor() as usize)
-        .saturating_sub(already);
+    // (Both terms are at least 0, so converting takes the floor.)
+    let n =
+        ((expected.min(4.0) + ctx.rngs.activity_for(hunt).unit()) as usize).saturating_sub(already);
     let now = ctx.now();
     let about = match subject {
         Evidence::Host(h) => About::Host(h),
@@ -448,11 +438,11 @@ pub(super) fn benign_activity(
         Evidence::Observable(o) => About::Observable(o),
         _ => About::Anything,
     };
-    let triggers: Vec<(usize, Vec<u16>)> = match lines {
-        Lines::Technique(t) => technique_lines(s, t),
-        _ => Vec::new(),
+    let triggers = match lines {
+        Lines::Technique(t) => s.lookup.hunt_lines(t),
+        _ => &[],
     };
-    let mut out = Vec::with_capacity(n);
+    found.reserve(n);
     for _ in 0..n {
         let (src, candidates): (usize, &[u16]) = if triggers.is_empty() {
             let noise = &s.noise[ctx.rngs.activity_for(hunt).below(s.noise.len())];
@@ -471,31 +461,8 @@ pub(super) fn benign_activity(
             ctx.rngs.activity_for(hunt),
             at,
         );
-        out.push(ctx.add_record(record, None, line));
+        found.push(ctx.add_record(record, None, line));
     }
-    out
-}
-
-/// Per data source of the scenario: the benign lines a rule for `technique` would fire
-/// on in that source's log (sources without any are left out).
-pub(super) fn technique_lines(s: &Scenario, technique: &str) -> Vec<(usize, Vec<u16>)> {
-    let related = s.lookup.lines_related(technique);
-    if related.is_empty() {
-        return Vec::new();
-    }
-    (0..s.sources.len())
-        .filter_map(|src| {
-            let lines: Vec<u16> = related
-                .iter()
-                .copied()
-                .filter(|&i| {
-                    let l = &s.benign[i as usize];
-                    l.source.is_none_or(|x| x == src) && l.kinds.contains(&s.sources[src].kind)
-                })
-                .collect();
-            (!lines.is_empty()).then_some((src, lines))
-        })
-        .collect()
 }
 
 /// Asks a partner team for a measure; it lands after the team's delay.

@@ -84,9 +84,7 @@ impl Record {
     pub fn push_items(&self, out: &mut Vec<Evidence>) {
         out.reserve(3 + self.observables.len());
         out.push(Evidence::Record(self.id));
-        out.extend(self.host.map(Evidence::Host));
-        out.extend(self.account.map(Evidence::Account));
-        out.extend(self.observables.iter().map(|&o| Evidence::Observable(o)));
+        push_named(out, self.host, self.account, &self.observables);
     }
 
     /// Whether the record concerns `subject`.
@@ -102,6 +100,28 @@ impl Record {
     }
 }
 
+/// Appends what an alert or record names: its host, account and indicators, in that
+/// order (plain pushes: this runs for every item a search or a handoff shows).
+fn push_named(
+    out: &mut Vec<Evidence>,
+    host: Option<HostIdx>,
+    account: Option<AccountIdx>,
+    observables: &[ObservableIdx],
+) {
+    if let Some(h) = host {
+        out.push(Evidence::Host(h));
+    }
+    if let Some(a) = account {
+        out.push(Evidence::Account(a));
+    }
+    for &o in observables {
+        out.push(Evidence::Observable(o));
+    }
+}
+
+/// The items a new case makes room for at once (it grows beyond if it must).
+const CASE_ROOM: usize = 32;
+
 /// A case: Tier 2's unit of work.
 #[derive(Debug, Clone, Default)]
 #[expect(missing_docs, reason = "fields named for what they hold")]
@@ -112,13 +132,41 @@ pub struct Case {
     pub opened_at: SimTime,
     /// Seat working it.
     pub owner: Option<SeatId>,
-    /// Evidence collected.
-    pub evidence: Vec<Evidence>,
+    /// Evidence collected, in the order it was filed.
+    evidence: Vec<Evidence>,
+    /// The same items as a set: whether an item is filed is asked for every record a
+    /// search turns up, and a case grows to dozens of items.
+    filed: EvidenceSet,
     /// Declared an incident.
     pub incident: bool,
     pub severity: Level,
     /// Merged into another case.
     pub merged_into: Option<CaseId>,
+}
+
+impl Case {
+    /// Evidence collected, in the order it was filed.
+    pub fn evidence(&self) -> &[Evidence] {
+        &self.evidence
+    }
+
+    /// Whether the case holds the item.
+    pub fn holds(&self, item: &Evidence) -> bool {
+        self.filed.contains(item)
+    }
+
+    /// Files an item the case does not hold yet.
+    pub fn file(&mut self, item: Evidence) {
+        if self.filed.insert(item) {
+            self.evidence.push(item);
+        }
+    }
+
+    /// Takes every item out of the case (when it is merged into another).
+    pub fn take_evidence(&mut self) -> Vec<Evidence> {
+        self.filed.clear();
+        std::mem::take(&mut self.evidence)
+    }
 }
 
 /// A handoff between roles.
@@ -356,8 +404,10 @@ pub struct Ledger {
     pub false_positives: Vec<u32>,
     /// Per rule: alerts Tier 1 called malicious.
     pub malicious_calls: Vec<u32>,
-    /// Seats by id.
+    /// Seats by id (filled by [`Ledger::seat`]).
     pub board: Vec<Slot>,
+    /// The seat ids of each role, in order: a role is woken on most events.
+    role_seats: [Vec<SeatId>; 7],
     /// How long bots leave their role's work to the people of the role.
     pub bot_wait: BotWait,
     /// Injects the facilitator wrote during the exercise, in order; their inject
@@ -393,6 +443,7 @@ impl Ledger {
             false_positives,
             malicious_calls,
             board,
+            role_seats,
             bot_wait,
             live_injects,
             messages,
@@ -433,6 +484,9 @@ impl Ledger {
         malicious_calls.clear();
         malicious_calls.resize(rules, 0);
         board.clear();
+        for seats in role_seats.iter_mut() {
+            seats.clear();
+        }
         *bot_wait = BotWait::default();
         live_injects.clear();
         messages.clear();
@@ -462,10 +516,7 @@ impl Ledger {
     pub fn add_record(&mut self, mut record: Record) -> RecordId {
         let id = self.records.len() as RecordId;
         record.id = id;
-        let named = (record.host.iter().map(|&h| (0, h)))
-            .chain(record.account.iter().map(|&a| (1, a)))
-            .chain(record.observables.iter().map(|&o| (2, o)));
-        for (kind, i) in named {
+        let mut list = |kind: usize, i: usize| {
             let lists = &mut self.about[kind];
             if lists.len() <= i {
                 lists.resize_with(i + 1, Vec::new);
@@ -473,6 +524,15 @@ impl Ledger {
             if lists[i].last() != Some(&id) {
                 lists[i].push(id);
             }
+        };
+        if let Some(h) = record.host {
+            list(0, h);
+        }
+        if let Some(a) = record.account {
+            list(1, a);
+        }
+        for &o in &record.observables {
+            list(2, o);
         }
         self.records.push(record);
         id
@@ -480,14 +540,19 @@ impl Ledger {
 
     /// The records about `subject` (see [`Record::about`]), in id order.
     pub fn records_about(&self, subject: Evidence) -> impl Iterator<Item = &Record> + '_ {
-        let (ids, single): (&[RecordId], _) = match subject {
-            Evidence::Host(h) => (self.about[0].get(h).map_or(&[][..], Vec::as_slice), None),
-            Evidence::Account(a) => (self.about[1].get(a).map_or(&[][..], Vec::as_slice), None),
-            Evidence::Observable(o) => (self.about[2].get(o).map_or(&[][..], Vec::as_slice), None),
-            Evidence::Record(r) => (&[][..], self.records.get(r as usize)),
-            Evidence::Alert(_) => (&[][..], None),
+        let list = |kind: usize, i: usize| self.about[kind].get(i).map_or(&[][..], Vec::as_slice);
+        let ids: &[RecordId] = match subject {
+            Evidence::Host(h) => list(0, h),
+            Evidence::Account(a) => list(1, a),
+            Evidence::Observable(o) => list(2, o),
+            // The record itself: its id, where the record keeps it.
+            Evidence::Record(r) => self
+                .records
+                .get(r as usize)
+                .map_or(&[][..], |rec| std::slice::from_ref(&rec.id)),
+            Evidence::Alert(_) => &[],
         };
-        ids.iter().map(|&i| &self.records[i as usize]).chain(single)
+        ids.iter().map(|&i| &self.records[i as usize])
     }
 
     /// Puts indicators on the watchlist; true when one was new.
@@ -529,11 +594,25 @@ impl Ledger {
     /// Appends [`Ledger::alert_items`] to `out` (no allocation of its own).
     pub fn push_alert_items(&self, alert: AlertId, out: &mut Vec<Evidence>) {
         let al = &self.alerts[alert as usize];
+        out.reserve(4 + al.observables.len());
         out.push(Evidence::Alert(alert));
-        out.extend(al.host.map(Evidence::Host));
-        out.extend(al.account.map(Evidence::Account));
-        out.extend(al.observables.iter().map(|&o| Evidence::Observable(o)));
-        out.extend(al.record.map(Evidence::Record));
+        push_named(out, al.host, al.account, &al.observables);
+        if let Some(r) = al.record {
+            out.push(Evidence::Record(r));
+        }
+    }
+
+    /// Puts a seat on the board; its id is its place there.
+    pub fn seat(&mut self, slot: Slot) -> SeatId {
+        let id = self.board.len() as SeatId;
+        self.role_seats[slot.role as usize].push(id);
+        self.board.push(slot);
+        id
+    }
+
+    /// The seats of `role`, by id.
+    pub fn seats_of(&self, role: Role) -> &[SeatId] {
+        &self.role_seats[role as usize]
     }
 
     /// Opens a case.
@@ -541,14 +620,17 @@ impl Ledger {
         &mut self,
         now: SimTime,
         owner: SeatId,
-        evidence: Vec<Evidence>,
+        mut evidence: Vec<Evidence>,
         severity: Level,
     ) -> CaseId {
         let id = self.cases.len() as CaseId;
+        // A case grows by what its investigations turn up: a few dozen items.
+        evidence.reserve(CASE_ROOM);
         self.cases.push(Case {
             id,
             opened_at: now,
             owner: Some(owner),
+            filed: evidence.iter().copied().collect(),
             evidence,
             severity,
             ..Case::default()

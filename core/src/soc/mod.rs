@@ -62,12 +62,14 @@ impl Ctx<'_> {
             return;
         }
         let now = self.clock.now;
-        for id in 0..self.ledger.board.len() {
-            let slot = &mut self.ledger.board[id];
-            if slot.role == role && !slot.busy && !slot.wake_pending && !slot.gone {
+        let ledger = &mut *self.ledger;
+        for i in 0..ledger.seats_of(role).len() {
+            let id = ledger.seats_of(role)[i];
+            let slot = &mut ledger.board[id as usize];
+            if !slot.busy && !slot.wake_pending && !slot.gone {
                 slot.wake_pending = true;
                 self.agenda
-                    .at(now, SimEvent::SeatReady(SeatReady { seat: id as SeatId }));
+                    .at(now, SimEvent::SeatReady(SeatReady { seat: id }));
             }
         }
     }
@@ -79,7 +81,7 @@ impl Ctx<'_> {
             seat,
             knowledge,
             self.ledger,
-            &self.scenario.0,
+            &self.public,
             self.defense,
         )
     }
@@ -127,6 +129,46 @@ impl Ctx<'_> {
             return;
         }
         // Each item is new once (the set said so), so sorting is all that is left.
+        if !new.is_sorted() {
+            new.sort_unstable();
+        }
+        self.log(Entry::Revealed { seat, items: new });
+    }
+
+    /// Makes records a search turned up visible to a seat with what they name, as
+    /// [`Ctx::reveal`] of their items would, without listing every item first: the
+    /// records come first (ids sort before hosts, accounts and indicators), then the
+    /// rest, which is all a search's reveal has to sort.
+    fn reveal_records(&mut self, seat: SeatId, knowledge: &mut Knowledge, found: &[RecordId]) {
+        let mut new: Vec<Evidence> = Vec::with_capacity(found.len() + 8);
+        for &r in found {
+            let item = Evidence::Record(r);
+            if knowledge.0.insert(item) {
+                new.push(item);
+            }
+        }
+        let records = new.len();
+        let mut reveal = |item: Evidence| {
+            if knowledge.0.insert(item) {
+                new.push(item);
+            }
+        };
+        for &r in found {
+            let rec = &self.ledger.records[r as usize];
+            if let Some(h) = rec.host {
+                reveal(Evidence::Host(h));
+            }
+            if let Some(a) = rec.account {
+                reveal(Evidence::Account(a));
+            }
+            for &o in &rec.observables {
+                reveal(Evidence::Observable(o));
+            }
+        }
+        if new.is_empty() {
+            return;
+        }
+        new[records..].sort_unstable();
         if !new.is_sorted() {
             new.sort_unstable();
         }

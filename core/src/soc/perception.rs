@@ -66,7 +66,7 @@ pub struct Perception<'a> {
     /// The desk: no ground truth on it.
     pub desk: &'a Ledger,
     /// The scenario's public facts.
-    pub scenario: Public<'a>,
+    pub scenario: &'a Public<'a>,
     defense: &'a Defense,
 }
 
@@ -77,7 +77,7 @@ impl<'a> Perception<'a> {
         seat: &'a Seat,
         knowledge: &'a Knowledge,
         desk: &'a Ledger,
-        scenario: &'a Scenario,
+        scenario: &'a Public<'a>,
         defense: &'a Defense,
     ) -> Perception<'a> {
         Perception {
@@ -85,7 +85,7 @@ impl<'a> Perception<'a> {
             seat,
             knowledge,
             desk,
-            scenario: Public::of(scenario),
+            scenario,
             defense,
         }
     }

@@ -464,7 +464,7 @@ pub(super) fn add_seat(
         .spawn((seat, controller, Knowledge::default(), Task::default()))
         .id();
     index.0.push(e);
-    ctx.ledger.board.push(ledger::Slot {
+    ctx.ledger.seat(ledger::Slot {
         role,
         busy: false,
         wake_pending: true,

@@ -87,7 +87,7 @@ pub(super) fn start(
         Some(r) => r.timing(timing),
         None => ctx.rngs.scripted.timing(timing),
     };
-    let dur = ((base as f64 * speed).round() as u64).max(1);
+    let dur = crate::sim::rng::whole_seconds(base as f64 * speed).max(1);
     let now = ctx.now();
     match &action {
         Action::TakeAlert(a) => {
@@ -126,12 +126,13 @@ pub(crate) type SeatQuery<'w, 's> = Query<
     ),
 >;
 
-/// One seat's components, borrowed for one run of the event loop.
+/// One seat's components, borrowed for one run of the event loop (marked changed once
+/// when fetched, not on every write: nothing reads their change ticks).
 pub(crate) struct SeatRow<'a> {
     seat: &'a Seat,
-    controller: Mut<'a, Controller>,
-    knowledge: Mut<'a, Knowledge>,
-    task: Mut<'a, Task>,
+    controller: &'a mut Controller,
+    knowledge: &'a mut Knowledge,
+    task: &'a mut Task,
 }
 
 /// Every seat's components by seat id, fetched once for a run of the event loop: each
@@ -145,9 +146,9 @@ pub(crate) fn seat_rows<'a>(seats: &'a mut SeatQuery) -> Vec<Option<SeatRow<'a>>
         }
         rows[i] = Some(SeatRow {
             seat,
-            controller,
-            knowledge,
-            task,
+            controller: controller.into_inner(),
+            knowledge: knowledge.into_inner(),
+            task: task.into_inner(),
         });
     }
     rows
@@ -159,13 +160,7 @@ pub(crate) fn on_seat_ready(ctx: &mut Ctx, rows: &mut [Option<SeatRow>], ev: Sea
     let Some(Some(row)) = rows.get_mut(ev.seat as usize) else {
         return;
     };
-    dispatch(
-        ctx,
-        row.seat,
-        &mut row.controller,
-        &mut row.knowledge,
-        &mut row.task,
-    );
+    dispatch(ctx, row.seat, row.controller, row.knowledge, row.task);
 }
 
 /// A seat's action lands; the seat (a bot) learns from it and looks for work.
@@ -182,17 +177,11 @@ pub(crate) fn on_action_done(ctx: &mut Ctx, rows: &mut [Option<SeatRow>], ev: Ac
         ctx.ledger.board[seat.id as usize].busy = false;
         return;
     }
-    let outcome = apply(ctx, seat, &mut row.knowledge, &action);
+    let outcome = apply(ctx, seat, row.knowledge, &action);
     ctx.ledger.board[seat.id as usize].busy = false;
-    if let Controller::Bot(brain) = row.controller.as_mut() {
-        let view = ctx.perceive(seat, &row.knowledge);
+    if let Controller::Bot(brain) = &mut *row.controller {
+        let view = ctx.perceive(seat, row.knowledge);
         brain.observe(&view, &action, &outcome);
     }
-    dispatch(
-        ctx,
-        seat,
-        &mut row.controller,
-        &mut row.knowledge,
-        &mut row.task,
-    );
+    dispatch(ctx, seat, row.controller, row.knowledge, row.task);
 }

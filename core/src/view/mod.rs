@@ -568,7 +568,7 @@ pub fn seat_view(world: &World, seat: u16) -> Option<SeatView> {
                 severity: c.severity,
                 incident: c.incident,
                 evidence: c
-                    .evidence
+                    .evidence()
                     .iter()
                     .filter(|e| knowledge.0.contains(e))
                     .map(|&item| evidence_card(s, l, truth, item))
@@ -678,7 +678,7 @@ fn indicators(s: &Scenario, l: &Ledger, now: SimTime) -> Vec<IndicatorCard> {
     let held = |item: &Evidence| {
         l.cases
             .iter()
-            .any(|c| c.merged_into.is_none() && c.evidence.contains(item))
+            .any(|c| c.merged_into.is_none() && c.holds(item))
             || l.handoffs_for_anyone()
                 .any(|h| h.draft.evidence.contains(item))
     };
