@@ -183,7 +183,7 @@ pub(super) fn apply(
             let from = now.saturating_sub(*lookback);
             let s = ctx.scenario_ref();
             // Only what the attack wrote can match: the rest of the haystack is drawn.
-            let mut found = Vec::with_capacity(DRAWN_AT_MOST + 4);
+            let mut found = Vec::with_capacity(ctx.truth.attack_records.len() + DRAWN_AT_MOST);
             let written = (ctx.truth.attack_records.iter())
                 .map(|&r| &ctx.ledger.records[r as usize])
                 .filter(|r| r.at >= from && r.at <= now && tenant.is_none_or(|t| r.tenant == t))
@@ -381,9 +381,9 @@ pub(super) fn finish_search(
     Outcome::Records(found)
 }
 
-/// Room for the ordinary records one search draws: at most four (see
-/// [`benign_activity`]), and one to spare.
-const DRAWN_AT_MOST: usize = 5;
+/// The most ordinary records one search draws (see [`benign_activity`]): what one
+/// analyst would list of the thousands of records a day's activity holds.
+const DRAWN_AT_MOST: usize = 4;
 
 /// Which benign lines a search's haystack says.
 pub(super) enum Lines<'a> {
@@ -429,8 +429,8 @@ pub(super) fn benign_activity(
     // Records an earlier search already turned up in the window are part of the same
     // activity: only what is missing is drawn.
     // (Both terms are at least 0, so converting takes the floor.)
-    let n =
-        ((expected.min(4.0) + ctx.rngs.activity_for(hunt).unit()) as usize).saturating_sub(already);
+    let n = ((expected.min(DRAWN_AT_MOST as f64) + ctx.rngs.activity_for(hunt).unit()) as usize)
+        .saturating_sub(already);
     let now = ctx.now();
     let about = match subject {
         Evidence::Host(h) => About::Host(h),

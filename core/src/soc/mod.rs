@@ -121,14 +121,19 @@ impl Ctx<'_> {
         knowledge: &mut Knowledge,
         items: impl IntoIterator<Item = Evidence>,
     ) {
-        let mut new: Vec<Evidence> = items
+        let new: Vec<Evidence> = items
             .into_iter()
             .filter(|i| knowledge.0.insert(*i))
             .collect();
+        self.log_revealed(seat, new);
+    }
+
+    /// Journals the items newly revealed to a seat, in order. Each is new once (the
+    /// seat's knowledge said so), so sorting is all that is left.
+    fn log_revealed(&mut self, seat: SeatId, mut new: Vec<Evidence>) {
         if new.is_empty() {
             return;
         }
-        // Each item is new once (the set said so), so sorting is all that is left.
         if !new.is_sorted() {
             new.sort_unstable();
         }
@@ -165,13 +170,7 @@ impl Ctx<'_> {
                 reveal(Evidence::Observable(o));
             }
         }
-        if new.is_empty() {
-            return;
-        }
         new[records..].sort_unstable();
-        if !new.is_sorted() {
-            new.sort_unstable();
-        }
-        self.log(Entry::Revealed { seat, items: new });
+        self.log_revealed(seat, new);
     }
 }
